@@ -1,0 +1,836 @@
+//! The discrete-event engine: one Node.js process in virtual time.
+//!
+//! Everything that happens is an [`Event`] in one priority queue ordered by
+//! `(at_us, seq)`: virtual time first, then the order in which events were
+//! scheduled, so ties are broken deterministically in insertion order.
+//!
+//! JavaScript runs to completion (Node guide "The Node.js Event Loop"): a
+//! callback is executed atomically when the main thread picks it up, and the
+//! virtual CPU time it spends moves a cursor forward. Effects that stay on the
+//! main thread (a `console.log`, a timer armed, a `process.nextTick`) are
+//! recorded at the cursor's time. Effects that reach another thread (work
+//! handed to the thread pool) become events at the cursor's time, so the pool
+//! sees them in true time order even though the callback was run in one go.
+
+use crate::cost;
+use crate::fs::{VirtualFs, READ_FILE_CHUNK_BYTES};
+use crate::trace::{Phase, QueueKind, Source, TraceEvent, TraceKind};
+use serde::{Deserialize, Serialize};
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+
+/// libuv caps `UV_THREADPOOL_SIZE` at 1024 (libuv docs, "Thread pool work
+/// scheduling").
+pub const POOL_SIZE_MAX: u32 = 1024;
+
+/// Run settings that are not part of the code: the runtime and the limits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// `UV_THREADPOOL_SIZE`; libuv's default is 4.
+    pub pool_size: u32,
+    /// Seed of the run's only random generator.
+    pub seed: u64,
+    /// Stop after this many engine events, so runaway code ends.
+    pub events_max: u64,
+    /// Stop when virtual time passes this point.
+    pub time_max_us: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            pool_size: 4,
+            seed: 1,
+            events_max: 10_000_000,
+            time_max_us: 600_000_000,
+        }
+    }
+}
+
+/// Why a run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StopReason {
+    /// The loop had nothing left to keep it alive and the process exited.
+    Exited { code: i32 },
+    /// The process would wait forever: something keeps it alive but no event
+    /// will ever arrive (a listening server with no more clients).
+    WaitingForever,
+    EventLimit { events_max: u64 },
+    TimeLimit { time_max_us: u64 },
+}
+
+/// A function value the guest handed to the host, to be called later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FnRef(pub u32);
+
+/// A function handed to a Node API, with the name the UI shows for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Callback {
+    pub func: FnRef,
+    pub name: String,
+}
+
+/// The JavaScript side of the process. The core calls it to run code; the
+/// guest calls back into [`Host`] for every Node API it uses.
+pub trait Guest {
+    /// Runs the main module to completion.
+    fn run_main(&mut self, host: &mut Host<'_>);
+    /// Calls a function the guest handed over earlier.
+    fn call(&mut self, func: FnRef, host: &mut Host<'_>);
+}
+
+/// What the engine does at a point in time.
+#[derive(Debug)]
+enum Event {
+    /// The main thread has finished its current callback (or was woken) and
+    /// continues the event loop.
+    MainThreadFree,
+    /// Work reaches the thread pool's queue.
+    PoolSubmit(Job),
+    /// A pool thread finishes its job.
+    PoolDone { thread: u32 },
+    /// The poll phase's timeout expires (`epoll_wait` returns with nothing).
+    PollTimeout { generation: u64 },
+}
+
+#[derive(Debug)]
+struct Scheduled {
+    at_us: u64,
+    seq: u64,
+    event: Event,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Scheduled) -> bool {
+        (self.at_us, self.seq) == (other.at_us, other.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Scheduled) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Scheduled) -> Ordering {
+        (self.at_us, self.seq).cmp(&(other.at_us, other.seq))
+    }
+}
+
+/// A unit of work for a pool thread, and what to do when it completes.
+#[derive(Debug)]
+struct Job {
+    id: u64,
+    label: String,
+    duration_us: u64,
+    then: Continuation,
+}
+
+/// What runs on the main thread when a pool job's completion is polled.
+#[derive(Debug, Clone, Copy)]
+enum Continuation {
+    ReadFile { context: usize, step: ReadFileStep },
+}
+
+/// The steps of `fs.readFile`: Node issues each as a separate pool request
+/// from the JS callback of the previous one (lib/internal/fs/read/context.js).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadFileStep {
+    Open,
+    Stat,
+    Read { bytes: u64 },
+    Close,
+}
+
+#[derive(Debug)]
+struct ReadFileContext {
+    path: String,
+    size_bytes: Option<u64>,
+    bytes_read: u64,
+    callback: Callback,
+}
+
+#[derive(Debug)]
+struct Completion {
+    id: u64,
+    then: Continuation,
+}
+
+/// A JS callback waiting in one of the loop's queues.
+#[derive(Debug, Clone)]
+struct Queued {
+    id: u64,
+    callback: Callback,
+}
+
+/// Where the main thread is in its life: the main script, then libuv's
+/// `uv_run` (libuv src/unix/core.c, v1.46: timers once before the first
+/// iteration, then pending, idle, prepare, poll, check, close, timers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Script,
+    LoopStart,
+    Timers { end_of_iteration: bool },
+    IterationStart,
+    Pending,
+    IdlePrepare,
+    PollEnter,
+    PollRunning,
+    Check { budget: usize },
+    Close,
+    Exited,
+}
+
+#[derive(Debug)]
+struct EventLoop {
+    stage: Stage,
+    iteration: u64,
+    /// libuv's cached loop time, whole milliseconds (`uv_now`).
+    loop_time_ms: u64,
+    /// While V8 drains the microtask queue it runs it to empty before Node
+    /// looks at the nextTick queue again (lib/internal/process/task_queues.js).
+    draining_microtasks: bool,
+    next_ticks: VecDeque<Queued>,
+    microtasks: VecDeque<Queued>,
+    immediates: VecDeque<Queued>,
+    /// Timers keyed by (due time in ms, creation order).
+    timers: BTreeMap<(u64, u64), Queued>,
+    /// Completed pool work not yet taken by the poll phase.
+    completions: VecDeque<Completion>,
+    /// The completions the current poll phase is running.
+    poll_batch: VecDeque<Completion>,
+    /// Requests (pool work) whose JS callback has not run yet: they keep the
+    /// loop alive (`uv__loop_alive` counts active requests).
+    active_requests: u64,
+    /// `Some(generation)` while the poll phase blocks.
+    waiting: Option<u64>,
+    wait_generation: u64,
+}
+
+impl EventLoop {
+    fn new() -> EventLoop {
+        EventLoop {
+            stage: Stage::Script,
+            iteration: 0,
+            loop_time_ms: 0,
+            draining_microtasks: false,
+            next_ticks: VecDeque::new(),
+            microtasks: VecDeque::new(),
+            immediates: VecDeque::new(),
+            timers: BTreeMap::new(),
+            completions: VecDeque::new(),
+            poll_batch: VecDeque::new(),
+            active_requests: 0,
+            waiting: None,
+            wait_generation: 0,
+        }
+    }
+
+    /// `uv__loop_alive`: active handles (timers, the immediate idle handle),
+    /// active requests, or closing handles.
+    fn is_alive(&self) -> bool {
+        !self.timers.is_empty() || !self.immediates.is_empty() || self.active_requests > 0
+    }
+
+    /// `uv__backend_timeout`: how long the poll phase may block, in ms;
+    /// `None` is "until something happens".
+    fn poll_timeout_ms(&self) -> Option<u64> {
+        if !self.is_alive() || !self.immediates.is_empty() {
+            return Some(0);
+        }
+        self.timers
+            .keys()
+            .next()
+            .map(|&(due_ms, _)| due_ms.saturating_sub(self.loop_time_ms))
+    }
+}
+
+#[derive(Debug)]
+struct Pool {
+    threads: Vec<Option<Job>>,
+    queue: VecDeque<Job>,
+}
+
+/// The time-ordered trace, built from entries that may be recorded ahead of
+/// the event being processed (a callback's effects at its cursor's time).
+#[derive(Debug, Default)]
+struct TraceBuffer {
+    pending: BinaryHeap<Reverse<(u64, u64, PendingEntry)>>,
+    seq: u64,
+    flushed: Vec<TraceEvent>,
+}
+
+/// A trace entry waiting to be flushed; ordered only by its key.
+#[derive(Debug)]
+struct PendingEntry(TraceKind);
+
+impl PartialEq for PendingEntry {
+    fn eq(&self, _: &PendingEntry) -> bool {
+        true
+    }
+}
+impl Eq for PendingEntry {}
+impl PartialOrd for PendingEntry {
+    fn partial_cmp(&self, other: &PendingEntry) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for PendingEntry {
+    fn cmp(&self, _: &PendingEntry) -> Ordering {
+        Ordering::Equal
+    }
+}
+
+impl TraceBuffer {
+    fn record(&mut self, t_us: u64, kind: TraceKind) {
+        self.seq += 1;
+        self.pending.push(Reverse((t_us, self.seq, PendingEntry(kind))));
+    }
+
+    /// Moves every entry at or before `t_us` into the finished trace.
+    fn flush_until(&mut self, t_us: u64) {
+        while let Some(Reverse((at_us, _, _))) = self.pending.peek() {
+            if *at_us > t_us {
+                break;
+            }
+            if let Some(Reverse((at_us, _, PendingEntry(kind)))) = self.pending.pop() {
+                self.flushed.push(TraceEvent { t_us: at_us, kind });
+            }
+        }
+    }
+}
+
+/// Engine state the guest may reach through [`Host`].
+#[derive(Debug)]
+struct Core {
+    settings: Settings,
+    fs: VirtualFs,
+    now_us: u64,
+    seq: u64,
+    next_id: u64,
+    events: BinaryHeap<Reverse<Scheduled>>,
+    events_processed: u64,
+    trace: TraceBuffer,
+    console: Vec<String>,
+    event_loop: EventLoop,
+    pool: Option<Pool>,
+    read_files: Vec<ReadFileContext>,
+    stop_reason: Option<StopReason>,
+}
+
+impl Core {
+    fn schedule(&mut self, at_us: u64, event: Event) {
+        debug_assert!(at_us >= self.now_us, "events are never scheduled in the past");
+        self.seq += 1;
+        self.events.push(Reverse(Scheduled { at_us, seq: self.seq, event }));
+    }
+
+    fn fresh_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn record(&mut self, t_us: u64, kind: TraceKind) {
+        self.trace.record(t_us, kind);
+    }
+
+    /// `uv_update_time`: refresh the loop's cached millisecond clock.
+    fn update_loop_time(&mut self) {
+        self.event_loop.loop_time_ms = self.now_us / 1000;
+    }
+
+    fn enter_phase(&mut self, phase: Phase) {
+        let iteration = self.event_loop.iteration;
+        self.record(self.now_us, TraceKind::PhaseEnter { phase, iteration });
+    }
+
+    fn pool_submit(&mut self, job: Job) {
+        let pool_size = self.settings.pool_size.clamp(1, POOL_SIZE_MAX) as usize;
+        // libuv creates its threads on the first request (`init_once`), which
+        // is why UV_THREADPOOL_SIZE must be set before the pool is first used.
+        let pool = self.pool.get_or_insert_with(|| Pool {
+            threads: (0..pool_size).map(|_| None).collect(),
+            queue: VecDeque::new(),
+        });
+        // Which idle thread wakes first is up to the OS; the lowest index
+        // keeps runs deterministic.
+        let free_thread = pool.threads.iter().position(Option::is_none);
+        let (id, label) = (job.id, job.label.clone());
+        self.record(self.now_us, TraceKind::QueueAdd { queue: QueueKind::PoolWork, id, label });
+        match free_thread {
+            Some(thread) => self.pool_start(thread, job),
+            None => {
+                if let Some(pool) = self.pool.as_mut() {
+                    pool.queue.push_back(job);
+                }
+            }
+        }
+    }
+
+    fn pool_start(&mut self, thread: usize, job: Job) {
+        let now_us = self.now_us;
+        self.record(now_us, TraceKind::QueueTake { queue: QueueKind::PoolWork, id: job.id });
+        self.record(
+            now_us,
+            TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone() },
+        );
+        self.schedule(now_us + job.duration_us, Event::PoolDone { thread: thread as u32 });
+        if let Some(pool) = self.pool.as_mut() {
+            pool.threads[thread] = Some(job);
+        }
+    }
+
+    fn pool_done(&mut self, thread: u32) {
+        let Some(pool) = self.pool.as_mut() else { return };
+        let Some(job) = pool.threads[thread as usize].take() else { return };
+        let next = pool.queue.pop_front();
+        let now_us = self.now_us;
+        self.record(now_us, TraceKind::PoolDone { job: job.id, thread });
+        self.record(
+            now_us,
+            TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() },
+        );
+        self.event_loop.completions.push_back(Completion { id: job.id, then: job.then });
+        if let Some(next) = next {
+            self.pool_start(thread as usize, next);
+        }
+        // Completions reach the loop through a `uv_async` handle, which makes
+        // a blocked `epoll_wait` return.
+        if self.event_loop.waiting.take().is_some() {
+            self.event_loop.wait_generation += 1;
+            self.record(now_us, TraceKind::PollWake);
+            self.schedule(now_us, Event::MainThreadFree);
+        }
+    }
+
+    fn read_file_job(&mut self, context: usize, step: ReadFileStep) -> Job {
+        let disk = &self.fs.disk;
+        let path = &self.read_files[context].path;
+        let (label, duration_us) = match step {
+            ReadFileStep::Open => (format!("open {path}"), disk.open_us),
+            ReadFileStep::Stat => (format!("fstat {path}"), disk.stat_us),
+            ReadFileStep::Read { bytes } => (format!("read {bytes} B of {path}"), disk.read_us(bytes)),
+            ReadFileStep::Close => (format!("close {path}"), disk.close_us),
+        };
+        Job { id: self.fresh_id(), label, duration_us, then: Continuation::ReadFile { context, step } }
+    }
+}
+
+/// The guest's window on the engine while one callback runs. Every call
+/// happens at the cursor's virtual time and may advance it.
+pub struct Host<'a> {
+    core: &'a mut Core,
+    cursor_us: u64,
+}
+
+impl Host<'_> {
+    /// Virtual time at this point of the running callback.
+    pub fn now_us(&self) -> u64 {
+        self.cursor_us
+    }
+
+    /// Spends CPU time on the main thread (synchronous JavaScript).
+    pub fn spend_cpu_us(&mut self, cost_us: u64) {
+        self.cursor_us = self.cursor_us.saturating_add(cost_us);
+    }
+
+    pub fn push_frame(&mut self, name: &str) {
+        self.spend_cpu_us(cost::FUNCTION_CALL_US);
+        self.core.record(self.cursor_us, TraceKind::FramePush { name: name.to_string() });
+    }
+
+    pub fn pop_frame(&mut self) {
+        self.core.record(self.cursor_us, TraceKind::FramePop);
+    }
+
+    /// `console.log`: the line is printed when the call returns.
+    pub fn console_log(&mut self, text: &str) {
+        self.spend_cpu_us(cost::CONSOLE_LOG_US);
+        self.core.console.push(text.to_string());
+        self.core.record(self.cursor_us, TraceKind::Console { text: text.to_string() });
+    }
+
+    /// `fs.readFile(path, callback)`: open, fstat, reads of 512 KiB, close,
+    /// each a separate thread-pool request; the callback runs in the poll
+    /// phase after the close completes.
+    pub fn read_file(&mut self, path: &str, callback: Callback) {
+        self.spend_cpu_us(cost::API_CALL_US);
+        let size_bytes = self.core.fs.size_of(path);
+        self.core.read_files.push(ReadFileContext {
+            path: path.to_string(),
+            size_bytes,
+            bytes_read: 0,
+            callback,
+        });
+        let context = self.core.read_files.len() - 1;
+        self.core.event_loop.active_requests += 1;
+        let job = self.core.read_file_job(context, ReadFileStep::Open);
+        self.core.schedule(self.cursor_us, Event::PoolSubmit(job));
+    }
+
+    /// `setTimeout(callback, delay)`. The delay is coerced as Node does
+    /// (lib/internal/timers.js `Timeout`): below 1 or above 2^31-1 becomes 1,
+    /// then it is truncated to whole milliseconds. The timer starts at the
+    /// call, from a refreshed loop time (`getLibuvNow`).
+    pub fn set_timeout(&mut self, callback: Callback, delay_ms: f64) -> u64 {
+        self.spend_cpu_us(cost::API_CALL_US);
+        let delay_ms = if (1.0..=2_147_483_647.0).contains(&delay_ms) { delay_ms as u64 } else { 1 };
+        let start_ms = self.cursor_us / 1000;
+        let id = self.core.fresh_id();
+        let due_ms = start_ms + delay_ms;
+        let label = format!("{} (due {due_ms} ms)", callback.name);
+        self.core.event_loop.timers.insert((due_ms, id), Queued { id, callback });
+        self.core.record(self.cursor_us, TraceKind::QueueAdd { queue: QueueKind::Timers, id, label });
+        id
+    }
+
+    /// `setImmediate(callback)`: runs in the next check phase.
+    pub fn set_immediate(&mut self, callback: Callback) {
+        self.spend_cpu_us(cost::API_CALL_US);
+        self.enqueue(QueueKind::Immediate, callback);
+    }
+
+    /// `process.nextTick(callback)`.
+    pub fn next_tick(&mut self, callback: Callback) {
+        self.spend_cpu_us(cost::API_CALL_US);
+        self.enqueue(QueueKind::NextTick, callback);
+    }
+
+    /// `queueMicrotask(callback)`, and the reaction job of a settled promise.
+    pub fn queue_microtask(&mut self, callback: Callback) {
+        self.spend_cpu_us(cost::API_CALL_US);
+        self.enqueue(QueueKind::Microtask, callback);
+    }
+
+    fn enqueue(&mut self, queue: QueueKind, callback: Callback) {
+        let id = self.core.fresh_id();
+        let label = callback.name.clone();
+        self.core.record(self.cursor_us, TraceKind::QueueAdd { queue, id, label });
+        let item = Queued { id, callback };
+        let event_loop = &mut self.core.event_loop;
+        match queue {
+            QueueKind::NextTick => event_loop.next_ticks.push_back(item),
+            QueueKind::Microtask => event_loop.microtasks.push_back(item),
+            QueueKind::Immediate => event_loop.immediates.push_back(item),
+            _ => unreachable!("enqueue is only used for callback queues"),
+        }
+    }
+}
+
+/// What a main-thread callback runs.
+enum Runnable {
+    Main,
+    Guest(FnRef),
+    Continuation(Continuation),
+}
+
+/// A simulated Node.js process running one guest program.
+pub struct Sim<G: Guest> {
+    guest: G,
+    core: Core,
+}
+
+impl<G: Guest> Sim<G> {
+    pub fn new(guest: G, settings: Settings, fs: VirtualFs) -> Sim<G> {
+        let mut core = Core {
+            settings,
+            fs,
+            now_us: 0,
+            seq: 0,
+            next_id: 0,
+            events: BinaryHeap::new(),
+            events_processed: 0,
+            trace: TraceBuffer::default(),
+            console: Vec::new(),
+            event_loop: EventLoop::new(),
+            pool: None,
+            read_files: Vec::new(),
+            stop_reason: None,
+        };
+        core.schedule(0, Event::MainThreadFree);
+        Sim { guest, core }
+    }
+
+    pub fn now_us(&self) -> u64 {
+        self.core.now_us
+    }
+
+    pub fn console(&self) -> &[String] {
+        &self.core.console
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.core.events_processed
+    }
+
+    pub fn stop_reason(&self) -> Option<&StopReason> {
+        self.core.stop_reason.as_ref()
+    }
+
+    /// The finished part of the trace, handed over and forgotten, so a long
+    /// run can be streamed in chunks.
+    pub fn drain_trace(&mut self) -> Vec<TraceEvent> {
+        std::mem::take(&mut self.core.trace.flushed)
+    }
+
+    /// Processes one event. Returns `false` once the run has stopped.
+    pub fn step(&mut self) -> bool {
+        if self.core.stop_reason.is_some() {
+            return false;
+        }
+        if self.core.events_processed >= self.core.settings.events_max {
+            let events_max = self.core.settings.events_max;
+            return self.stop(StopReason::EventLimit { events_max });
+        }
+        let Some(Reverse(scheduled)) = self.core.events.pop() else {
+            return self.stop(StopReason::WaitingForever);
+        };
+        if scheduled.at_us > self.core.settings.time_max_us {
+            let time_max_us = self.core.settings.time_max_us;
+            return self.stop(StopReason::TimeLimit { time_max_us });
+        }
+        assert!(scheduled.at_us >= self.core.now_us, "virtual time never goes back");
+        self.core.now_us = scheduled.at_us;
+        self.core.events_processed += 1;
+        self.core.trace.flush_until(scheduled.at_us);
+        match scheduled.event {
+            Event::MainThreadFree => self.resume_main_thread(),
+            Event::PoolSubmit(job) => self.core.pool_submit(job),
+            Event::PoolDone { thread } => self.core.pool_done(thread),
+            Event::PollTimeout { generation } => {
+                if self.core.event_loop.waiting == Some(generation) {
+                    self.core.event_loop.waiting = None;
+                    self.core.record(self.core.now_us, TraceKind::PollWake);
+                    self.core.update_loop_time();
+                    self.core.event_loop.stage = Stage::Check { budget: usize::MAX };
+                    self.resume_main_thread();
+                }
+            }
+        }
+        true
+    }
+
+    /// Runs until the process exits or a limit stops it.
+    pub fn run(&mut self) -> StopReason {
+        while self.step() {}
+        self.core.stop_reason.clone().unwrap_or(StopReason::WaitingForever)
+    }
+
+    fn stop(&mut self, reason: StopReason) -> bool {
+        self.core.trace.flush_until(u64::MAX);
+        self.core.stop_reason = Some(reason);
+        false
+    }
+
+    /// The main thread is free: run the next callback the event loop has
+    /// for it, or block in the poll phase, or exit.
+    fn resume_main_thread(&mut self) {
+        loop {
+            let event_loop = &mut self.core.event_loop;
+            if event_loop.stage == Stage::Exited {
+                return;
+            }
+            // After the main script and after every callback, Node drains the
+            // nextTick queue, then the microtask queue, and repeats until both
+            // are empty (Node guide "The Node.js Event Loop", since Node 11).
+            if event_loop.stage != Stage::Script {
+                if event_loop.draining_microtasks {
+                    if let Some(item) = event_loop.microtasks.pop_front() {
+                        return self.run_queued(QueueKind::Microtask, Source::Microtask, item);
+                    }
+                    event_loop.draining_microtasks = false;
+                }
+                if let Some(item) = event_loop.next_ticks.pop_front() {
+                    return self.run_queued(QueueKind::NextTick, Source::NextTick, item);
+                }
+                if let Some(item) = event_loop.microtasks.pop_front() {
+                    event_loop.draining_microtasks = true;
+                    return self.run_queued(QueueKind::Microtask, Source::Microtask, item);
+                }
+            }
+            match event_loop.stage {
+                Stage::Exited => return,
+                Stage::Script => {
+                    event_loop.stage = Stage::LoopStart;
+                    return self.run_callback(Source::MainScript, "(main module)".to_string(), Runnable::Main);
+                }
+                Stage::LoopStart => {
+                    if !event_loop.is_alive() {
+                        return self.exit(0);
+                    }
+                    self.core.update_loop_time();
+                    self.core.enter_phase(Phase::Timers);
+                    self.core.event_loop.stage = Stage::Timers { end_of_iteration: false };
+                }
+                Stage::Timers { end_of_iteration } => {
+                    let loop_time_ms = event_loop.loop_time_ms;
+                    let due = event_loop.timers.keys().next().copied().filter(|&(due_ms, _)| due_ms <= loop_time_ms);
+                    if let Some(key) = due {
+                        if let Some(item) = event_loop.timers.remove(&key) {
+                            return self.run_queued(QueueKind::Timers, Source::Timer, item);
+                        }
+                    }
+                    if end_of_iteration && !event_loop.is_alive() {
+                        return self.exit(0);
+                    }
+                    event_loop.stage = Stage::IterationStart;
+                }
+                Stage::IterationStart => {
+                    event_loop.iteration += 1;
+                    event_loop.stage = Stage::Pending;
+                    self.core.enter_phase(Phase::Pending);
+                }
+                Stage::Pending => {
+                    event_loop.stage = Stage::IdlePrepare;
+                    self.core.enter_phase(Phase::IdlePrepare);
+                }
+                Stage::IdlePrepare => {
+                    event_loop.stage = Stage::PollEnter;
+                    self.core.enter_phase(Phase::Poll);
+                }
+                Stage::PollEnter => {
+                    if !event_loop.completions.is_empty() {
+                        // `uv__work_done` takes every completion present when
+                        // the async handle fires; later ones wait a poll.
+                        event_loop.poll_batch = std::mem::take(&mut event_loop.completions);
+                        event_loop.stage = Stage::PollRunning;
+                        continue;
+                    }
+                    match event_loop.poll_timeout_ms() {
+                        Some(0) => event_loop.stage = Stage::Check { budget: usize::MAX },
+                        timeout_ms => return self.block_in_poll(timeout_ms),
+                    }
+                }
+                Stage::PollRunning => match event_loop.poll_batch.pop_front() {
+                    Some(completion) => return self.run_completion(completion),
+                    None => event_loop.stage = Stage::Check { budget: usize::MAX },
+                },
+                Stage::Check { budget } => {
+                    // The check phase runs the immediates queued when it
+                    // started; ones queued meanwhile wait for the next
+                    // iteration (lib/internal/timers.js `processImmediate`).
+                    let budget = if budget == usize::MAX {
+                        self.core.enter_phase(Phase::Check);
+                        self.core.event_loop.immediates.len()
+                    } else {
+                        budget
+                    };
+                    let event_loop = &mut self.core.event_loop;
+                    if budget > 0 {
+                        if let Some(item) = event_loop.immediates.pop_front() {
+                            event_loop.stage = Stage::Check { budget: budget - 1 };
+                            return self.run_queued(QueueKind::Immediate, Source::Immediate, item);
+                        }
+                    }
+                    event_loop.stage = Stage::Close;
+                    self.core.enter_phase(Phase::Close);
+                }
+                Stage::Close => {
+                    // libuv 1.45+ runs due timers at the end of each iteration,
+                    // after a clock update (libuv PR #3927).
+                    self.core.update_loop_time();
+                    self.core.enter_phase(Phase::Timers);
+                    self.core.event_loop.stage = Stage::Timers { end_of_iteration: true };
+                }
+            }
+        }
+    }
+
+    fn block_in_poll(&mut self, timeout_ms: Option<u64>) {
+        let now_us = self.core.now_us;
+        self.core.record(now_us, TraceKind::PollWait { timeout_ms });
+        let event_loop = &mut self.core.event_loop;
+        event_loop.wait_generation += 1;
+        let generation = event_loop.wait_generation;
+        event_loop.waiting = Some(generation);
+        if let Some(timeout_ms) = timeout_ms {
+            self.core.schedule(now_us + timeout_ms * 1000, Event::PollTimeout { generation });
+        }
+        // Woken by a completion, the poll phase looks again for completions.
+        self.core.event_loop.stage = Stage::PollEnter;
+    }
+
+    fn exit(&mut self, code: i32) {
+        self.core.record(self.core.now_us, TraceKind::Exit { code });
+        self.core.event_loop.stage = Stage::Exited;
+        self.stop(StopReason::Exited { code });
+    }
+
+    fn run_queued(&mut self, queue: QueueKind, source: Source, item: Queued) {
+        self.core.record(self.core.now_us, TraceKind::QueueTake { queue, id: item.id });
+        self.run_callback(source, item.callback.name, Runnable::Guest(item.callback.func));
+    }
+
+    fn run_completion(&mut self, completion: Completion) {
+        self.core.record(self.core.now_us, TraceKind::QueueTake { queue: QueueKind::Poll, id: completion.id });
+        let label = match completion.then {
+            Continuation::ReadFile { step, .. } => match step {
+                ReadFileStep::Open => "readFileAfterOpen",
+                ReadFileStep::Stat => "readFileAfterStat",
+                ReadFileStep::Read { .. } => "readFileAfterRead",
+                ReadFileStep::Close => "readFileAfterClose",
+            },
+        };
+        self.run_callback(Source::PoolCompletion, label.to_string(), Runnable::Continuation(completion.then));
+    }
+
+    /// Runs one callback to completion on the main thread and schedules the
+    /// moment the thread is free again.
+    fn run_callback(&mut self, source: Source, label: String, runnable: Runnable) {
+        let start_us = self.core.now_us;
+        self.core.record(start_us, TraceKind::CallbackStart { source, label: label.clone() });
+        let mut host = Host { core: &mut self.core, cursor_us: start_us + cost::CALLBACK_ENTRY_US };
+        host.push_frame(&label);
+        match runnable {
+            Runnable::Main => self.guest.run_main(&mut host),
+            Runnable::Guest(func) => self.guest.call(func, &mut host),
+            Runnable::Continuation(Continuation::ReadFile { context, step }) => {
+                Self::continue_read_file(&mut self.guest, &mut host, context, step);
+            }
+        }
+        host.pop_frame();
+        let end_us = host.cursor_us;
+        self.core.record(end_us, TraceKind::CallbackEnd);
+        self.core.schedule(end_us, Event::MainThreadFree);
+    }
+
+    /// Node's JS between two `fs.readFile` steps: issue the next request, or
+    /// call the user's callback once the file is closed.
+    fn continue_read_file(guest: &mut G, host: &mut Host<'_>, context: usize, step: ReadFileStep) {
+        host.spend_cpu_us(cost::FS_INTERNAL_STEP_US);
+        let file = &mut host.core.read_files[context];
+        let next = match step {
+            ReadFileStep::Open if file.size_bytes.is_none() => None,
+            ReadFileStep::Open => Some(ReadFileStep::Stat),
+            ReadFileStep::Stat | ReadFileStep::Read { .. } => {
+                if let ReadFileStep::Read { bytes } = step {
+                    file.bytes_read += bytes;
+                }
+                let size_bytes = file.size_bytes.unwrap_or(0);
+                if step != ReadFileStep::Stat && file.bytes_read >= size_bytes {
+                    Some(ReadFileStep::Close)
+                } else {
+                    let bytes = (size_bytes - file.bytes_read).min(READ_FILE_CHUNK_BYTES);
+                    Some(ReadFileStep::Read { bytes })
+                }
+            }
+            ReadFileStep::Close => None,
+        };
+        match next {
+            Some(next) => {
+                let job = host.core.read_file_job(context, next);
+                host.core.schedule(host.cursor_us, Event::PoolSubmit(job));
+            }
+            None => {
+                // The request is complete: the user's callback runs inside
+                // this same poll-phase callback (`readFileAfterClose`, or
+                // `readFileAfterOpen` with ENOENT).
+                host.core.event_loop.active_requests -= 1;
+                let callback = host.core.read_files[context].callback.clone();
+                host.push_frame(&callback.name);
+                guest.call(callback.func, host);
+                host.pop_frame();
+            }
+        }
+    }
+}
