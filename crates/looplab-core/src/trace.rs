@@ -180,17 +180,38 @@ impl TraceEvent {
     }
 }
 
-/// A 64-bit FNV-1a hash of the dense rendering of every event. The same
-/// scenario and seed must give the same hash on every platform.
-pub fn trace_hash(events: &[TraceEvent]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for event in events {
+/// A 64-bit FNV-1a hash of the dense rendering of every event, fed one
+/// event at a time so a streamed trace need not be kept. The same scenario
+/// and seed must give the same hash on every platform.
+#[derive(Clone, Debug)]
+pub struct TraceHasher {
+    hash: u64,
+}
+
+impl Default for TraceHasher {
+    fn default() -> TraceHasher {
+        TraceHasher { hash: 0xcbf2_9ce4_8422_2325 }
+    }
+}
+
+impl TraceHasher {
+    pub fn add(&mut self, event: &TraceEvent) {
         for byte in event.dense().bytes().chain(std::iter::once(b'\n')) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            self.hash ^= u64::from(byte);
+            self.hash = self.hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    hash
+
+    pub fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// [`TraceHasher`] over a whole trace.
+pub fn trace_hash(events: &[TraceEvent]) -> u64 {
+    let mut hasher = TraceHasher::default();
+    events.iter().for_each(|event| hasher.add(event));
+    hasher.finish()
 }
 
 /// The whole trace as dense text, one event a line.

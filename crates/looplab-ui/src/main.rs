@@ -1,0 +1,15 @@
+//! Looplab's page: a Yew app that asks the simulation worker for a run and
+//! animates the trace it streams back.
+//!
+//! Natively the crate builds only for the state's unit tests, so the
+//! components are unused there.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+mod app;
+mod bridge;
+mod state;
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    yew::Renderer::<app::App>::new().render();
+}

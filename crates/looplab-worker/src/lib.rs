@@ -1,0 +1,91 @@
+//! What the simulation worker does with a request, independent of the
+//! browser: run the scenario and emit the protocol's answers in order.
+//! `main.rs` only moves these messages across `postMessage`.
+
+use looplab_core::program::ProgramGuest;
+use looplab_core::trace::TraceHasher;
+use looplab_core::{scenarios, Sim};
+use looplab_protocol::{FromWorker, RunSummary, ToWorker, TRACE_CHUNK_EVENTS};
+
+/// Handles one message from the page, calling `emit` for each answer.
+pub fn execute(request: ToWorker, emit: &mut dyn FnMut(FromWorker)) {
+    match request {
+        ToWorker::Run { run_id, scenario_id, settings } => {
+            let Some(scenario) = scenarios::by_id(&scenario_id) else {
+                let message = format!("unknown scenario '{scenario_id}'");
+                return emit(FromWorker::Failed { run_id, message });
+            };
+            emit(FromWorker::Started {
+                run_id,
+                source: scenario.source.to_string(),
+                title: scenario.title.to_string(),
+                pool_size: settings.pool_size,
+            });
+            let mut sim = Sim::new(ProgramGuest::new(scenario.program), settings, scenario.fs);
+            // The hash is folded over the whole trace while it streams, so the
+            // worker never has to keep the trace itself.
+            let mut hasher = TraceHasher::default();
+            let mut trace_events = 0u64;
+            let mut running = true;
+            while running {
+                running = sim.step();
+                let mut events = sim.drain_trace();
+                if events.is_empty() {
+                    continue;
+                }
+                events.iter().for_each(|event| hasher.add(event));
+                trace_events += events.len() as u64;
+                while !events.is_empty() {
+                    let rest = events.split_off(events.len().min(TRACE_CHUNK_EVENTS));
+                    emit(FromWorker::Trace { run_id, events });
+                    events = rest;
+                }
+            }
+            let summary = RunSummary {
+                stop_reason: sim.stop_reason().cloned().unwrap_or(looplab_core::StopReason::WaitingForever),
+                sim_time_us: sim.now_us(),
+                events: sim.events_processed(),
+                trace_events,
+                trace_hash: format!("{:016x}", hasher.finish()),
+                console: sim.console().to_vec(),
+            };
+            emit(FromWorker::Finished { run_id, summary });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use looplab_core::Settings;
+
+    fn answers(request: ToWorker) -> Vec<FromWorker> {
+        let mut answers = Vec::new();
+        execute(request, &mut |message| answers.push(message));
+        answers
+    }
+
+    #[test]
+    fn a_run_streams_started_trace_then_finished() {
+        let answers = answers(ToWorker::Run { run_id: 3, scenario_id: "readfile-intro".into(), settings: Settings::default() });
+        assert!(matches!(answers.first(), Some(FromWorker::Started { run_id: 3, .. })));
+        let Some(FromWorker::Finished { run_id: 3, summary }) = answers.last() else {
+            panic!("last answer must be Finished: {answers:?}");
+        };
+        assert_eq!(summary.console, ["before reading file", "after calling readFile", "file has been read"]);
+        let streamed: usize = answers
+            .iter()
+            .map(|answer| match answer {
+                FromWorker::Trace { events, .. } => events.len(),
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(streamed as u64, summary.trace_events);
+    }
+
+    #[test]
+    fn unknown_scenario_fails_with_a_message() {
+        let answers = answers(ToWorker::Run { run_id: 1, scenario_id: "nope".into(), settings: Settings::default() });
+        assert_eq!(answers, [FromWorker::Failed { run_id: 1, message: "unknown scenario 'nope'".into() }]);
+    }
+}
