@@ -5,7 +5,7 @@ use crate::bridge::WorkerBridge;
 use crate::state::{phase_sentence, Action, AppState, WorkerStatus, SPEEDS};
 use gloo_timers::callback::Interval;
 use looplab_core::view::View;
-use looplab_core::{Phase, QueueKind, Settings};
+use looplab_core::{Phase, QueueKind, Settings, Source};
 use looplab_protocol::ToWorker;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -126,10 +126,11 @@ pub fn app() -> Html {
         (WorkerStatus::Starting, _) => "Starting the simulation worker…".to_string(),
         (WorkerStatus::Ready, _) if state.summary.is_none() => "Simulating…".to_string(),
         (WorkerStatus::Ready, _) => format!(
-            "t = {:.3} ms · event {} of {} · {}",
+            "t = {:.3} ms · event {} of {} · the run ends at {:.3} ms: {}",
             state.view.t_us as f64 / 1000.0,
             state.cursor,
             state.events.len(),
+            state.summary.as_ref().map_or(0, |summary| summary.sim_time_us) as f64 / 1000.0,
             state.stop_description().unwrap_or_default(),
         ),
     };
@@ -141,15 +142,15 @@ pub fn app() -> Html {
                 <p class="tagline">{"How Node.js serves many requests on one JavaScript thread"}</p>
             </header>
             <section class="controls" aria-label="Playback">
-                <button data-testid="restart" onclick={dispatch(Action::Restart)} title="Back to the start (Home)" aria-label="Back to the start">{"⏮"}</button>
-                <button data-testid="step-back" onclick={dispatch(Action::StepBack)} title="Step back (←)" aria-label="Step back one event">{"◀"}</button>
+                <button data-testid="restart" onclick={dispatch(Action::Restart)} title="Back to the start (Home)" aria-label="Back to the start">{icon("M3 3h2v10H3z M13 3v10L6 8z")}</button>
+                <button data-testid="step-back" onclick={dispatch(Action::StepBack)} title="Step back (←)" aria-label="Step back one event">{icon("M11 3v10L4 8z")}</button>
                 <button data-testid="play" class="primary" onclick={dispatch(Action::TogglePlay)}
                     disabled={state.events.is_empty()} aria-pressed={state.playing.to_string()}
                     title="Play or pause (space)">
                     { if state.playing { "Pause" } else { "Play" } }
                 </button>
-                <button data-testid="step-forward" onclick={dispatch(Action::StepForward)} title="Step forward (→)" aria-label="Step forward one event">{"▶"}</button>
-                <button data-testid="to-end" onclick={dispatch(Action::ToEnd)} title="Jump to the end (End)" aria-label="Jump to the end">{"⏭"}</button>
+                <button data-testid="step-forward" onclick={dispatch(Action::StepForward)} title="Step forward (→)" aria-label="Step forward one event">{icon("M5 3v10l7-5z")}</button>
+                <button data-testid="to-end" onclick={dispatch(Action::ToEnd)} title="Jump to the end (End)" aria-label="Jump to the end">{icon("M3 3v10l7-5z M11 3h2v10h-2z")}</button>
                 <label class="speed">{"Speed "}
                     <select data-testid="speed" onchange={on_speed} aria-label="Playback speed ([ and ])">
                         { for SPEEDS.iter().enumerate().map(|(index, speed)| html! {
@@ -167,6 +168,16 @@ pub fn app() -> Html {
             </main>
             <footer class="keys">{"Keys: space play/pause · ← → step · Home/End · [ ] speed"}</footer>
         </div>
+    }
+}
+
+/// A 16×16 control icon. Inline SVG, because the media-control characters
+/// (⏮ ⏭) are missing from many systems' fonts.
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+            <path d={path} fill="currentColor" />
+        </svg>
     }
 }
 
@@ -210,6 +221,8 @@ fn process_panel(props: &ViewProps) -> Html {
     let view = &props.view;
     let main_status = if view.exit_code.is_some() {
         "exited".to_string()
+    } else if let Some((Source::MainScript, _)) = &view.running {
+        "running the main script".to_string()
     } else if let Some((source, label)) = &view.running {
         format!("running {label} ({})", source.name())
     } else if view.waiting {

@@ -103,8 +103,11 @@ impl AppState {
                 }
             }
             Action::Tick => {
-                if self.playing && !self.step_forward() && self.summary.is_some() {
-                    self.playing = false;
+                if self.playing {
+                    self.step_forward();
+                    if self.at_end() {
+                        self.playing = false;
+                    }
                 }
             }
             Action::StepForward => {
@@ -276,8 +279,22 @@ mod tests {
             state = state.apply(Action::Tick);
         }
         assert!(!state.playing, "playback stops at the end");
+        assert!(state.at_end());
         let lines: Vec<&str> = state.view.console.iter().map(|line| line.text.as_str()).collect();
         assert_eq!(lines, ["before reading file", "after calling readFile", "file has been read"]);
+    }
+
+    #[test]
+    fn playback_stops_on_the_last_event_not_a_beat_later() {
+        let mut state = loaded_state().apply(Action::TogglePlay);
+        let total = state.events.len();
+        for _ in 0..total - 1 {
+            state = state.apply(Action::Tick);
+        }
+        assert!(state.playing);
+        state = state.apply(Action::Tick);
+        assert!(!state.playing);
+        assert_eq!(state.cursor, total);
     }
 
     #[test]

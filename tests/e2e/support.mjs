@@ -1,0 +1,109 @@
+// Shared pieces of the browser tests: a static server for dist/, Debian's
+// Chromium driven by playwright-core (never a downloaded browser), and a
+// page object that speaks in the playground's own terms.
+import http from 'node:http';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const distDir = path.join(root, 'dist');
+export const artifactsDir = path.join(root, 'tests', 'artifacts');
+
+const mimeTypes = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+/** Serves dist/ on a free loopback port; resolves to { url, close }. */
+export async function serveDist() {
+  await fs.access(path.join(distDir, 'index.html'));
+  const server = http.createServer(async (request, response) => {
+    const urlPath = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    const file = path.join(distDir, urlPath === '/' ? 'index.html' : urlPath);
+    if (!file.startsWith(distDir)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await fs.readFile(file);
+      response.writeHead(200, { 'content-type': mimeTypes[path.extname(file)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/**
+ * Debian's Chromium with the flags that work on these machines. Playwright
+ * gives every launch a fresh, temporary profile (user data dir) of its own.
+ */
+export async function launchChromium() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+  return {
+    browser,
+    close: () => browser.close(),
+  };
+}
+
+/** The playground, as a learner uses it. */
+export class PlaygroundPage {
+  constructor(page) {
+    this.page = page;
+    this.playButton = page.getByTestId('play');
+    this.consoleLines = page.getByTestId('console-line').locator('.text');
+    this.status = page.getByTestId('status');
+    this.narration = page.getByTestId('narration');
+  }
+
+  async open(url) {
+    this.errors = [];
+    this.page.on('pageerror', (error) => this.errors.push(String(error)));
+    await this.page.goto(url);
+    // Play is enabled once the worker has streamed the run's trace.
+    await this.page.waitForSelector('[data-testid="play"]:not([disabled])', { timeout: 30_000 });
+  }
+
+  async setSpeed(label) {
+    await this.page.getByTestId('speed').selectOption({ label });
+  }
+
+  async play() {
+    await this.playButton.click();
+  }
+
+  async consoleTexts() {
+    return this.consoleLines.allTextContents();
+  }
+
+  async waitForConsoleLines(count, timeout = 60_000) {
+    await this.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="console-line"]').length >= n,
+      count,
+      { timeout },
+    );
+  }
+
+  async screenshot(name) {
+    await fs.mkdir(artifactsDir, { recursive: true });
+    const file = path.join(artifactsDir, `${name}.png`);
+    await this.page.screenshot({ path: file, fullPage: true });
+    return file;
+  }
+}
