@@ -3,7 +3,7 @@
 //! callbacks. Each time a statement hands a callback to an API, the callback
 //! becomes a fresh function value, as a closure would in JavaScript.
 
-use crate::sim::{Callback, FnRef, Guest, Host};
+use crate::sim::{Callback, FnRef, Guest, Host, HostValue};
 
 /// A function literal: a name for the call stack and a body.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,7 +97,7 @@ impl Guest for ProgramGuest {
         self.run(&main, host);
     }
 
-    fn call(&mut self, func: FnRef, host: &mut Host<'_>) {
+    fn call(&mut self, func: FnRef, _args: &[HostValue], host: &mut Host<'_>) {
         let body = self.functions[func.0 as usize].body.clone();
         self.run(&body, host);
     }

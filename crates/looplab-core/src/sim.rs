@@ -28,6 +28,8 @@ pub const POOL_SIZE_MAX: u32 = 1024;
 pub struct Settings {
     /// `UV_THREADPOOL_SIZE`; libuv's default is 4.
     pub pool_size: u32,
+    /// CPU cores of the simulated machine (`os.cpus().length`).
+    pub cores: u32,
     /// Seed of the run's only random generator.
     pub seed: u64,
     /// Stop after this many engine events, so runaway code ends.
@@ -40,6 +42,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             pool_size: 4,
+            cores: 4,
             seed: 1,
             events_max: 10_000_000,
             time_max_us: 600_000_000,
@@ -57,6 +60,8 @@ pub enum StopReason {
     WaitingForever,
     EventLimit { events_max: u64 },
     TimeLimit { time_max_us: u64 },
+    /// The guest stopped the run (a runaway loop hit its operation limit).
+    Halted { reason: String },
 }
 
 /// A function value the guest handed to the host, to be called later.
@@ -70,13 +75,35 @@ pub struct Callback {
     pub name: String,
 }
 
+/// A value the engine hands to a guest callback (Node passes `(err, data)`
+/// to most I/O callbacks). The guest turns it into a JS value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostValue {
+    Undefined,
+    Null,
+    Number(f64),
+    Str(String),
+    /// A `Buffer` of this many bytes.
+    Buffer(u64),
+    /// An `Error` with a Node error code such as `ENOENT`.
+    Error { code: String, message: String },
+}
+
+/// An error in the user's program, at a 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
 /// The JavaScript side of the process. The core calls it to run code; the
 /// guest calls back into [`Host`] for every Node API it uses.
 pub trait Guest {
     /// Runs the main module to completion.
     fn run_main(&mut self, host: &mut Host<'_>);
     /// Calls a function the guest handed over earlier.
-    fn call(&mut self, func: FnRef, host: &mut Host<'_>);
+    fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>);
 }
 
 /// What the engine does at a point in time.
@@ -130,6 +157,8 @@ struct Job {
 #[derive(Debug, Clone, Copy)]
 enum Continuation {
     ReadFile { context: usize, step: ReadFileStep },
+    /// Generic pool work (crypto, zlib, dns.lookup…): call back with a result.
+    Callback { callback: usize },
 }
 
 /// The steps of `fs.readFile`: Node issues each as a separate pool request
@@ -161,6 +190,8 @@ struct Completion {
 struct Queued {
     id: u64,
     callback: Callback,
+    /// For `setInterval`: the period to re-arm with.
+    repeat_ms: Option<u64>,
 }
 
 /// Where the main thread is in its life: the main script, then libuv's
@@ -199,6 +230,8 @@ struct EventLoop {
     completions: VecDeque<Completion>,
     /// The completions the current poll phase is running.
     poll_batch: VecDeque<Completion>,
+    /// Timers that do not keep the loop alive (`timer.unref()`).
+    unref_timers: std::collections::BTreeSet<u64>,
     /// Requests (pool work) whose JS callback has not run yet: they keep the
     /// loop alive (`uv__loop_alive` counts active requests).
     active_requests: u64,
@@ -220,6 +253,7 @@ impl EventLoop {
             timers: BTreeMap::new(),
             completions: VecDeque::new(),
             poll_batch: VecDeque::new(),
+            unref_timers: std::collections::BTreeSet::new(),
             active_requests: 0,
             waiting: None,
             wait_generation: 0,
@@ -229,7 +263,9 @@ impl EventLoop {
     /// `uv__loop_alive`: active handles (timers, the immediate idle handle),
     /// active requests, or closing handles.
     fn is_alive(&self) -> bool {
-        !self.timers.is_empty() || !self.immediates.is_empty() || self.active_requests > 0
+        self.timers.values().any(|timer| !self.unref_timers.contains(&timer.id))
+            || !self.immediates.is_empty()
+            || self.active_requests > 0
     }
 
     /// `uv__backend_timeout`: how long the poll phase may block, in ms;
@@ -315,7 +351,13 @@ struct Core {
     event_loop: EventLoop,
     pool: Option<Pool>,
     read_files: Vec<ReadFileContext>,
+    /// Callbacks of generic pool work, with the values they receive.
+    pool_callbacks: Vec<(Callback, Vec<HostValue>)>,
     stop_reason: Option<StopReason>,
+    stderr: Vec<String>,
+    errors: Vec<ScriptError>,
+    rng: crate::rng::Rng,
+    exit_requested: Option<i32>,
 }
 
 impl Core {
@@ -450,6 +492,90 @@ impl Host<'_> {
         self.core.record(self.cursor_us, TraceKind::Console { text: text.to_string() });
     }
 
+    /// `console.error`: a line on stderr.
+    pub fn console_error(&mut self, text: &str) {
+        self.spend_cpu_us(cost::CONSOLE_LOG_US);
+        self.core.stderr.push(text.to_string());
+        self.core.record(self.cursor_us, TraceKind::Stderr { text: text.to_string() });
+    }
+
+    /// Whether virtual time has passed the run's limit.
+    pub fn over_time_limit(&self) -> bool {
+        self.cursor_us > self.core.settings.time_max_us
+    }
+
+    /// A number in `[0, 1)` from the run's seeded generator (`Math.random`).
+    pub fn random_unit(&mut self) -> f64 {
+        (self.core.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Records an error in the program (an uncaught exception).
+    pub fn report_error(&mut self, error: ScriptError) {
+        self.core.errors.push(error);
+    }
+
+    /// `process.exit(code)`: the process ends when this callback returns.
+    pub fn exit(&mut self, code: i32) {
+        self.core.exit_requested = Some(code);
+    }
+
+    /// Ends the run now with a reason (a limit the guest enforces).
+    pub fn halt(&mut self, reason: &str) {
+        if self.core.stop_reason.is_none() {
+            self.core.stop_reason = Some(StopReason::Halted { reason: reason.to_string() });
+        }
+    }
+
+    /// Size of a virtual file, if it exists.
+    pub fn file_size(&self, path: &str) -> Option<u64> {
+        self.core.fs.size_of(path)
+    }
+
+    /// Creates or replaces a virtual file (`fs.writeFile*`).
+    pub fn write_file(&mut self, path: &str, size_bytes: u64) {
+        self.core.fs.files.insert(path.to_string(), size_bytes);
+    }
+
+    /// The disk model, for the cost of synchronous fs calls.
+    pub fn disk(&self) -> &crate::fs::DiskModel {
+        &self.core.fs.disk
+    }
+
+    /// Hands work to the thread pool (`crypto.pbkdf2`, `zlib`,
+    /// `dns.lookup`, `fs.stat`…): it occupies a pool thread for
+    /// `duration_us`, then `callback` runs in the poll phase with `args`.
+    pub fn pool_work(&mut self, label: &str, duration_us: u64, callback: Callback, args: Vec<HostValue>) {
+        self.spend_cpu_us(cost::API_CALL_US);
+        self.core.pool_callbacks.push((callback, args));
+        let index = self.core.pool_callbacks.len() - 1;
+        self.core.event_loop.active_requests += 1;
+        let job = Job {
+            id: self.core.fresh_id(),
+            label: label.to_string(),
+            duration_us,
+            then: Continuation::Callback { callback: index },
+        };
+        self.core.schedule(self.cursor_us, Event::PoolSubmit(job));
+    }
+
+    /// `clearTimeout` / `clearInterval`.
+    pub fn clear_timer(&mut self, id: u64) {
+        let key = self.core.event_loop.timers.iter().find(|(_, item)| item.id == id).map(|(key, _)| *key);
+        if let Some(key) = key {
+            self.core.event_loop.timers.remove(&key);
+            self.core.record(self.cursor_us, TraceKind::QueueTake { queue: QueueKind::Timers, id });
+        }
+    }
+
+    /// `clearImmediate`.
+    pub fn clear_immediate(&mut self, id: u64) {
+        let before = self.core.event_loop.immediates.len();
+        self.core.event_loop.immediates.retain(|item| item.id != id);
+        if self.core.event_loop.immediates.len() != before {
+            self.core.record(self.cursor_us, TraceKind::QueueTake { queue: QueueKind::Immediate, id });
+        }
+    }
+
     /// `fs.readFile(path, callback)`: open, fstat, reads of 512 KiB, close,
     /// each a separate thread-pool request; the callback runs in the poll
     /// phase after the close completes.
@@ -473,21 +599,54 @@ impl Host<'_> {
     /// then it is truncated to whole milliseconds. The timer starts at the
     /// call, from a refreshed loop time (`getLibuvNow`).
     pub fn set_timeout(&mut self, callback: Callback, delay_ms: f64) -> u64 {
+        self.arm_timer(callback, delay_ms, false)
+    }
+
+    /// `setInterval(callback, delay)`: re-armed each time it fires, from the
+    /// time it fired (no catch-up for missed periods).
+    pub fn set_interval(&mut self, callback: Callback, delay_ms: f64) -> u64 {
+        self.arm_timer(callback, delay_ms, true)
+    }
+
+    fn arm_timer(&mut self, callback: Callback, delay_ms: f64, repeat: bool) -> u64 {
         self.spend_cpu_us(cost::API_CALL_US);
         let delay_ms = if (1.0..=2_147_483_647.0).contains(&delay_ms) { delay_ms as u64 } else { 1 };
         let start_ms = self.cursor_us / 1000;
         let id = self.core.fresh_id();
         let due_ms = start_ms + delay_ms;
         let label = format!("{} (due {due_ms} ms)", callback.name);
-        self.core.event_loop.timers.insert((due_ms, id), Queued { id, callback });
+        let repeat_ms = repeat.then_some(delay_ms);
+        self.core.event_loop.timers.insert((due_ms, id), Queued { id, callback, repeat_ms });
         self.core.record(self.cursor_us, TraceKind::QueueAdd { queue: QueueKind::Timers, id, label });
         id
     }
 
+    /// `timer.ref()` / `timer.unref()`.
+    pub fn set_timer_ref(&mut self, id: u64, is_ref: bool) {
+        if is_ref {
+            self.core.event_loop.unref_timers.remove(&id);
+        } else {
+            self.core.event_loop.unref_timers.insert(id);
+        }
+    }
+
+    /// `process.env.UV_THREADPOOL_SIZE` as the program set it: libuv reads
+    /// it once, when the pool is first used, so later changes do nothing.
+    pub fn request_pool_size(&mut self, size: u32) {
+        if self.core.pool.is_none() {
+            self.core.settings.pool_size = size.clamp(1, POOL_SIZE_MAX);
+        }
+    }
+
+    /// CPU cores of the simulated machine.
+    pub fn cores(&self) -> u32 {
+        self.core.settings.cores
+    }
+
     /// `setImmediate(callback)`: runs in the next check phase.
-    pub fn set_immediate(&mut self, callback: Callback) {
+    pub fn set_immediate(&mut self, callback: Callback) -> u64 {
         self.spend_cpu_us(cost::API_CALL_US);
-        self.enqueue(QueueKind::Immediate, callback);
+        self.enqueue(QueueKind::Immediate, callback)
     }
 
     /// `process.nextTick(callback)`.
@@ -502,11 +661,11 @@ impl Host<'_> {
         self.enqueue(QueueKind::Microtask, callback);
     }
 
-    fn enqueue(&mut self, queue: QueueKind, callback: Callback) {
+    fn enqueue(&mut self, queue: QueueKind, callback: Callback) -> u64 {
         let id = self.core.fresh_id();
         let label = callback.name.clone();
         self.core.record(self.cursor_us, TraceKind::QueueAdd { queue, id, label });
-        let item = Queued { id, callback };
+        let item = Queued { id, callback, repeat_ms: None };
         let event_loop = &mut self.core.event_loop;
         match queue {
             QueueKind::NextTick => event_loop.next_ticks.push_back(item),
@@ -514,6 +673,7 @@ impl Host<'_> {
             QueueKind::Immediate => event_loop.immediates.push_back(item),
             _ => unreachable!("enqueue is only used for callback queues"),
         }
+        id
     }
 }
 
@@ -545,8 +705,14 @@ impl<G: Guest> Sim<G> {
             event_loop: EventLoop::new(),
             pool: None,
             read_files: Vec::new(),
+            pool_callbacks: Vec::new(),
             stop_reason: None,
+            stderr: Vec::new(),
+            errors: Vec::new(),
+            rng: crate::rng::Rng::new(0),
+            exit_requested: None,
         };
+        core.rng = crate::rng::Rng::new(core.settings.seed);
         core.schedule(0, Event::MainThreadFree);
         Sim { guest, core }
     }
@@ -561,6 +727,14 @@ impl<G: Guest> Sim<G> {
 
     pub fn events_processed(&self) -> u64 {
         self.core.events_processed
+    }
+
+    pub fn stderr(&self) -> &[String] {
+        &self.core.stderr
+    }
+
+    pub fn errors(&self) -> &[ScriptError] {
+        &self.core.errors
     }
 
     pub fn stop_reason(&self) -> Option<&StopReason> {
@@ -667,6 +841,17 @@ impl<G: Guest> Sim<G> {
                     let due = event_loop.timers.keys().next().copied().filter(|&(due_ms, _)| due_ms <= loop_time_ms);
                     if let Some(key) = due {
                         if let Some(item) = event_loop.timers.remove(&key) {
+                            if let Some(repeat_ms) = item.repeat_ms {
+                                // Re-armed before the callback runs, so a
+                                // clearInterval inside it removes the next run.
+                                let due_ms = self.core.now_us / 1000 + repeat_ms;
+                                let again = Queued { id: item.id, callback: item.callback.clone(), repeat_ms: Some(repeat_ms) };
+                                let label = format!("{} (due {due_ms} ms)", item.callback.name);
+                                self.core.record(self.core.now_us, TraceKind::QueueTake { queue: QueueKind::Timers, id: item.id });
+                                self.core.record(self.core.now_us, TraceKind::QueueAdd { queue: QueueKind::Timers, id: item.id, label });
+                                self.core.event_loop.timers.insert((due_ms, item.id), again);
+                                return self.run_callback(Source::Timer, item.callback.name, Runnable::Guest(item.callback.func));
+                            }
                             return self.run_queued(QueueKind::Timers, Source::Timer, item);
                         }
                     }
@@ -770,6 +955,8 @@ impl<G: Guest> Sim<G> {
                 ReadFileStep::Read { .. } => "readFileAfterRead",
                 ReadFileStep::Close => "readFileAfterClose",
             },
+            // Node's C++ completion (`AfterNoArgs`-style) calls `oncomplete`.
+            Continuation::Callback { .. } => "oncomplete",
         };
         self.run_callback(Source::PoolCompletion, label.to_string(), Runnable::Continuation(completion.then));
     }
@@ -783,14 +970,34 @@ impl<G: Guest> Sim<G> {
         host.push_frame(&label);
         match runnable {
             Runnable::Main => self.guest.run_main(&mut host),
-            Runnable::Guest(func) => self.guest.call(func, &mut host),
+            Runnable::Guest(func) => self.guest.call(func, &[], &mut host),
             Runnable::Continuation(Continuation::ReadFile { context, step }) => {
                 Self::continue_read_file(&mut self.guest, &mut host, context, step);
+            }
+            Runnable::Continuation(Continuation::Callback { callback }) => {
+                host.core.event_loop.active_requests -= 1;
+                let (callback, args) = std::mem::replace(
+                    &mut host.core.pool_callbacks[callback],
+                    (Callback { func: FnRef(u32::MAX), name: String::new() }, Vec::new()),
+                );
+                host.push_frame(&callback.name);
+                self.guest.call(callback.func, &args, &mut host);
+                host.pop_frame();
             }
         }
         host.pop_frame();
         let end_us = host.cursor_us;
         self.core.record(end_us, TraceKind::CallbackEnd);
+        if self.core.stop_reason.is_some() {
+            // The guest halted the run inside this callback.
+            self.core.now_us = self.core.now_us.max(end_us);
+            self.core.trace.flush_until(u64::MAX);
+            return;
+        }
+        if let Some(code) = self.core.exit_requested.take() {
+            self.core.now_us = end_us;
+            return self.exit(code);
+        }
         self.core.schedule(end_us, Event::MainThreadFree);
     }
 
@@ -826,9 +1033,17 @@ impl<G: Guest> Sim<G> {
                 // this same poll-phase callback (`readFileAfterClose`, or
                 // `readFileAfterOpen` with ENOENT).
                 host.core.event_loop.active_requests -= 1;
-                let callback = host.core.read_files[context].callback.clone();
+                let file = &host.core.read_files[context];
+                let callback = file.callback.clone();
+                let args = match file.size_bytes {
+                    Some(size) => vec![HostValue::Null, HostValue::Buffer(size)],
+                    None => vec![HostValue::Error {
+                        code: "ENOENT".to_string(),
+                        message: format!("ENOENT: no such file or directory, open '{}'", file.path),
+                    }],
+                };
                 host.push_frame(&callback.name);
-                guest.call(callback.func, host);
+                guest.call(callback.func, &args, host);
                 host.pop_frame();
             }
         }

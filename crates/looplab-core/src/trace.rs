@@ -13,7 +13,7 @@
 //! ```
 //!
 //! Legend of kinds: `cb+`/`cb-` callback starts/ends on the main thread;
-//! `push`/`pop` call-stack frame; `log` console output; `phase` the loop
+//! `push`/`pop` call-stack frame; `log` console output (`err` on stderr); `phase` the loop
 //! enters a phase; `q+`/`q-` an item joins/leaves a queue; `job+` work
 //! submitted to the thread pool, `run` a pool thread starts it, `done` it
 //! finishes; `wait` the poll phase blocks; `wake` it unblocks; `exit` the
@@ -138,6 +138,7 @@ pub enum TraceKind {
     FramePush { name: String },
     FramePop,
     Console { text: String },
+    Stderr { text: String },
     PhaseEnter { phase: Phase, iteration: u64 },
     QueueAdd { queue: QueueKind, id: u64, label: String },
     QueueTake { queue: QueueKind, id: u64 },
@@ -160,6 +161,7 @@ impl TraceEvent {
             TraceKind::FramePush { name } => write!(line, "push  {name}"),
             TraceKind::FramePop => write!(line, "pop"),
             TraceKind::Console { text } => write!(line, "log   {text:?}"),
+            TraceKind::Stderr { text } => write!(line, "err   {text:?}"),
             TraceKind::PhaseEnter { phase, iteration } => {
                 write!(line, "phase {} #{iteration}", phase.name())
             }

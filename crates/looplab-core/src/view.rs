@@ -93,6 +93,9 @@ impl View {
             TraceKind::Console { text } => {
                 self.console.push(ConsoleLine { t_us: event.t_us, text: text.clone() });
             }
+            TraceKind::Stderr { text } => {
+                self.console.push(ConsoleLine { t_us: event.t_us, text: text.clone() });
+            }
             TraceKind::PhaseEnter { phase, iteration } => {
                 self.phase = Some(*phase);
                 self.iteration = *iteration;

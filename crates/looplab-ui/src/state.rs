@@ -204,6 +204,7 @@ impl AppState {
             StopReason::WaitingForever => "the process would wait forever".to_string(),
             StopReason::EventLimit { events_max } => format!("stopped after {events_max} events"),
             StopReason::TimeLimit { time_max_us } => format!("stopped at {} ms of virtual time", time_max_us / 1000),
+            StopReason::Halted { reason } => reason.clone(),
         })
     }
 }
@@ -221,6 +222,7 @@ pub fn narrate(kind: &TraceKind) -> String {
         TraceKind::FramePush { name } => format!("`{name}` is pushed onto the call stack."),
         TraceKind::FramePop => "A function returns and leaves the call stack.".to_string(),
         TraceKind::Console { text } => format!("console.log prints \"{text}\"."),
+        TraceKind::Stderr { text } => format!("console.error prints \"{text}\" (on stderr)."),
         TraceKind::PhaseEnter { phase, .. } => phase_sentence(*phase).to_string(),
         TraceKind::QueueAdd { queue, label, .. } => format!("`{label}` joins the {} queue.", queue.name()),
         TraceKind::QueueTake { queue, .. } => format!("An item leaves the {} queue.", queue.name()),

@@ -1,0 +1,90 @@
+//! What `looplab run` computes, as a library so tests (the conformance
+//! runner) call the same code the command does.
+
+use looplab_core::trace::{dense_text, TraceHasher};
+use looplab_core::{fs::VirtualFs, Settings, Sim, StopReason};
+use looplab_js::JsGuest;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct ErrorReport {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// The JSON `looplab run --json` prints.
+#[derive(Debug, Serialize)]
+pub struct RunReport {
+    pub console: Vec<String>,
+    pub stderr: Vec<String>,
+    pub sim_time_ms: f64,
+    pub events: u64,
+    pub trace_hash: String,
+    pub stop_reason: String,
+    /// Points where real Node could order things differently. Race
+    /// detection is not implemented yet, so this is always empty.
+    pub races: Vec<String>,
+    pub errors: Vec<ErrorReport>,
+    #[serde(skip)]
+    pub trace_text: String,
+}
+
+pub fn describe_stop(reason: &StopReason) -> String {
+    match reason {
+        StopReason::Exited { code } => format!("exited with code {code}"),
+        StopReason::WaitingForever => "waiting forever (something keeps the process alive)".to_string(),
+        StopReason::EventLimit { events_max } => format!("stopped after {events_max} events"),
+        StopReason::TimeLimit { time_max_us } => format!("stopped at the virtual time limit of {} ms", time_max_us / 1000),
+        StopReason::Halted { reason } => reason.clone(),
+    }
+}
+
+/// Compiles and runs a script; compile errors come back as the report's
+/// `errors` with nothing run.
+pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunReport {
+    let guest = match JsGuest::new(source) {
+        Ok(guest) => guest,
+        Err(errors) => {
+            return RunReport {
+                console: Vec::new(),
+                stderr: Vec::new(),
+                sim_time_ms: 0.0,
+                events: 0,
+                trace_hash: String::new(),
+                stop_reason: "not run: the code has errors".to_string(),
+                races: Vec::new(),
+                errors: errors.into_iter().map(|error| ErrorReport { line: error.line, column: error.column, message: error.message }).collect(),
+                trace_text: String::new(),
+            }
+        }
+    };
+    // The main module is a file too (`fs.readFile(__filename)` reads it).
+    let fs = VirtualFs::default().with_file(&format!("{}/main.js", looplab_js::node::MAIN_DIR), source.len() as u64);
+    let mut sim = Sim::new(guest, settings, fs);
+    let mut hasher = TraceHasher::default();
+    let mut trace_text = String::new();
+    while sim.step() {
+        let events = sim.drain_trace();
+        events.iter().for_each(|event| hasher.add(event));
+        if keep_trace {
+            trace_text.push_str(&dense_text(&events));
+        }
+    }
+    let events = sim.drain_trace();
+    events.iter().for_each(|event| hasher.add(event));
+    if keep_trace {
+        trace_text.push_str(&dense_text(&events));
+    }
+    RunReport {
+        console: sim.console().to_vec(),
+        stderr: sim.stderr().to_vec(),
+        sim_time_ms: sim.now_us() as f64 / 1000.0,
+        events: sim.events_processed(),
+        trace_hash: format!("{:016x}", hasher.finish()),
+        stop_reason: sim.stop_reason().map(describe_stop).unwrap_or_default(),
+        races: Vec::new(),
+        errors: sim.errors().iter().map(|error| ErrorReport { line: error.line, column: error.column, message: error.message.clone() }).collect(),
+        trace_text,
+    }
+}

@@ -1,0 +1,687 @@
+//! Node's API surface, and [`JsGuest`]: the VM as the engine's guest.
+//!
+//! Each API validates its arguments as Node does (a missing callback is a
+//! `TypeError` with Node's `ERR_INVALID_ARG_TYPE` wording), then hands the
+//! work to the engine through [`Host`]: timers and immediates to the loop,
+//! file and crypto work to the thread pool.
+
+use crate::bytecode::Code;
+use crate::compile::{compile_module, CompileError};
+use crate::value::*;
+use crate::vm::{Job, JsResult, Unwind, Vm};
+use looplab_core::{Callback, FnRef, Guest, Host, HostValue, ScriptError};
+use std::rc::Rc;
+
+/// `Date.now()` at virtual time zero: 2026-01-01T00:00:00Z.
+pub const EPOCH_MS: f64 = 1_767_225_600_000.0;
+/// The directory the main module runs from (`__dirname`).
+pub const MAIN_DIR: &str = "/app";
+
+/// Virtual pool time of `crypto.pbkdf2` per iteration with SHA-512, in
+/// nanoseconds: real Node v20 took ~100 ms for 100,000 iterations of a
+/// 64-byte key on the corpus machine (`shared/corpus/timing.json`).
+const PBKDF2_NS_PER_ITERATION: u64 = 1_000;
+
+/// Runs a JavaScript program as the simulation's guest.
+pub struct JsGuest {
+    vm: Vm,
+    main: Rc<Code>,
+}
+
+impl JsGuest {
+    /// Compiles the program; errors carry line and column.
+    pub fn new(source: &str) -> Result<JsGuest, Vec<CompileError>> {
+        let main = compile_module(source)?;
+        let mut vm = Vm::new(crate::builtins::new_realm());
+        crate::builtins::install(&mut vm);
+        install_globals(&mut vm);
+        Ok(JsGuest { vm, main })
+    }
+
+    /// Turns an unwinding from a callback into what Node does: an uncaught
+    /// exception is printed to stderr and the process exits with code 1.
+    fn finish(&mut self, outcome: JsResult<()>, host: &mut Host<'_>) {
+        self.vm.flush_cpu(host);
+        match outcome {
+            Ok(()) => {}
+            Err(Unwind::Throw(error)) => self.uncaught(error, host),
+            Err(Unwind::Halt) => {
+                let reason = self.vm.halted.clone().unwrap_or_else(|| "stopped".to_string());
+                if reason != "process.exit" {
+                    host.halt(&reason);
+                }
+            }
+        }
+        if let Some(rejected) = self.vm.unhandled_rejections.first().cloned() {
+            // Node's default `--unhandled-rejections=throw`: the rejection
+            // becomes an uncaught exception once the microtasks are drained.
+            // Checked here, after the callback: close enough for output.
+            let reason = match &rejected.borrow().class {
+                Class::Promise(PromiseState::Rejected(reason)) => reason.clone(),
+                _ => Value::Undefined,
+            };
+            self.vm.unhandled_rejections.clear();
+            self.uncaught(reason, host);
+        }
+    }
+
+    fn uncaught(&mut self, error: Value, host: &mut Host<'_>) {
+        let text = crate::builtins::inspect(&self.vm, &error, 0, false);
+        let message = match &error {
+            Value::Object(_) => self.vm.to_string(&error).to_string(),
+            other => format!("Uncaught {}", crate::builtins::inspect(&self.vm, other, 0, true)),
+        };
+        host.console_error(&text);
+        host.report_error(ScriptError { line: self.vm.line, column: 0, message });
+        host.exit(1);
+    }
+}
+
+impl Guest for JsGuest {
+    fn run_main(&mut self, host: &mut Host<'_>) {
+        let env = Env::new(0, None);
+        let exports = Value::Object(self.vm.new_object());
+        let module = self.vm.new_object();
+        module.borrow_mut().set_own("exports", exports.clone());
+        let require = self.vm.native("require", NativeOp::Require, Vec::new());
+        let args = vec![
+            exports,
+            require,
+            Value::Object(module),
+            Value::str(&format!("{MAIN_DIR}/main.js")),
+            Value::str(MAIN_DIR),
+        ];
+        let code = self.main.clone();
+        let outcome = self.vm.call_closure(host, code, env, Value::Undefined, args, None).map(|_| ());
+        self.finish(outcome, host);
+    }
+
+    fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>) {
+        let Some(job) = self.vm.take_job(func.0) else { return };
+        let outcome = match job {
+            Job::Call { function, args: bound, repeat } => {
+                let mut all: Vec<Value> = args.iter().map(|value| host_value(&self.vm, value)).collect();
+                all.extend(bound.iter().cloned());
+                if repeat {
+                    // setInterval's callback stays registered for the next run.
+                    self.vm.restore_job(func.0, Job::Call { function: function.clone(), args: bound, repeat });
+                }
+                self.vm.call(host, &function, Value::Undefined, all).map(|_| ())
+            }
+            other => self.vm.run_job(host, other),
+        };
+        self.finish(outcome, host);
+    }
+}
+
+fn host_value(vm: &Vm, value: &HostValue) -> Value {
+    match value {
+        HostValue::Undefined => Value::Undefined,
+        HostValue::Null => Value::Null,
+        HostValue::Number(n) => Value::Number(*n),
+        HostValue::Str(text) => Value::str(text),
+        HostValue::Buffer(length) => Value::Object(Object::new(Class::Buffer(*length), Some(vm.realm.buffer_prototype.clone()))),
+        HostValue::Error { code, message } => {
+            let error = vm.make_error("Error", message);
+            let _ = vm_set_plain(&error, "code", Value::str(code));
+            error
+        }
+    }
+}
+
+fn vm_set_plain(target: &Value, key: &str, value: Value) -> Option<()> {
+    target.as_object()?.borrow_mut().set_own(key, value);
+    Some(())
+}
+
+fn node_fn(vm: &Vm, name: &str) -> Value {
+    vm.native(name, NativeOp::Node, Vec::new())
+}
+
+fn module_object(vm: &Vm, prefix: &str, names: &[&str]) -> Value {
+    let object = vm.new_object();
+    for name in names {
+        let short = name.rsplit('.').next().unwrap_or(name);
+        object.borrow_mut().set_own(short, node_fn(vm, &format!("{prefix}.{name}")));
+    }
+    Value::Object(object)
+}
+
+fn install_globals(vm: &mut Vm) {
+    let global = vm.realm.global.clone();
+    for name in ["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate", "queueMicrotask"] {
+        global.borrow_mut().set_own(name, node_fn(vm, name));
+    }
+    let process = module_object(vm, "process", &["nextTick", "on", "once", "exit", "cwd", "hrtime", "memoryUsage", "uptime", "emitWarning"]);
+    let env = vm.new_object();
+    vm_set_plain(&process, "env", Value::Object(env));
+    vm_set_plain(&process, "argv", vm.new_array(vec![Value::str("/usr/local/bin/node"), Value::str(&format!("{MAIN_DIR}/main.js"))]));
+    vm_set_plain(&process, "platform", Value::str("linux"));
+    vm_set_plain(&process, "pid", Value::Number(4242.0));
+    vm_set_plain(&process, "version", Value::str("v20.20.2"));
+    vm_set_plain(&process, "exitCode", Value::Undefined);
+    global.borrow_mut().set_own("process", process);
+    let buffer = module_object(vm, "Buffer", &["alloc", "from", "byteLength", "isBuffer"]);
+    global.borrow_mut().set_own("Buffer", buffer);
+    let length = node_fn(vm, "Buffer.prototype.toString");
+    vm.realm.buffer_prototype.borrow_mut().set_own("toString", length);
+}
+
+/// `require(name)`.
+pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Value> {
+    let name = vm.to_string(name);
+    let name = name.strip_prefix("node:").unwrap_or(&name).to_string();
+    let module = match name.as_str() {
+        "fs" => {
+            let fs = module_object(
+                vm,
+                "fs",
+                &["readFile", "readFileSync", "writeFile", "writeFileSync", "existsSync", "mkdirSync", "stat", "statSync", "unlinkSync", "appendFileSync"],
+            );
+            let promises = module_object(vm, "fs.promises", &["readFile", "writeFile", "stat"]);
+            vm_set_plain(&fs, "promises", promises);
+            fs
+        }
+        "fs/promises" => module_object(vm, "fs.promises", &["readFile", "writeFile", "stat"]),
+        "crypto" => module_object(vm, "crypto", &["pbkdf2", "pbkdf2Sync", "randomBytes", "randomUUID", "createHash"]),
+        "path" => module_object(vm, "path", &["join", "resolve", "dirname", "basename", "extname"]),
+        "timers" => {
+            let timers = vm.new_object();
+            for name in ["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate"] {
+                timers.borrow_mut().set_own(name, node_fn(vm, name));
+            }
+            Value::Object(timers)
+        }
+        "os" => module_object(vm, "os", &["cpus", "availableParallelism", "totalmem", "freemem", "platform"]),
+        other => {
+            let message = format!(
+                "not supported in Looplab: require('{other}') (supported: fs, crypto, path, timers, os; more Node modules are coming)"
+            );
+            return vm.throw_error("Error", &message);
+        }
+    };
+    Ok(module)
+}
+
+fn arg(args: &[Value], index: usize) -> Value {
+    args.get(index).cloned().unwrap_or_default()
+}
+
+/// Node's `ERR_INVALID_ARG_TYPE` for a callback that is not a function.
+fn require_callback(vm: &Vm, value: &Value, name: &str) -> JsResult<()> {
+    if value.is_callable() {
+        return Ok(());
+    }
+    let received = match value {
+        Value::Undefined => "undefined".to_string(),
+        other => format!("type {} ({})", other.type_of(), vm.to_string(other)),
+    };
+    vm.throw_error("TypeError", &format!("The \"{name}\" argument must be of type function. Received {received}"))
+}
+
+/// Registers a callback the engine will call back, named for the UI.
+fn callback(vm: &mut Vm, function: &Value, bound: Vec<Value>, repeat: bool) -> Callback {
+    let name = vm.function_name(function);
+    let index = vm.add_job(Job::Call { function: function.clone(), args: bound, repeat });
+    Callback { func: FnRef(index), name }
+}
+
+fn timer_handle(vm: &Vm, kind: HostKind, id: u64) -> Value {
+    let handle = Object::new(Class::Host(kind, id), Some(vm.realm.object_prototype.clone()));
+    for method in ["unref", "ref", "hasRef", "refresh"] {
+        handle.borrow_mut().set_own(method, vm.native(&format!("Timeout.{method}"), NativeOp::Node, Vec::new()));
+    }
+    Value::Object(handle)
+}
+
+fn handle_id(value: &Value) -> Option<(HostKind, u64)> {
+    match &value.as_object()?.borrow().class {
+        Class::Host(kind, id) => Some((*kind, *id)),
+        _ => None,
+    }
+}
+
+fn path_normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|last| *last != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+fn resolve_path(path: &str) -> String {
+    if path.starts_with('/') {
+        path_normalize(path)
+    } else {
+        path_normalize(&format!("{MAIN_DIR}/{path}"))
+    }
+}
+
+/// Calls one of Node's functions, by its qualified name.
+pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], this: Value, args: Vec<Value>) -> JsResult<Value> {
+    let a0 = arg(&args, 0);
+    vm.flush_cpu(host);
+    Ok(match name {
+        "setTimeout" | "setInterval" => {
+            require_callback(vm, &a0, "callback")?;
+            let delay = match arg(&args, 1) {
+                Value::Undefined => 1.0,
+                delay => vm.to_number(&delay),
+            };
+            let repeat = name == "setInterval";
+            let cb = callback(vm, &a0, args.iter().skip(2).cloned().collect(), repeat);
+            let id = if repeat { host.set_interval(cb, delay) } else { host.set_timeout(cb, delay) };
+            timer_handle(vm, if repeat { HostKind::Interval } else { HostKind::Timeout }, id)
+        }
+        "setImmediate" => {
+            require_callback(vm, &a0, "callback")?;
+            let cb = callback(vm, &a0, args.iter().skip(1).cloned().collect(), false);
+            let id = host.set_immediate(cb);
+            timer_handle(vm, HostKind::Immediate, id)
+        }
+        "clearTimeout" | "clearInterval" | "clearImmediate" => {
+            if let Some((kind, id)) = handle_id(&a0) {
+                match kind {
+                    HostKind::Immediate => host.clear_immediate(id),
+                    _ => host.clear_timer(id),
+                }
+            }
+            Value::Undefined
+        }
+        "Timeout.unref" | "Timeout.ref" => {
+            if let Some((_, id)) = handle_id(&this) {
+                host.set_timer_ref(id, name == "Timeout.ref");
+            }
+            this
+        }
+        "Timeout.hasRef" => Value::Bool(true),
+        "Timeout.refresh" => this,
+        "queueMicrotask" => {
+            require_callback(vm, &a0, "callback")?;
+            let cb = callback(vm, &a0, Vec::new(), false);
+            host.queue_microtask(cb);
+            Value::Undefined
+        }
+        "process.nextTick" => {
+            require_callback(vm, &a0, "callback")?;
+            let cb = callback(vm, &a0, args.iter().skip(1).cloned().collect(), false);
+            host.next_tick(cb);
+            Value::Undefined
+        }
+        "process.on" | "process.once" => {
+            // 'exit' and 'beforeExit' listeners: see `process_event`.
+            let event = vm.to_string(&a0).to_string();
+            let listeners = vm.realm.global.borrow().own("%processListeners").cloned();
+            let listeners = match listeners {
+                Some(listeners) => listeners,
+                None => {
+                    let created = Value::Object(vm.new_object());
+                    vm.realm.global.borrow_mut().set_own("%processListeners", created.clone());
+                    created
+                }
+            };
+            let list = match vm.get(&listeners, &event)? {
+                Value::Undefined => {
+                    let list = vm.new_array(Vec::new());
+                    vm.set(&listeners, &event, list.clone())?;
+                    list
+                }
+                list => list,
+            };
+            if let Some(Value::Object(array)) = Some(list) {
+                if let Class::Array(items) = &mut array.borrow_mut().class {
+                    items.push(arg(&args, 1));
+                }
+            }
+            let process = vm.realm.global.borrow().own("process").cloned().unwrap_or_default();
+            process
+        }
+        "process.exit" => {
+            let code = match a0 {
+                Value::Undefined => 0.0,
+                code => vm.to_number(&code),
+            };
+            host.exit(code as i32);
+            vm.halted = Some("process.exit".to_string());
+            return Err(Unwind::Halt);
+        }
+        "process.cwd" => Value::str(MAIN_DIR),
+        "process.hrtime" => {
+            let now_ns = host.now_us() * 1000;
+            vm.new_array(vec![Value::Number((now_ns / 1_000_000_000) as f64), Value::Number((now_ns % 1_000_000_000) as f64)])
+        }
+        "process.uptime" => Value::Number(host.now_us() as f64 / 1e6),
+        "process.memoryUsage" => {
+            let usage = vm.new_object();
+            for key in ["rss", "heapTotal", "heapUsed", "external"] {
+                usage.borrow_mut().set_own(key, Value::Number(40.0 * 1024.0 * 1024.0));
+            }
+            Value::Object(usage)
+        }
+        "process.emitWarning" => Value::Undefined,
+        "fs.readFile" | "fs.promises.readFile" => {
+            let path = resolve_path(&vm.to_string(&a0));
+            let (promise, function) = if name == "fs.promises.readFile" {
+                let promise = vm.new_promise();
+                let settle = vm.native("readFile", NativeOp::Node, vec![Value::Object(promise.clone())]);
+                (Some(promise), settle)
+            } else {
+                let function = if arg(&args, 1).is_callable() { arg(&args, 1) } else { arg(&args, 2) };
+                require_callback(vm, &function, "cb")?;
+                (None, function)
+            };
+            let encoding = match arg(&args, 1) {
+                Value::String(encoding) => Some(encoding),
+                Value::Object(options) => match lookup(&options, "encoding") {
+                    Some(Value::String(encoding)) => Some(encoding),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let bound = encoding.map(|encoding| vec![Value::String(encoding)]).unwrap_or_default();
+            let function = vm.native("readFileDone", NativeOp::Node, vec![function, Value::Bool(promise.is_some())]);
+            let _ = bound;
+            let cb = callback(vm, &function, Vec::new(), false);
+            sync_pool_size(vm, host);
+            host.read_file(&path, Callback { name: vm_label(vm, &args, name), ..cb });
+            match promise {
+                Some(promise) => Value::Object(promise),
+                None => Value::Undefined,
+            }
+        }
+        "readFileDone" => {
+            // (err, buffer) from the engine; hand the user (err, data).
+            let target = arg(_captured, 0);
+            let is_promise = arg(_captured, 1).truthy();
+            let data = arg(&args, 1);
+            let data = match &data {
+                Value::Object(object) => match object.borrow().class {
+                    Class::Buffer(length) => Value::str(&format!("<{length} bytes>")),
+                    _ => data.clone(),
+                },
+                _ => data,
+            };
+            if is_promise {
+                return call(vm, host, "readFile", &[target], Value::Undefined, vec![a0, data]);
+            }
+            vm.call(host, &target, Value::Undefined, vec![a0, data])?
+        }
+        "readFile" => {
+            // The settle step of fs.promises.readFile.
+            let Some(Value::Object(promise)) = _captured.first().cloned() else { return Ok(Value::Undefined) };
+            if a0.is_nullish() {
+                vm.resolve_promise(host, &promise, arg(&args, 1))?;
+            } else {
+                vm.reject_promise(host, &promise, a0);
+            }
+            Value::Undefined
+        }
+        "fs.readFileSync" | "fs.statSync" | "fs.existsSync" | "fs.writeFileSync" | "fs.mkdirSync" | "fs.unlinkSync" | "fs.appendFileSync" => {
+            // A synchronous fs call blocks the main thread for the disk's time.
+            let path = resolve_path(&vm.to_string(&a0));
+            let disk = host.disk().clone();
+            match name {
+                "fs.existsSync" => {
+                    host.spend_cpu_us(disk.stat_us);
+                    Value::Bool(host.file_size(&path).is_some() || path == MAIN_DIR || path == "/")
+                }
+                "fs.mkdirSync" | "fs.unlinkSync" => {
+                    host.spend_cpu_us(disk.stat_us);
+                    Value::Undefined
+                }
+                "fs.writeFileSync" | "fs.appendFileSync" => {
+                    let data = arg(&args, 1);
+                    let size = byte_length(vm, &data);
+                    host.spend_cpu_us(disk.open_us + disk.read_us(size) + disk.close_us);
+                    let existing = if name == "fs.appendFileSync" { host.file_size(&path).unwrap_or(0) } else { 0 };
+                    host.write_file(&path, existing + size);
+                    Value::Undefined
+                }
+                _ => match host.file_size(&path) {
+                    Some(size) => {
+                        if name == "fs.statSync" {
+                            host.spend_cpu_us(disk.stat_us);
+                            stat_object(vm, size)
+                        } else {
+                            let mut cost = disk.open_us + disk.stat_us + disk.close_us;
+                            let mut left = size;
+                            loop {
+                                let chunk = left.min(crate::node::READ_SYNC_CHUNK_BYTES);
+                                cost += disk.read_us(chunk);
+                                left -= chunk;
+                                if left == 0 {
+                                    break;
+                                }
+                            }
+                            host.spend_cpu_us(cost);
+                            let encoding = !arg(&args, 1).is_nullish();
+                            if encoding {
+                                Value::str(&format!("<{size} bytes>"))
+                            } else {
+                                Value::Object(Object::new(Class::Buffer(size), Some(vm.realm.buffer_prototype.clone())))
+                            }
+                        }
+                    }
+                    None => {
+                        host.spend_cpu_us(disk.open_us);
+                        let error = vm.make_error("Error", &format!("ENOENT: no such file or directory, open '{path}'"));
+                        vm_set_plain(&error, "code", Value::str("ENOENT"));
+                        return Err(Unwind::Throw(error));
+                    }
+                },
+            }
+        }
+        "fs.stat" | "fs.promises.stat" | "fs.writeFile" | "fs.promises.writeFile" => {
+            let path = resolve_path(&vm.to_string(&a0));
+            let disk = host.disk().clone();
+            let is_promise = name.starts_with("fs.promises");
+            let is_write = name.ends_with("writeFile");
+            let promise = is_promise.then(|| vm.new_promise());
+            let user = if is_promise {
+                vm.native("readFile", NativeOp::Node, vec![Value::Object(promise.clone().expect("promise"))])
+            } else {
+                let function = args.iter().rev().find(|value| value.is_callable()).cloned().unwrap_or_default();
+                require_callback(vm, &function, "cb")?;
+                function
+            };
+            let (duration_us, result) = if is_write {
+                let size = byte_length(vm, &arg(&args, 1));
+                host.write_file(&path, size);
+                (disk.open_us + disk.read_us(size) + disk.close_us, vec![HostValue::Null])
+            } else {
+                match host.file_size(&path) {
+                    Some(size) => (disk.stat_us, vec![HostValue::Null, HostValue::Number(size as f64)]),
+                    None => (
+                        disk.stat_us,
+                        vec![HostValue::Error { code: "ENOENT".into(), message: format!("ENOENT: no such file or directory, stat '{path}'") }],
+                    ),
+                }
+            };
+            let wrapper = vm.native("statDone", NativeOp::Node, vec![user, Value::Bool(is_write)]);
+            let cb = callback(vm, &wrapper, Vec::new(), false);
+            let label = format!("{} {path}", if is_write { "write" } else { "stat" });
+            sync_pool_size(vm, host);
+            host.pool_work(&label, duration_us, Callback { name: vm_label(vm, &args, name), ..cb }, result);
+            promise.map(Value::Object).unwrap_or_default()
+        }
+        "statDone" => {
+            let target = arg(_captured, 0);
+            let is_write = arg(_captured, 1).truthy();
+            let second = if is_write {
+                Value::Undefined
+            } else {
+                match arg(&args, 1) {
+                    Value::Number(size) => stat_object(vm, size as u64),
+                    _ => Value::Undefined,
+                }
+            };
+            vm.call(host, &target, Value::Undefined, vec![a0, second])?
+        }
+        "crypto.pbkdf2" => {
+            let function = arg(&args, 5);
+            require_callback(vm, &function, "callback")?;
+            let iterations = vm.to_number(&arg(&args, 2)).max(1.0) as u64;
+            let key_length = vm.to_number(&arg(&args, 3)).max(0.0) as u64;
+            let duration_us = iterations.saturating_mul(PBKDF2_NS_PER_ITERATION) / 1000;
+            let cb = callback(vm, &function, Vec::new(), false);
+            sync_pool_size(vm, host);
+            host.pool_work(&format!("pbkdf2 {iterations} iterations"), duration_us, cb, vec![HostValue::Null, HostValue::Buffer(key_length)]);
+            Value::Undefined
+        }
+        "crypto.pbkdf2Sync" => {
+            let iterations = vm.to_number(&arg(&args, 2)).max(1.0) as u64;
+            let key_length = vm.to_number(&arg(&args, 3)).max(0.0) as u64;
+            host.spend_cpu_us(iterations.saturating_mul(PBKDF2_NS_PER_ITERATION) / 1000);
+            Value::Object(Object::new(Class::Buffer(key_length), Some(vm.realm.buffer_prototype.clone())))
+        }
+        "crypto.randomBytes" => {
+            let size = vm.to_number(&a0).max(0.0) as u64;
+            Value::Object(Object::new(Class::Buffer(size), Some(vm.realm.buffer_prototype.clone())))
+        }
+        "crypto.randomUUID" => {
+            let (a, b) = ((host.random_unit() * 4_294_967_295.0) as u64, (host.random_unit() * 281_474_976_710_655.0) as u64);
+            Value::str(&format!("{a:08x}-0000-4000-8000-{b:012x}"))
+        }
+        "crypto.createHash" => return vm.throw_error("Error", "not supported in Looplab: crypto.createHash"),
+        "path.join" => {
+            let parts: Vec<String> = args.iter().map(|part| vm.to_string(part).to_string()).filter(|part| !part.is_empty()).collect();
+            Value::str(&path_normalize(&parts.join("/")))
+        }
+        "path.resolve" => {
+            let mut resolved = MAIN_DIR.to_string();
+            for part in &args {
+                let part = vm.to_string(part);
+                resolved = if part.starts_with('/') { part.to_string() } else { format!("{resolved}/{part}") };
+            }
+            Value::str(&path_normalize(&resolved))
+        }
+        "path.dirname" => {
+            let path = vm.to_string(&a0);
+            Value::str(match path.rfind('/') {
+                Some(0) => "/",
+                Some(index) => &path[..index],
+                None => ".",
+            })
+        }
+        "path.basename" => {
+            let path = vm.to_string(&a0);
+            let base = path.rsplit('/').next().unwrap_or("").to_string();
+            let base = match arg(&args, 1) {
+                Value::String(ext) => base.strip_suffix(&*ext).unwrap_or(&base).to_string(),
+                _ => base,
+            };
+            Value::str(&base)
+        }
+        "path.extname" => {
+            let path = vm.to_string(&a0);
+            let base = path.rsplit('/').next().unwrap_or("");
+            Value::str(base.rfind('.').filter(|&index| index > 0).map_or("", |index| &base[index..]))
+        }
+        "os.cpus" => {
+            let cores = (0..host.cores()).map(|_| {
+                let cpu = vm.new_object();
+                cpu.borrow_mut().set_own("model", Value::str("Looplab virtual CPU"));
+                cpu.borrow_mut().set_own("speed", Value::Number(3000.0));
+                Value::Object(cpu)
+            });
+            let cores: Vec<Value> = cores.collect();
+            vm.new_array(cores)
+        }
+        "os.availableParallelism" => Value::Number(f64::from(host.cores())),
+        "os.totalmem" => Value::Number(24.0 * 1024.0 * 1024.0 * 1024.0),
+        "os.freemem" => Value::Number(16.0 * 1024.0 * 1024.0 * 1024.0),
+        "os.platform" => Value::str("linux"),
+        "isFile" => Value::Bool(true),
+        "Buffer.alloc" | "Buffer.from" => {
+            let size = match (name, &a0) {
+                ("Buffer.from", value) => byte_length(vm, value),
+                (_, value) => vm.to_number(value).max(0.0) as u64,
+            };
+            if size > 4 * 1024 * 1024 * 1024 {
+                return vm.throw_error("RangeError", "The value of \"size\" is out of range.");
+            }
+            Value::Object(Object::new(Class::Buffer(size), Some(vm.realm.buffer_prototype.clone())))
+        }
+        "Buffer.byteLength" => Value::Number(byte_length(vm, &a0) as f64),
+        "Buffer.isBuffer" => Value::Bool(matches!(a0.as_object().map(|object| matches!(object.borrow().class, Class::Buffer(_))), Some(true))),
+        "Buffer.prototype.toString" => match &this.as_object().map(|object| match object.borrow().class {
+            Class::Buffer(length) => length,
+            _ => 0,
+        }) {
+            Some(length) => Value::str(&format!("<{length} bytes>")),
+            None => Value::str(""),
+        },
+        other => return vm.throw_error("Error", &format!("not supported in Looplab: {other}")),
+    })
+}
+
+/// Passes `process.env.UV_THREADPOOL_SIZE` to the engine before work reaches
+/// the pool (libuv reads the variable on the pool's first use).
+fn sync_pool_size(vm: &mut Vm, host: &mut Host<'_>) {
+    let process = vm.realm.global.borrow().own("process").cloned().unwrap_or_default();
+    let Ok(env) = vm.get(&process, "env") else { return };
+    let Ok(size) = vm.get(&env, "UV_THREADPOOL_SIZE") else { return };
+    if size.is_nullish() {
+        return;
+    }
+    let size = vm.to_number(&size);
+    if size.is_finite() && size >= 1.0 {
+        host.request_pool_size(size as u32);
+    }
+}
+
+/// The name the UI shows for an I/O callback.
+fn vm_label(vm: &Vm, args: &[Value], api: &str) -> String {
+    let function = args.iter().rev().find(|value| value.is_callable());
+    match function {
+        Some(function) => format!("{} ({api} callback)", vm.function_name(function)),
+        None => format!("{api} settles"),
+    }
+}
+
+/// `fs.readFileSync` reads in chunks of this size.
+pub const READ_SYNC_CHUNK_BYTES: u64 = 512 * 1024;
+
+fn byte_length(vm: &Vm, value: &Value) -> u64 {
+    match value {
+        Value::String(text) => text.len() as u64,
+        Value::Object(object) => match object.borrow().class {
+            Class::Buffer(length) => length,
+            _ => vm.to_string(value).len() as u64,
+        },
+        other => vm.to_string(other).len() as u64,
+    }
+}
+
+fn stat_object(vm: &Vm, size: u64) -> Value {
+    let stats = vm.new_object();
+    stats.borrow_mut().set_own("size", Value::Number(size as f64));
+    stats.borrow_mut().set_own("isFile", vm.native("isFile", NativeOp::Node, Vec::new()));
+    Value::Object(stats)
+}
+
+/// `new X(...)` for Node classes.
+pub fn construct(vm: &mut Vm, _host: &mut Host<'_>, name: &str, _captured: &[Value], _args: Vec<Value>) -> JsResult<Value> {
+    vm.throw_error("TypeError", &format!("not supported in Looplab: new {name}()"))
+}
+
+/// `super(...)` from a class extending a Node class.
+pub fn super_construct(vm: &mut Vm, _host: &mut Host<'_>, name: &str, _captured: &[Value], _this: &Value, _args: Vec<Value>) -> JsResult<()> {
+    vm.throw_error("TypeError", &format!("not supported in Looplab: extending {name}"))
+}
