@@ -1625,19 +1625,25 @@ fn add_constant_repeatedly(acc: f64, addend: f64, count: u64) -> Option<f64> {
 }
 
 /// `acc += i` for `i` in `start..end`, each addition rounded to the nearest
-/// double, ties to even, exactly as V8 would compute it one step at a time.
+/// double, ties to even, exactly as V8 computes it one step at a time.
 ///
 /// While the running sum is an integer below 2^53 every step is exact, so a
-/// stretch is added in closed form. Above that, the sum is a multiple of its
-/// ulp `u` (a power of two) and `i < u·2^52`, so `fl(sum + i)` adds
-/// `u·round(i/u)`: constant over runs of `i`, with a parity rule at exact
-/// halves. The loop walks those runs, not the iterations.
+/// stretch is added in closed form. Above that the sum is `m·u`, where `u`
+/// (its ulp) is a power of two, and `i = q·u + r` rounds to `m + q` for
+/// `r < u/2`, to `m + q + 1` for `r > u/2`, and at `r = u/2` to whichever of
+/// the two is even. For `u ≥ 4` the parity at that tie settles after one
+/// block of `u` steps (it becomes "round down" and stays so), so each later
+/// block adds exactly `q·u + u/2 − 1` ulps, and any number of whole blocks
+/// inside one binade is a closed-form sum. Everything else (aligning to a
+/// block, the settling block, the steps near a binade boundary, ulp 2) is
+/// done with real double additions, exact by definition.
 fn add_counter_repeatedly(acc: f64, start: i64, end: i64) -> Option<f64> {
     const EXACT_MAX: f64 = 9_007_199_254_740_992.0; // 2^53
+    const SINGLE_STEPS_MAX: u64 = 200_000_000;
     if end <= start {
         return Some(acc);
     }
-    if start < 0 || acc < 0.0 || acc.fract() != 0.0 {
+    if start < 0 || acc < 0.0 || acc.fract() != 0.0 || end as f64 > EXACT_MAX {
         if end - start <= 50_000_000 {
             let mut sum = acc;
             for i in start..end {
@@ -1649,17 +1655,20 @@ fn add_counter_repeatedly(acc: f64, start: i64, end: i64) -> Option<f64> {
     }
     let mut sum = acc;
     let mut i = start;
-    let mut steps_left = 400_000_000u64;
-    while i < end {
-        if steps_left == 0 {
+    let mut single_steps = 0u64;
+    let mut step = |sum: &mut f64, i: &mut i64| -> Option<()> {
+        single_steps += 1;
+        if single_steps > SINGLE_STEPS_MAX {
             return None;
         }
-        steps_left -= 1;
+        *sum += *i as f64;
+        *i += 1;
+        Some(())
+    };
+    while i < end {
         if sum < EXACT_MAX {
-            // Exact integer stretch: find how far the sum stays below 2^53.
-            let remaining = (end - i) as u128;
-            let sum_int = sum as u128;
-            let base = i as u128;
+            // Exact integer stretch: how far does the sum stay below 2^53?
+            let (sum_int, base, remaining) = (sum as u128, i as u128, (end - i) as u128);
             let fits = |n: u128| sum_int + n * base + n * n.saturating_sub(1) / 2 < EXACT_MAX as u128;
             let (mut low, mut high) = (0u128, remaining);
             while low < high {
@@ -1673,39 +1682,53 @@ fn add_counter_repeatedly(acc: f64, start: i64, end: i64) -> Option<f64> {
             if low > 0 {
                 sum = (sum_int + low * base + low * (low - 1) / 2) as f64;
                 i += low as i64;
-                continue;
+            } else {
+                step(&mut sum, &mut i)?;
             }
-            // The next step crosses 2^53: take it one addition at a time.
-            sum += i as f64;
-            i += 1;
             continue;
         }
-        let ulp = ulp_of(sum);
-        let u = ulp as i64;
-        let binade_end = ulp * 2f64.powi(53);
-        let q = i.div_euclid(u);
-        let r = i.rem_euclid(u);
-        let half = u / 2;
-        // Steps over which sum + i rounds the same way, within this block.
-        let (run_end, increment) = if r < half {
-            ((q * u + half).min(end), q * u)
-        } else if r == half {
-            // An exact half: ties go to the even multiple of the ulp.
-            let multiple = (sum / ulp) as i64 + q;
-            let increment = if multiple % 2 == 0 { q * u } else { (q + 1) * u };
-            (i + 1, increment)
-        } else {
-            (((q + 1) * u).min(end), (q + 1) * u)
-        };
-        let mut steps = (run_end - i) as f64;
-        if increment > 0 {
-            // Do not run past the binade boundary, where the ulp doubles.
-            let to_boundary = ((binade_end - sum) / increment as f64).ceil().max(1.0);
-            steps = steps.min(to_boundary);
+        let u = ulp_of(sum) as i64;
+        if u < 4 {
+            step(&mut sum, &mut i)?;
+            continue;
         }
-        let steps_whole = steps as i64;
-        sum += increment as f64 * steps_whole as f64;
-        i += steps_whole;
+        // Align to a block, then run one block step by step so the tie
+        // parity settles.
+        if i % u != 0 {
+            step(&mut sum, &mut i)?;
+            continue;
+        }
+        let binade_top = (EXACT_MAX as i64) - 2; // in ulps: m stays below 2^53
+        let block_start = i;
+        let settle_end = (i + u).min(end);
+        while i < settle_end && ulp_of(sum) as i64 == u {
+            step(&mut sum, &mut i)?;
+        }
+        if i < end && ulp_of(sum) as i64 == u && i == block_start + u {
+            // Whole blocks q = a .. a+n-1 add n·(u/2 − 1) + u·Σq ulps.
+            let m = (sum / u as f64) as i128;
+            let a = (i / u) as i128;
+            let u_wide = i128::from(u);
+            let blocks_max = ((end - i) / u) as i128;
+            let added = |n: i128| n * (u_wide / 2 - 1) + u_wide * (n * a + n * (n - 1) / 2);
+            let (mut low, mut high) = (0i128, blocks_max);
+            while low < high {
+                let mid = (low + high + 1) / 2;
+                if m + added(mid) < binade_top as i128 {
+                    low = mid;
+                } else {
+                    high = mid - 1;
+                }
+            }
+            if low > 0 {
+                sum = ((m + added(low)) as f64) * u as f64;
+                i += (low * u_wide) as i64;
+                continue;
+            }
+            // No whole block fits before the binade's top: single steps
+            // carry the sum across it.
+            step(&mut sum, &mut i)?;
+        }
     }
     Some(sum)
 }
@@ -1729,7 +1752,16 @@ mod tests {
 
     #[test]
     fn fast_counter_sum_matches_one_add_at_a_time() {
-        for (acc, start, end) in [(0.0, 0, 1000), (0.0, 0, 3_000_000), (9.007199254740000e15, 0, 2_000_000), (1.2e17, 5, 400_000)] {
+        for (acc, start, end) in [
+            (0.0, 0, 1000),
+            (0.0, 0, 3_000_000),
+            (9.007199254740000e15, 0, 2_000_000),
+            (1.2e17, 5, 400_000),
+            (1.2e17, 3, 5_000_017),
+            (3.0e17, 0, 40_000_000),
+            (0.0, 100_000_000, 160_000_000),
+            (1.8014398509481e16, 7, 9_000_000),
+        ] {
             assert_eq!(add_counter_repeatedly(acc, start, end), Some(naive(acc, start, end)), "{acc} {start}..{end}");
         }
     }
