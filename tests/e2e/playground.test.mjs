@@ -1,7 +1,8 @@
 // End-to-end: the release build in Debian's Chromium, as a learner uses it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchChromium, PlaygroundPage } from './support.mjs';
+import { execFileSync } from 'node:child_process';
+import { serveDist, launchChromium, PlaygroundPage, repoRoot } from './support.mjs';
 
 let server;
 let chromium;
@@ -83,6 +84,24 @@ test('keyboard: space plays, End jumps to the end', async () => {
     await page.keyboard.press(' ');
     assert.equal(await playground.playButton.textContent(), 'Pause');
     await playground.waitForConsoleLines(3);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the run in the browser (wasm) has the same trace hash as the native CLI', async () => {
+  const { context, page } = await openPlayground();
+  try {
+    const hash = page.getByTestId('trace-hash');
+    await hash.waitFor({ timeout: 30_000 });
+    const browserHash = (await hash.textContent()).trim();
+    const output = execFileSync('cargo', ['run', '-q', '--release', '--bin', 'looplab', '--', 'run', 'www/scenarios/readfile-intro.js', '--json'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const nativeHash = JSON.parse(output).trace_hash;
+    assert.match(browserHash, /^[0-9a-f]{16}$/);
+    assert.equal(browserHash, nativeHash);
   } finally {
     await context.close();
   }

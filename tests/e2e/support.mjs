@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const repoRoot = root;
 export const distDir = path.join(root, 'dist');
 export const artifactsDir = path.join(root, 'tests', 'artifacts');
 

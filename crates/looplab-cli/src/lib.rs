@@ -2,8 +2,7 @@
 //! runner) call the same code the command does.
 
 use looplab_core::trace::{dense_text, TraceHasher};
-use looplab_core::{fs::VirtualFs, Settings, Sim, StopReason};
-use looplab_js::JsGuest;
+use looplab_core::{Settings, StopReason};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -43,8 +42,8 @@ pub fn describe_stop(reason: &StopReason) -> String {
 /// Compiles and runs a script; compile errors come back as the report's
 /// `errors` with nothing run.
 pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunReport {
-    let guest = match JsGuest::new(source) {
-        Ok(guest) => guest,
+    let mut sim = match looplab_js::prepare(source, settings) {
+        Ok(sim) => sim,
         Err(errors) => {
             return RunReport {
                 console: Vec::new(),
@@ -59,9 +58,6 @@ pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunRepo
             }
         }
     };
-    // The main module is a file too (`fs.readFile(__filename)` reads it).
-    let fs = VirtualFs::default().with_file(&format!("{}/main.js", looplab_js::node::MAIN_DIR), source.len() as u64);
-    let mut sim = Sim::new(guest, settings, fs);
     let mut hasher = TraceHasher::default();
     let mut trace_text = String::new();
     while sim.step() {

@@ -23,8 +23,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("42-http-heavy-in-worker", "http and worker_threads are not simulated yet; the client runs as a child process"),
     ("43-worker-postmessage-order", "worker_threads is not simulated yet"),
     ("45-worker-shares-threadpool", "worker_threads is not simulated yet"),
-    ("50-unref-timer", "process.on('exit') listeners are not called yet"),
-    ("51-beforeexit", "process 'beforeExit' and 'exit' events are not emitted yet"),
     ("52-econnrefused-vs-immediate", "net sockets are not simulated yet"),
     ("58-stream-events-order", "fs.createReadStream and stream events are not simulated yet"),
 ];

@@ -1,7 +1,8 @@
 //! Built-in scenarios: the examples from the articles Looplab grew from.
 //!
-//! Until the JavaScript front end lands, each scenario pairs the source a
-//! learner reads with the equivalent [`Program`] the engine runs.
+//! Each scenario's text lives in `www/scenarios/` (the playground runs it as
+//! JavaScript); the equivalent [`Program`] here lets the engine's own tests
+//! run it without the JavaScript front end.
 
 use crate::fs::VirtualFs;
 use crate::program::{Func, Program, Stmt};
@@ -19,17 +20,7 @@ pub struct Scenario {
 /// The first example of "Node.js Runs on One Thread": `fs.readFile` hands the
 /// read to the thread pool and its callback runs after the main script.
 pub fn readfile_intro() -> Scenario {
-    let source = "const fs = require('fs');
-
-console.log('before reading file');
-
-fs.readFile('/some/big/file.txt', 'utf8', (err, data) => {
-  // this callback runs later, when the file is done being read
-  console.log('file has been read');
-});
-
-console.log('after calling readFile');
-";
+    let source = include_str!("../../../www/scenarios/readfile-intro.js");
     let program = Program {
         main: vec![
             Stmt::Log("before reading file".to_string()),
@@ -43,14 +34,12 @@ console.log('after calling readFile');
             Stmt::Log("after calling readFile".to_string()),
         ],
     };
-    Scenario {
-        id: "readfile-intro",
-        title: "fs.readFile does not block",
-        source,
-        program,
-        // A "big" file: 2 MiB, so the read is four 512 KiB pool requests.
-        fs: VirtualFs::default().with_file("/some/big/file.txt", 2 * 1024 * 1024),
-    }
+    // The file's size comes from the scenario's own `@looplab file` line.
+    let mut settings = crate::sim::Settings::default();
+    let mut fs = VirtualFs::default();
+    let errors = crate::directives::apply(source, &mut settings, &mut fs);
+    debug_assert!(errors.is_empty(), "built-in scenario directives are valid");
+    Scenario { id: "readfile-intro", title: "fs.readFile does not block", source, program, fs }
 }
 
 /// Every built-in scenario, in gallery order.

@@ -104,6 +104,12 @@ pub trait Guest {
     fn run_main(&mut self, host: &mut Host<'_>);
     /// Calls a function the guest handed over earlier.
     fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>);
+    /// Whether `process.on(event, …)` listeners exist ('beforeExit', 'exit').
+    fn has_process_listeners(&self, _event: &str) -> bool {
+        false
+    }
+    /// Calls the listeners of a process event with the exit code.
+    fn emit_process_event(&mut self, _event: &str, _code: i32, _host: &mut Host<'_>) {}
 }
 
 /// What the engine does at a point in time.
@@ -209,6 +215,10 @@ enum Stage {
     PollRunning,
     Check { budget: usize },
     Close,
+    /// 'beforeExit' listeners ran: run the loop again if they added work.
+    AfterBeforeExit,
+    /// 'exit' listeners ran: the process ends, with no more ticks.
+    AfterExitEvent { code: i32 },
     Exited,
 }
 
@@ -680,6 +690,7 @@ impl Host<'_> {
 /// What a main-thread callback runs.
 enum Runnable {
     Main,
+    ProcessEvent { event: &'static str, code: i32 },
     Guest(FnRef),
     Continuation(Continuation),
 }
@@ -804,6 +815,9 @@ impl<G: Guest> Sim<G> {
             if event_loop.stage == Stage::Exited {
                 return;
             }
+            if let Stage::AfterExitEvent { code } = event_loop.stage {
+                return self.exit(code);
+            }
             // After the main script and after every callback, Node drains the
             // nextTick queue, then the microtask queue, and repeats until both
             // are empty (Node guide "The Node.js Event Loop", since Node 11).
@@ -823,14 +837,23 @@ impl<G: Guest> Sim<G> {
                 }
             }
             match event_loop.stage {
-                Stage::Exited => return,
+                Stage::Exited | Stage::AfterExitEvent { .. } => return,
+                Stage::AfterBeforeExit => {
+                    // Node's SpinEventLoop: after 'beforeExit', run the loop
+                    // again if anything is alive (uv_run starts with timers).
+                    if event_loop.is_alive() {
+                        event_loop.stage = Stage::LoopStart;
+                    } else {
+                        return self.emit_exit(0);
+                    }
+                }
                 Stage::Script => {
                     event_loop.stage = Stage::LoopStart;
                     return self.run_callback(Source::MainScript, "(main module)".to_string(), Runnable::Main);
                 }
                 Stage::LoopStart => {
                     if !event_loop.is_alive() {
-                        return self.exit(0);
+                        return self.loop_drained();
                     }
                     self.core.update_loop_time();
                     self.core.enter_phase(Phase::Timers);
@@ -856,7 +879,7 @@ impl<G: Guest> Sim<G> {
                         }
                     }
                     if end_of_iteration && !event_loop.is_alive() {
-                        return self.exit(0);
+                        return self.loop_drained();
                     }
                     event_loop.stage = Stage::IterationStart;
                 }
@@ -935,6 +958,28 @@ impl<G: Guest> Sim<G> {
         self.core.event_loop.stage = Stage::PollEnter;
     }
 
+    /// The loop has nothing left: emit 'beforeExit' (Node's
+    /// `EmitProcessBeforeExit`), which may schedule more work.
+    fn loop_drained(&mut self) {
+        if self.guest.has_process_listeners("beforeExit") {
+            self.core.event_loop.stage = Stage::AfterBeforeExit;
+            let runnable = Runnable::ProcessEvent { event: "beforeExit", code: 0 };
+            return self.run_callback(Source::ProcessEvent, "process.emit('beforeExit')".to_string(), runnable);
+        }
+        self.emit_exit(0)
+    }
+
+    /// Emits 'exit' (listeners run synchronously; no tick runs after them),
+    /// then ends the process.
+    fn emit_exit(&mut self, code: i32) {
+        if self.guest.has_process_listeners("exit") {
+            self.core.event_loop.stage = Stage::AfterExitEvent { code };
+            let runnable = Runnable::ProcessEvent { event: "exit", code };
+            return self.run_callback(Source::ProcessEvent, "process.emit('exit')".to_string(), runnable);
+        }
+        self.exit(code)
+    }
+
     fn exit(&mut self, code: i32) {
         self.core.record(self.core.now_us, TraceKind::Exit { code });
         self.core.event_loop.stage = Stage::Exited;
@@ -970,6 +1015,7 @@ impl<G: Guest> Sim<G> {
         host.push_frame(&label);
         match runnable {
             Runnable::Main => self.guest.run_main(&mut host),
+            Runnable::ProcessEvent { event, code } => self.guest.emit_process_event(event, code, &mut host),
             Runnable::Guest(func) => self.guest.call(func, &[], &mut host),
             Runnable::Continuation(Continuation::ReadFile { context, step }) => {
                 Self::continue_read_file(&mut self.guest, &mut host, context, step);

@@ -68,6 +68,8 @@ pub enum Source {
     PoolCompletion,
     Immediate,
     Close,
+    /// `process.emit('beforeExit' | 'exit')`.
+    ProcessEvent,
 }
 
 impl Source {
@@ -80,6 +82,7 @@ impl Source {
             Source::PoolCompletion => "pool completion",
             Source::Immediate => "setImmediate",
             Source::Close => "close callback",
+            Source::ProcessEvent => "process event",
         }
     }
 }

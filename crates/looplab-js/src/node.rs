@@ -73,11 +73,46 @@ impl JsGuest {
         };
         host.console_error(&text);
         host.report_error(ScriptError { line: self.vm.line, column: 0, message });
+        // Node emits 'exit' with code 1 before the process dies; an error in
+        // a listener there is ignored.
+        let _ = emit_process(&mut self.vm, host, "exit", 1);
+        self.vm.flush_cpu(host);
         host.exit(1);
     }
 }
 
+/// The listeners registered with `process.on(event, …)`.
+fn process_listeners(vm: &Vm, event: &str) -> Vec<Value> {
+    let listeners = vm.realm.global.borrow().own("%processListeners").cloned();
+    let Some(Value::Object(listeners)) = listeners else { return Vec::new() };
+    let list = listeners.borrow().own(event).cloned();
+    match list {
+        Some(Value::Object(array)) => match &array.borrow().class {
+            Class::Array(items) => items.clone(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Calls every listener of a process event, in registration order.
+fn emit_process(vm: &mut Vm, host: &mut Host<'_>, event: &str, code: i32) -> JsResult<()> {
+    for listener in process_listeners(vm, event) {
+        vm.call(host, &listener, Value::Undefined, vec![Value::Number(f64::from(code))])?;
+    }
+    Ok(())
+}
+
 impl Guest for JsGuest {
+    fn has_process_listeners(&self, event: &str) -> bool {
+        !process_listeners(&self.vm, event).is_empty()
+    }
+
+    fn emit_process_event(&mut self, event: &str, code: i32, host: &mut Host<'_>) {
+        let outcome = emit_process(&mut self.vm, host, event, code);
+        self.finish(outcome, host);
+    }
+
     fn run_main(&mut self, host: &mut Host<'_>) {
         let env = Env::new(0, None);
         let exports = Value::Object(self.vm.new_object());
@@ -357,6 +392,9 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
                 Value::Undefined => 0.0,
                 code => vm.to_number(&code),
             };
+            // process.exit emits 'exit' synchronously, then ends the process.
+            emit_process(vm, host, "exit", code as i32)?;
+            vm.flush_cpu(host);
             host.exit(code as i32);
             vm.halted = Some("process.exit".to_string());
             return Err(Unwind::Halt);

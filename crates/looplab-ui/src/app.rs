@@ -166,7 +166,14 @@ pub fn app() -> Html {
                 <ProcessPanel view={state.view.clone()} />
                 <ConsolePanel view={state.view.clone()} />
             </main>
-            <footer class="keys">{"Keys: space play/pause · ← → step · Home/End · [ ] speed"}</footer>
+            <footer class="keys">
+                {"Keys: space play/pause · ← → step · Home/End · [ ] speed"}
+                { state.summary.as_ref().map(|summary| html! {
+                    <span class="hash" title="Fingerprint of the whole run: the same scenario and seed give the same trace natively and in the browser">
+                        {" · trace "}<code data-testid="trace-hash">{summary.trace_hash.clone()}</code>
+                    </span>
+                }).unwrap_or_default() }
+            </footer>
         </div>
     }
 }

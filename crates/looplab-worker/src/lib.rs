@@ -2,9 +2,8 @@
 //! browser: run the scenario and emit the protocol's answers in order.
 //! `main.rs` only moves these messages across `postMessage`.
 
-use looplab_core::program::ProgramGuest;
+use looplab_core::scenarios;
 use looplab_core::trace::TraceHasher;
-use looplab_core::{scenarios, Sim};
 use looplab_protocol::{FromWorker, RunSummary, ToWorker, TRACE_CHUNK_EVENTS};
 
 /// Handles one message from the page, calling `emit` for each answer.
@@ -21,7 +20,18 @@ pub fn execute(request: ToWorker, emit: &mut dyn FnMut(FromWorker)) {
                 title: scenario.title.to_string(),
                 pool_size: settings.pool_size,
             });
-            let mut sim = Sim::new(ProgramGuest::new(scenario.program), settings, scenario.fs);
+            // The scenario's text is real JavaScript, run by the interpreter.
+            let mut sim = match looplab_js::prepare(scenario.source, settings) {
+                Ok(sim) => sim,
+                Err(errors) => {
+                    let message = errors
+                        .iter()
+                        .map(|error| format!("{}:{}: {}", error.line, error.column, error.message))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    return emit(FromWorker::Failed { run_id, message });
+                }
+            };
             // The hash is folded over the whole trace while it streams, so the
             // worker never has to keep the trace itself.
             let mut hasher = TraceHasher::default();

@@ -1,0 +1,109 @@
+//! Scenario settings written in the scenario's own text, so a share link, a
+//! test file and the editor hold one thing. Directives are line comments
+//! anywhere in the file:
+//!
+//! ```text
+//! // @looplab file /some/big/file.txt 2MiB    a virtual file and its size
+//! // @looplab pool 8                          UV_THREADPOOL_SIZE
+//! // @looplab cores 2                         CPU cores
+//! // @looplab seed 42                         the run's seed
+//! ```
+//!
+//! Real Node ignores them (they are comments), so the same file runs there.
+
+use crate::fs::VirtualFs;
+use crate::sim::Settings;
+
+/// A directive that could not be read, with its 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectiveError {
+    pub line: u32,
+    pub message: String,
+}
+
+/// Applies a source's directives to settings and a file system.
+pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs) -> Vec<DirectiveError> {
+    let mut errors = Vec::new();
+    for (index, text) in source.lines().enumerate() {
+        let Some(rest) = text.trim_start().strip_prefix("// @looplab") else { continue };
+        let line = index as u32 + 1;
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let number = |word: Option<&&str>, max: u64| -> Result<u64, String> {
+            let word = word.ok_or("a number is missing")?;
+            let value: u64 = word.replace('_', "").parse().map_err(|_| format!("'{word}' is not a whole number"))?;
+            if value == 0 || value > max {
+                return Err(format!("{value} is out of range (1 to {max})"));
+            }
+            Ok(value)
+        };
+        let result = match words.first().copied() {
+            Some("file") => match (words.get(1), words.get(2)) {
+                (Some(path), Some(size)) => parse_size(size).map(|bytes| {
+                    fs.files.insert((*path).to_string(), bytes);
+                }),
+                _ => Err("expected: // @looplab file PATH SIZE (for example 2MiB)".to_string()),
+            },
+            Some("pool") => number(words.get(1), u64::from(crate::sim::POOL_SIZE_MAX)).map(|n| settings.pool_size = n as u32),
+            Some("cores") => number(words.get(1), 1024).map(|n| settings.cores = n as u32),
+            Some("seed") => words
+                .get(1)
+                .and_then(|word| word.parse().ok())
+                .map(|seed| settings.seed = seed)
+                .ok_or_else(|| "expected: // @looplab seed NUMBER".to_string()),
+            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed)")),
+            None => Err("an empty @looplab directive".to_string()),
+        };
+        if let Err(message) = result {
+            errors.push(DirectiveError { line, message });
+        }
+    }
+    errors
+}
+
+/// `512`, `4KiB`, `2MiB`, `1GiB`, `10MB`, `64B`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '_').unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let value: u64 = digits.replace('_', "").parse().map_err(|_| format!("'{text}' is not a size such as 2MiB"))?;
+    let multiplier: u64 = match unit {
+        "" | "B" => 1,
+        "KiB" => 1024,
+        "MiB" => 1024 * 1024,
+        "GiB" => 1024 * 1024 * 1024,
+        "KB" | "kB" => 1000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        _ => return Err(format!("unknown size unit '{unit}' (use B, KiB, MiB, GiB, KB, MB, GB)")),
+    };
+    let bytes = value.checked_mul(multiplier).ok_or_else(|| format!("'{text}' is too large"))?;
+    // A virtual file is only a size, but keep sizes sane.
+    if bytes > 1 << 40 {
+        return Err(format!("'{text}' is larger than the 1 TiB Looplab allows"));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_set_files_and_settings() {
+        let source = "// @looplab file /a.txt 2MiB\n// @looplab pool 8\nconsole.log(1);\n  // @looplab cores 2\n";
+        let (mut settings, mut fs) = (Settings::default(), VirtualFs::default());
+        assert_eq!(apply(source, &mut settings, &mut fs), []);
+        assert_eq!(fs.size_of("/a.txt"), Some(2 * 1024 * 1024));
+        assert_eq!((settings.pool_size, settings.cores), (8, 2));
+    }
+
+    #[test]
+    fn bad_directives_say_what_and_where() {
+        let source = "x\n// @looplab pool 0\n// @looplab file /a 3XB\n// @looplab frobnicate\n";
+        let (mut settings, mut fs) = (Settings::default(), VirtualFs::default());
+        let errors = apply(source, &mut settings, &mut fs);
+        assert_eq!(errors.iter().map(|error| error.line).collect::<Vec<_>>(), [2, 3, 4]);
+        assert!(errors[0].message.contains("out of range"));
+        assert!(errors[1].message.contains("unknown size unit"));
+        assert!(errors[2].message.contains("unknown directive"));
+    }
+}
