@@ -14,9 +14,7 @@ use std::path::PathBuf;
 
 /// Cases the simulator does not match yet, and why.
 const KNOWN_FAILURES: &[(&str, &str)] = &[
-    ("34-dns-lookup-localhost", "the dns module is not simulated yet"),
-    ("35-dns-lookup-pool-vs-resolve-cares", "dns and dgram are not simulated yet"),
-    ("37-zlib-async-uses-pool", "zlib is not simulated yet"),
+    ("35-dns-lookup-pool-vs-resolve-cares", "needs a dgram (UDP) DNS server in the script; dgram is not simulated yet"),
     ("38-close-callbacks-socket-destroy", "net sockets and close callbacks are not simulated yet"),
     ("40-http-three-concurrent-requests", "http is not simulated yet"),
     ("41-http-heavy-blocks-fast", "http is not simulated yet; the client runs as a child process"),

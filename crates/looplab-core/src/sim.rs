@@ -85,6 +85,8 @@ pub enum HostValue {
     Str(String),
     /// A `Buffer` of this many bytes.
     Buffer(u64),
+    /// An array of strings (`dns.resolve4`'s addresses).
+    StrList(Vec<String>),
     /// An `Error` with a Node error code such as `ENOENT`.
     Error { code: String, message: String },
 }
@@ -124,6 +126,8 @@ enum Event {
     PoolDone { thread: u32 },
     /// The poll phase's timeout expires (`epoll_wait` returns with nothing).
     PollTimeout { generation: u64 },
+    /// Kernel I/O (a socket) becomes ready: no thread was involved.
+    KernelReady { id: u64, callback: usize },
 }
 
 #[derive(Debug)]
@@ -455,6 +459,19 @@ impl Core {
         }
     }
 
+    fn kernel_ready(&mut self, id: u64, callback: usize) {
+        let now_us = self.now_us;
+        let label = self.pool_callbacks[callback].0.name.clone();
+        self.record(now_us, TraceKind::KernelDone { id });
+        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label });
+        self.event_loop.completions.push_back(Completion { id, then: Continuation::Callback { callback } });
+        if self.event_loop.waiting.take().is_some() {
+            self.event_loop.wait_generation += 1;
+            self.record(now_us, TraceKind::PollWake);
+            self.schedule(now_us, Event::MainThreadFree);
+        }
+    }
+
     fn read_file_job(&mut self, context: usize, step: ReadFileStep) -> Job {
         let disk = &self.fs.disk;
         let path = &self.read_files[context].path;
@@ -566,6 +583,19 @@ impl Host<'_> {
             then: Continuation::Callback { callback: index },
         };
         self.core.schedule(self.cursor_us, Event::PoolSubmit(job));
+    }
+
+    /// Work the kernel does without any thread (sockets watched by epoll,
+    /// c-ares DNS queries): ready after `latency_us`, then `callback` runs
+    /// in the poll phase with `args`.
+    pub fn kernel_io(&mut self, label: &str, latency_us: u64, callback: Callback, args: Vec<HostValue>) {
+        self.spend_cpu_us(cost::API_CALL_US);
+        self.core.pool_callbacks.push((callback, args));
+        let index = self.core.pool_callbacks.len() - 1;
+        self.core.event_loop.active_requests += 1;
+        let id = self.core.fresh_id();
+        self.core.record(self.cursor_us, TraceKind::KernelStart { id, label: label.to_string() });
+        self.core.schedule(self.cursor_us + latency_us, Event::KernelReady { id, callback: index });
     }
 
     /// `clearTimeout` / `clearInterval`.
@@ -782,6 +812,7 @@ impl<G: Guest> Sim<G> {
             Event::MainThreadFree => self.resume_main_thread(),
             Event::PoolSubmit(job) => self.core.pool_submit(job),
             Event::PoolDone { thread } => self.core.pool_done(thread),
+            Event::KernelReady { id, callback } => self.core.kernel_ready(id, callback),
             Event::PollTimeout { generation } => {
                 if self.core.event_loop.waiting == Some(generation) {
                     self.core.event_loop.waiting = None;

@@ -16,7 +16,8 @@
 //! `push`/`pop` call-stack frame; `log` console output (`err` on stderr); `phase` the loop
 //! enters a phase; `q+`/`q-` an item joins/leaves a queue; `job+` work
 //! submitted to the thread pool, `run` a pool thread starts it, `done` it
-//! finishes; `wait` the poll phase blocks; `wake` it unblocks; `exit` the
+//! finishes; `io+`/`io-` the kernel starts/finishes an operation that needs no thread
+//! (a socket); `wait` the poll phase blocks; `wake` it unblocks; `exit` the
 //! process exits.
 
 use serde::{Deserialize, Serialize};
@@ -147,6 +148,9 @@ pub enum TraceKind {
     QueueTake { queue: QueueKind, id: u64 },
     PoolStart { job: u64, thread: u32, label: String },
     PoolDone { job: u64, thread: u32 },
+    /// The kernel starts waiting on a socket for this operation.
+    KernelStart { id: u64, label: String },
+    KernelDone { id: u64 },
     PollWait { timeout_ms: Option<u64> },
     PollWake,
     Exit { code: i32 },
@@ -176,6 +180,8 @@ impl TraceEvent {
                 write!(line, "run   pool[{thread}] job #{job} {label}")
             }
             TraceKind::PoolDone { job, thread } => write!(line, "done  pool[{thread}] job #{job}"),
+            TraceKind::KernelStart { id, label } => write!(line, "io+   kernel #{id} {label}"),
+            TraceKind::KernelDone { id } => write!(line, "io-   kernel #{id}"),
             TraceKind::PollWait { timeout_ms: Some(ms) } => write!(line, "wait  up to {ms} ms"),
             TraceKind::PollWait { timeout_ms: None } => write!(line, "wait  for I/O"),
             TraceKind::PollWake => write!(line, "wake"),

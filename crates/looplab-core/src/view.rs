@@ -38,6 +38,8 @@ pub struct View {
     pub queues: BTreeMap<QueueKind, Vec<QueueItem>>,
     pub pool: Vec<PoolThread>,
     pub console: Vec<ConsoleLine>,
+    /// Operations the kernel is waiting on (sockets), which use no thread.
+    pub kernel: Vec<QueueItem>,
     /// The poll phase is blocked waiting for I/O or a timer.
     pub waiting: bool,
     pub exit_code: Option<i32>,
@@ -54,6 +56,7 @@ impl View {
             queues: QueueKind::ALL.iter().map(|&queue| (queue, Vec::new())).collect(),
             pool: vec![PoolThread::default(); pool_size as usize],
             console: Vec::new(),
+            kernel: Vec::new(),
             waiting: false,
             exit_code: None,
         }
@@ -122,6 +125,8 @@ impl View {
                     slot.jobs_done += 1;
                 }
             }
+            TraceKind::KernelStart { id, label } => self.kernel.push(QueueItem { id: *id, label: label.clone() }),
+            TraceKind::KernelDone { id } => self.kernel.retain(|item| item.id != *id),
             TraceKind::PollWait { .. } => self.waiting = true,
             TraceKind::PollWake => self.waiting = false,
             TraceKind::Exit { code } => {

@@ -22,6 +22,27 @@ pub const MAIN_DIR: &str = "/app";
 /// 64-byte key on the corpus machine (`shared/corpus/timing.json`).
 const PBKDF2_NS_PER_ITERATION: u64 = 1_000;
 
+/// getaddrinfo for `localhost` or an IP literal (no network).
+const DNS_LOCAL_US: u64 = 100;
+/// One DNS round trip to a resolver on the network.
+const DNS_NETWORK_US: u64 = 20_000;
+
+/// A stable address in TEST-NET-3 (RFC 5737) for a simulated host name.
+fn documentation_address(hostname: &str) -> String {
+    let hash = hostname.bytes().fold(7u32, |hash, byte| hash.wrapping_mul(31).wrapping_add(u32::from(byte)));
+    format!("203.0.113.{}", 1 + hash % 254)
+}
+
+/// Virtual time and output size of a zlib operation: compressing runs at
+/// about 50 MB/s (level 6 on compressible data), inflating at ~200 MB/s.
+fn zlib_cost(name: &str, size: u64) -> (u64, u64) {
+    if name.ends_with("gzip") || name.ends_with("deflate") {
+        (20 + size / 50, size / 4 + 20)
+    } else {
+        (10 + size / 200, size.saturating_mul(4))
+    }
+}
+
 /// Runs a JavaScript program as the simulation's guest.
 pub struct JsGuest {
     vm: Vm,
@@ -155,6 +176,7 @@ fn host_value(vm: &Vm, value: &HostValue) -> Value {
         HostValue::Null => Value::Null,
         HostValue::Number(n) => Value::Number(*n),
         HostValue::Str(text) => Value::str(text),
+        HostValue::StrList(items) => vm.new_array(items.iter().map(|item| Value::str(item)).collect()),
         HostValue::Buffer(length) => Value::Object(Object::new(Class::Buffer(*length), Some(vm.realm.buffer_prototype.clone()))),
         HostValue::Error { code, message } => {
             let error = vm.make_error("Error", message);
@@ -228,9 +250,15 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
             Value::Object(timers)
         }
         "os" => module_object(vm, "os", &["cpus", "availableParallelism", "totalmem", "freemem", "platform"]),
+        "dns" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
+        "zlib" => module_object(
+            vm,
+            "zlib",
+            &["gzip", "gunzip", "deflate", "inflate", "gzipSync", "gunzipSync", "deflateSync", "inflateSync"],
+        ),
         other => {
             let message = format!(
-                "not supported in Looplab: require('{other}') (supported: fs, crypto, path, timers, os; more Node modules are coming)"
+                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, path, timers, os; more Node modules are coming)"
             );
             return vm.throw_error("Error", &message);
         }
@@ -581,6 +609,49 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             sync_pool_size(vm, host);
             host.pool_work(&format!("pbkdf2 {iterations} iterations"), duration_us, cb, vec![HostValue::Null, HostValue::Buffer(key_length)]);
             Value::Undefined
+        }
+        "dns.lookup" => {
+            // getaddrinfo runs on a pool thread: quick for names in
+            // /etc/hosts and for IP literals, a network round trip (holding
+            // the thread) otherwise.
+            let hostname = vm.to_string(&a0).to_string();
+            let function = args.iter().rev().find(|value| value.is_callable()).cloned().unwrap_or_default();
+            require_callback(vm, &function, "callback")?;
+            let local = hostname == "localhost" || hostname.parse::<std::net::IpAddr>().is_ok();
+            let duration_us = if local { DNS_LOCAL_US } else { DNS_NETWORK_US };
+            let address = if local && hostname != "localhost" { hostname.clone() } else if local { "127.0.0.1".to_string() } else { documentation_address(&hostname) };
+            let family = if address.contains(':') { 6.0 } else { 4.0 };
+            let cb = callback(vm, &function, Vec::new(), false);
+            sync_pool_size(vm, host);
+            host.pool_work(&format!("getaddrinfo {hostname}"), duration_us, cb, vec![HostValue::Null, HostValue::Str(address), HostValue::Number(family)]);
+            Value::Undefined
+        }
+        "dns.resolve" | "dns.resolve4" => {
+            // c-ares sends UDP queries watched by the event loop: no thread.
+            let hostname = vm.to_string(&a0).to_string();
+            let function = args.iter().rev().find(|value| value.is_callable()).cloned().unwrap_or_default();
+            require_callback(vm, &function, "callback")?;
+            let cb = callback(vm, &function, Vec::new(), false);
+            let address = documentation_address(&hostname);
+            host.kernel_io(&format!("DNS query {hostname}"), DNS_NETWORK_US, cb, vec![HostValue::Null, HostValue::StrList(vec![address])]);
+            Value::Undefined
+        }
+        "zlib.gzip" | "zlib.gunzip" | "zlib.deflate" | "zlib.inflate" => {
+            let function = args.iter().rev().find(|value| value.is_callable()).cloned().unwrap_or_default();
+            require_callback(vm, &function, "callback")?;
+            let size = byte_length(vm, &a0);
+            let (duration_us, output) = zlib_cost(name, size);
+            let cb = callback(vm, &function, Vec::new(), false);
+            sync_pool_size(vm, host);
+            let short = name.trim_start_matches("zlib.");
+            host.pool_work(&format!("zlib {short} {size} B"), duration_us, cb, vec![HostValue::Null, HostValue::Buffer(output)]);
+            Value::Undefined
+        }
+        "zlib.gzipSync" | "zlib.gunzipSync" | "zlib.deflateSync" | "zlib.inflateSync" => {
+            let size = byte_length(vm, &a0);
+            let (duration_us, output) = zlib_cost(name.trim_end_matches("Sync"), size);
+            host.spend_cpu_us(duration_us);
+            Value::Object(Object::new(Class::Buffer(output), Some(vm.realm.buffer_prototype.clone())))
         }
         "crypto.pbkdf2Sync" => {
             let iterations = vm.to_number(&arg(&args, 2)).max(1.0) as u64;

@@ -276,6 +276,15 @@ fn process_panel(props: &ViewProps) -> Html {
                 </div>
                 { queue_row(view, QueueKind::PoolWork) }
             </div>
+            <div class="lane kernel" data-testid="kernel" aria-label="Kernel I/O">
+                <h3 title="Network I/O waits in the operating system (epoll): it needs no thread at all.">
+                    {format!("Kernel (epoll) · {} waiting", view.kernel.len())}
+                </h3>
+                <div class="items">
+                    { for view.kernel.iter().map(|item| html! { <span class="chip">{item.label.clone()}</span> }) }
+                    { if view.kernel.is_empty() { html! { <span class="empty">{"nothing waiting"}</span> } } else { html! {} } }
+                </div>
+            </div>
         </section>
     }
 }

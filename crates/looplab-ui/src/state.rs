@@ -232,6 +232,10 @@ pub fn narrate(kind: &TraceKind) -> String {
         TraceKind::PoolDone { thread, .. } => {
             format!("Pool thread {thread} is done and queues the result for the poll phase.")
         }
+        TraceKind::KernelStart { label, .. } => {
+            format!("The kernel waits on `{label}` for us: no thread is used while it waits.")
+        }
+        TraceKind::KernelDone { .. } => "The kernel reports the operation ready (epoll); its callback joins the poll queue.".to_string(),
         TraceKind::PollWait { timeout_ms: Some(ms) } => {
             format!("Nothing to run: the loop waits in poll for I/O, at most {ms} ms (until the next timer).")
         }
