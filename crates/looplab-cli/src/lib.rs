@@ -21,8 +21,8 @@ pub struct RunReport {
     pub events: u64,
     pub trace_hash: String,
     pub stop_reason: String,
-    /// Points where real Node could order things differently. Race
-    /// detection is not implemented yet, so this is always empty.
+    /// Points where real Node could order things differently, with the
+    /// outcome this run's seed picked.
     pub races: Vec<String>,
     pub errors: Vec<ErrorReport>,
     #[serde(skip)]
@@ -79,7 +79,7 @@ pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunRepo
         events: sim.events_processed(),
         trace_hash: format!("{:016x}", hasher.finish()),
         stop_reason: sim.stop_reason().map(describe_stop).unwrap_or_default(),
-        races: Vec::new(),
+        races: sim.races().iter().map(|race| format!("at {:.3} ms: {}", race.t_us as f64 / 1000.0, race.description)).collect(),
         errors: sim.errors().iter().map(|error| ErrorReport { line: error.line, column: error.column, message: error.message.clone() }).collect(),
         trace_text,
     }

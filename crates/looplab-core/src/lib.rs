@@ -23,5 +23,5 @@ pub mod sim;
 pub mod trace;
 pub mod view;
 
-pub use sim::{Callback, FnRef, Guest, Host, HostValue, ScriptError, Settings, Sim, StopReason};
+pub use sim::{Callback, FnRef, Guest, Host, HostValue, Race, ScriptError, Settings, Sim, StopReason};
 pub use trace::{Phase, QueueKind, Source, TraceEvent, TraceKind};

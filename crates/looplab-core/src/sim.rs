@@ -50,6 +50,14 @@ impl Default for Settings {
     }
 }
 
+/// A point where real Node could have ordered things differently, with the
+/// outcome this run's seed picked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Race {
+    pub t_us: u64,
+    pub description: String,
+}
+
 /// Why a run ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StopReason {
@@ -372,6 +380,11 @@ struct Core {
     errors: Vec<ScriptError>,
     rng: crate::rng::Rng,
     exit_requested: Option<i32>,
+    races: Vec<Race>,
+    /// The last pool completion: (time, job duration, label).
+    last_pool_done: Option<(u64, u64, String)>,
+    /// Timers already judged at a race point (judged once each).
+    raced_timers: std::collections::BTreeSet<u64>,
 }
 
 impl Core {
@@ -441,6 +454,20 @@ impl Core {
         let Some(job) = pool.threads[thread as usize].take() else { return };
         let next = pool.queue.pop_front();
         let now_us = self.now_us;
+        // Two jobs finishing within 1% of a job's duration: real Node's
+        // threads race for the completion queue (corpus case 60).
+        if let Some((last_us, last_duration_us, last_label)) = &self.last_pool_done {
+            let window_us = (job.duration_us.max(*last_duration_us) / 100).max(1);
+            if now_us - last_us <= window_us {
+                let description = format!(
+                    "pool jobs '{last_label}' and '{}' finish within {} µs of each other: in real Node either may complete first",
+                    job.label,
+                    now_us - last_us
+                );
+                self.races.push(Race { t_us: now_us, description });
+            }
+        }
+        self.last_pool_done = Some((now_us, job.duration_us, job.label.clone()));
         self.record(now_us, TraceKind::PoolDone { job: job.id, thread });
         self.record(
             now_us,
@@ -752,6 +779,9 @@ impl<G: Guest> Sim<G> {
             errors: Vec::new(),
             rng: crate::rng::Rng::new(0),
             exit_requested: None,
+            races: Vec::new(),
+            last_pool_done: None,
+            raced_timers: std::collections::BTreeSet::new(),
         };
         core.rng = crate::rng::Rng::new(core.settings.seed);
         core.schedule(0, Event::MainThreadFree);
@@ -772,6 +802,10 @@ impl<G: Guest> Sim<G> {
 
     pub fn stderr(&self) -> &[String] {
         &self.core.stderr
+    }
+
+    pub fn races(&self) -> &[Race] {
+        &self.core.races
     }
 
     pub fn errors(&self) -> &[ScriptError] {
@@ -891,6 +925,8 @@ impl<G: Guest> Sim<G> {
                     self.core.event_loop.stage = Stage::Timers { end_of_iteration: false };
                 }
                 Stage::Timers { end_of_iteration } => {
+                    self.judge_timer_race();
+                    let event_loop = &mut self.core.event_loop;
                     let loop_time_ms = event_loop.loop_time_ms;
                     let due = event_loop.timers.keys().next().copied().filter(|&(due_ms, _)| due_ms <= loop_time_ms);
                     if let Some(key) = due {
@@ -987,6 +1023,34 @@ impl<G: Guest> Sim<G> {
         }
         // Woken by a completion, the poll phase looks again for completions.
         self.core.event_loop.stage = Stage::PollEnter;
+    }
+
+    /// `setTimeout(f, 0)` against `setImmediate`: when the earliest timer is
+    /// within a millisecond of due as the timers phase looks at it, and
+    /// immediates wait, whether it fires first depends on how fast the
+    /// machine got here (Node guide "setImmediate() vs setTimeout()": "the
+    /// order … is non-deterministic"). The seed picks: the loop clock is
+    /// read as just before or just after the due time.
+    fn judge_timer_race(&mut self) {
+        let core = &mut self.core;
+        let event_loop = &core.event_loop;
+        if event_loop.immediates.is_empty() {
+            return;
+        }
+        let Some((&(due_ms, id), _)) = event_loop.timers.iter().next() else { return };
+        let loop_time_ms = event_loop.loop_time_ms;
+        let borderline = due_ms == loop_time_ms || due_ms == loop_time_ms + 1;
+        if !borderline || !core.raced_timers.insert(id) {
+            return;
+        }
+        let fires_now = core.rng.below(2) == 0;
+        core.event_loop.loop_time_ms = if fires_now { due_ms } else { due_ms - 1 };
+        let description = format!(
+            "a timer due at {due_ms} ms and a setImmediate: the timer is within 1 ms of due when the loop checks, \
+             so real Node may run either first (this run: the {} first)",
+            if fires_now { "timer" } else { "immediate" }
+        );
+        core.races.push(Race { t_us: core.now_us, description });
     }
 
     /// The loop has nothing left: emit 'beforeExit' (Node's
