@@ -381,8 +381,8 @@ struct Core {
     rng: crate::rng::Rng,
     exit_requested: Option<i32>,
     races: Vec<Race>,
-    /// The last pool completion: (time, job duration, label).
-    last_pool_done: Option<(u64, u64, String)>,
+    /// The last pool completion: (time, job duration, label, thread).
+    last_pool_done: Option<(u64, u64, String, u32)>,
     /// Timers already judged at a race point (judged once each).
     raced_timers: std::collections::BTreeSet<u64>,
 }
@@ -454,11 +454,12 @@ impl Core {
         let Some(job) = pool.threads[thread as usize].take() else { return };
         let next = pool.queue.pop_front();
         let now_us = self.now_us;
-        // Two jobs finishing within 1% of a job's duration: real Node's
-        // threads race for the completion queue (corpus case 60).
-        if let Some((last_us, last_duration_us, last_label)) = &self.last_pool_done {
+        // Two jobs on different threads finishing within 1% of a job's
+        // duration: real Node's threads race for the completion queue
+        // (corpus case 60). One thread's jobs are ordered, never a race.
+        if let Some((last_us, last_duration_us, last_label, last_thread)) = &self.last_pool_done {
             let window_us = (job.duration_us.max(*last_duration_us) / 100).max(1);
-            if now_us - last_us <= window_us {
+            if *last_thread != thread && now_us - last_us <= window_us {
                 let description = format!(
                     "pool jobs '{last_label}' and '{}' finish within {} µs of each other: in real Node either may complete first",
                     job.label,
@@ -467,7 +468,7 @@ impl Core {
                 self.races.push(Race { t_us: now_us, description });
             }
         }
-        self.last_pool_done = Some((now_us, job.duration_us, job.label.clone()));
+        self.last_pool_done = Some((now_us, job.duration_us, job.label.clone(), thread));
         self.record(now_us, TraceKind::PoolDone { job: job.id, thread });
         self.record(
             now_us,

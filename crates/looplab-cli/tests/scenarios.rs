@@ -1,0 +1,61 @@
+//! Trace snapshots: each `tests/scenarios/NAME.js` (one Node rule each, real
+//! JavaScript that real Node also runs) against `NAME.trace`, the dense
+//! trace plus the console. Re-bless with `UPDATE_EXPECT=1 cargo test`.
+
+use looplab_cli::run_source;
+use looplab_core::Settings;
+use std::path::PathBuf;
+
+fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios")
+}
+
+fn rendered(source: &str) -> String {
+    let report = run_source(source, Settings::default(), true);
+    let mut text = String::from("# console\n");
+    for line in &report.console {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str(&format!("# stop: {}\n# races: {}\n# trace\n", report.stop_reason, report.races.len()));
+    text.push_str(&report.trace_text);
+    text
+}
+
+#[test]
+fn scenario_traces_match_their_snapshots() {
+    let bless = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
+        .expect("tests/scenarios exists")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .collect();
+    scripts.sort();
+    assert!(scripts.len() >= 10, "one scenario per rule: found {}", scripts.len());
+    let mut mismatches = Vec::new();
+    for script in scripts {
+        let source = std::fs::read_to_string(&script).expect("readable scenario");
+        let actual = rendered(&source);
+        let snapshot = script.with_extension("trace");
+        if bless {
+            std::fs::write(&snapshot, &actual).expect("writable snapshot");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
+        if expected != actual {
+            let first_difference = expected
+                .lines()
+                .zip(actual.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(expected.lines().count().min(actual.lines().count()));
+            mismatches.push(format!(
+                "{}: differs from its snapshot at line {} (expected {:?}, got {:?}); re-bless with UPDATE_EXPECT=1 if intended",
+                script.display(),
+                first_difference + 1,
+                expected.lines().nth(first_difference),
+                actual.lines().nth(first_difference)
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
