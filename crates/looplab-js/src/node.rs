@@ -226,6 +226,10 @@ fn install_globals(vm: &mut Vm) {
 
 /// `require(name)`.
 pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Value> {
+    let cache_key = format!("%module:{}", vm.to_string(name).trim_start_matches("node:"));
+    if let Some(cached) = vm.realm.global.borrow().own(&cache_key).cloned() {
+        return Ok(cached);
+    }
     let name = vm.to_string(name);
     let name = name.strip_prefix("node:").unwrap_or(&name).to_string();
     let module = match name.as_str() {
@@ -251,6 +255,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         }
         "os" => module_object(vm, "os", &["cpus", "availableParallelism", "totalmem", "freemem", "platform"]),
         "dns" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
+        "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
         "zlib" => module_object(
             vm,
             "zlib",
@@ -258,12 +263,37 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         ),
         other => {
             let message = format!(
-                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, path, timers, os; more Node modules are coming)"
+                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, events, path, timers, os; more Node modules are coming)"
             );
             return vm.throw_error("Error", &message);
         }
     };
     Ok(module)
+}
+
+/// A Node module written in JavaScript (`src/lib_js/`): compiled and run
+/// once, on its first `require`, then cached like Node's module cache.
+fn js_module(vm: &mut Vm, host: &mut Host<'_>, name: &str, source: &str) -> JsResult<Value> {
+    let cache_key = format!("%module:{name}");
+    if let Some(cached) = vm.realm.global.borrow().own(&cache_key).cloned() {
+        return Ok(cached);
+    }
+    let code = match compile_module(source) {
+        Ok(code) => code,
+        Err(errors) => {
+            let first = errors.first().map(|error| error.message.clone()).unwrap_or_default();
+            return vm.throw_error("Error", &format!("internal module '{name}' failed to compile: {first}"));
+        }
+    };
+    let exports = Value::Object(vm.new_object());
+    let module = vm.new_object();
+    module.borrow_mut().set_own("exports", exports.clone());
+    let require = vm.native("require", NativeOp::Require, Vec::new());
+    let args = vec![exports, require, Value::Object(module.clone()), Value::str(&format!("node:{name}")), Value::str("node:")];
+    vm.call_closure(host, code, Env::new(0, None), Value::Undefined, args, None)?;
+    let exported = module.borrow().own("exports").cloned().unwrap_or_default();
+    vm.realm.global.borrow_mut().set_own(&cache_key, exported.clone());
+    Ok(exported)
 }
 
 fn arg(args: &[Value], index: usize) -> Value {
