@@ -22,7 +22,6 @@ const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("43-worker-postmessage-order", "worker_threads is not simulated yet"),
     ("45-worker-shares-threadpool", "worker_threads is not simulated yet"),
     ("52-econnrefused-vs-immediate", "net sockets are not simulated yet"),
-    ("58-stream-events-order", "fs.createReadStream and stream events are not simulated yet"),
 ];
 
 fn corpus_dir() -> PathBuf {

@@ -1396,6 +1396,11 @@ impl Compiler {
         let spread = call.arguments.iter().any(|argument| matches!(argument, Argument::SpreadElement(_)));
         // `this` for a method call is the object the method was read from.
         let with_this = match &call.callee {
+            // `super.method(args)`: the parent prototype's method, on `this`.
+            Expression::StaticMemberExpression(member) if matches!(member.object, Expression::Super(_)) => {
+                self.emit(Op::SuperMethod(Rc::from(member.property.name.as_str())));
+                true
+            }
             Expression::StaticMemberExpression(member) => {
                 self.expression(&member.object);
                 self.emit(Op::Dup);

@@ -241,6 +241,11 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
             );
             let promises = module_object(vm, "fs.promises", &["readFile", "writeFile", "stat"]);
             vm_set_plain(&fs, "promises", promises);
+            let streams = js_module(vm, _host, "fs_streams", include_str!("lib_js/fs_streams.js"))?;
+            for name in ["createReadStream", "ReadStream"] {
+                let value = vm.get(&streams, name)?;
+                vm_set_plain(&fs, name, value);
+            }
             fs
         }
         "fs/promises" => module_object(vm, "fs.promises", &["readFile", "writeFile", "stat"]),
@@ -256,6 +261,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "os" => module_object(vm, "os", &["cpus", "availableParallelism", "totalmem", "freemem", "platform"]),
         "dns" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
         "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
+        "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
         "zlib" => module_object(
             vm,
             "zlib",
@@ -682,6 +688,36 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let (duration_us, output) = zlib_cost(name.trim_end_matches("Sync"), size);
             host.spend_cpu_us(duration_us);
             Value::Object(Object::new(Class::Buffer(output), Some(vm.realm.buffer_prototype.clone())))
+        }
+        "fsbinding.open" | "fsbinding.read" | "fsbinding.close" => {
+            // The pool requests behind fs streams: (path|fd, [length,] cb).
+            let function = args.iter().rev().find(|value| value.is_callable()).cloned().unwrap_or_default();
+            let disk = host.disk().clone();
+            let (label, duration_us, result) = match name {
+                "fsbinding.open" => {
+                    let path = resolve_path(&vm.to_string(&a0));
+                    match host.file_size(&path) {
+                        Some(size) => {
+                            let fd = 20.0 + vm.ops as f64 % 1000.0;
+                            (format!("open {path}"), disk.open_us, vec![HostValue::Null, HostValue::Number(fd), HostValue::Number(size as f64)])
+                        }
+                        None => (
+                            format!("open {path}"),
+                            disk.open_us,
+                            vec![HostValue::Error { code: "ENOENT".into(), message: format!("ENOENT: no such file or directory, open '{path}'") }],
+                        ),
+                    }
+                }
+                "fsbinding.read" => {
+                    let length = vm.to_number(&arg(&args, 1)).max(0.0) as u64;
+                    (format!("read {length} B"), disk.read_us(length), vec![HostValue::Null, HostValue::Number(length as f64)])
+                }
+                _ => ("close".to_string(), disk.close_us, vec![HostValue::Null]),
+            };
+            let cb = callback(vm, &function, Vec::new(), false);
+            sync_pool_size(vm, host);
+            host.pool_work(&label, duration_us, cb, result);
+            Value::Undefined
         }
         "crypto.pbkdf2Sync" => {
             let iterations = vm.to_number(&arg(&args, 2)).max(1.0) as u64;
