@@ -1741,11 +1741,7 @@ fn collect_var_names(statements: &[Statement<'_>], names: &mut Vec<String>) {
 
 fn collect_var_names_in(statement: &Statement<'_>, names: &mut Vec<String>) {
     match statement {
-        Statement::VariableDeclaration(declaration) if declaration.kind == VariableDeclarationKind::Var => {
-            for declarator in &declaration.declarations {
-                pattern_names(&declarator.id, names);
-            }
-        }
+        Statement::VariableDeclaration(declaration) => var_declaration_names(declaration, names),
         Statement::BlockStatement(block) => collect_var_names(&block.body, names),
         Statement::IfStatement(statement) => {
             collect_var_names_in(&statement.consequent, names);
@@ -1755,31 +1751,19 @@ fn collect_var_names_in(statement: &Statement<'_>, names: &mut Vec<String>) {
         }
         Statement::ForStatement(statement) => {
             if let Some(ForStatementInit::VariableDeclaration(declaration)) = &statement.init {
-                if declaration.kind == VariableDeclarationKind::Var {
-                    for declarator in &declaration.declarations {
-                        pattern_names(&declarator.id, names);
-                    }
-                }
+                var_declaration_names(declaration, names);
             }
             collect_var_names_in(&statement.body, names);
         }
         Statement::ForOfStatement(statement) => {
             if let ForStatementLeft::VariableDeclaration(declaration) = &statement.left {
-                if declaration.kind == VariableDeclarationKind::Var {
-                    for declarator in &declaration.declarations {
-                        pattern_names(&declarator.id, names);
-                    }
-                }
+                var_declaration_names(declaration, names);
             }
             collect_var_names_in(&statement.body, names);
         }
         Statement::ForInStatement(statement) => {
             if let ForStatementLeft::VariableDeclaration(declaration) = &statement.left {
-                if declaration.kind == VariableDeclarationKind::Var {
-                    for declarator in &declaration.declarations {
-                        pattern_names(&declarator.id, names);
-                    }
-                }
+                var_declaration_names(declaration, names);
             }
             collect_var_names_in(&statement.body, names);
         }
@@ -1801,6 +1785,15 @@ fn collect_var_names_in(statement: &Statement<'_>, names: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// The names a `var` declaration binds (none for `let`/`const`).
+fn var_declaration_names(declaration: &VariableDeclaration<'_>, names: &mut Vec<String>) {
+    if declaration.kind == VariableDeclarationKind::Var {
+        for declarator in &declaration.declarations {
+            pattern_names(&declarator.id, names);
+        }
     }
 }
 
