@@ -16,7 +16,6 @@ use std::path::PathBuf;
 const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("35-dns-lookup-pool-vs-resolve-cares", "needs a dgram (UDP) DNS server in the script; dgram is not simulated yet"),
     ("38-close-callbacks-socket-destroy", "net sockets and close callbacks are not simulated yet"),
-    ("40-http-three-concurrent-requests", "http is not simulated yet"),
     ("41-http-heavy-blocks-fast", "http is not simulated yet; the client runs as a child process"),
     ("42-http-heavy-in-worker", "http and worker_threads are not simulated yet; the client runs as a child process"),
     ("43-worker-postmessage-order", "worker_threads is not simulated yet"),

@@ -252,6 +252,8 @@ struct EventLoop {
     completions: VecDeque<Completion>,
     /// The completions the current poll phase is running.
     poll_batch: VecDeque<Completion>,
+    /// Ref'd handles other than timers (listening servers, open sockets).
+    active_handles: u64,
     /// Timers that do not keep the loop alive (`timer.unref()`).
     unref_timers: std::collections::BTreeSet<u64>,
     /// Requests (pool work) whose JS callback has not run yet: they keep the
@@ -276,6 +278,7 @@ impl EventLoop {
             completions: VecDeque::new(),
             poll_batch: VecDeque::new(),
             unref_timers: std::collections::BTreeSet::new(),
+            active_handles: 0,
             active_requests: 0,
             waiting: None,
             wait_generation: 0,
@@ -288,6 +291,7 @@ impl EventLoop {
         self.timers.values().any(|timer| !self.unref_timers.contains(&timer.id))
             || !self.immediates.is_empty()
             || self.active_requests > 0
+            || self.active_handles > 0
     }
 
     /// `uv__backend_timeout`: how long the poll phase may block, in ms;
@@ -624,6 +628,13 @@ impl Host<'_> {
         let id = self.core.fresh_id();
         self.core.record(self.cursor_us, TraceKind::KernelStart { id, label: label.to_string() });
         self.core.schedule(self.cursor_us + latency_us, Event::KernelReady { id, callback: index });
+    }
+
+    /// A handle (a listening server, an open socket) starts or stops keeping
+    /// the loop alive (`uv__loop_alive` counts active handles).
+    pub fn ref_handle(&mut self, active: bool) {
+        let handles = &mut self.core.event_loop.active_handles;
+        *handles = if active { *handles + 1 } else { handles.saturating_sub(1) };
     }
 
     /// `clearTimeout` / `clearInterval`.

@@ -262,6 +262,9 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "dns" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
         "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
         "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
+        "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort"]),
+        "http" => return js_module(vm, _host, "http", include_str!("lib_js/http.js")),
+        "express" => return js_module(vm, _host, "express", include_str!("lib_js/express.js")),
         "zlib" => module_object(
             vm,
             "zlib",
@@ -269,7 +272,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         ),
         other => {
             let message = format!(
-                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, events, path, timers, os; more Node modules are coming)"
+                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, events, http, express, path, timers, os; more Node modules are coming)"
             );
             return vm.throw_error("Error", &message);
         }
@@ -688,6 +691,26 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let (duration_us, output) = zlib_cost(name.trim_end_matches("Sync"), size);
             host.spend_cpu_us(duration_us);
             Value::Object(Object::new(Class::Buffer(output), Some(vm.realm.buffer_prototype.clone())))
+        }
+        "netbinding.hop" => {
+            // A message on a simulated socket: the kernel carries it for the
+            // given latency (no thread), then its callback runs in poll.
+            let label = vm.to_string(&a0).to_string();
+            let latency_us = vm.to_number(&arg(&args, 1)).max(0.0) as u64;
+            let function = arg(&args, 2);
+            require_callback(vm, &function, "callback")?;
+            let cb = callback(vm, &function, Vec::new(), false);
+            host.kernel_io(&label, latency_us, cb, Vec::new());
+            Value::Undefined
+        }
+        "netbinding.ref" => {
+            host.ref_handle(a0.truthy());
+            Value::Undefined
+        }
+        "netbinding.nextPort" => {
+            let next = vm.realm.global.borrow().own("%nextPort").map_or(40_000.0, |port| vm.to_number(port));
+            vm.realm.global.borrow_mut().set_own("%nextPort", Value::Number(next + 1.0));
+            Value::Number(next)
         }
         "fsbinding.open" | "fsbinding.read" | "fsbinding.close" => {
             // The pool requests behind fs streams: (path|fd, [length,] cb).

@@ -1,0 +1,76 @@
+// A small Express: `express()` returns a request handler with routes and
+// middleware, so the articles' `app.get('/user/:id', async (req, res) => …)`
+// runs as written. Routes are matched in order; `:name` segments fill
+// req.params. A handler's rejected promise becomes a 500 (Express 5).
+const http = require('http');
+
+function matchPath(pattern, path) {
+  const wanted = pattern.split('/');
+  const actual = path.split('/');
+  if (wanted.length !== actual.length) return null;
+  const params = {};
+  for (let i = 0; i < wanted.length; i++) {
+    if (wanted[i].startsWith(':')) params[wanted[i].slice(1)] = actual[i];
+    else if (wanted[i] !== actual[i]) return null;
+  }
+  return params;
+}
+
+function parseQuery(search) {
+  const query = {};
+  if (!search) return query;
+  for (const pair of search.split('&')) {
+    const equals = pair.indexOf('=');
+    if (equals < 0) query[pair] = '';
+    else query[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return query;
+}
+
+function express() {
+  const stack = [];
+  const app = function handle(req, res) {
+    const question = req.url.indexOf('?');
+    const path = question >= 0 ? req.url.slice(0, question) : req.url;
+    req.query = parseQuery(question >= 0 ? req.url.slice(question + 1) : '');
+    req.path = path;
+    let index = 0;
+    const next = (error) => {
+      if (error) {
+        res.statusCode = 500;
+        res.end(String(error && error.message ? error.message : error));
+        return;
+      }
+      while (index < stack.length) {
+        const layer = stack[index++];
+        if (layer.method && layer.method !== req.method) continue;
+        const params = layer.method ? matchPath(layer.path, path) : (path.startsWith(layer.path) ? {} : null);
+        if (!params) continue;
+        req.params = params;
+        const result = layer.handler(req, res, next);
+        if (result && typeof result.then === 'function') result.then(undefined, next);
+        return;
+      }
+      res.statusCode = 404;
+      res.end('Cannot ' + req.method + ' ' + path);
+    };
+    next();
+  };
+  const route = (method) => (path, ...handlers) => {
+    for (const handler of handlers) stack.push({ method, path, handler });
+    return app;
+  };
+  app.get = route('GET');
+  app.post = route('POST');
+  app.put = route('PUT');
+  app.delete = route('DELETE');
+  app.use = (path, handler) => {
+    if (typeof path === 'function') stack.push({ method: null, path: '/', handler: path });
+    else stack.push({ method: null, path, handler });
+    return app;
+  };
+  app.listen = (...args) => http.createServer(app).listen(...args);
+  return app;
+}
+
+module.exports = express;

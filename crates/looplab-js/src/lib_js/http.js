@@ -1,0 +1,249 @@
+// Node's http module over simulated loopback sockets, in the JavaScript
+// subset. The network is kernel I/O: a request or response travels for
+// LOOPBACK_US with no thread involved, and its handler runs in the poll
+// phase, as epoll would deliver it. A listening server is a ref'd handle: it
+// keeps the process alive until server.close().
+const EventEmitter = require('events');
+const net = require('%netbinding');
+
+// One-way latency of a request or response on loopback, in microseconds.
+const LOOPBACK_US = 50;
+const servers = {};
+
+class IncomingMessage extends EventEmitter {
+  constructor(url, method, headers) {
+    super();
+    this.url = url;
+    this.method = method;
+    this.headers = headers || {};
+    this.statusCode = undefined;
+    this.complete = false;
+  }
+
+  resume() {
+    return this;
+  }
+
+  setEncoding() {
+    return this;
+  }
+
+  // The body arrives with the headers on loopback; Node's stream emits it
+  // from process.nextTick once the consumer flows, then 'end'.
+  _deliver(body) {
+    const message = this;
+    process.nextTick(() => {
+      if (body.length > 0) message.emit('data', body);
+      message.complete = true;
+      process.nextTick(() => message.emit('end'));
+    });
+  }
+}
+
+class ServerResponse extends EventEmitter {
+  constructor(request, exchange) {
+    super();
+    this.req = request;
+    this.statusCode = 200;
+    this.headers = {};
+    this.headersSent = false;
+    this.finished = false;
+    this.writableEnded = false;
+    this._chunks = [];
+    this._exchange = exchange;
+  }
+
+  setHeader(name, value) {
+    this.headers[String(name).toLowerCase()] = value;
+    return this;
+  }
+
+  getHeader(name) {
+    return this.headers[String(name).toLowerCase()];
+  }
+
+  writeHead(statusCode, headers) {
+    this.statusCode = statusCode;
+    if (headers) {
+      for (const name of Object.keys(headers)) this.setHeader(name, headers[name]);
+    }
+    return this;
+  }
+
+  write(chunk) {
+    this._chunks.push(String(chunk));
+    return true;
+  }
+
+  end(chunk) {
+    if (this.finished) return this;
+    if (chunk !== undefined && chunk !== null) this._chunks.push(String(chunk));
+    this.finished = true;
+    this.writableEnded = true;
+    this.headersSent = true;
+    this._exchange.respond(this.statusCode, this.headers, this._chunks.join(''));
+    this.emit('finish');
+    return this;
+  }
+
+  // Express's helpers, so `app.get(path, (req, res) => res.json(...))` runs.
+  status(statusCode) {
+    this.statusCode = statusCode;
+    return this;
+  }
+
+  json(value) {
+    this.setHeader('content-type', 'application/json; charset=utf-8');
+    return this.end(JSON.stringify(value));
+  }
+
+  send(value) {
+    if (value !== null && typeof value === 'object') return this.json(value);
+    if (this.getHeader('content-type') === undefined) this.setHeader('content-type', 'text/html; charset=utf-8');
+    return this.end(value === undefined ? '' : String(value));
+  }
+}
+
+class Server extends EventEmitter {
+  constructor(handler) {
+    super();
+    if (handler) this.on('request', handler);
+    this.listening = false;
+    this.port = null;
+  }
+
+  listen(...args) {
+    const callback = args.find((arg) => typeof arg === 'function');
+    const port = typeof args[0] === 'number' && args[0] > 0 ? args[0] : net.nextPort();
+    if (servers[port]) {
+      const error = new Error('listen EADDRINUSE: address already in use :::' + port);
+      error.code = 'EADDRINUSE';
+      const server = this;
+      process.nextTick(() => server.emit('error', error));
+      return this;
+    }
+    this.port = port;
+    this.listening = true;
+    servers[port] = this;
+    net.ref(true);
+    if (callback) this.once('listening', callback);
+    const server = this;
+    process.nextTick(() => server.emit('listening'));
+    return this;
+  }
+
+  address() {
+    return this.listening ? { address: '127.0.0.1', family: 'IPv4', port: this.port } : null;
+  }
+
+  close(callback) {
+    if (callback) this.once('close', callback);
+    if (this.listening) {
+      this.listening = false;
+      delete servers[this.port];
+      net.ref(false);
+    }
+    const server = this;
+    process.nextTick(() => server.emit('close'));
+    return this;
+  }
+}
+
+class ClientRequest extends EventEmitter {
+  constructor(options, callback) {
+    super();
+    this.method = (options.method || 'GET').toUpperCase();
+    this.path = options.path || '/';
+    this.port = Number(options.port) || 80;
+    this.host = options.hostname || options.host || 'localhost';
+    this.headers = options.headers || {};
+    this._body = [];
+    this._ended = false;
+    if (callback) this.once('response', callback);
+  }
+
+  setHeader(name, value) {
+    this.headers[String(name).toLowerCase()] = value;
+  }
+
+  write(chunk) {
+    this._body.push(String(chunk));
+    return true;
+  }
+
+  setTimeout() {
+    return this;
+  }
+
+  end(chunk) {
+    if (this._ended) return this;
+    if (chunk !== undefined && chunk !== null) this._body.push(String(chunk));
+    this._ended = true;
+    const request = this;
+    const label = this.method + ' ' + this.path + ' → :' + this.port;
+    net.hop(label, LOOPBACK_US, function deliverRequest() {
+      const server = servers[request.port];
+      if (!server) {
+        const error = new Error('connect ECONNREFUSED 127.0.0.1:' + request.port);
+        error.code = 'ECONNREFUSED';
+        request.emit('error', error);
+        return;
+      }
+      const incoming = new IncomingMessage(request.path, request.method, request.headers);
+      const exchange = {
+        respond(statusCode, headers, body) {
+          net.hop(statusCode + ' for ' + request.path + ' → client', LOOPBACK_US, function deliverResponse() {
+            const response = new IncomingMessage(request.path, request.method, headers);
+            response.statusCode = statusCode;
+            request.emit('response', response);
+            response._deliver(body);
+          });
+        },
+      };
+      const response = new ServerResponse(incoming, exchange);
+      server.emit('request', incoming, response);
+      incoming._deliver(request._body.join(''));
+    });
+    return this;
+  }
+}
+
+function parseTarget(target, options) {
+  if (typeof target !== 'string') return Object.assign({}, target, options || {});
+  const url = target.startsWith('http://') ? target.slice('http://'.length) : target;
+  const slash = url.indexOf('/');
+  const hostPort = slash >= 0 ? url.slice(0, slash) : url;
+  const path = slash >= 0 ? url.slice(slash) : '/';
+  const colon = hostPort.lastIndexOf(':');
+  const parsed = {
+    hostname: colon >= 0 ? hostPort.slice(0, colon) : hostPort,
+    port: colon >= 0 ? Number(hostPort.slice(colon + 1)) : 80,
+    path,
+  };
+  return Object.assign(parsed, options || {});
+}
+
+function request(target, options, callback) {
+  if (typeof options === 'function') {
+    callback = options;
+    options = undefined;
+  }
+  return new ClientRequest(parseTarget(target, options), callback);
+}
+
+function get(target, options, callback) {
+  const req = request(target, options, callback);
+  req.end();
+  return req;
+}
+
+module.exports = {
+  createServer: (options, handler) => new Server(typeof options === 'function' ? options : handler),
+  request,
+  get,
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  ClientRequest,
+  STATUS_CODES: { 200: 'OK', 404: 'Not Found', 500: 'Internal Server Error' },
+};
