@@ -7,6 +7,7 @@
 //! // @looplab pool 8                          UV_THREADPOOL_SIZE
 //! // @looplab cores 2                         CPU cores
 //! // @looplab seed 42                         the run's seed
+//! // @looplab db 50ms                         round trip of the simulated database
 //! ```
 //!
 //! Real Node ignores them (they are comments), so the same file runs there.
@@ -50,7 +51,11 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs) -> Vec<D
                 .and_then(|word| word.parse().ok())
                 .map(|seed| settings.seed = seed)
                 .ok_or_else(|| "expected: // @looplab seed NUMBER".to_string()),
-            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed)")),
+            Some("db") => match words.get(1) {
+                Some(duration) => parse_duration_us(duration).map(|us| settings.db_latency_us = us),
+                None => Err("expected: // @looplab db LATENCY (for example 50ms)".to_string()),
+            },
+            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db)")),
             None => Err("an empty @looplab directive".to_string()),
         };
         if let Err(message) = result {
@@ -58,6 +63,24 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs) -> Vec<D
         }
     }
     errors
+}
+
+/// `250us`, `50ms`, `2s`.
+fn parse_duration_us(text: &str) -> Result<u64, String> {
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '_').unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let value: u64 = digits.replace('_', "").parse().map_err(|_| format!("'{text}' is not a duration such as 50ms"))?;
+    let multiplier = match unit {
+        "us" | "µs" => 1,
+        "ms" => 1000,
+        "s" => 1_000_000,
+        _ => return Err(format!("unknown duration unit '{unit}' (use us, ms or s)")),
+    };
+    let us = value.checked_mul(multiplier).ok_or_else(|| format!("'{text}' is too long"))?;
+    if us > 3_600_000_000 {
+        return Err(format!("'{text}' is longer than the hour Looplab allows"));
+    }
+    Ok(us)
 }
 
 /// `512`, `4KiB`, `2MiB`, `1GiB`, `10MB`, `64B`.
@@ -89,11 +112,11 @@ mod tests {
 
     #[test]
     fn directives_set_files_and_settings() {
-        let source = "// @looplab file /a.txt 2MiB\n// @looplab pool 8\nconsole.log(1);\n  // @looplab cores 2\n";
+        let source = "// @looplab file /a.txt 2MiB\n// @looplab pool 8\nconsole.log(1);\n  // @looplab cores 2\n// @looplab db 20ms\n";
         let (mut settings, mut fs) = (Settings::default(), VirtualFs::default());
         assert_eq!(apply(source, &mut settings, &mut fs), []);
         assert_eq!(fs.size_of("/a.txt"), Some(2 * 1024 * 1024));
-        assert_eq!((settings.pool_size, settings.cores), (8, 2));
+        assert_eq!((settings.pool_size, settings.cores, settings.db_latency_us), (8, 2, 20_000));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Settings {
     pub pool_size: u32,
     /// CPU cores of the simulated machine (`os.cpus().length`).
     pub cores: u32,
+    /// Round-trip time of one call to the simulated database (`db.*`).
+    pub db_latency_us: u64,
     /// Seed of the run's only random generator.
     pub seed: u64,
     /// Stop after this many engine events, so runaway code ends.
@@ -43,6 +45,7 @@ impl Default for Settings {
         Settings {
             pool_size: 4,
             cores: 4,
+            db_latency_us: 50_000,
             seed: 1,
             events_max: 10_000_000,
             time_max_us: 600_000_000,
@@ -715,6 +718,11 @@ impl Host<'_> {
         if self.core.pool.is_none() {
             self.core.settings.pool_size = size.clamp(1, POOL_SIZE_MAX);
         }
+    }
+
+    /// Round trip of one simulated database call.
+    pub fn db_latency_us(&self) -> u64 {
+        self.core.settings.db_latency_us
     }
 
     /// CPU cores of the simulated machine.

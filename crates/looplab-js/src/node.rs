@@ -218,6 +218,11 @@ fn install_globals(vm: &mut Vm) {
     vm_set_plain(&process, "version", Value::str("v20.20.2"));
     vm_set_plain(&process, "exitCode", Value::Undefined);
     global.borrow_mut().set_own("process", process);
+    // Looplab's simulated database: the articles call `db.findUser(id)`
+    // without defining `db`; here every call is a network round trip to a
+    // database server (kernel I/O, no thread) that resolves a promise.
+    let db = module_object(vm, "db", &["query", "findUser", "find", "findOne", "findById", "get", "insert", "update", "delete"]);
+    global.borrow_mut().set_own("db", db);
     let buffer = module_object(vm, "Buffer", &["alloc", "from", "byteLength", "isBuffer"]);
     global.borrow_mut().set_own("Buffer", buffer);
     let length = node_fn(vm, "Buffer.prototype.toString");
@@ -702,6 +707,20 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let cb = callback(vm, &function, Vec::new(), false);
             host.kernel_io(&label, latency_us, cb, Vec::new());
             Value::Undefined
+        }
+        name if name.starts_with("db.") => {
+            let operation = name.trim_start_matches("db.");
+            let promise = vm.new_promise();
+            let row = vm.new_object();
+            let key = if a0.is_nullish() { Value::Number(1.0) } else { a0.clone() };
+            row.borrow_mut().set_own("id", key.clone());
+            row.borrow_mut().set_own("name", Value::str(&format!("user {}", vm.to_string(&key))));
+            let result = if operation == "query" || operation == "find" { vm.new_array(vec![Value::Object(row)]) } else { Value::Object(row) };
+            let resolve = vm.resolving_functions(&promise)[0].clone();
+            let cb = callback(vm, &resolve, vec![result], false);
+            let label = format!("db.{operation}({})", crate::builtins::inspect(vm, &a0, 1, true));
+            host.kernel_io(&label, host.db_latency_us(), Callback { name: format!("{label} result"), ..cb }, Vec::new());
+            Value::Object(promise)
         }
         "netbinding.ref" => {
             host.ref_handle(a0.truthy());
