@@ -1,6 +1,8 @@
 //! Trace snapshots: each `tests/scenarios/NAME.js` (one Node rule each, real
-//! JavaScript that real Node also runs) against `NAME.trace`, the dense
-//! trace plus the console. Re-bless with `UPDATE_EXPECT=1 cargo test`.
+//! JavaScript that real Node also runs) against `NAME.trace`, and each
+//! playground preset `www/scenarios/NAME.js` against
+//! `tests/scenarios/preset-NAME.trace`: the console plus the dense trace.
+//! Re-bless with `UPDATE_EXPECT=1 cargo test --release`.
 
 use looplab_cli::run_source;
 use looplab_core::Settings;
@@ -8,6 +10,20 @@ use std::path::PathBuf;
 
 fn scenarios_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios")
+}
+
+fn presets_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/scenarios")
+}
+
+fn scripts_in(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("scenario folder exists")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "js"))
+        .collect();
+    scripts.sort();
+    scripts
 }
 
 fn rendered(source: &str) -> String {
@@ -25,18 +41,22 @@ fn rendered(source: &str) -> String {
 #[test]
 fn scenario_traces_match_their_snapshots() {
     let bless = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut scripts: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
-        .expect("tests/scenarios exists")
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "js"))
+    let rules = scripts_in(&scenarios_dir());
+    assert!(rules.len() >= 10, "one scenario per rule: found {}", rules.len());
+    let presets = scripts_in(&presets_dir());
+    let snapshot_of = |script: &PathBuf, prefix: &str| {
+        let name = script.file_stem().and_then(|stem| stem.to_str()).unwrap_or_default();
+        scenarios_dir().join(format!("{prefix}{name}.trace"))
+    };
+    let cases: Vec<(PathBuf, PathBuf)> = rules
+        .iter()
+        .map(|script| (script.clone(), snapshot_of(script, "")))
+        .chain(presets.iter().map(|script| (script.clone(), snapshot_of(script, "preset-"))))
         .collect();
-    scripts.sort();
-    assert!(scripts.len() >= 10, "one scenario per rule: found {}", scripts.len());
     let mut mismatches = Vec::new();
-    for script in scripts {
+    for (script, snapshot) in cases {
         let source = std::fs::read_to_string(&script).expect("readable scenario");
         let actual = rendered(&source);
-        let snapshot = script.with_extension("trace");
         if bless {
             std::fs::write(&snapshot, &actual).expect("writable snapshot");
             continue;
