@@ -117,8 +117,6 @@ pub enum Op {
     SuperMethod(Str),
     /// A counted loop with a closed form (see `compile::loop_fast_path`).
     FastSumLoop(Rc<FastSumLoop>),
-    /// Marks the start of statement at this source line (for the UI).
-    Line(u32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,8 +185,8 @@ pub enum LoopBound {
 pub struct Code {
     pub name: Str,
     pub ops: Vec<Op>,
-    /// Source line of each op, for error messages.
-    pub lines: Vec<u32>,
+    /// Source line and column of each op, for error messages.
+    pub lines: Vec<(u32, u32)>,
     /// Nested functions, referenced by `Op::Closure`.
     pub functions: Vec<Rc<Code>>,
     pub param_count: u16,

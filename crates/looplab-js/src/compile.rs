@@ -122,13 +122,14 @@ struct Jumps {
 
 struct FunctionState {
     ops: Vec<Op>,
-    lines: Vec<u32>,
+    lines: Vec<(u32, u32)>,
     functions: Vec<Rc<Code>>,
     scopes: Vec<Scope>,
     jumps: Vec<Jumps>,
     try_depth: usize,
     finally_depth: usize,
-    line: u32,
+    /// Position of the statement (or call) being compiled.
+    line: (u32, u32),
     is_async: bool,
 }
 
@@ -208,8 +209,8 @@ impl Compiler {
     }
 
     fn set_line(&mut self, span: Span) {
-        let (line, _) = self.lines.position(span.start);
-        self.state().line = line;
+        let position = self.lines.position(span.start);
+        self.state().line = position;
     }
 
     fn resolve(&self, name: &str) -> Variable {
@@ -259,7 +260,7 @@ impl Compiler {
             jumps: Vec::new(),
             try_depth: 0,
             finally_depth: 0,
-            line: 1,
+            line: (1, 1),
             is_async: false,
         });
         for param in MODULE_PARAMS {
@@ -346,7 +347,7 @@ impl Compiler {
             jumps: Vec::new(),
             try_depth: 0,
             finally_depth: 0,
-            line,
+            line: (line, column),
             is_async: shape.is_async,
         });
         // Parameters take the first slots, in order; patterns and defaults
@@ -1393,6 +1394,13 @@ impl Compiler {
     }
 
     fn call(&mut self, call: &CallExpression<'_>) {
+        let statement_position = self.state().line;
+        self.set_line(call.span);
+        self.call_inner(call);
+        self.state().line = statement_position;
+    }
+
+    fn call_inner(&mut self, call: &CallExpression<'_>) {
         let spread = call.arguments.iter().any(|argument| matches!(argument, Argument::SpreadElement(_)));
         // `this` for a method call is the object the method was read from.
         let with_this = match &call.callee {

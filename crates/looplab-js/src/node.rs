@@ -93,7 +93,8 @@ impl JsGuest {
             other => format!("Uncaught {}", crate::builtins::inspect(&self.vm, other, 0, true)),
         };
         host.console_error(&text);
-        host.report_error(ScriptError { line: self.vm.line, column: 0, message });
+        let (line, column) = self.vm.error_position.take().unwrap_or((0, 0));
+        host.report_error(ScriptError { line, column, message });
         // Node emits 'exit' with code 1 before the process dies; an error in
         // a listener there is ignored.
         let _ = emit_process(&mut self.vm, host, "exit", 1);

@@ -103,8 +103,8 @@ pub struct Vm {
     pub unhandled_rejections: Vec<ObjRef>,
     /// Set when a limit or `process.exit` ends the run.
     pub halted: Option<String>,
-    /// Source line being executed, for errors.
-    pub line: u32,
+    /// Where the exception now unwinding was thrown (line, column).
+    pub error_position: Option<(u32, u32)>,
 }
 
 impl Vm {
@@ -119,7 +119,7 @@ impl Vm {
             ops: 0,
             unhandled_rejections: Vec::new(),
             halted: None,
-            line: 0,
+            error_position: None,
         }
     }
 
@@ -569,12 +569,21 @@ impl Vm {
                 }
                 Err(Unwind::Throw(error)) => match frame.handlers.pop() {
                     Some(handler) => {
+                        self.error_position = None;
                         frame.stack.truncate(handler.stack_len);
                         frame.env = handler.env;
                         frame.stack.push(error);
                         frame.pc = handler.catch_pc;
                     }
-                    None => return Err(Unwind::Throw(error)),
+                    None => {
+                        // The innermost frame an exception escapes from is
+                        // where the program's error is.
+                        if self.error_position.is_none() {
+                            let at = frame.pc.saturating_sub(1);
+                            self.error_position = frame.code.lines.get(at).copied();
+                        }
+                        return Err(Unwind::Throw(error));
+                    }
                 },
                 Err(Unwind::Halt) => return Err(Unwind::Halt),
             }
@@ -1055,7 +1064,6 @@ impl Vm {
                     frame.pc = fast.exit as usize;
                 }
             }
-            Op::Line(line) => self.line = line,
         }
         Ok(None)
     }
