@@ -15,12 +15,10 @@ use std::path::PathBuf;
 /// Cases the simulator does not match yet, and why.
 const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("35-dns-lookup-pool-vs-resolve-cares", "needs a dgram (UDP) DNS server in the script; dgram is not simulated yet"),
-    ("38-close-callbacks-socket-destroy", "net sockets and close callbacks are not simulated yet"),
-    ("41-http-heavy-blocks-fast", "http is not simulated yet; the client runs as a child process"),
-    ("42-http-heavy-in-worker", "http and worker_threads are not simulated yet; the client runs as a child process"),
+    ("41-http-heavy-blocks-fast", "starts its client with child_process; Looplab simulates one process (external clients come with the load model)"),
+    ("42-http-heavy-in-worker", "starts its client with child_process, and needs worker_threads (not simulated yet)"),
     ("43-worker-postmessage-order", "worker_threads is not simulated yet"),
     ("45-worker-shares-threadpool", "worker_threads is not simulated yet"),
-    ("52-econnrefused-vs-immediate", "net sockets are not simulated yet"),
 ];
 
 fn corpus_dir() -> PathBuf {

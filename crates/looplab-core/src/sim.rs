@@ -229,7 +229,7 @@ enum Stage {
     PollEnter,
     PollRunning,
     Check { budget: usize },
-    Close,
+    Close { budget: usize },
     /// 'beforeExit' listeners ran: run the loop again if they added work.
     AfterBeforeExit,
     /// 'exit' listeners ran: the process ends, with no more ticks.
@@ -249,6 +249,8 @@ struct EventLoop {
     next_ticks: VecDeque<Queued>,
     microtasks: VecDeque<Queued>,
     immediates: VecDeque<Queued>,
+    /// `uv_close` callbacks waiting for the close phase.
+    closing: VecDeque<Queued>,
     /// Timers keyed by (due time in ms, creation order).
     timers: BTreeMap<(u64, u64), Queued>,
     /// Completed pool work not yet taken by the poll phase.
@@ -277,6 +279,7 @@ impl EventLoop {
             next_ticks: VecDeque::new(),
             microtasks: VecDeque::new(),
             immediates: VecDeque::new(),
+            closing: VecDeque::new(),
             timers: BTreeMap::new(),
             completions: VecDeque::new(),
             poll_batch: VecDeque::new(),
@@ -295,12 +298,13 @@ impl EventLoop {
             || !self.immediates.is_empty()
             || self.active_requests > 0
             || self.active_handles > 0
+            || !self.closing.is_empty()
     }
 
     /// `uv__backend_timeout`: how long the poll phase may block, in ms;
     /// `None` is "until something happens".
     fn poll_timeout_ms(&self) -> Option<u64> {
-        if !self.is_alive() || !self.immediates.is_empty() {
+        if !self.is_alive() || !self.immediates.is_empty() || !self.closing.is_empty() {
             return Some(0);
         }
         self.timers
@@ -633,6 +637,12 @@ impl Host<'_> {
         self.core.schedule(self.cursor_us + latency_us, Event::KernelReady { id, callback: index });
     }
 
+    /// `uv_close(handle, callback)`: the callback runs in the close phase.
+    pub fn close_handle(&mut self, callback: Callback) {
+        self.spend_cpu_us(cost::API_CALL_US);
+        self.enqueue(QueueKind::Close, callback);
+    }
+
     /// A handle (a listening server, an open socket) starts or stops keeping
     /// the loop alive (`uv__loop_alive` counts active handles).
     pub fn ref_handle(&mut self, active: bool) {
@@ -758,6 +768,7 @@ impl Host<'_> {
             QueueKind::NextTick => event_loop.next_ticks.push_back(item),
             QueueKind::Microtask => event_loop.microtasks.push_back(item),
             QueueKind::Immediate => event_loop.immediates.push_back(item),
+            QueueKind::Close => event_loop.closing.push_back(item),
             _ => unreachable!("enqueue is only used for callback queues"),
         }
         id
@@ -1017,10 +1028,25 @@ impl<G: Guest> Sim<G> {
                             return self.run_queued(QueueKind::Immediate, Source::Immediate, item);
                         }
                     }
-                    event_loop.stage = Stage::Close;
-                    self.core.enter_phase(Phase::Close);
+                    event_loop.stage = Stage::Close { budget: usize::MAX };
                 }
-                Stage::Close => {
+                Stage::Close { budget } => {
+                    // `uv__run_closing_handles` runs the handles closed before
+                    // the phase began; ones closed by these callbacks wait
+                    // for the next iteration.
+                    let budget = if budget == usize::MAX {
+                        self.core.enter_phase(Phase::Close);
+                        self.core.event_loop.closing.len()
+                    } else {
+                        budget
+                    };
+                    let event_loop = &mut self.core.event_loop;
+                    if budget > 0 {
+                        if let Some(item) = event_loop.closing.pop_front() {
+                            event_loop.stage = Stage::Close { budget: budget - 1 };
+                            return self.run_queued(QueueKind::Close, Source::Close, item);
+                        }
+                    }
                     // libuv 1.45+ runs due timers at the end of each iteration,
                     // after a clock update (libuv PR #3927).
                     self.core.update_loop_time();

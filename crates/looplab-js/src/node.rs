@@ -268,7 +268,8 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "dns" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
         "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
         "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
-        "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort"]),
+        "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close"]),
+        "net" => return js_module(vm, _host, "net", include_str!("lib_js/net.js")),
         "http" => return js_module(vm, _host, "http", include_str!("lib_js/http.js")),
         "express" => return js_module(vm, _host, "express", include_str!("lib_js/express.js")),
         "zlib" => module_object(
@@ -278,7 +279,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         ),
         other => {
             let message = format!(
-                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, events, http, express, path, timers, os; more Node modules are coming)"
+                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, events, http, express, net, path, timers, os; more Node modules are coming)"
             );
             return vm.throw_error("Error", &message);
         }
@@ -722,6 +723,13 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let label = format!("db.{operation}({})", crate::builtins::inspect(vm, &a0, 1, true));
             host.kernel_io(&label, host.db_latency_us(), Callback { name: format!("{label} result"), ..cb }, Vec::new());
             Value::Object(promise)
+        }
+        "netbinding.close" => {
+            // uv_close: the callback runs in the close-callbacks phase.
+            require_callback(vm, &a0, "callback")?;
+            let cb = callback(vm, &a0, Vec::new(), false);
+            host.close_handle(cb);
+            Value::Undefined
         }
         "netbinding.ref" => {
             host.ref_handle(a0.truthy());

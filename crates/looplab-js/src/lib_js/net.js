@@ -1,0 +1,146 @@
+// Node's net module over simulated loopback TCP, in the JavaScript subset.
+// Connecting takes a kernel round trip (no thread). A refused connection
+// reports ECONNREFUSED from the poll phase, as epoll delivers it on Linux.
+// Destroying a socket closes its handle with uv_close, so its 'close' event
+// comes from the close-callbacks phase; a server's 'close' is emitted on
+// process.nextTick once it has no connections (lib/net.js).
+const EventEmitter = require('events');
+const binding = require('%netbinding');
+
+// On loopback the kernel completes the handshake (or answers with a reset)
+// inside the connect() call itself, so the result is ready for the next poll.
+const CONNECT_US = 0;
+const servers = {};
+
+class Socket extends EventEmitter {
+  constructor(server) {
+    super();
+    this.server = server || null;
+    this.destroyed = false;
+    this.connecting = false;
+    this.remotePort = undefined;
+  }
+
+  connect(port, host, listener) {
+    if (typeof host === 'function') listener = host;
+    if (listener) this.once('connect', listener);
+    this.connecting = true;
+    this.remotePort = port;
+    binding.ref(true);
+    const socket = this;
+    binding.hop('connect :' + port, CONNECT_US, function connectDone() {
+      socket.connecting = false;
+      const server = servers[port];
+      if (!server || socket.destroyed) {
+        const error = new Error('connect ECONNREFUSED 127.0.0.1:' + port);
+        error.code = 'ECONNREFUSED';
+        error.errno = -111;
+        error.syscall = 'connect';
+        socket.destroy(error);
+        return;
+      }
+      const peer = new Socket(server);
+      server.connections++;
+      server.emit('connection', peer);
+      if (!socket.destroyed) socket.emit('connect');
+    });
+    return this;
+  }
+
+  write(data, callback) {
+    if (callback) process.nextTick(callback);
+    return true;
+  }
+
+  end(data) {
+    if (data !== undefined) this.write(data);
+    return this.destroy();
+  }
+
+  setEncoding() {
+    return this;
+  }
+
+  setNoDelay() {
+    return this;
+  }
+
+  destroy(error) {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    const socket = this;
+    if (error) process.nextTick(() => socket.emit('error', error));
+    if (this.server) {
+      this.server.connections--;
+      this.server._maybeClosed();
+      this.server = null;
+    } else {
+      binding.ref(false);
+    }
+    binding.close(function socketClosed() {
+      socket.emit('close', Boolean(error));
+    });
+    return this;
+  }
+}
+
+class Server extends EventEmitter {
+  constructor(listener) {
+    super();
+    if (listener) this.on('connection', listener);
+    this.listening = false;
+    this.port = null;
+    this.connections = 0;
+    this._closing = false;
+  }
+
+  listen(...args) {
+    const callback = args.find((arg) => typeof arg === 'function');
+    const port = typeof args[0] === 'number' && args[0] > 0 ? args[0] : binding.nextPort();
+    this.port = port;
+    this.listening = true;
+    servers[port] = this;
+    binding.ref(true);
+    if (callback) this.once('listening', callback);
+    const server = this;
+    process.nextTick(() => server.emit('listening'));
+    return this;
+  }
+
+  address() {
+    return this.listening ? { address: '127.0.0.1', family: 'IPv4', port: this.port } : null;
+  }
+
+  close(callback) {
+    if (callback) this.once('close', callback);
+    if (this.listening) {
+      this.listening = false;
+      delete servers[this.port];
+      binding.ref(false);
+    }
+    this._closing = true;
+    this._maybeClosed();
+    return this;
+  }
+
+  _maybeClosed() {
+    if (this._closing && this.connections === 0) {
+      this._closing = false;
+      const server = this;
+      process.nextTick(() => server.emit('close'));
+    }
+  }
+}
+
+function connect(port, host, listener) {
+  if (typeof port === 'object') return new Socket().connect(port.port, port.host, host);
+  return new Socket().connect(port, host, listener);
+}
+
+module.exports = {
+  createServer: (options, listener) => new Server(typeof options === 'function' ? options : listener),
+  connect,
+  createConnection: connect,
+  Socket,
+  Server,
+};
