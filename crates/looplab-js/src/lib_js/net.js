@@ -19,6 +19,7 @@ class Socket extends EventEmitter {
     this.destroyed = false;
     this.connecting = false;
     this.remotePort = undefined;
+    this.peer = null;
   }
 
   connect(port, host, listener) {
@@ -40,6 +41,8 @@ class Socket extends EventEmitter {
         return;
       }
       const peer = new Socket(server);
+      peer.peer = socket;
+      socket.peer = peer;
       server.connections++;
       server.emit('connection', peer);
       if (!socket.destroyed) socket.emit('connect');
@@ -80,6 +83,15 @@ class Socket extends EventEmitter {
     binding.close(function socketClosed() {
       socket.emit('close', Boolean(error));
     });
+    // The other end sees the connection end (a FIN on the wire), then closes.
+    const peer = this.peer;
+    if (peer && !peer.destroyed) {
+      binding.hop('FIN → peer', CONNECT_US, function peerEnded() {
+        if (peer.destroyed) return;
+        peer.emit('end');
+        peer.destroy();
+      });
+    }
     return this;
   }
 }
