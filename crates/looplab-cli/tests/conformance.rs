@@ -49,7 +49,7 @@ fn judge(case: &Value) -> Verdict {
             }
         }
     }
-    if accepted.iter().any(|lines| *lines == report.console) {
+    if accepted.contains(&report.console) {
         Verdict::Agree
     } else {
         let detail = if report.errors.is_empty() { String::new() } else { format!(" (errors: {:?})", report.errors.iter().map(|error| &error.message).collect::<Vec<_>>()) };

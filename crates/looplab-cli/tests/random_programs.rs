@@ -72,11 +72,10 @@ fn check(seed: u64) -> Result<(), String> {
         }
         last_t_us = event.t_us;
         match &event.kind {
-            TraceKind::QueueAdd { queue, id, .. } => {
-                if !queued.insert((*queue, *id)) && *queue != QueueKind::Timers {
+            TraceKind::QueueAdd { queue, id, .. }
+                if !queued.insert((*queue, *id)) && *queue != QueueKind::Timers => {
                     return fail(format!("{id} queued twice in {queue:?}"));
                 }
-            }
             TraceKind::QueueTake { queue, id } => {
                 if !queued.contains(&(*queue, *id)) {
                     return fail(format!("{id} left {queue:?} before joining it"));

@@ -17,7 +17,8 @@ pub fn new_realm() -> crate::vm::Realm {
     let object_prototype = Object::new(Class::Plain, None);
     let proto = |class: Class| Object::new(class, Some(object_prototype.clone()));
     let function_prototype = proto(Class::Plain);
-    let realm = crate::vm::Realm {
+    
+    crate::vm::Realm {
         global: proto(Class::Plain),
         array_prototype: proto(Class::Plain),
         string_prototype: proto(Class::Plain),
@@ -31,8 +32,7 @@ pub fn new_realm() -> crate::vm::Realm {
         promise_constructor: proto(Class::Plain),
         function_prototype,
         object_prototype,
-    };
-    realm
+    }
 }
 
 /// Installs the built-ins into a fresh VM's realm.
@@ -488,7 +488,7 @@ pub fn call_native(vm: &mut Vm, host: &mut Host<'_>, op: NativeOp, name: &str, c
         IsFinite | NumberIsFinite => Value::Bool(matches!(a0, Value::Number(_)) && vm.to_number(&a0).is_finite() || op == IsFinite && vm.to_number(&a0).is_finite()),
         NumberIsInteger => Value::Bool(matches!(a0, Value::Number(n) if n.is_finite() && n.fract() == 0.0)),
         MathFunction => math(vm, host, name, &args),
-        JsonStringify => match json_stringify(vm, &a0, 0) {
+        JsonStringify => match json_stringify(&a0, 0) {
             Some(text) => Value::str(&text),
             None => Value::Undefined,
         },
@@ -969,6 +969,9 @@ fn string_method(vm: &mut Vm, name: &str, this: &Value, args: &[Value]) -> JsRes
     })
 }
 
+/// A Map's entries, in insertion order.
+type MapEntries = Vec<(Value, Value)>;
+
 fn map_method(vm: &mut Vm, host: &mut Host<'_>, name: &str, this: &Value, args: &[Value]) -> JsResult<Value> {
     let Value::Object(object) = this else { return vm.throw_error("TypeError", "Map method on a non-Map") };
     let key = arg(args, 0);
@@ -977,7 +980,7 @@ fn map_method(vm: &mut Vm, host: &mut Host<'_>, name: &str, this: &Value, args: 
         _ => return vm.throw_error("TypeError", "Map method on a non-Map"),
     };
     let position = entries.iter().position(|(existing, _)| existing.same_value_zero(&key));
-    let update = |f: &mut dyn FnMut(&mut Vec<(Value, Value)>)| {
+    let update = |f: &mut dyn FnMut(&mut MapEntries)| {
         if let Class::Map(entries) = &mut object.borrow_mut().class {
             f(entries);
         }
@@ -1136,7 +1139,7 @@ fn json_quote(text: &str) -> String {
     out
 }
 
-fn json_stringify(vm: &Vm, value: &Value, depth: usize) -> Option<String> {
+fn json_stringify(value: &Value, depth: usize) -> Option<String> {
     if depth > 100 {
         return Some("null".to_string());
     }
@@ -1151,14 +1154,14 @@ fn json_stringify(vm: &Vm, value: &Value, depth: usize) -> Option<String> {
             match &borrowed.class {
                 Class::Function(_) => None,
                 Class::Array(items) => {
-                    let parts: Vec<String> = items.iter().map(|item| json_stringify(vm, item, depth + 1).unwrap_or_else(|| "null".to_string())).collect();
+                    let parts: Vec<String> = items.iter().map(|item| json_stringify(item, depth + 1).unwrap_or_else(|| "null".to_string())).collect();
                     Some(format!("[{}]", parts.join(",")))
                 }
                 _ => {
                     let parts: Vec<String> = borrowed
                         .props
                         .iter()
-                        .filter_map(|(key, value)| json_stringify(vm, value, depth + 1).map(|text| format!("{}:{text}", json_quote(key))))
+                        .filter_map(|(key, value)| json_stringify(value, depth + 1).map(|text| format!("{}:{text}", json_quote(key))))
                         .collect();
                     Some(format!("{{{}}}", parts.join(",")))
                 }
@@ -1326,7 +1329,7 @@ pub fn format_log(vm: &Vm, args: &[Value]) -> String {
                                     format_number(if spec == 'i' { n.trunc() } else { n })
                                 }
                                 'f' => format_number(vm.to_number(value)),
-                                'j' => json_stringify(vm, value, 0).unwrap_or_else(|| "undefined".to_string()),
+                                'j' => json_stringify(value, 0).unwrap_or_else(|| "undefined".to_string()),
                                 _ => inspect(vm, value, 0, false),
                             });
                         }

@@ -40,7 +40,7 @@ pub fn compile_module(source: &str) -> Result<Rc<Code>, Vec<CompileError>> {
             .diagnostics
             .iter()
             .map(|diagnostic| {
-                let offset = diagnostic.labels.first().map_or(0, |label| label.offset() as u32);
+                let offset = diagnostic.labels.first().map_or(0, |label| label.offset());
                 let (line, column) = lines.position(offset);
                 CompileError { line, column, message: format!("syntax error: {}", diagnostic.message) }
             })

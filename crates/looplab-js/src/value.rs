@@ -392,7 +392,7 @@ pub fn format_number(value: f64) -> String {
     } else if -6 < n && n <= 0 {
         format!("0.{}{digits}", "0".repeat((-n) as usize))
     } else {
-        let sign = if n - 1 >= 0 { "+" } else { "-" };
+        let sign = if n > 0 { "+" } else { "-" };
         let exponent = (n - 1).abs();
         if k == 1 {
             format!("{digits}e{sign}{exponent}")
