@@ -16,9 +16,7 @@ use std::path::PathBuf;
 const KNOWN_FAILURES: &[(&str, &str)] = &[
     ("35-dns-lookup-pool-vs-resolve-cares", "needs a dgram (UDP) DNS server in the script; dgram is not simulated yet"),
     ("41-http-heavy-blocks-fast", "starts its client with child_process; Looplab simulates one process (external clients come with the load model)"),
-    ("42-http-heavy-in-worker", "starts its client with child_process, and needs worker_threads (not simulated yet)"),
-    ("43-worker-postmessage-order", "worker_threads is not simulated yet"),
-    ("45-worker-shares-threadpool", "worker_threads is not simulated yet"),
+    ("42-http-heavy-in-worker", "starts its client with child_process; Looplab simulates one process (external clients come with the load model)"),
 ];
 
 fn corpus_dir() -> PathBuf {

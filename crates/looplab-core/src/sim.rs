@@ -19,6 +19,9 @@ use serde::{Deserialize, Serialize};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
+/// Time for a message between JS threads to reach the receiving loop.
+pub const MESSAGE_LATENCY_US: u64 = 20;
+
 /// libuv caps `UV_THREADPOOL_SIZE` at 1024 (libuv docs, "Thread pool work
 /// scheduling").
 pub const POOL_SIZE_MAX: u32 = 1024;
@@ -118,27 +121,34 @@ pub trait Guest {
     /// Calls a function the guest handed over earlier.
     fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>);
     /// Whether `process.on(event, …)` listeners exist ('beforeExit', 'exit').
-    fn has_process_listeners(&self, _event: &str) -> bool {
+    fn has_process_listeners(&self, _thread: u32, _event: &str) -> bool {
         false
     }
     /// Calls the listeners of a process event with the exit code.
     fn emit_process_event(&mut self, _event: &str, _code: i32, _host: &mut Host<'_>) {}
+    /// A message from another thread arrives on `port` (in the poll phase).
+    fn deliver_message(&mut self, _port: u64, _payload: &str, _host: &mut Host<'_>) {}
+    /// A worker thread's loop ended with `code`: the guest tells its parent.
+    fn thread_exited(&mut self, _code: i32, _host: &mut Host<'_>) {}
 }
 
 /// What the engine does at a point in time.
 #[derive(Debug)]
 enum Event {
-    /// The main thread has finished its current callback (or was woken) and
-    /// continues the event loop.
-    MainThreadFree,
+    /// A JS thread has finished its current callback (or was woken, or
+    /// started) and continues its event loop.
+    ThreadFree { thread: u32 },
     /// Work reaches the thread pool's queue.
     PoolSubmit(Job),
     /// A pool thread finishes its job.
     PoolDone { thread: u32 },
     /// The poll phase's timeout expires (`epoll_wait` returns with nothing).
-    PollTimeout { generation: u64 },
+    PollTimeout { thread: u32, generation: u64 },
     /// Kernel I/O (a socket) becomes ready: no thread was involved.
-    KernelReady { id: u64, callback: usize },
+    KernelReady { thread: u32, id: u64, callback: usize },
+    /// A message posted to another JS thread arrives (a `MessagePort`,
+    /// signalled through a `uv_async` handle into the receiver's poll phase).
+    Message { thread: u32, port: u64, payload: String },
 }
 
 #[derive(Debug)]
@@ -172,6 +182,8 @@ struct Job {
     label: String,
     duration_us: u64,
     then: Continuation,
+    /// The JS thread whose loop receives the completion.
+    owner: u32,
 }
 
 /// What runs on the main thread when a pool job's completion is polled.
@@ -180,6 +192,8 @@ enum Continuation {
     ReadFile { context: usize, step: ReadFileStep },
     /// Generic pool work (crypto, zlib, dns.lookup…): call back with a result.
     Callback { callback: usize },
+    /// A message from another JS thread.
+    Message { message: usize },
 }
 
 /// The steps of `fs.readFile`: Node issues each as a separate pool request
@@ -331,7 +345,7 @@ struct TraceBuffer {
 
 /// A trace entry waiting to be flushed; ordered only by its key.
 #[derive(Debug)]
-struct PendingEntry(TraceKind);
+struct PendingEntry(u32, TraceKind);
 
 impl PartialEq for PendingEntry {
     fn eq(&self, _: &PendingEntry) -> bool {
@@ -351,9 +365,9 @@ impl Ord for PendingEntry {
 }
 
 impl TraceBuffer {
-    fn record(&mut self, t_us: u64, kind: TraceKind) {
+    fn record(&mut self, t_us: u64, thread: u32, kind: TraceKind) {
         self.seq += 1;
-        self.pending.push(Reverse((t_us, self.seq, PendingEntry(kind))));
+        self.pending.push(Reverse((t_us, self.seq, PendingEntry(thread, kind))));
     }
 
     /// Moves every entry at or before `t_us` into the finished trace.
@@ -362,8 +376,8 @@ impl TraceBuffer {
             if *at_us > t_us {
                 break;
             }
-            if let Some(Reverse((at_us, _, PendingEntry(kind)))) = self.pending.pop() {
-                self.flushed.push(TraceEvent { t_us: at_us, kind });
+            if let Some(Reverse((at_us, _, PendingEntry(thread, kind)))) = self.pending.pop() {
+                self.flushed.push(TraceEvent { t_us: at_us, thread, kind });
             }
         }
     }
@@ -381,7 +395,12 @@ struct Core {
     events_processed: u64,
     trace: TraceBuffer,
     console: Vec<String>,
+    /// The loop of the thread being processed; the others wait in `loops`.
     event_loop: EventLoop,
+    loops: Vec<Option<EventLoop>>,
+    current_thread: u32,
+    /// Messages between threads: (port, payload), taken when delivered.
+    messages: Vec<Option<(u64, String)>>,
     pool: Option<Pool>,
     read_files: Vec<ReadFileContext>,
     /// Callbacks of generic pool work, with the values they receive.
@@ -411,7 +430,28 @@ impl Core {
     }
 
     fn record(&mut self, t_us: u64, kind: TraceKind) {
-        self.trace.record(t_us, kind);
+        self.trace.record(t_us, self.current_thread, kind);
+    }
+
+    /// Makes `thread`'s loop the current one.
+    fn switch_to(&mut self, thread: u32) {
+        if thread == self.current_thread {
+            return;
+        }
+        let Some(incoming) = self.loops.get_mut(thread as usize).and_then(Option::take) else { return };
+        let outgoing = std::mem::replace(&mut self.event_loop, incoming);
+        self.loops[self.current_thread as usize] = Some(outgoing);
+        self.current_thread = thread;
+    }
+
+    /// Wakes the current thread if its poll phase is blocked.
+    fn wake_current(&mut self, now_us: u64) {
+        if self.event_loop.waiting.take().is_some() {
+            self.event_loop.wait_generation += 1;
+            self.record(now_us, TraceKind::PollWake);
+            let thread = self.current_thread;
+            self.schedule(now_us, Event::ThreadFree { thread });
+        }
     }
 
     /// `uv_update_time`: refresh the loop's cached millisecond clock.
@@ -480,22 +520,25 @@ impl Core {
             }
         }
         self.last_pool_done = Some((now_us, job.duration_us, job.label.clone(), thread));
-        self.record(now_us, TraceKind::PoolDone { job: job.id, thread });
+        if let Some(next) = next {
+            let next_owner = next.owner;
+            self.switch_to(next_owner);
+            self.record(now_us, TraceKind::PoolDone { job: job.id, thread });
+            self.pool_start(thread as usize, next);
+        } else {
+            self.switch_to(job.owner);
+            self.record(now_us, TraceKind::PoolDone { job: job.id, thread });
+        }
+        // The completion goes to the loop of the thread that asked. It
+        // arrives through a `uv_async` handle, which makes a blocked
+        // `epoll_wait` return.
+        self.switch_to(job.owner);
         self.record(
             now_us,
             TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() },
         );
         self.event_loop.completions.push_back(Completion { id: job.id, then: job.then });
-        if let Some(next) = next {
-            self.pool_start(thread as usize, next);
-        }
-        // Completions reach the loop through a `uv_async` handle, which makes
-        // a blocked `epoll_wait` return.
-        if self.event_loop.waiting.take().is_some() {
-            self.event_loop.wait_generation += 1;
-            self.record(now_us, TraceKind::PollWake);
-            self.schedule(now_us, Event::MainThreadFree);
-        }
+        self.wake_current(now_us);
     }
 
     fn kernel_ready(&mut self, id: u64, callback: usize) {
@@ -504,11 +547,21 @@ impl Core {
         self.record(now_us, TraceKind::KernelDone { id });
         self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label });
         self.event_loop.completions.push_back(Completion { id, then: Continuation::Callback { callback } });
-        if self.event_loop.waiting.take().is_some() {
-            self.event_loop.wait_generation += 1;
-            self.record(now_us, TraceKind::PollWake);
-            self.schedule(now_us, Event::MainThreadFree);
+        self.wake_current(now_us);
+    }
+
+    /// A message arrives at the current thread's loop (if it still runs).
+    fn message_arrived(&mut self, port: u64, payload: String) {
+        if self.event_loop.stage == Stage::Exited {
+            return;
         }
+        let now_us = self.now_us;
+        self.messages.push(Some((port, payload)));
+        let message = self.messages.len() - 1;
+        let id = self.fresh_id();
+        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: "message".to_string() });
+        self.event_loop.completions.push_back(Completion { id, then: Continuation::Message { message } });
+        self.wake_current(now_us);
     }
 
     fn read_file_job(&mut self, context: usize, step: ReadFileStep) -> Job {
@@ -520,7 +573,8 @@ impl Core {
             ReadFileStep::Read { bytes } => (format!("read {bytes} B of {path}"), disk.read_us(bytes)),
             ReadFileStep::Close => (format!("close {path}"), disk.close_us),
         };
-        Job { id: self.fresh_id(), label, duration_us, then: Continuation::ReadFile { context, step } }
+        let owner = self.current_thread;
+        Job { id: self.fresh_id(), label, duration_us, then: Continuation::ReadFile { context, step }, owner }
     }
 }
 
@@ -620,6 +674,7 @@ impl Host<'_> {
             label: label.to_string(),
             duration_us,
             then: Continuation::Callback { callback: index },
+            owner: self.core.current_thread,
         };
         self.core.schedule(self.cursor_us, Event::PoolSubmit(job));
     }
@@ -634,7 +689,30 @@ impl Host<'_> {
         self.core.event_loop.active_requests += 1;
         let id = self.core.fresh_id();
         self.core.record(self.cursor_us, TraceKind::KernelStart { id, label: label.to_string() });
-        self.core.schedule(self.cursor_us + latency_us, Event::KernelReady { id, callback: index });
+        let thread = self.core.current_thread;
+        self.core.schedule(self.cursor_us + latency_us, Event::KernelReady { thread, id, callback: index });
+    }
+
+    /// The JS thread running this callback (0 is the main thread).
+    pub fn thread(&self) -> u32 {
+        self.core.current_thread
+    }
+
+    /// Starts a new JS thread with its own event loop (`new Worker`); its
+    /// main script runs (through `Guest::run_main`) after `startup_us`.
+    pub fn spawn_thread(&mut self, startup_us: u64) -> u32 {
+        self.spend_cpu_us(cost::API_CALL_US);
+        let thread = self.core.loops.len() as u32;
+        self.core.loops.push(Some(EventLoop::new()));
+        self.core.schedule(self.cursor_us + startup_us, Event::ThreadFree { thread });
+        thread
+    }
+
+    /// Posts a message to another JS thread: it reaches that thread's poll
+    /// phase after `MESSAGE_LATENCY_US`, and `Guest::deliver_message` gets it.
+    pub fn post_message(&mut self, thread: u32, port: u64, payload: String) {
+        self.spend_cpu_us(cost::API_CALL_US);
+        self.core.schedule(self.cursor_us + MESSAGE_LATENCY_US, Event::Message { thread, port, payload });
     }
 
     /// `uv_close(handle, callback)`: the callback runs in the close phase.
@@ -802,6 +880,9 @@ impl<G: Guest> Sim<G> {
             trace: TraceBuffer::default(),
             console: Vec::new(),
             event_loop: EventLoop::new(),
+            loops: vec![None],
+            current_thread: 0,
+            messages: Vec::new(),
             pool: None,
             read_files: Vec::new(),
             pool_callbacks: Vec::new(),
@@ -815,7 +896,7 @@ impl<G: Guest> Sim<G> {
             raced_timers: std::collections::BTreeSet::new(),
         };
         core.rng = crate::rng::Rng::new(core.settings.seed);
-        core.schedule(0, Event::MainThreadFree);
+        core.schedule(0, Event::ThreadFree { thread: 0 });
         Sim { guest, core }
     }
 
@@ -874,11 +955,25 @@ impl<G: Guest> Sim<G> {
         self.core.events_processed += 1;
         self.core.trace.flush_until(scheduled.at_us);
         match scheduled.event {
-            Event::MainThreadFree => self.resume_main_thread(),
-            Event::PoolSubmit(job) => self.core.pool_submit(job),
+            Event::ThreadFree { thread } => {
+                self.core.switch_to(thread);
+                self.resume_main_thread();
+            }
+            Event::PoolSubmit(job) => {
+                self.core.switch_to(job.owner);
+                self.core.pool_submit(job);
+            }
             Event::PoolDone { thread } => self.core.pool_done(thread),
-            Event::KernelReady { id, callback } => self.core.kernel_ready(id, callback),
-            Event::PollTimeout { generation } => {
+            Event::KernelReady { thread, id, callback } => {
+                self.core.switch_to(thread);
+                self.core.kernel_ready(id, callback);
+            }
+            Event::Message { thread, port, payload } => {
+                self.core.switch_to(thread);
+                self.core.message_arrived(port, payload);
+            }
+            Event::PollTimeout { thread, generation } => {
+                self.core.switch_to(thread);
                 if self.core.event_loop.waiting == Some(generation) {
                     self.core.event_loop.waiting = None;
                     self.core.record(self.core.now_us, TraceKind::PollWake);
@@ -1065,7 +1160,8 @@ impl<G: Guest> Sim<G> {
         let generation = event_loop.wait_generation;
         event_loop.waiting = Some(generation);
         if let Some(timeout_ms) = timeout_ms {
-            self.core.schedule(now_us + timeout_ms * 1000, Event::PollTimeout { generation });
+            let thread = self.core.current_thread;
+            self.core.schedule(now_us + timeout_ms * 1000, Event::PollTimeout { thread, generation });
         }
         // Woken by a completion, the poll phase looks again for completions.
         self.core.event_loop.stage = Stage::PollEnter;
@@ -1102,7 +1198,7 @@ impl<G: Guest> Sim<G> {
     /// The loop has nothing left: emit 'beforeExit' (Node's
     /// `EmitProcessBeforeExit`), which may schedule more work.
     fn loop_drained(&mut self) {
-        if self.guest.has_process_listeners("beforeExit") {
+        if self.guest.has_process_listeners(self.core.current_thread, "beforeExit") {
             self.core.event_loop.stage = Stage::AfterBeforeExit;
             let runnable = Runnable::ProcessEvent { event: "beforeExit", code: 0 };
             return self.run_callback(Source::ProcessEvent, "process.emit('beforeExit')".to_string(), runnable);
@@ -1113,7 +1209,7 @@ impl<G: Guest> Sim<G> {
     /// Emits 'exit' (listeners run synchronously; no tick runs after them),
     /// then ends the process.
     fn emit_exit(&mut self, code: i32) {
-        if self.guest.has_process_listeners("exit") {
+        if self.guest.has_process_listeners(self.core.current_thread, "exit") {
             self.core.event_loop.stage = Stage::AfterExitEvent { code };
             let runnable = Runnable::ProcessEvent { event: "exit", code };
             return self.run_callback(Source::ProcessEvent, "process.emit('exit')".to_string(), runnable);
@@ -1122,6 +1218,16 @@ impl<G: Guest> Sim<G> {
     }
 
     fn exit(&mut self, code: i32) {
+        if self.core.current_thread != 0 {
+            // A worker thread's loop ended: the process goes on; the guest
+            // tells the parent ('exit' on the Worker).
+            self.core.record(self.core.now_us, TraceKind::Exit { code });
+            self.core.event_loop.stage = Stage::Exited;
+            let cursor_us = self.core.now_us;
+            let mut host = Host { core: &mut self.core, cursor_us };
+            self.guest.thread_exited(code, &mut host);
+            return;
+        }
         self.core.record(self.core.now_us, TraceKind::Exit { code });
         self.core.event_loop.stage = Stage::Exited;
         self.stop(StopReason::Exited { code });
@@ -1143,6 +1249,7 @@ impl<G: Guest> Sim<G> {
             },
             // Node's C++ completion (`AfterNoArgs`-style) calls `oncomplete`.
             Continuation::Callback { .. } => "oncomplete",
+            Continuation::Message { .. } => "MessagePort.onmessage",
         };
         self.run_callback(Source::PoolCompletion, label.to_string(), Runnable::Continuation(completion.then));
     }
@@ -1160,6 +1267,11 @@ impl<G: Guest> Sim<G> {
             Runnable::Guest(func) => self.guest.call(func, &[], &mut host),
             Runnable::Continuation(Continuation::ReadFile { context, step }) => {
                 Self::continue_read_file(&mut self.guest, &mut host, context, step);
+            }
+            Runnable::Continuation(Continuation::Message { message }) => {
+                if let Some((port, payload)) = host.core.messages.get_mut(message).and_then(Option::take) {
+                    self.guest.deliver_message(port, &payload, &mut host);
+                }
             }
             Runnable::Continuation(Continuation::Callback { callback }) => {
                 host.core.event_loop.active_requests -= 1;
@@ -1185,7 +1297,8 @@ impl<G: Guest> Sim<G> {
             self.core.now_us = end_us;
             return self.exit(code);
         }
-        self.core.schedule(end_us, Event::MainThreadFree);
+        let thread = self.core.current_thread;
+        self.core.schedule(end_us, Event::ThreadFree { thread });
     }
 
     /// Node's JS between two `fs.readFile` steps: issue the next request, or

@@ -131,6 +131,10 @@ impl QueueKind {
 pub struct TraceEvent {
     /// Virtual time, microseconds since the main script started.
     pub t_us: u64,
+    /// The JavaScript thread it happened on: 0 is the main thread, others
+    /// are `worker_threads` (pool events belong to the thread that asked).
+    #[serde(default)]
+    pub thread: u32,
     pub kind: TraceKind,
 }
 
@@ -160,6 +164,9 @@ impl TraceEvent {
     /// One dense, fixed-column line; the legend is in the module docs.
     pub fn dense(&self) -> String {
         let mut line = format!("{:>9} ", self.t_us);
+        if self.thread != 0 {
+            let _ = write!(line, "w{} ", self.thread);
+        }
         let _ = match &self.kind {
             TraceKind::CallbackStart { source, label } => {
                 write!(line, "cb+   {label} ({})", source.name())

@@ -81,6 +81,22 @@ impl View {
 
     pub fn apply(&mut self, event: &TraceEvent) {
         self.t_us = event.t_us;
+        // This view draws the main thread. Of a worker thread's events it
+        // keeps what is shared: the pool, the kernel, and the console.
+        let shared = matches!(
+            event.kind,
+            TraceKind::PoolStart { .. }
+                | TraceKind::PoolDone { .. }
+                | TraceKind::KernelStart { .. }
+                | TraceKind::KernelDone { .. }
+                | TraceKind::Console { .. }
+                | TraceKind::Stderr { .. }
+                | TraceKind::QueueAdd { queue: crate::trace::QueueKind::PoolWork, .. }
+                | TraceKind::QueueTake { queue: crate::trace::QueueKind::PoolWork, .. }
+        );
+        if event.thread != 0 && !shared {
+            return;
+        }
         match &event.kind {
             TraceKind::CallbackStart { source, label } => {
                 self.running = Some((*source, label.clone()));

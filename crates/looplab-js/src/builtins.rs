@@ -1121,7 +1121,7 @@ fn truncate(text: &str, max: usize) -> String {
 
 // ----- JSON --------------------------------------------------------------------------
 
-fn json_quote(text: &str) -> String {
+pub fn json_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -1168,6 +1168,16 @@ fn json_stringify(value: &Value, depth: usize) -> Option<String> {
             }
         }
     }
+}
+
+/// `JSON.parse` for the VM's own use (messages between threads).
+pub fn json_parse_value(vm: &Vm, text: &str) -> Option<Value> {
+    json_parse(vm, text)
+}
+
+/// `JSON.stringify` for the VM's own use; `None` for `undefined`.
+pub fn json_stringify_value(value: &Value) -> Option<String> {
+    json_stringify(value, 0)
 }
 
 fn json_parse(vm: &Vm, text: &str) -> Option<Value> {

@@ -43,20 +43,165 @@ fn zlib_cost(name: &str, size: u64) -> (u64, u64) {
     }
 }
 
-/// Runs a JavaScript program as the simulation's guest.
+/// Time for `new Worker` to start running the worker's script: Node
+/// creates an isolate and bootstraps its own loop (~15 ms here).
+const WORKER_STARTUP_US: u64 = 15_000;
+
+/// Runs a JavaScript program as the simulation's guest: one VM per JS
+/// thread (the main thread and each `worker_threads` Worker), like Node's
+/// isolates, sharing nothing but the process's thread pool.
 pub struct JsGuest {
-    vm: Vm,
-    main: Rc<Code>,
+    threads: Vec<Option<ThreadGuest>>,
+    /// Workers' code and environment, waiting for their thread to start.
+    pending: std::collections::BTreeMap<u32, crate::vm::Spawned>,
 }
 
 impl JsGuest {
     /// Compiles the program; errors carry line and column.
     pub fn new(source: &str) -> Result<JsGuest, Vec<CompileError>> {
+        let main = ThreadGuest::new(source, 0)?;
+        Ok(JsGuest { threads: vec![Some(main)], pending: std::collections::BTreeMap::new() })
+    }
+
+    fn thread(&mut self, thread: u32) -> Option<&mut ThreadGuest> {
+        self.threads.get_mut(thread as usize).and_then(Option::as_mut)
+    }
+
+    /// Collects the workers a callback spawned.
+    fn collect_spawned(&mut self, thread: u32) {
+        if let Some(guest) = self.thread(thread) {
+            let spawned = std::mem::take(&mut guest.vm.spawned);
+            self.pending.extend(spawned);
+        }
+    }
+}
+
+impl Guest for JsGuest {
+    fn run_main(&mut self, host: &mut Host<'_>) {
+        let thread = host.thread();
+        if thread != 0 {
+            let Some(spawned) = self.pending.remove(&thread) else { return };
+            // 'online' reaches the parent as the worker starts running.
+            host.post_message(0, u64::from(thread), "{\"%online\":true}".to_string());
+            match ThreadGuest::new(&spawned.source, thread) {
+                Ok(mut guest) => {
+                    guest.set_env(&spawned.env_json);
+                    if self.threads.len() <= thread as usize {
+                        self.threads.resize_with(thread as usize + 1, || None);
+                    }
+                    self.threads[thread as usize] = Some(guest);
+                }
+                Err(errors) => {
+                    let message = errors.first().map(|error| format!("{} (worker code {}:{})", error.message, error.line, error.column)).unwrap_or_default();
+                    let payload = format!("{{\"%error\":{}}}", crate::builtins::json_quote(&message));
+                    host.post_message(0, u64::from(thread), payload);
+                    host.exit(1);
+                    return;
+                }
+            }
+        }
+        if let Some(guest) = self.thread(thread) {
+            guest.run_main(host);
+        }
+        self.collect_spawned(thread);
+    }
+
+    fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>) {
+        let thread = host.thread();
+        if let Some(guest) = self.thread(thread) {
+            guest.call(func, args, host);
+        }
+        self.collect_spawned(thread);
+    }
+
+    fn has_process_listeners(&self, thread: u32, event: &str) -> bool {
+        self.threads.get(thread as usize).and_then(Option::as_ref).is_some_and(|guest| !process_listeners(&guest.vm, event).is_empty())
+    }
+
+    fn emit_process_event(&mut self, event: &str, code: i32, host: &mut Host<'_>) {
+        let thread = host.thread();
+        if let Some(guest) = self.thread(thread) {
+            let outcome = emit_process(&mut guest.vm, host, event, code);
+            guest.finish(outcome, host);
+        }
+    }
+
+    fn deliver_message(&mut self, port: u64, payload: &str, host: &mut Host<'_>) {
+        let thread = host.thread();
+        if let Some(guest) = self.thread(thread) {
+            let outcome = guest.deliver(port, payload, host);
+            guest.finish(outcome, host);
+        }
+        self.collect_spawned(thread);
+    }
+
+    fn thread_exited(&mut self, code: i32, host: &mut Host<'_>) {
+        let thread = host.thread();
+        host.post_message(0, u64::from(thread), format!("{{\"%exit\":{code}}}"));
+    }
+}
+
+/// One JS thread's VM and main script.
+struct ThreadGuest {
+    vm: Vm,
+    main: Rc<Code>,
+}
+
+impl ThreadGuest {
+    fn new(source: &str, thread: u32) -> Result<ThreadGuest, Vec<CompileError>> {
         let main = compile_module(source)?;
         let mut vm = Vm::new(crate::builtins::new_realm());
         crate::builtins::install(&mut vm);
         install_globals(&mut vm);
-        Ok(JsGuest { vm, main })
+        vm.realm.global.borrow_mut().set_own("%threadId", Value::Number(f64::from(thread)));
+        Ok(ThreadGuest { vm, main })
+    }
+
+    /// Replaces `process.env` with a copy of the parent's.
+    fn set_env(&mut self, env_json: &str) {
+        let env = crate::builtins::json_parse_value(&self.vm, env_json).unwrap_or_default();
+        let process = self.vm.realm.global.borrow().own("process").cloned();
+        if let (Some(Value::Object(process)), Value::Object(_)) = (process, &env) {
+            process.borrow_mut().set_own("env", env);
+        }
+    }
+
+    /// A message from another thread: on the main thread it is for the
+    /// Worker object of `port` (or is its 'online'/'exit'/'error'); in a
+    /// worker it is for `parentPort`.
+    fn deliver(&mut self, port: u64, payload: &str, host: &mut Host<'_>) -> JsResult<()> {
+        let vm = &mut self.vm;
+        let value = crate::builtins::json_parse_value(vm, payload).unwrap_or_default();
+        let target = if host.thread() == 0 {
+            let workers = vm.realm.global.borrow().own("%workers").cloned().unwrap_or_default();
+            vm.get(&workers, &port.to_string())?
+        } else {
+            vm.realm.global.borrow().own("%parentPort").cloned().unwrap_or_default()
+        };
+        if target.is_nullish() {
+            return Ok(());
+        }
+        let emit = vm.get(&target, "emit")?;
+        let control = |key: &str| -> Option<Value> {
+            match &value {
+                Value::Object(object) => object.borrow().own(key).cloned(),
+                _ => None,
+            }
+        };
+        let args = if control("%online").is_some() {
+            vec![Value::str("online")]
+        } else if let Some(code) = control("%exit") {
+            // The Worker handle stops keeping the parent's loop alive.
+            host.ref_handle(false);
+            vec![Value::str("exit"), code]
+        } else if let Some(message) = control("%error") {
+            let message = vm.to_string(&message);
+            vec![Value::str("error"), vm.make_error("Error", &message)]
+        } else {
+            vec![Value::str("message"), value]
+        };
+        vm.call(host, &emit, target, args)?;
+        Ok(())
     }
 
     /// Turns an unwinding from a callback into what Node does: an uncaught
@@ -125,16 +270,7 @@ fn emit_process(vm: &mut Vm, host: &mut Host<'_>, event: &str, code: i32) -> JsR
     Ok(())
 }
 
-impl Guest for JsGuest {
-    fn has_process_listeners(&self, event: &str) -> bool {
-        !process_listeners(&self.vm, event).is_empty()
-    }
-
-    fn emit_process_event(&mut self, event: &str, code: i32, host: &mut Host<'_>) {
-        let outcome = emit_process(&mut self.vm, host, event, code);
-        self.finish(outcome, host);
-    }
-
+impl ThreadGuest {
     fn run_main(&mut self, host: &mut Host<'_>) {
         let env = Env::new(0, None);
         let exports = Value::Object(self.vm.new_object());
@@ -270,6 +406,8 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
         "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close"]),
         "net" => return js_module(vm, _host, "net", include_str!("lib_js/net.js")),
+        "%workerbinding" => module_object(vm, "workerbinding", &["spawn", "post", "threadId", "ref", "register", "setParentPort"]),
+        "worker_threads" => return js_module(vm, _host, "worker_threads", include_str!("lib_js/worker_threads.js")),
         "http" => return js_module(vm, _host, "http", include_str!("lib_js/http.js")),
         "express" => return js_module(vm, _host, "express", include_str!("lib_js/express.js")),
         "zlib" => module_object(
@@ -279,7 +417,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         ),
         other => {
             let message = format!(
-                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, events, http, express, net, path, timers, os; more Node modules are coming)"
+                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, events, http, express, net, worker_threads, path, timers, os; more Node modules are coming)"
             );
             return vm.throw_error("Error", &message);
         }
@@ -723,6 +861,54 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let label = format!("db.{operation}({})", crate::builtins::inspect(vm, &a0, 1, true));
             host.kernel_io(&label, host.db_latency_us(), Callback { name: format!("{label} result"), ..cb }, Vec::new());
             Value::Object(promise)
+        }
+        "workerbinding.spawn" => {
+            if !arg(&args, 1).truthy() {
+                return vm.throw_error(
+                    "Error",
+                    "not supported in Looplab: new Worker(filename): pass the worker's code with { eval: true }",
+                );
+            }
+            let source = vm.to_string(&a0).to_string();
+            let process = vm.realm.global.borrow().own("process").cloned().unwrap_or_default();
+            let env = vm.get(&process, "env")?;
+            let env_json = crate::builtins::json_stringify_value(&env).unwrap_or_else(|| "{}".to_string());
+            let thread = host.spawn_thread(WORKER_STARTUP_US);
+            vm.spawned.push((thread, crate::vm::Spawned { source, env_json }));
+            // The Worker keeps its parent's loop alive until it exits.
+            host.ref_handle(true);
+            Value::Number(f64::from(thread))
+        }
+        "workerbinding.post" => {
+            let target = vm.to_number(&a0) as u32;
+            let port = vm.to_number(&arg(&args, 1)) as u64;
+            // Messages are copied (structured clone); JSON carries plain data.
+            let payload = crate::builtins::json_stringify_value(&arg(&args, 2)).unwrap_or_else(|| "null".to_string());
+            host.post_message(target, port, payload);
+            Value::Undefined
+        }
+        "workerbinding.threadId" => Value::Number(f64::from(host.thread())),
+        "workerbinding.ref" => {
+            host.ref_handle(a0.truthy());
+            Value::Undefined
+        }
+        "workerbinding.register" => {
+            let workers = vm.realm.global.borrow().own("%workers").cloned();
+            let workers = match workers {
+                Some(workers) => workers,
+                None => {
+                    let created = Value::Object(vm.new_object());
+                    vm.realm.global.borrow_mut().set_own("%workers", created.clone());
+                    created
+                }
+            };
+            let key = vm.to_string(&a0);
+            vm.set(&workers, &key, arg(&args, 1))?;
+            Value::Undefined
+        }
+        "workerbinding.setParentPort" => {
+            vm.realm.global.borrow_mut().set_own("%parentPort", a0);
+            Value::Undefined
         }
         "netbinding.close" => {
             // uv_close: the callback runs in the close-callbacks phase.

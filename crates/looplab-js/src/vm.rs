@@ -90,6 +90,13 @@ pub enum Job {
     ResolveThenable { promise: ObjRef, thenable: Value, then: Value },
 }
 
+/// A worker's code and the parent's `process.env` at `new Worker` (Node
+/// gives each worker a copy of it).
+pub struct Spawned {
+    pub source: String,
+    pub env_json: String,
+}
+
 pub struct Vm {
     pub realm: Realm,
     parked: Vec<Option<Frame>>,
@@ -105,6 +112,9 @@ pub struct Vm {
     pub halted: Option<String>,
     /// Where the exception now unwinding was thrown (line, column).
     pub error_position: Option<(u32, u32)>,
+    /// Workers this thread started during the current callback: (thread,
+    /// code). The guest picks them up when the callback returns.
+    pub spawned: Vec<(u32, Spawned)>,
 }
 
 impl Vm {
@@ -120,6 +130,7 @@ impl Vm {
             unhandled_rejections: Vec::new(),
             halted: None,
             error_position: None,
+            spawned: Vec::new(),
         }
     }
 
