@@ -47,11 +47,16 @@ fn zlib_cost(name: &str, size: u64) -> (u64, u64) {
 /// creates an isolate and bootstraps its own loop (~15 ms here).
 const WORKER_STARTUP_US: u64 = 15_000;
 
+/// Stands for "the main module's source" in a spawn request.
+const MAIN_SOURCE_MARKER: &str = "\u{0}main";
+
 /// Runs a JavaScript program as the simulation's guest: one VM per JS
 /// thread (the main thread and each `worker_threads` Worker), like Node's
 /// isolates, sharing nothing but the process's thread pool.
 pub struct JsGuest {
     threads: Vec<Option<ThreadGuest>>,
+    /// The main module's text, for `new Worker(__filename)`.
+    main_source: String,
     /// Workers' code and environment, waiting for their thread to start.
     pending: std::collections::BTreeMap<u32, crate::vm::Spawned>,
 }
@@ -60,7 +65,7 @@ impl JsGuest {
     /// Compiles the program; errors carry line and column.
     pub fn new(source: &str) -> Result<JsGuest, Vec<CompileError>> {
         let main = ThreadGuest::new(source, 0)?;
-        Ok(JsGuest { threads: vec![Some(main)], pending: std::collections::BTreeMap::new() })
+        Ok(JsGuest { threads: vec![Some(main)], main_source: source.to_string(), pending: std::collections::BTreeMap::new() })
     }
 
     fn thread(&mut self, thread: u32) -> Option<&mut ThreadGuest> {
@@ -83,7 +88,8 @@ impl Guest for JsGuest {
             let Some(spawned) = self.pending.remove(&thread) else { return };
             // 'online' reaches the parent as the worker starts running.
             host.post_message(0, u64::from(thread), "{\"%online\":true}".to_string());
-            match ThreadGuest::new(&spawned.source, thread) {
+            let source = if spawned.source == MAIN_SOURCE_MARKER { self.main_source.clone() } else { spawned.source };
+            match ThreadGuest::new(&source, thread) {
                 Ok(mut guest) => {
                     guest.set_env(&spawned.env_json);
                     if self.threads.len() <= thread as usize {
@@ -863,13 +869,20 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             Value::Object(promise)
         }
         "workerbinding.spawn" => {
-            if !arg(&args, 1).truthy() {
-                return vm.throw_error(
-                    "Error",
-                    "not supported in Looplab: new Worker(filename): pass the worker's code with { eval: true }",
-                );
-            }
-            let source = vm.to_string(&a0).to_string();
+            let source = if arg(&args, 1).truthy() {
+                vm.to_string(&a0).to_string()
+            } else {
+                // A file: the main module itself (`new Worker(__filename)`,
+                // branching on isMainThread) is the file Looplab has.
+                let path = resolve_path(&vm.to_string(&a0));
+                if path != format!("{MAIN_DIR}/main.js") {
+                    return vm.throw_error(
+                        "Error",
+                        &format!("not supported in Looplab: new Worker('{path}'): a scenario is one file; use new Worker(__filename) with isMainThread, or pass code with {{ eval: true }}"),
+                    );
+                }
+                MAIN_SOURCE_MARKER.to_string()
+            };
             let process = vm.realm.global.borrow().own("process").cloned().unwrap_or_default();
             let env = vm.get(&process, "env")?;
             let env_json = crate::builtins::json_stringify_value(&env).unwrap_or_else(|| "{}".to_string());
