@@ -133,6 +133,22 @@ struct FunctionState {
     is_async: bool,
 }
 
+impl FunctionState {
+    fn new(line: (u32, u32), is_async: bool) -> FunctionState {
+        FunctionState {
+            ops: Vec::new(),
+            lines: Vec::new(),
+            functions: Vec::new(),
+            scopes: vec![Scope::default()],
+            jumps: Vec::new(),
+            try_depth: 0,
+            finally_depth: 0,
+            line,
+            is_async,
+        }
+    }
+}
+
 enum Variable {
     Local { depth: u16, slot: u16 },
     Global(Str),
@@ -252,17 +268,7 @@ impl Compiler {
     // ----- Modules and functions -------------------------------------------------
 
     fn module(&mut self, program: &Program<'_>) -> Rc<Code> {
-        self.functions.push(FunctionState {
-            ops: Vec::new(),
-            lines: Vec::new(),
-            functions: Vec::new(),
-            scopes: vec![Scope::default()],
-            jumps: Vec::new(),
-            try_depth: 0,
-            finally_depth: 0,
-            line: (1, 1),
-            is_async: false,
-        });
+        self.functions.push(FunctionState::new((1, 1), false));
         for param in MODULE_PARAMS {
             self.state().scopes[0].declare(param);
         }
@@ -339,17 +345,7 @@ impl Compiler {
     /// Compiles a nested function and emits the `Closure` that creates it.
     fn function_code(&mut self, shape: FunctionShape<'_, '_>) {
         let (line, column) = self.lines.position(shape.span.start);
-        self.functions.push(FunctionState {
-            ops: Vec::new(),
-            lines: Vec::new(),
-            functions: Vec::new(),
-            scopes: vec![Scope::default()],
-            jumps: Vec::new(),
-            try_depth: 0,
-            finally_depth: 0,
-            line: (line, column),
-            is_async: shape.is_async,
-        });
+        self.functions.push(FunctionState::new((line, column), shape.is_async));
         // Parameters take the first slots, in order; patterns and defaults
         // are unpacked from them at entry.
         let no_params: &[FormalParameter<'_>] = &[];

@@ -4,11 +4,11 @@
 // phase, as epoll would deliver it. A listening server is a ref'd handle: it
 // keeps the process alive until server.close().
 const EventEmitter = require('events');
-const net = require('%netbinding');
+const net = require('net');
+const binding = require('%netbinding');
 
 // One-way latency of a request or response on loopback, in microseconds.
 const LOOPBACK_US = 50;
-const servers = {};
 
 class IncomingMessage extends EventEmitter {
   constructor(url, method, headers) {
@@ -104,48 +104,12 @@ class ServerResponse extends EventEmitter {
   }
 }
 
-class Server extends EventEmitter {
+// As in Node, an http.Server is a net.Server whose connections carry
+// requests: listening, address() and close() are net's.
+class Server extends net.Server {
   constructor(handler) {
     super();
     if (handler) this.on('request', handler);
-    this.listening = false;
-    this.port = null;
-  }
-
-  listen(...args) {
-    const callback = args.find((arg) => typeof arg === 'function');
-    const port = typeof args[0] === 'number' && args[0] > 0 ? args[0] : net.nextPort();
-    if (servers[port]) {
-      const error = new Error('listen EADDRINUSE: address already in use :::' + port);
-      error.code = 'EADDRINUSE';
-      const server = this;
-      process.nextTick(() => server.emit('error', error));
-      return this;
-    }
-    this.port = port;
-    this.listening = true;
-    servers[port] = this;
-    net.ref(true);
-    if (callback) this.once('listening', callback);
-    const server = this;
-    process.nextTick(() => server.emit('listening'));
-    return this;
-  }
-
-  address() {
-    return this.listening ? { address: '127.0.0.1', family: 'IPv4', port: this.port } : null;
-  }
-
-  close(callback) {
-    if (callback) this.once('close', callback);
-    if (this.listening) {
-      this.listening = false;
-      delete servers[this.port];
-      net.ref(false);
-    }
-    const server = this;
-    process.nextTick(() => server.emit('close'));
-    return this;
   }
 }
 
@@ -181,8 +145,8 @@ class ClientRequest extends EventEmitter {
     this._ended = true;
     const request = this;
     const label = this.method + ' ' + this.path + ' → :' + this.port;
-    net.hop(label, LOOPBACK_US, function deliverRequest() {
-      const server = servers[request.port];
+    binding.hop(label, LOOPBACK_US, function deliverRequest() {
+      const server = net.serverOn(request.port);
       if (!server) {
         const error = new Error('connect ECONNREFUSED 127.0.0.1:' + request.port);
         error.code = 'ECONNREFUSED';
@@ -192,7 +156,7 @@ class ClientRequest extends EventEmitter {
       const incoming = new IncomingMessage(request.path, request.method, request.headers);
       const exchange = {
         respond(statusCode, headers, body) {
-          net.hop(statusCode + ' for ' + request.path + ' → client', LOOPBACK_US, function deliverResponse() {
+          binding.hop(statusCode + ' for ' + request.path + ' → client', LOOPBACK_US, function deliverResponse() {
             const response = new IncomingMessage(request.path, request.method, headers);
             response.statusCode = statusCode;
             request.emit('response', response);

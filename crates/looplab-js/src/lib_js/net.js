@@ -151,6 +151,8 @@ function connect(port, host, listener) {
 
 module.exports = {
   createServer: (options, listener) => new Server(typeof options === 'function' ? options : listener),
+  // For http: the server listening on a port, if any.
+  serverOn: (port) => servers[port] || null,
   connect,
   createConnection: connect,
   Socket,
