@@ -83,6 +83,7 @@ mod tests {
             run_id: 7,
             events: vec![TraceEvent {
                 t_us: 12,
+                thread: 0,
                 kind: TraceKind::CallbackStart { source: Source::MainScript, label: "(main module)".into() },
             }],
         };
