@@ -29,16 +29,6 @@ pub struct RunReport {
     pub trace_text: String,
 }
 
-pub fn describe_stop(reason: &StopReason) -> String {
-    match reason {
-        StopReason::Exited { code } => format!("exited with code {code}"),
-        StopReason::WaitingForever => "waiting forever (something keeps the process alive)".to_string(),
-        StopReason::EventLimit { events_max } => format!("stopped after {events_max} events"),
-        StopReason::TimeLimit { time_max_us } => format!("stopped at the virtual time limit of {} ms", time_max_us / 1000),
-        StopReason::Halted { reason } => reason.clone(),
-    }
-}
-
 /// Compiles and runs a script; compile errors come back as the report's
 /// `errors` with nothing run.
 pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunReport {
@@ -78,7 +68,7 @@ pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunRepo
         sim_time_ms: sim.now_us() as f64 / 1000.0,
         events: sim.events_processed(),
         trace_hash: format!("{:016x}", hasher.finish()),
-        stop_reason: sim.stop_reason().map(describe_stop).unwrap_or_default(),
+        stop_reason: sim.stop_reason().map(StopReason::describe).unwrap_or_default(),
         races: sim.races().iter().map(|race| format!("at {:.3} ms: {}", race.t_us as f64 / 1000.0, race.description)).collect(),
         errors: sim.errors().iter().map(|error| ErrorReport { line: error.line, column: error.column, message: error.message.clone() }).collect(),
         trace_text,

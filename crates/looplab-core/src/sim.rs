@@ -78,6 +78,19 @@ pub enum StopReason {
     Halted { reason: String },
 }
 
+impl StopReason {
+    /// One sentence a person reads: the CLI prints it, the page shows it.
+    pub fn describe(&self) -> String {
+        match self {
+            StopReason::Exited { code } => format!("exited with code {code}"),
+            StopReason::WaitingForever => "waiting forever (something keeps the process alive)".to_string(),
+            StopReason::EventLimit { events_max } => format!("stopped after {events_max} events"),
+            StopReason::TimeLimit { time_max_us } => format!("stopped at the virtual time limit of {} ms", time_max_us / 1000),
+            StopReason::Halted { reason } => reason.clone(),
+        }
+    }
+}
+
 /// A function value the guest handed to the host, to be called later.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FnRef(pub u32);

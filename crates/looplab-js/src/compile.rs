@@ -526,19 +526,8 @@ impl Compiler {
                 self.end_breaks();
             }
             Statement::ForStatement(statement) => self.for_statement(statement, None),
-            Statement::ForOfStatement(statement) => {
-                if statement.r#await {
-                    return self.unsupported(statement.span, "`for await`");
-                }
-                self.expression(&statement.right);
-                self.emit(Op::IterInit);
-                self.for_each(&statement.left, &statement.body, None);
-            }
-            Statement::ForInStatement(statement) => {
-                self.expression(&statement.right);
-                self.emit(Op::KeysIter);
-                self.for_each(&statement.left, &statement.body, None);
-            }
+            Statement::ForOfStatement(statement) => self.for_of(statement, None),
+            Statement::ForInStatement(statement) => self.for_in(statement, None),
             Statement::BreakStatement(statement) => {
                 let label = statement.label.as_ref().map(|label| label.name.to_string());
                 self.jump_out(statement.span, label, false);
@@ -551,16 +540,8 @@ impl Compiler {
                 let label = Some(statement.label.name.to_string());
                 match &statement.body {
                     Statement::ForStatement(inner) => self.for_statement(inner, label),
-                    Statement::ForOfStatement(inner) => {
-                        self.expression(&inner.right);
-                        self.emit(Op::IterInit);
-                        self.for_each(&inner.left, &inner.body, label);
-                    }
-                    Statement::ForInStatement(inner) => {
-                        self.expression(&inner.right);
-                        self.emit(Op::KeysIter);
-                        self.for_each(&inner.left, &inner.body, label);
-                    }
+                    Statement::ForOfStatement(inner) => self.for_of(inner, label),
+                    Statement::ForInStatement(inner) => self.for_in(inner, label),
                     other => {
                         self.begin_jumps(label, false);
                         self.statement(other);
@@ -877,6 +858,21 @@ impl Compiler {
         let ops_per_iteration = if accumulator.is_some() { 10 } else { 6 };
         let fast = FastSumLoop { counter: (depth, slot), accumulator, addend, end, inclusive, ops_per_iteration, exit: 0 };
         Some(self.emit(Op::FastSumLoop(Rc::new(fast))))
+    }
+
+    fn for_of(&mut self, statement: &ForOfStatement<'_>, label: Option<String>) {
+        if statement.r#await {
+            return self.unsupported(statement.span, "`for await`");
+        }
+        self.expression(&statement.right);
+        self.emit(Op::IterInit);
+        self.for_each(&statement.left, &statement.body, label);
+    }
+
+    fn for_in(&mut self, statement: &ForInStatement<'_>, label: Option<String>) {
+        self.expression(&statement.right);
+        self.emit(Op::KeysIter);
+        self.for_each(&statement.left, &statement.body, label);
     }
 
     /// `for (left of/in …) body`, with the iterator on the stack.

@@ -2,7 +2,7 @@
 //! tested natively; the components only render it and dispatch actions.
 
 use looplab_core::view::View;
-use looplab_core::{Phase, Source, StopReason, TraceEvent, TraceKind};
+use looplab_core::{Phase, Source, TraceEvent, TraceKind};
 use looplab_protocol::{FromWorker, RunSummary};
 use std::rc::Rc;
 
@@ -199,13 +199,7 @@ impl AppState {
     }
 
     pub fn stop_description(&self) -> Option<String> {
-        self.summary.as_ref().map(|summary| match &summary.stop_reason {
-            StopReason::Exited { code } => format!("process exited with code {code}"),
-            StopReason::WaitingForever => "the process would wait forever".to_string(),
-            StopReason::EventLimit { events_max } => format!("stopped after {events_max} events"),
-            StopReason::TimeLimit { time_max_us } => format!("stopped at {} ms of virtual time", time_max_us / 1000),
-            StopReason::Halted { reason } => reason.clone(),
-        })
+        self.summary.as_ref().map(|summary| summary.stop_reason.describe())
     }
 }
 
