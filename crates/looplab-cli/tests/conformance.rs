@@ -14,7 +14,6 @@ use std::path::PathBuf;
 
 /// Cases the simulator does not match yet, and why.
 const KNOWN_FAILURES: &[(&str, &str)] = &[
-    ("35-dns-lookup-pool-vs-resolve-cares", "needs a dgram (UDP) DNS server in the script; dgram is not simulated yet"),
     ("41-http-heavy-blocks-fast", "starts its client with child_process; Looplab simulates one process (external clients come with the load model)"),
     ("42-http-heavy-in-worker", "starts its client with child_process; Looplab simulates one process (external clients come with the load model)"),
 ];
@@ -50,7 +49,11 @@ fn judge(case: &Value) -> Verdict {
     if accepted.contains(&report.console) {
         Verdict::Agree
     } else {
-        let detail = if report.errors.is_empty() { String::new() } else { format!(" (errors: {:?})", report.errors.iter().map(|error| &error.message).collect::<Vec<_>>()) };
+        let detail = if report.errors.is_empty() {
+            String::new()
+        } else {
+            format!(" (errors: {:?})", report.errors.iter().map(|error| &error.message).collect::<Vec<_>>())
+        };
         Verdict::Disagree(format!("printed {:?}, real Node printed {:?}{detail}", report.console, accepted[0]))
     }
 }

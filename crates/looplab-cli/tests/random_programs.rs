@@ -52,8 +52,7 @@ fn program(seed: u64) -> (String, u32) {
 
 fn check(seed: u64) -> Result<(), String> {
     let (source, pool) = program(seed);
-    let mut sim = looplab_js::prepare(&source, Settings { seed, ..Settings::default() })
-        .map_err(|errors| format!("does not compile: {errors:?}\n{source}"))?;
+    let mut sim = looplab_js::prepare(&source, Settings { seed, ..Settings::default() }).map_err(|errors| format!("does not compile: {errors:?}\n{source}"))?;
     let mut trace = Vec::new();
     while sim.step() {
         trace.extend(sim.drain_trace());
@@ -72,10 +71,9 @@ fn check(seed: u64) -> Result<(), String> {
         }
         last_t_us = event.t_us;
         match &event.kind {
-            TraceKind::QueueAdd { queue, id, .. }
-                if !queued.insert((*queue, *id)) && *queue != QueueKind::Timers => {
-                    return fail(format!("{id} queued twice in {queue:?}"));
-                }
+            TraceKind::QueueAdd { queue, id, .. } if !queued.insert((*queue, *id)) && *queue != QueueKind::Timers => {
+                return fail(format!("{id} queued twice in {queue:?}"));
+            }
             TraceKind::QueueTake { queue, id } => {
                 if !queued.contains(&(*queue, *id)) {
                     return fail(format!("{id} left {queue:?} before joining it"));

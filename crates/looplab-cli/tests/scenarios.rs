@@ -63,11 +63,8 @@ fn scenario_traces_match_their_snapshots() {
         }
         let expected = std::fs::read_to_string(&snapshot).unwrap_or_default();
         if expected != actual {
-            let first_difference = expected
-                .lines()
-                .zip(actual.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or(expected.lines().count().min(actual.lines().count()));
+            let first_difference =
+                expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(expected.lines().count().min(actual.lines().count()));
             mismatches.push(format!(
                 "{}: differs from its snapshot at line {} (expected {:?}, got {:?}); re-bless with UPDATE_EXPECT=1 if intended",
                 script.display(),

@@ -8,6 +8,7 @@
 //! // @looplab cores 2                         CPU cores
 //! // @looplab seed 42                         the run's seed
 //! // @looplab db 50ms                         round trip of the simulated database
+//! // @looplab module heavy-calc.js             the lines below are another file
 //! ```
 //!
 //! Real Node ignores them (they are comments), so the same file runs there.
@@ -26,7 +27,9 @@ pub struct DirectiveError {
 pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs) -> Vec<DirectiveError> {
     let mut errors = Vec::new();
     for (index, text) in source.lines().enumerate() {
-        let Some(rest) = text.trim_start().strip_prefix("// @looplab") else { continue };
+        let Some(rest) = text.trim_start().strip_prefix("// @looplab") else {
+            continue;
+        };
         let line = index as u32 + 1;
         let words: Vec<&str> = rest.split_whitespace().collect();
         let number = |word: Option<&&str>, max: u64| -> Result<u64, String> {
@@ -46,16 +49,19 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs) -> Vec<D
             },
             Some("pool") => number(words.get(1), u64::from(crate::sim::POOL_SIZE_MAX)).map(|n| settings.pool_size = n as u32),
             Some("cores") => number(words.get(1), 1024).map(|n| settings.cores = n as u32),
-            Some("seed") => words
-                .get(1)
-                .and_then(|word| word.parse().ok())
-                .map(|seed| settings.seed = seed)
-                .ok_or_else(|| "expected: // @looplab seed NUMBER".to_string()),
+            Some("seed") => {
+                words.get(1).and_then(|word| word.parse().ok()).map(|seed| settings.seed = seed).ok_or_else(|| "expected: // @looplab seed NUMBER".to_string())
+            }
             Some("db") => match words.get(1) {
                 Some(duration) => parse_duration_us(duration).map(|us| settings.db_latency_us = us),
                 None => Err("expected: // @looplab db LATENCY (for example 50ms)".to_string()),
             },
-            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db)")),
+            // The front end splits the text into files at these lines.
+            Some("module") => match words.get(1) {
+                Some(_) => Ok(()),
+                None => Err("expected: // @looplab module NAME.js".to_string()),
+            },
+            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, module)")),
             None => Err("an empty @looplab directive".to_string()),
         };
         if let Err(message) = result {

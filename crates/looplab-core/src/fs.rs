@@ -26,13 +26,7 @@ pub struct DiskModel {
 impl Default for DiskModel {
     fn default() -> DiskModel {
         // An SSD behind the page cache: ~1 GB/s, sub-millisecond syscalls.
-        DiskModel {
-            open_us: 60,
-            stat_us: 20,
-            read_latency_us: 80,
-            read_bytes_per_ms: 1_000_000,
-            close_us: 20,
-        }
+        DiskModel { open_us: 60, stat_us: 20, read_latency_us: 80, read_bytes_per_ms: 1_000_000, close_us: 20 }
     }
 }
 

@@ -23,11 +23,19 @@ pub enum Stmt {
     /// `console.log(text)`.
     Log(String),
     /// Synchronous work that keeps the thread busy.
-    Cpu { cost_us: u64 },
+    Cpu {
+        cost_us: u64,
+    },
     /// Calls a named function with the given body (shows on the call stack).
     Call(Func),
-    ReadFile { path: String, callback: Func },
-    SetTimeout { delay_ms: f64, callback: Func },
+    ReadFile {
+        path: String,
+        callback: Func,
+    },
+    SetTimeout {
+        delay_ms: f64,
+        callback: Func,
+    },
     SetImmediate(Func),
     NextTick(Func),
     QueueMicrotask(Func),

@@ -26,10 +26,7 @@ pub fn readfile_intro() -> Scenario {
             Stmt::Log("before reading file".to_string()),
             Stmt::ReadFile {
                 path: "/some/big/file.txt".to_string(),
-                callback: Func::new(
-                    "(err, data) => {…}",
-                    vec![Stmt::Log("file has been read".to_string())],
-                ),
+                callback: Func::new("(err, data) => {…}", vec![Stmt::Log("file has been read".to_string())]),
             },
             Stmt::Log("after calling readFile".to_string()),
         ],

@@ -45,14 +45,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings {
-            pool_size: 4,
-            cores: 4,
-            db_latency_us: 50_000,
-            seed: 1,
-            events_max: 10_000_000,
-            time_max_us: 600_000_000,
-        }
+        Settings { pool_size: 4, cores: 4, db_latency_us: 50_000, seed: 1, events_max: 10_000_000, time_max_us: 600_000_000 }
     }
 }
 
@@ -68,14 +61,22 @@ pub struct Race {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StopReason {
     /// The loop had nothing left to keep it alive and the process exited.
-    Exited { code: i32 },
+    Exited {
+        code: i32,
+    },
     /// The process would wait forever: something keeps it alive but no event
     /// will ever arrive (a listening server with no more clients).
     WaitingForever,
-    EventLimit { events_max: u64 },
-    TimeLimit { time_max_us: u64 },
+    EventLimit {
+        events_max: u64,
+    },
+    TimeLimit {
+        time_max_us: u64,
+    },
     /// The guest stopped the run (a runaway loop hit its operation limit).
-    Halted { reason: String },
+    Halted {
+        reason: String,
+    },
 }
 
 impl StopReason {
@@ -115,7 +116,10 @@ pub enum HostValue {
     /// An array of strings (`dns.resolve4`'s addresses).
     StrList(Vec<String>),
     /// An `Error` with a Node error code such as `ENOENT`.
-    Error { code: String, message: String },
+    Error {
+        code: String,
+        message: String,
+    },
 }
 
 /// An error in the user's program, at a 1-based line and column.
@@ -202,11 +206,18 @@ struct Job {
 /// What runs on the main thread when a pool job's completion is polled.
 #[derive(Debug, Clone, Copy)]
 enum Continuation {
-    ReadFile { context: usize, step: ReadFileStep },
+    ReadFile {
+        context: usize,
+        step: ReadFileStep,
+    },
     /// Generic pool work (crypto, zlib, dns.lookup…): call back with a result.
-    Callback { callback: usize },
+    Callback {
+        callback: usize,
+    },
     /// A message from another JS thread.
-    Message { message: usize },
+    Message {
+        message: usize,
+    },
 }
 
 /// The steps of `fs.readFile`: Node issues each as a separate pool request
@@ -249,18 +260,26 @@ struct Queued {
 enum Stage {
     Script,
     LoopStart,
-    Timers { end_of_iteration: bool },
+    Timers {
+        end_of_iteration: bool,
+    },
     IterationStart,
     Pending,
     IdlePrepare,
     PollEnter,
     PollRunning,
-    Check { budget: usize },
-    Close { budget: usize },
+    Check {
+        budget: usize,
+    },
+    Close {
+        budget: usize,
+    },
     /// 'beforeExit' listeners ran: run the loop again if they added work.
     AfterBeforeExit,
     /// 'exit' listeners ran: the process ends, with no more ticks.
-    AfterExitEvent { code: i32 },
+    AfterExitEvent {
+        code: i32,
+    },
     Exited,
 }
 
@@ -334,10 +353,7 @@ impl EventLoop {
         if !self.is_alive() || !self.immediates.is_empty() || !self.closing.is_empty() {
             return Some(0);
         }
-        self.timers
-            .keys()
-            .next()
-            .map(|&(due_ms, _)| due_ms.saturating_sub(self.loop_time_ms))
+        self.timers.keys().next().map(|&(due_ms, _)| due_ms.saturating_sub(self.loop_time_ms))
     }
 }
 
@@ -451,7 +467,9 @@ impl Core {
         if thread == self.current_thread {
             return;
         }
-        let Some(incoming) = self.loops.get_mut(thread as usize).and_then(Option::take) else { return };
+        let Some(incoming) = self.loops.get_mut(thread as usize).and_then(Option::take) else {
+            return;
+        };
         let outgoing = std::mem::replace(&mut self.event_loop, incoming);
         self.loops[self.current_thread as usize] = Some(outgoing);
         self.current_thread = thread;
@@ -481,10 +499,7 @@ impl Core {
         let pool_size = self.settings.pool_size.clamp(1, POOL_SIZE_MAX) as usize;
         // libuv creates its threads on the first request (`init_once`), which
         // is why UV_THREADPOOL_SIZE must be set before the pool is first used.
-        let pool = self.pool.get_or_insert_with(|| Pool {
-            threads: (0..pool_size).map(|_| None).collect(),
-            queue: VecDeque::new(),
-        });
+        let pool = self.pool.get_or_insert_with(|| Pool { threads: (0..pool_size).map(|_| None).collect(), queue: VecDeque::new() });
         // Which idle thread wakes first is up to the OS; the lowest index
         // keeps runs deterministic.
         let free_thread = pool.threads.iter().position(Option::is_none);
@@ -503,10 +518,7 @@ impl Core {
     fn pool_start(&mut self, thread: usize, job: Job) {
         let now_us = self.now_us;
         self.record(now_us, TraceKind::QueueTake { queue: QueueKind::PoolWork, id: job.id });
-        self.record(
-            now_us,
-            TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone() },
-        );
+        self.record(now_us, TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone() });
         self.schedule(now_us + job.duration_us, Event::PoolDone { thread: thread as u32 });
         if let Some(pool) = self.pool.as_mut() {
             pool.threads[thread] = Some(job);
@@ -514,8 +526,12 @@ impl Core {
     }
 
     fn pool_done(&mut self, thread: u32) {
-        let Some(pool) = self.pool.as_mut() else { return };
-        let Some(job) = pool.threads[thread as usize].take() else { return };
+        let Some(pool) = self.pool.as_mut() else {
+            return;
+        };
+        let Some(job) = pool.threads[thread as usize].take() else {
+            return;
+        };
         let next = pool.queue.pop_front();
         let now_us = self.now_us;
         // Two jobs on different threads finishing within 1% of a job's
@@ -546,10 +562,7 @@ impl Core {
         // arrives through a `uv_async` handle, which makes a blocked
         // `epoll_wait` return.
         self.switch_to(job.owner);
-        self.record(
-            now_us,
-            TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() },
-        );
+        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() });
         self.event_loop.completions.push_back(Completion { id: job.id, then: job.then });
         self.wake_current(now_us);
     }
@@ -765,12 +778,7 @@ impl Host<'_> {
     pub fn read_file(&mut self, path: &str, callback: Callback) {
         self.spend_cpu_us(cost::API_CALL_US);
         let size_bytes = self.core.fs.size_of(path);
-        self.core.read_files.push(ReadFileContext {
-            path: path.to_string(),
-            size_bytes,
-            bytes_read: 0,
-            callback,
-        });
+        self.core.read_files.push(ReadFileContext { path: path.to_string(), size_bytes, bytes_read: 0, callback });
         let context = self.core.read_files.len() - 1;
         self.core.event_loop.active_requests += 1;
         let job = self.core.read_file_job(context, ReadFileStep::Open);
@@ -1192,7 +1200,9 @@ impl<G: Guest> Sim<G> {
         if event_loop.immediates.is_empty() {
             return;
         }
-        let Some((&(due_ms, id), _)) = event_loop.timers.iter().next() else { return };
+        let Some((&(due_ms, id), _)) = event_loop.timers.iter().next() else {
+            return;
+        };
         let loop_time_ms = event_loop.loop_time_ms;
         let borderline = due_ms == loop_time_ms || due_ms == loop_time_ms + 1;
         if !borderline || !core.raced_timers.insert(id) {
@@ -1288,10 +1298,8 @@ impl<G: Guest> Sim<G> {
             }
             Runnable::Continuation(Continuation::Callback { callback }) => {
                 host.core.event_loop.active_requests -= 1;
-                let (callback, args) = std::mem::replace(
-                    &mut host.core.pool_callbacks[callback],
-                    (Callback { func: FnRef(u32::MAX), name: String::new() }, Vec::new()),
-                );
+                let (callback, args) =
+                    std::mem::replace(&mut host.core.pool_callbacks[callback], (Callback { func: FnRef(u32::MAX), name: String::new() }, Vec::new()));
                 host.push_frame(&callback.name);
                 self.guest.call(callback.func, &args, &mut host);
                 host.pop_frame();
@@ -1350,10 +1358,7 @@ impl<G: Guest> Sim<G> {
                 let callback = file.callback.clone();
                 let args = match file.size_bytes {
                     Some(size) => vec![HostValue::Null, HostValue::Buffer(size)],
-                    None => vec![HostValue::Error {
-                        code: "ENOENT".to_string(),
-                        message: format!("ENOENT: no such file or directory, open '{}'", file.path),
-                    }],
+                    None => vec![HostValue::Error { code: "ENOENT".to_string(), message: format!("ENOENT: no such file or directory, open '{}'", file.path) }],
                 };
                 host.push_frame(&callback.name);
                 guest.call(callback.func, &args, host);

@@ -36,14 +36,7 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 6] = [
-        Phase::Timers,
-        Phase::Pending,
-        Phase::IdlePrepare,
-        Phase::Poll,
-        Phase::Check,
-        Phase::Close,
-    ];
+    pub const ALL: [Phase; 6] = [Phase::Timers, Phase::Pending, Phase::IdlePrepare, Phase::Poll, Phase::Check, Phase::Close];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -103,15 +96,8 @@ pub enum QueueKind {
 }
 
 impl QueueKind {
-    pub const ALL: [QueueKind; 7] = [
-        QueueKind::NextTick,
-        QueueKind::Microtask,
-        QueueKind::Timers,
-        QueueKind::Poll,
-        QueueKind::Immediate,
-        QueueKind::Close,
-        QueueKind::PoolWork,
-    ];
+    pub const ALL: [QueueKind; 7] =
+        [QueueKind::NextTick, QueueKind::Microtask, QueueKind::Timers, QueueKind::Poll, QueueKind::Immediate, QueueKind::Close, QueueKind::PoolWork];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -141,23 +127,58 @@ pub struct TraceEvent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum TraceKind {
-    CallbackStart { source: Source, label: String },
+    CallbackStart {
+        source: Source,
+        label: String,
+    },
     CallbackEnd,
-    FramePush { name: String },
+    FramePush {
+        name: String,
+    },
     FramePop,
-    Console { text: String },
-    Stderr { text: String },
-    PhaseEnter { phase: Phase, iteration: u64 },
-    QueueAdd { queue: QueueKind, id: u64, label: String },
-    QueueTake { queue: QueueKind, id: u64 },
-    PoolStart { job: u64, thread: u32, label: String },
-    PoolDone { job: u64, thread: u32 },
+    Console {
+        text: String,
+    },
+    Stderr {
+        text: String,
+    },
+    PhaseEnter {
+        phase: Phase,
+        iteration: u64,
+    },
+    QueueAdd {
+        queue: QueueKind,
+        id: u64,
+        label: String,
+    },
+    QueueTake {
+        queue: QueueKind,
+        id: u64,
+    },
+    PoolStart {
+        job: u64,
+        thread: u32,
+        label: String,
+    },
+    PoolDone {
+        job: u64,
+        thread: u32,
+    },
     /// The kernel starts waiting on a socket for this operation.
-    KernelStart { id: u64, label: String },
-    KernelDone { id: u64 },
-    PollWait { timeout_ms: Option<u64> },
+    KernelStart {
+        id: u64,
+        label: String,
+    },
+    KernelDone {
+        id: u64,
+    },
+    PollWait {
+        timeout_ms: Option<u64>,
+    },
     PollWake,
-    Exit { code: i32 },
+    Exit {
+        code: i32,
+    },
 }
 
 impl TraceEvent {

@@ -3,13 +3,13 @@
 //! re-blessed with `UPDATE_EXPECT=1 cargo test`.
 
 use expect_test::expect_file;
+use looplab_core::fs::VirtualFs;
 use looplab_core::program::{Func, Program, ProgramGuest, Stmt};
 use looplab_core::rng::Rng;
 use looplab_core::scenarios;
 use looplab_core::trace::{dense_text, trace_hash};
 use looplab_core::view::View;
 use looplab_core::{Phase, QueueKind, Settings, Sim, Source, StopReason, TraceEvent, TraceKind};
-use looplab_core::fs::VirtualFs;
 use std::collections::BTreeSet;
 
 struct Run {
@@ -95,11 +95,7 @@ fn readfile_keeps_the_loop_waiting_while_the_pool_works() {
 #[test]
 fn next_tick_runs_before_promise_microtasks_after_the_main_script() {
     let program = Program {
-        main: vec![
-            Stmt::QueueMicrotask(func("microtask", vec![log("microtask")])),
-            Stmt::NextTick(func("tick", vec![log("nextTick")])),
-            log("sync"),
-        ],
+        main: vec![Stmt::QueueMicrotask(func("microtask", vec![log("microtask")])), Stmt::NextTick(func("tick", vec![log("nextTick")])), log("sync")],
     };
     let run = run_program(program, Settings::default(), VirtualFs::default());
     assert_eq!(run.console, ["sync", "nextTick", "microtask"]);
@@ -148,22 +144,14 @@ fn timers_fire_in_order_of_due_time_then_creation() {
     };
     let run = run_program(program, Settings::default(), VirtualFs::default());
     assert_eq!(run.console, ["0 (is 1)", "1", "10"]);
-    let fired_at: Vec<u64> = run
-        .trace
-        .iter()
-        .filter(|event| matches!(event.kind, TraceKind::Console { .. }))
-        .map(|event| event.t_us / 1000)
-        .collect();
+    let fired_at: Vec<u64> = run.trace.iter().filter(|event| matches!(event.kind, TraceKind::Console { .. })).map(|event| event.t_us / 1000).collect();
     assert!(fired_at[2] >= 10, "a 10 ms timer never fires early: {fired_at:?}");
 }
 
 #[test]
 fn immediates_queued_during_check_wait_for_the_next_iteration() {
     let program = Program {
-        main: vec![
-            Stmt::SetImmediate(func("a", vec![log("a"), Stmt::SetImmediate(func("c", vec![log("c")]))])),
-            Stmt::SetImmediate(func("b", vec![log("b")])),
-        ],
+        main: vec![Stmt::SetImmediate(func("a", vec![log("a"), Stmt::SetImmediate(func("c", vec![log("c")]))])), Stmt::SetImmediate(func("b", vec![log("b")]))],
     };
     let run = run_program(program, Settings::default(), VirtualFs::default());
     assert_eq!(run.console, ["a", "b", "c"]);
@@ -192,9 +180,7 @@ fn a_one_thread_pool_runs_jobs_one_after_another() {
 
 #[test]
 fn missing_file_calls_back_after_the_failed_open() {
-    let program = Program {
-        main: vec![Stmt::ReadFile { path: "/nope".to_string(), callback: func("cb", vec![log("called back")]) }],
-    };
+    let program = Program { main: vec![Stmt::ReadFile { path: "/nope".to_string(), callback: func("cb", vec![log("called back")]) }] };
     let run = run_program(program, Settings::default(), VirtualFs::default());
     assert_eq!(run.console, ["called back"]);
     let jobs = run.trace.iter().filter(|event| matches!(event.kind, TraceKind::PoolStart { .. })).count();
@@ -259,9 +245,7 @@ fn seeded_random_programs_keep_the_invariants() {
         let mut counter = 0;
         let program = Program { main: random_body(&mut rng, 3, &mut counter) };
         let pool_size = (rng.below(4) + 1) as u32;
-        let fs = VirtualFs::default()
-            .with_file("/file0", 10)
-            .with_file("/file1", 3 * 1024 * 1024);
+        let fs = VirtualFs::default().with_file("/file0", 10).with_file("/file1", 3 * 1024 * 1024);
         let settings = Settings { pool_size, seed, ..Settings::default() };
         let run = run_program(program, settings, fs);
         assert!(matches!(run.stop, StopReason::Exited { code: 0 }), "seed {seed}: {:?}", run.stop);

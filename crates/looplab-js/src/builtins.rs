@@ -17,7 +17,7 @@ pub fn new_realm() -> crate::vm::Realm {
     let object_prototype = Object::new(Class::Plain, None);
     let proto = |class: Class| Object::new(class, Some(object_prototype.clone()));
     let function_prototype = proto(Class::Plain);
-    
+
     crate::vm::Realm {
         global: proto(Class::Plain),
         array_prototype: proto(Class::Plain),
@@ -42,7 +42,18 @@ pub fn install(vm: &mut Vm) {
         target.borrow_mut().set_own(name, function);
     };
     let realm = &vm.realm;
-    let (global, object_prototype, function_prototype, array_prototype, string_prototype, number_prototype, promise_prototype, error_prototype, map_prototype, set_prototype) = (
+    let (
+        global,
+        object_prototype,
+        function_prototype,
+        array_prototype,
+        string_prototype,
+        number_prototype,
+        promise_prototype,
+        error_prototype,
+        map_prototype,
+        set_prototype,
+    ) = (
         realm.global.clone(),
         realm.object_prototype.clone(),
         realm.function_prototype.clone(),
@@ -90,9 +101,29 @@ pub fn install(vm: &mut Vm) {
         define(vm, &array_prototype, name, op);
     }
     for name in [
-        "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split", "slice", "substring", "indexOf",
-        "includes", "startsWith", "endsWith", "repeat", "padStart", "padEnd", "charAt", "charCodeAt", "replace",
-        "replaceAll", "concat", "lastIndexOf", "at", "toString",
+        "toUpperCase",
+        "toLowerCase",
+        "trim",
+        "trimStart",
+        "trimEnd",
+        "split",
+        "slice",
+        "substring",
+        "indexOf",
+        "includes",
+        "startsWith",
+        "endsWith",
+        "repeat",
+        "padStart",
+        "padEnd",
+        "charAt",
+        "charCodeAt",
+        "replace",
+        "replaceAll",
+        "concat",
+        "lastIndexOf",
+        "at",
+        "toString",
     ] {
         let function = vm.native(name, NativeOp::StringMethod, Vec::new());
         string_prototype.borrow_mut().set_own(name, function);
@@ -192,8 +223,8 @@ pub fn install(vm: &mut Vm) {
 
     let math = vm.new_object();
     for name in [
-        "floor", "ceil", "round", "abs", "min", "max", "sqrt", "pow", "random", "trunc", "sign", "log", "log2",
-        "log10", "exp", "sin", "cos", "tan", "atan2", "hypot", "cbrt",
+        "floor", "ceil", "round", "abs", "min", "max", "sqrt", "pow", "random", "trunc", "sign", "log", "log2", "log10", "exp", "sin", "cos", "tan", "atan2",
+        "hypot", "cbrt",
     ] {
         let function = vm.native(name, NativeOp::MathFunction, Vec::new());
         math.borrow_mut().set_own(name, function);
@@ -220,12 +251,7 @@ pub fn install(vm: &mut Vm) {
     }
     global.borrow_mut().set_own("console", Value::Object(console));
 
-    for (name, op) in [
-        ("parseInt", NativeOp::ParseInt),
-        ("parseFloat", NativeOp::ParseFloat),
-        ("isNaN", NativeOp::IsNaN),
-        ("isFinite", NativeOp::IsFinite),
-    ] {
+    for (name, op) in [("parseInt", NativeOp::ParseInt), ("parseFloat", NativeOp::ParseFloat), ("isNaN", NativeOp::IsNaN), ("isFinite", NativeOp::IsFinite)] {
         define(vm, &global, name, op);
     }
     let performance = vm.new_object();
@@ -304,11 +330,19 @@ pub fn call_native(vm: &mut Vm, host: &mut Host<'_>, op: NativeOp, name: &str, c
             Value::Undefined
         }
         PromiseThen | PromiseCatch | PromiseFinally => {
-            let Value::Object(promise) = &this else { return vm.throw_error("TypeError", "then called on a non-promise") };
+            let Value::Object(promise) = &this else {
+                return vm.throw_error("TypeError", "then called on a non-promise");
+            };
             if !matches!(promise.borrow().class, Class::Promise(_)) {
                 return vm.throw_error("TypeError", "Method Promise.prototype.then called on incompatible receiver");
             }
-            let handler = |value: Value| if value.is_callable() { Handler::Function(value) } else { Handler::Identity };
+            let handler = |value: Value| {
+                if value.is_callable() {
+                    Handler::Function(value)
+                } else {
+                    Handler::Identity
+                }
+            };
             let (on_fulfilled, on_rejected) = match op {
                 PromiseThen => (handler(a0), handler(arg(&args, 1))),
                 PromiseCatch => (Handler::Identity, handler(a0)),
@@ -416,11 +450,7 @@ pub fn call_native(vm: &mut Vm, host: &mut Host<'_>, op: NativeOp, name: &str, c
             vm.new_array(values)
         }
         ObjectEntries => {
-            let entries = vm
-                .own_entries(&a0)
-                .into_iter()
-                .map(|(key, value)| vm.new_array(vec![Value::String(key), value]))
-                .collect();
+            let entries = vm.own_entries(&a0).into_iter().map(|(key, value)| vm.new_array(vec![Value::String(key), value])).collect();
             vm.new_array(entries)
         }
         ObjectAssign => {
@@ -485,7 +515,9 @@ pub fn call_native(vm: &mut Vm, host: &mut Host<'_>, op: NativeOp, name: &str, c
             Value::Number(trimmed[..end].parse().unwrap_or(f64::NAN))
         }
         IsNaN => Value::Bool(vm.to_number(&a0).is_nan()),
-        IsFinite | NumberIsFinite => Value::Bool(matches!(a0, Value::Number(_)) && vm.to_number(&a0).is_finite() || op == IsFinite && vm.to_number(&a0).is_finite()),
+        IsFinite | NumberIsFinite => {
+            Value::Bool(matches!(a0, Value::Number(_)) && vm.to_number(&a0).is_finite() || op == IsFinite && vm.to_number(&a0).is_finite())
+        }
         NumberIsInteger => Value::Bool(matches!(a0, Value::Number(n) if n.is_finite() && n.fract() == 0.0)),
         MathFunction => math(vm, host, name, &args),
         JsonStringify => match json_stringify(&a0, 0) {
@@ -775,9 +807,7 @@ pub fn construct_native(vm: &mut Vm, host: &mut Host<'_>, op: NativeOp, name: &s
             date.borrow_mut().set_own("__ms", Value::Number(crate::node::EPOCH_MS + (host.now_us() / 1000) as f64));
             Value::Object(date)
         }
-        NumberConstructor | StringConstructor | BooleanConstructor | ObjectCreate => {
-            call_native(vm, host, op, name, captured, Value::Undefined, args)?
-        }
+        NumberConstructor | StringConstructor | BooleanConstructor | ObjectCreate => call_native(vm, host, op, name, captured, Value::Undefined, args)?,
         Node => return crate::node::construct(vm, host, name, captured, args),
         _ => return vm.throw_error("TypeError", &format!("{name} is not a constructor")),
     })
@@ -810,7 +840,13 @@ fn math(vm: &mut Vm, host: &mut Host<'_>, name: &str, args: &[Value]) -> Value {
         "round" => (x + 0.5).floor(),
         "abs" => x.abs(),
         "trunc" => x.trunc(),
-        "sign" => if x == 0.0 || x.is_nan() { x } else { x.signum() },
+        "sign" => {
+            if x == 0.0 || x.is_nan() {
+                x
+            } else {
+                x.signum()
+            }
+        }
         "sqrt" => x.sqrt(),
         "cbrt" => x.cbrt(),
         "pow" => x.powf(y),
@@ -900,7 +936,13 @@ fn string_method(vm: &mut Vm, name: &str, this: &Value, args: &[Value]) -> JsRes
             let (start, end) = if name == "slice" {
                 (relative(start_arg, len), relative(end_arg, len))
             } else {
-                let clamp = |n: f64| if n.is_nan() { 0 } else { n.clamp(0.0, len as f64) as usize };
+                let clamp = |n: f64| {
+                    if n.is_nan() {
+                        0
+                    } else {
+                        n.clamp(0.0, len as f64) as usize
+                    }
+                };
                 let (a, b) = (clamp(start_arg), clamp(end_arg));
                 (a.min(b), a.max(b))
             };
@@ -973,7 +1015,9 @@ fn string_method(vm: &mut Vm, name: &str, this: &Value, args: &[Value]) -> JsRes
 type MapEntries = Vec<(Value, Value)>;
 
 fn map_method(vm: &mut Vm, host: &mut Host<'_>, name: &str, this: &Value, args: &[Value]) -> JsResult<Value> {
-    let Value::Object(object) = this else { return vm.throw_error("TypeError", "Map method on a non-Map") };
+    let Value::Object(object) = this else {
+        return vm.throw_error("TypeError", "Map method on a non-Map");
+    };
     let key = arg(args, 0);
     let entries = match &object.borrow().class {
         Class::Map(entries) => entries.clone(),
@@ -1030,7 +1074,9 @@ fn map_method(vm: &mut Vm, host: &mut Host<'_>, name: &str, this: &Value, args: 
 }
 
 fn set_method(vm: &mut Vm, host: &mut Host<'_>, name: &str, this: &Value, args: &[Value]) -> JsResult<Value> {
-    let Value::Object(object) = this else { return vm.throw_error("TypeError", "Set method on a non-Set") };
+    let Value::Object(object) = this else {
+        return vm.throw_error("TypeError", "Set method on a non-Set");
+    };
     let key = arg(args, 0);
     let items = match &object.borrow().class {
         Class::Set(items) => items.clone(),
@@ -1207,7 +1253,9 @@ fn json_parse(vm: &Vm, text: &str) -> Option<Value> {
                     }
                     loop {
                         self.skip();
-                        let Value::String(key) = self.string()? else { return None };
+                        let Value::String(key) = self.string()? else {
+                            return None;
+                        };
                         self.skip();
                         if self.bytes.get(self.at) != Some(&b':') {
                             return None;
@@ -1370,8 +1418,8 @@ pub fn format_log(vm: &Vm, args: &[Value]) -> String {
 }
 
 fn inspect_key(key: &str) -> String {
-    let is_identifier = key.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
-        && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    let is_identifier =
+        key.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$') && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
     if is_identifier {
         key.to_string()
     } else {
@@ -1410,11 +1458,13 @@ pub fn inspect(vm: &Vm, value: &Value, depth: usize, nested: bool) -> String {
                     let inner = match state {
                         PromiseState::Pending { .. } => "<pending>".to_string(),
                         PromiseState::Fulfilled(value) => inspect(vm, value, depth + 1, true),
-                        PromiseState::Rejected(value) => format!("<rejected> {}", inspect(vm, value, depth + 1, true)),
+                        PromiseState::Rejected(value) => {
+                            format!("<rejected> {}", inspect(vm, value, depth + 1, true))
+                        }
                     };
                     format!("Promise {{ {inner} }}")
                 }
-                Class::Buffer(length) => format!("<Buffer ({length} bytes)>"),
+                Class::Buffer(data) => crate::buffer::inspect(data),
                 Class::Array(items) => {
                     if depth > 2 {
                         return "[Array]".to_string();
@@ -1429,7 +1479,10 @@ pub fn inspect(vm: &Vm, value: &Value, depth: usize, nested: bool) -> String {
                     wrap("[", "]", &parts, depth)
                 }
                 Class::Map(entries) => {
-                    let parts: Vec<String> = entries.iter().map(|(key, value)| format!("{} => {}", inspect(vm, key, depth + 1, true), inspect(vm, value, depth + 1, true))).collect();
+                    let parts: Vec<String> = entries
+                        .iter()
+                        .map(|(key, value)| format!("{} => {}", inspect(vm, key, depth + 1, true), inspect(vm, value, depth + 1, true)))
+                        .collect();
                     format!("Map({}) {}", entries.len(), wrap("{", "}", &parts, depth))
                 }
                 Class::Set(items) => {
@@ -1442,11 +1495,8 @@ pub fn inspect(vm: &Vm, value: &Value, depth: usize, nested: bool) -> String {
                     if depth > 2 {
                         return "[Object]".to_string();
                     }
-                    let parts: Vec<String> = borrowed
-                        .props
-                        .iter()
-                        .map(|(key, value)| format!("{}: {}", inspect_key(key), inspect(vm, value, depth + 1, true)))
-                        .collect();
+                    let parts: Vec<String> =
+                        borrowed.props.iter().map(|(key, value)| format!("{}: {}", inspect_key(key), inspect(vm, value, depth + 1, true))).collect();
                     let class_name = borrowed
                         .proto
                         .as_ref()

@@ -19,9 +19,15 @@ pub enum Op {
     Dup2,
     Swap,
     /// Reads a variable `depth` environments up.
-    Load { depth: u16, slot: u16 },
+    Load {
+        depth: u16,
+        slot: u16,
+    },
     /// Writes the top of the stack to a variable, leaving it on the stack.
-    Store { depth: u16, slot: u16 },
+    Store {
+        depth: u16,
+        slot: u16,
+    },
     LoadGlobal(Str),
     /// `typeof name` for a name that may not exist.
     TypeofGlobal(Str),
@@ -41,11 +47,27 @@ pub enum Op {
     /// `[obj, key, value] -> [value]`.
     SetIndex,
     /// `[obj] -> [result]`: `obj.name++` and friends.
-    UpdateProp { name: Str, delta: f64, prefix: bool },
+    UpdateProp {
+        name: Str,
+        delta: f64,
+        prefix: bool,
+    },
     /// `[obj, key] -> [result]`.
-    UpdateIndex { delta: f64, prefix: bool },
-    UpdateLocal { depth: u16, slot: u16, delta: f64, prefix: bool },
-    UpdateGlobal { name: Str, delta: f64, prefix: bool },
+    UpdateIndex {
+        delta: f64,
+        prefix: bool,
+    },
+    UpdateLocal {
+        depth: u16,
+        slot: u16,
+        delta: f64,
+        prefix: bool,
+    },
+    UpdateGlobal {
+        name: Str,
+        delta: f64,
+        prefix: bool,
+    },
     DeleteProp(Str),
     DeleteIndex,
     NewObject,
@@ -69,7 +91,9 @@ pub enum Op {
     /// `[this, callee, args…] -> [result]`.
     CallMethod(u16),
     /// `[callee, argsArray] -> [result]` and `[this, callee, argsArray]`.
-    CallSpread { with_this: bool },
+    CallSpread {
+        with_this: bool,
+    },
     New(u16),
     NewSpread,
     Return,
@@ -108,9 +132,14 @@ pub enum Op {
     /// `[obj, excludedKeysArray] -> [copy without them]` (object rest).
     ObjectRest,
     /// `[parent, ctor] -> [ctor]` or `[ctor] -> [ctor]`: finish a class.
-    MakeClass { has_parent: bool },
+    MakeClass {
+        has_parent: bool,
+    },
     /// `[ctor, fn] -> [ctor]`: a method on the prototype (or the class).
-    DefineMethod { name: Str, is_static: bool },
+    DefineMethod {
+        name: Str,
+        is_static: bool,
+    },
     /// `super(args…)` in a derived constructor.
     SuperCall(u16),
     /// `[] -> [this, super.name]`, ready for `CallMethod`.

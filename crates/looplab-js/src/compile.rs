@@ -14,9 +14,7 @@ use crate::bytecode::{BinaryOp, Code, FastSumLoop, LoopBound, Op, Str, UnaryOp};
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_span::{GetSpan, SourceType, Span};
-use oxc_syntax::operator::{
-    AssignmentOperator, BinaryOperator, LogicalOperator, UnaryOperator, UpdateOperator,
-};
+use oxc_syntax::operator::{AssignmentOperator, BinaryOperator, LogicalOperator, UnaryOperator, UpdateOperator};
 use std::rc::Rc;
 
 /// A problem with the source, at a 1-based line and column.
@@ -183,11 +181,7 @@ impl Compiler {
 
     fn unsupported(&mut self, span: Span, construct: &str) {
         let (line, column) = self.lines.position(span.start);
-        self.errors.push(CompileError {
-            line,
-            column,
-            message: format!("not supported in Looplab: {construct} at {line}:{column}"),
-        });
+        self.errors.push(CompileError { line, column, message: format!("not supported in Looplab: {construct} at {line}:{column}") });
     }
 
     fn emit(&mut self, op: Op) -> usize {
@@ -784,11 +778,19 @@ impl Compiler {
     /// the loop in closed form with exactly the result double arithmetic
     /// gives, or falls through to the ordinary loop when it cannot.
     fn fast_sum_loop(&mut self, statement: &ForStatement<'_>) -> Option<usize> {
-        let Some(ForStatementInit::VariableDeclaration(declaration)) = &statement.init else { return None };
-        let [declarator] = declaration.declarations.as_slice() else { return None };
-        let BindingPattern::BindingIdentifier(counter) = &declarator.id else { return None };
+        let Some(ForStatementInit::VariableDeclaration(declaration)) = &statement.init else {
+            return None;
+        };
+        let [declarator] = declaration.declarations.as_slice() else {
+            return None;
+        };
+        let BindingPattern::BindingIdentifier(counter) = &declarator.id else {
+            return None;
+        };
         let counter = counter.name.as_str();
-        let Some(Expression::BinaryExpression(test)) = &statement.test else { return None };
+        let Some(Expression::BinaryExpression(test)) = &statement.test else {
+            return None;
+        };
         let inclusive = match test.operator {
             BinaryOperator::LessThan => false,
             BinaryOperator::LessEqualThan => true,
@@ -816,7 +818,9 @@ impl Compiler {
             [] => (None, Some(0.0)),
             [Statement::ExpressionStatement(statement)] => match &statement.expression {
                 Expression::AssignmentExpression(assignment) if assignment.operator == AssignmentOperator::Addition => {
-                    let AssignmentTarget::AssignmentTargetIdentifier(target) = &assignment.left else { return None };
+                    let AssignmentTarget::AssignmentTargetIdentifier(target) = &assignment.left else {
+                        return None;
+                    };
                     let addend = match &assignment.right {
                         Expression::Identifier(id) if id.name.as_str() == counter => None,
                         Expression::NumericLiteral(literal) => Some(literal.value),
@@ -825,7 +829,9 @@ impl Compiler {
                     (Some(target.name.as_str()), addend)
                 }
                 Expression::UpdateExpression(update) if update.operator == UpdateOperator::Increment => {
-                    let SimpleAssignmentTarget::AssignmentTargetIdentifier(target) = &update.argument else { return None };
+                    let SimpleAssignmentTarget::AssignmentTargetIdentifier(target) = &update.argument else {
+                        return None;
+                    };
                     (Some(target.name.as_str()), Some(1.0))
                 }
                 _ => return None,
@@ -837,15 +843,15 @@ impl Compiler {
         }
         let end = match &test.right {
             Expression::NumericLiteral(literal) => LoopBound::Constant(literal.value),
-            Expression::Identifier(id) if id.name.as_str() != counter && Some(id.name.as_str()) != accumulator => {
-                match self.resolve(id.name.as_str()) {
-                    Variable::Local { depth, slot } => LoopBound::Variable { depth, slot },
-                    Variable::Global(name) => LoopBound::Global(name),
-                }
-            }
+            Expression::Identifier(id) if id.name.as_str() != counter && Some(id.name.as_str()) != accumulator => match self.resolve(id.name.as_str()) {
+                Variable::Local { depth, slot } => LoopBound::Variable { depth, slot },
+                Variable::Global(name) => LoopBound::Global(name),
+            },
             _ => return None,
         };
-        let Variable::Local { depth, slot } = self.resolve(counter) else { return None };
+        let Variable::Local { depth, slot } = self.resolve(counter) else {
+            return None;
+        };
         let accumulator = match accumulator {
             Some(name) => match self.resolve(name) {
                 Variable::Local { depth, slot } => Some((depth, slot)),
@@ -887,7 +893,9 @@ impl Compiler {
         let done = self.emit(Op::IterNext(0));
         match left {
             ForStatementLeft::VariableDeclaration(declaration) => {
-                let Some(declarator) = declaration.declarations.first() else { return };
+                let Some(declarator) = declaration.declarations.first() else {
+                    return;
+                };
                 let lexical = declaration.kind != VariableDeclarationKind::Var;
                 if lexical {
                     let mut names = Vec::new();
@@ -1137,9 +1145,7 @@ impl Compiler {
     fn named_expression(&mut self, expression: &Expression<'_>, name: Option<&str>) {
         match (expression, name) {
             (Expression::ArrowFunctionExpression(arrow), Some(name)) => self.arrow(arrow, name),
-            (Expression::FunctionExpression(function), Some(name)) if function.id.is_none() => {
-                self.function_value(function, Some(name))
-            }
+            (Expression::FunctionExpression(function), Some(name)) if function.id.is_none() => self.function_value(function, Some(name)),
             _ => self.expression(expression),
         }
     }
@@ -1179,9 +1185,8 @@ impl Compiler {
                 self.emit(Op::Null);
             }
             Expression::TemplateLiteral(template) => {
-                let cooked = |element: &TemplateElement<'_>| {
-                    element.value.cooked.as_ref().map_or_else(|| element.value.raw.to_string(), |text| text.to_string())
-                };
+                let cooked =
+                    |element: &TemplateElement<'_>| element.value.cooked.as_ref().map_or_else(|| element.value.raw.to_string(), |text| text.to_string());
                 let first = template.quasis.first().map(cooked).unwrap_or_default();
                 self.emit(Op::Str(Rc::from(first.as_str())));
                 for (index, part) in template.expressions.iter().enumerate() {
@@ -1522,10 +1527,7 @@ impl Compiler {
 
     fn assignment(&mut self, assignment: &AssignmentExpression<'_>) {
         let operator = assignment.operator;
-        let logical = matches!(
-            operator,
-            AssignmentOperator::LogicalOr | AssignmentOperator::LogicalAnd | AssignmentOperator::LogicalNullish
-        );
+        let logical = matches!(operator, AssignmentOperator::LogicalOr | AssignmentOperator::LogicalAnd | AssignmentOperator::LogicalNullish);
         let arithmetic = compound_op(operator);
         match &assignment.left {
             AssignmentTarget::AssignmentTargetIdentifier(id) => {
@@ -1852,9 +1854,10 @@ fn pattern_names(pattern: &BindingPattern<'_>, names: &mut Vec<String>) {
 
 fn statement_name(statement: &Statement<'_>) -> &'static str {
     match statement {
-        Statement::ImportDeclaration(_) | Statement::ExportAllDeclaration(_) | Statement::ExportDefaultDeclaration(_) | Statement::ExportNamedDeclaration(_) => {
-            "ES module import/export (use require())"
-        }
+        Statement::ImportDeclaration(_)
+        | Statement::ExportAllDeclaration(_)
+        | Statement::ExportDefaultDeclaration(_)
+        | Statement::ExportNamedDeclaration(_) => "ES module import/export (use require())",
         Statement::WithStatement(_) => "`with`",
         _ => "this statement",
     }

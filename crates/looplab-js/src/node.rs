@@ -5,11 +5,13 @@
 //! work to the engine through [`Host`]: timers and immediates to the loop,
 //! file and crypto work to the thread pool.
 
+use crate::buffer::BufferData;
 use crate::bytecode::Code;
 use crate::compile::{compile_module, CompileError};
 use crate::value::*;
 use crate::vm::{Job, JsResult, Unwind, Vm};
 use looplab_core::{Callback, FnRef, Guest, Host, HostValue, ScriptError};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// `Date.now()` at virtual time zero: 2026-01-01T00:00:00Z.
@@ -47,25 +49,25 @@ fn zlib_cost(name: &str, size: u64) -> (u64, u64) {
 /// creates an isolate and bootstraps its own loop (~15 ms here).
 const WORKER_STARTUP_US: u64 = 15_000;
 
-/// Stands for "the main module's source" in a spawn request.
-const MAIN_SOURCE_MARKER: &str = "\u{0}main";
-
 /// Runs a JavaScript program as the simulation's guest: one VM per JS
 /// thread (the main thread and each `worker_threads` Worker), like Node's
 /// isolates, sharing nothing but the process's thread pool.
 pub struct JsGuest {
     threads: Vec<Option<ThreadGuest>>,
-    /// The main module's text, for `new Worker(__filename)`.
-    main_source: String,
+    /// The scenario's files by path (see [`crate::split_files`]).
+    files: Rc<BTreeMap<String, String>>,
     /// Workers' code and environment, waiting for their thread to start.
-    pending: std::collections::BTreeMap<u32, crate::vm::Spawned>,
+    pending: BTreeMap<u32, crate::vm::Spawned>,
 }
 
 impl JsGuest {
-    /// Compiles the program; errors carry line and column.
-    pub fn new(source: &str) -> Result<JsGuest, Vec<CompileError>> {
-        let main = ThreadGuest::new(source, 0)?;
-        Ok(JsGuest { threads: vec![Some(main)], main_source: source.to_string(), pending: std::collections::BTreeMap::new() })
+    /// Compiles the main file (the first); errors carry line and column.
+    pub fn new(files: Vec<crate::ScenarioFile>) -> Result<JsGuest, Vec<CompileError>> {
+        let main_path = files.first().map_or_else(|| format!("{MAIN_DIR}/main.js"), |file| file.path.clone());
+        let main_source = files.first().map(|file| file.source.clone()).unwrap_or_default();
+        let files: Rc<BTreeMap<String, String>> = Rc::new(files.into_iter().map(|file| (file.path, file.source)).collect());
+        let main = ThreadGuest::new(&main_source, 0, files.clone(), main_path)?;
+        Ok(JsGuest { threads: vec![Some(main)], files, pending: BTreeMap::new() })
     }
 
     fn thread(&mut self, thread: u32) -> Option<&mut ThreadGuest> {
@@ -85,11 +87,18 @@ impl Guest for JsGuest {
     fn run_main(&mut self, host: &mut Host<'_>) {
         let thread = host.thread();
         if thread != 0 {
-            let Some(spawned) = self.pending.remove(&thread) else { return };
+            let Some(spawned) = self.pending.remove(&thread) else {
+                return;
+            };
             // 'online' reaches the parent as the worker starts running.
             host.post_message(0, u64::from(thread), "{\"%online\":true}".to_string());
-            let source = if spawned.source == MAIN_SOURCE_MARKER { self.main_source.clone() } else { spawned.source };
-            match ThreadGuest::new(&source, thread) {
+            if let Some(message) = spawned.load_error {
+                let payload = format!("{{\"%error\":{}}}", crate::builtins::json_quote(&message));
+                host.post_message(0, u64::from(thread), payload);
+                host.exit(1);
+                return;
+            }
+            match ThreadGuest::new(&spawned.source, thread, self.files.clone(), spawned.filename) {
                 Ok(mut guest) => {
                     guest.set_env(&spawned.env_json);
                     if self.threads.len() <= thread as usize {
@@ -151,16 +160,19 @@ impl Guest for JsGuest {
 struct ThreadGuest {
     vm: Vm,
     main: Rc<Code>,
+    /// The main script's `__filename`.
+    filename: String,
 }
 
 impl ThreadGuest {
-    fn new(source: &str, thread: u32) -> Result<ThreadGuest, Vec<CompileError>> {
+    fn new(source: &str, thread: u32, files: Rc<BTreeMap<String, String>>, filename: String) -> Result<ThreadGuest, Vec<CompileError>> {
         let main = compile_module(source)?;
         let mut vm = Vm::new(crate::builtins::new_realm());
+        vm.files = files;
         crate::builtins::install(&mut vm);
         install_globals(&mut vm);
         vm.realm.global.borrow_mut().set_own("%threadId", Value::Number(f64::from(thread)));
-        Ok(ThreadGuest { vm, main })
+        Ok(ThreadGuest { vm, main, filename })
     }
 
     /// Replaces `process.env` with a copy of the parent's.
@@ -257,7 +269,9 @@ impl ThreadGuest {
 /// The listeners registered with `process.on(event, …)`.
 fn process_listeners(vm: &Vm, event: &str) -> Vec<Value> {
     let listeners = vm.realm.global.borrow().own("%processListeners").cloned();
-    let Some(Value::Object(listeners)) = listeners else { return Vec::new() };
+    let Some(Value::Object(listeners)) = listeners else {
+        return Vec::new();
+    };
     let list = listeners.borrow().own(event).cloned();
     match list {
         Some(Value::Object(array)) => match &array.borrow().class {
@@ -283,20 +297,17 @@ impl ThreadGuest {
         let module = self.vm.new_object();
         module.borrow_mut().set_own("exports", exports.clone());
         let require = self.vm.native("require", NativeOp::Require, Vec::new());
-        let args = vec![
-            exports,
-            require,
-            Value::Object(module),
-            Value::str(&format!("{MAIN_DIR}/main.js")),
-            Value::str(MAIN_DIR),
-        ];
+        let dirname = self.filename.rsplit_once('/').map_or(MAIN_DIR, |(dirname, _)| if dirname.is_empty() { "/" } else { dirname });
+        let args = vec![exports, require, Value::Object(module), Value::str(&self.filename), Value::str(dirname)];
         let code = self.main.clone();
         let outcome = self.vm.call_closure(host, code, env, Value::Undefined, args, None).map(|_| ());
         self.finish(outcome, host);
     }
 
     fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>) {
-        let Some(job) = self.vm.take_job(func.0) else { return };
+        let Some(job) = self.vm.take_job(func.0) else {
+            return;
+        };
         let outcome = match job {
             Job::Call { function, args: bound, repeat } => {
                 let mut all: Vec<Value> = args.iter().map(|value| host_value(&self.vm, value)).collect();
@@ -320,7 +331,7 @@ fn host_value(vm: &Vm, value: &HostValue) -> Value {
         HostValue::Number(n) => Value::Number(*n),
         HostValue::Str(text) => Value::str(text),
         HostValue::StrList(items) => vm.new_array(items.iter().map(|item| Value::str(item)).collect()),
-        HostValue::Buffer(length) => Value::Object(Object::new(Class::Buffer(*length), Some(vm.realm.buffer_prototype.clone()))),
+        HostValue::Buffer(length) => crate::buffer::new_buffer(vm, BufferData::Sized(*length)),
         HostValue::Error { code, message } => {
             let error = vm.make_error("Error", message);
             let _ = vm_set_plain(&error, "code", Value::str(code));
@@ -366,10 +377,12 @@ fn install_globals(vm: &mut Vm) {
     // database server (kernel I/O, no thread) that resolves a promise.
     let db = module_object(vm, "db", &["query", "findUser", "find", "findOne", "findById", "get", "insert", "update", "delete"]);
     global.borrow_mut().set_own("db", db);
-    let buffer = module_object(vm, "Buffer", &["alloc", "from", "byteLength", "isBuffer"]);
+    let buffer = module_object(vm, "Buffer", crate::buffer::STATIC_METHODS);
     global.borrow_mut().set_own("Buffer", buffer);
-    let length = node_fn(vm, "Buffer.prototype.toString");
-    vm.realm.buffer_prototype.borrow_mut().set_own("toString", length);
+    for method in crate::buffer::PROTOTYPE_METHODS {
+        let function = node_fn(vm, &format!("Buffer.prototype.{method}"));
+        vm.realm.buffer_prototype.borrow_mut().set_own(method, function);
+    }
 }
 
 /// `require(name)`.
@@ -380,6 +393,9 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
     }
     let name = vm.to_string(name);
     let name = name.strip_prefix("node:").unwrap_or(&name).to_string();
+    if name.starts_with("./") || name.starts_with("../") || name.starts_with('/') {
+        return require_file(vm, _host, &name);
+    }
     let module = match name.as_str() {
         "fs" => {
             let fs = module_object(
@@ -407,7 +423,9 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
             Value::Object(timers)
         }
         "os" => module_object(vm, "os", &["cpus", "availableParallelism", "totalmem", "freemem", "platform"]),
-        "dns" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
+        "%dnsbinding" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
+        "dns" => return js_module(vm, _host, "dns", include_str!("lib_js/dns.js")),
+        "dgram" => return js_module(vm, _host, "dgram", include_str!("lib_js/dgram.js")),
         "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
         "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
         "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close"]),
@@ -416,14 +434,10 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "worker_threads" => return js_module(vm, _host, "worker_threads", include_str!("lib_js/worker_threads.js")),
         "http" => return js_module(vm, _host, "http", include_str!("lib_js/http.js")),
         "express" => return js_module(vm, _host, "express", include_str!("lib_js/express.js")),
-        "zlib" => module_object(
-            vm,
-            "zlib",
-            &["gzip", "gunzip", "deflate", "inflate", "gzipSync", "gunzipSync", "deflateSync", "inflateSync"],
-        ),
+        "zlib" => module_object(vm, "zlib", &["gzip", "gunzip", "deflate", "inflate", "gzipSync", "gunzipSync", "deflateSync", "inflateSync"]),
         other => {
             let message = format!(
-                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, zlib, events, http, express, net, worker_threads, path, timers, os; more Node modules are coming)"
+                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, os; more Node modules are coming)"
             );
             return vm.throw_error("Error", &message);
         }
@@ -431,28 +445,71 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
     Ok(module)
 }
 
+/// A scenario file by path, trying `.js` as Node's resolver does: its text
+/// and its path.
+fn scenario_file(vm: &Vm, path: &str) -> Option<(String, String)> {
+    [path.to_string(), format!("{path}.js"), format!("{path}/index.js")]
+        .into_iter()
+        .find_map(|candidate| vm.files.get(&candidate).map(|source| (source.clone(), candidate)))
+}
+
+/// Node's `MODULE_NOT_FOUND`, with how a scenario holds more than one file.
+/// The message is Node's own, word for word; README's "More than one file"
+/// says how a scenario holds other files.
+fn module_not_found<T>(vm: &Vm, request: &str) -> JsResult<T> {
+    let message = format!("Cannot find module '{request}'\nRequire stack:\n- {MAIN_DIR}/main.js");
+    let error = vm.make_error("Error", &message);
+    vm_set_plain(&error, "code", Value::str("MODULE_NOT_FOUND"));
+    Err(Unwind::Throw(error))
+}
+
+/// `require('./x')`: a scenario file, run once as a CommonJS module and
+/// cached by path, as Node's module cache does.
+fn require_file(vm: &mut Vm, host: &mut Host<'_>, request: &str) -> JsResult<Value> {
+    let Some((source, path)) = scenario_file(vm, &resolve_path(request)) else { return module_not_found(vm, request) };
+    let dirname = path.rsplit_once('/').map_or(MAIN_DIR.to_string(), |(dirname, _)| dirname.to_string());
+    run_commonjs(vm, host, &format!("%file:{path}"), &source, &path, &dirname)
+}
+
 /// A Node module written in JavaScript (`src/lib_js/`): compiled and run
 /// once, on its first `require`, then cached like Node's module cache.
 fn js_module(vm: &mut Vm, host: &mut Host<'_>, name: &str, source: &str) -> JsResult<Value> {
-    let cache_key = format!("%module:{name}");
-    if let Some(cached) = vm.realm.global.borrow().own(&cache_key).cloned() {
+    run_commonjs(vm, host, &format!("%module:{name}"), source, &format!("node:{name}"), "node:")
+}
+
+/// Clears a freshly compiled module's source positions: errors inside
+/// Node's own modules point at the user's calling line instead.
+fn without_positions(mut code: Rc<Code>) -> Rc<Code> {
+    if let Some(inner) = Rc::get_mut(&mut code) {
+        inner.lines.iter_mut().for_each(|position| *position = (0, 0));
+        inner.functions = std::mem::take(&mut inner.functions).into_iter().map(without_positions).collect();
+    }
+    code
+}
+
+/// Compiles and runs a CommonJS module once, caching its exports.
+fn run_commonjs(vm: &mut Vm, host: &mut Host<'_>, cache_key: &str, source: &str, filename: &str, dirname: &str) -> JsResult<Value> {
+    if let Some(cached) = vm.realm.global.borrow().own(cache_key).cloned() {
         return Ok(cached);
     }
     let code = match compile_module(source) {
+        Ok(code) if filename.starts_with("node:") => without_positions(code),
         Ok(code) => code,
         Err(errors) => {
-            let first = errors.first().map(|error| error.message.clone()).unwrap_or_default();
-            return vm.throw_error("Error", &format!("internal module '{name}' failed to compile: {first}"));
+            let first = errors.first().map(|error| format!("{} at {}:{}", error.message, error.line, error.column)).unwrap_or_default();
+            return vm.throw_error("SyntaxError", &format!("{filename}: {first}"));
         }
     };
     let exports = Value::Object(vm.new_object());
     let module = vm.new_object();
     module.borrow_mut().set_own("exports", exports.clone());
+    // Cached before it runs, so a require cycle sees the partial exports.
+    vm.realm.global.borrow_mut().set_own(cache_key, exports.clone());
     let require = vm.native("require", NativeOp::Require, Vec::new());
-    let args = vec![exports, require, Value::Object(module.clone()), Value::str(&format!("node:{name}")), Value::str("node:")];
+    let args = vec![exports, require, Value::Object(module.clone()), Value::str(filename), Value::str(dirname)];
     vm.call_closure(host, code, Env::new(0, None), Value::Undefined, args, None)?;
     let exported = module.borrow().own("exports").cloned().unwrap_or_default();
-    vm.realm.global.borrow_mut().set_own(&cache_key, exported.clone());
+    vm.realm.global.borrow_mut().set_own(cache_key, exported.clone());
     Ok(exported)
 }
 
@@ -667,8 +724,8 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let is_promise = arg(_captured, 1).truthy();
             let data = arg(&args, 1);
             let data = match &data {
-                Value::Object(object) => match object.borrow().class {
-                    Class::Buffer(length) => Value::str(&format!("<{length} bytes>")),
+                Value::Object(object) => match &object.borrow().class {
+                    Class::Buffer(buffer) => Value::str(&crate::buffer::placeholder_text(buffer.len())),
                     _ => data.clone(),
                 },
                 _ => data,
@@ -680,7 +737,9 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
         }
         "readFile" => {
             // The settle step of fs.promises.readFile.
-            let Some(Value::Object(promise)) = _captured.first().cloned() else { return Ok(Value::Undefined) };
+            let Some(Value::Object(promise)) = _captured.first().cloned() else {
+                return Ok(Value::Undefined);
+            };
             if a0.is_nullish() {
                 vm.resolve_promise(host, &promise, arg(&args, 1))?;
             } else {
@@ -703,7 +762,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
                 }
                 "fs.writeFileSync" | "fs.appendFileSync" => {
                     let data = arg(&args, 1);
-                    let size = byte_length(vm, &data);
+                    let size = crate::buffer::byte_length(vm, &data);
                     host.spend_cpu_us(disk.open_us + disk.read_us(size) + disk.close_us);
                     let existing = if name == "fs.appendFileSync" { host.file_size(&path).unwrap_or(0) } else { 0 };
                     host.write_file(&path, existing + size);
@@ -730,7 +789,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
                             if encoding {
                                 Value::str(&format!("<{size} bytes>"))
                             } else {
-                                Value::Object(Object::new(Class::Buffer(size), Some(vm.realm.buffer_prototype.clone())))
+                                crate::buffer::new_buffer(vm, BufferData::Sized(size))
                             }
                         }
                     }
@@ -757,16 +816,15 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
                 function
             };
             let (duration_us, result) = if is_write {
-                let size = byte_length(vm, &arg(&args, 1));
+                let size = crate::buffer::byte_length(vm, &arg(&args, 1));
                 host.write_file(&path, size);
                 (disk.open_us + disk.read_us(size) + disk.close_us, vec![HostValue::Null])
             } else {
                 match host.file_size(&path) {
                     Some(size) => (disk.stat_us, vec![HostValue::Null, HostValue::Number(size as f64)]),
-                    None => (
-                        disk.stat_us,
-                        vec![HostValue::Error { code: "ENOENT".into(), message: format!("ENOENT: no such file or directory, stat '{path}'") }],
-                    ),
+                    None => {
+                        (disk.stat_us, vec![HostValue::Error { code: "ENOENT".into(), message: format!("ENOENT: no such file or directory, stat '{path}'") }])
+                    }
                 }
             };
             let wrapper = vm.native("statDone", NativeOp::Node, vec![user, Value::Bool(is_write)]);
@@ -802,15 +860,22 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
         }
         "dns.lookup" => {
             // getaddrinfo runs on a pool thread: quick for names in
-            // /etc/hosts and for IP literals, a network round trip (holding
-            // the thread) otherwise.
+            // /etc/hosts, a network round trip (holding the thread) otherwise.
             let hostname = vm.to_string(&a0).to_string();
             let function = args.iter().rev().find(|value| value.is_callable()).cloned().unwrap_or_default();
             require_callback(vm, &function, "callback")?;
-            let local = hostname == "localhost" || hostname.parse::<std::net::IpAddr>().is_ok();
+            if let Ok(ip) = hostname.parse::<std::net::IpAddr>() {
+                // An IP literal needs no getaddrinfo: lib/dns.js answers on
+                // process.nextTick without touching the pool.
+                let family = if ip.is_ipv6() { 6.0 } else { 4.0 };
+                let cb = callback(vm, &function, vec![Value::Null, Value::str(&hostname), Value::Number(family)], false);
+                host.next_tick(cb);
+                return Ok(Value::Undefined);
+            }
+            let local = hostname == "localhost";
             let duration_us = if local { DNS_LOCAL_US } else { DNS_NETWORK_US };
-            let address = if local && hostname != "localhost" { hostname.clone() } else if local { "127.0.0.1".to_string() } else { documentation_address(&hostname) };
-            let family = if address.contains(':') { 6.0 } else { 4.0 };
+            let address = if local { "127.0.0.1".to_string() } else { documentation_address(&hostname) };
+            let family = 4.0;
             let cb = callback(vm, &function, Vec::new(), false);
             sync_pool_size(vm, host);
             host.pool_work(&format!("getaddrinfo {hostname}"), duration_us, cb, vec![HostValue::Null, HostValue::Str(address), HostValue::Number(family)]);
@@ -829,7 +894,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
         "zlib.gzip" | "zlib.gunzip" | "zlib.deflate" | "zlib.inflate" => {
             let function = args.iter().rev().find(|value| value.is_callable()).cloned().unwrap_or_default();
             require_callback(vm, &function, "callback")?;
-            let size = byte_length(vm, &a0);
+            let size = crate::buffer::byte_length(vm, &a0);
             let (duration_us, output) = zlib_cost(name, size);
             let cb = callback(vm, &function, Vec::new(), false);
             sync_pool_size(vm, host);
@@ -838,10 +903,10 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             Value::Undefined
         }
         "zlib.gzipSync" | "zlib.gunzipSync" | "zlib.deflateSync" | "zlib.inflateSync" => {
-            let size = byte_length(vm, &a0);
+            let size = crate::buffer::byte_length(vm, &a0);
             let (duration_us, output) = zlib_cost(name.trim_end_matches("Sync"), size);
             host.spend_cpu_us(duration_us);
-            Value::Object(Object::new(Class::Buffer(output), Some(vm.realm.buffer_prototype.clone())))
+            crate::buffer::new_buffer(vm, BufferData::Sized(output))
         }
         "netbinding.hop" => {
             // A message on a simulated socket: the kernel carries it for the
@@ -869,25 +934,18 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             Value::Object(promise)
         }
         "workerbinding.spawn" => {
-            let source = if arg(&args, 1).truthy() {
-                vm.to_string(&a0).to_string()
+            let (source, filename) = if arg(&args, 1).truthy() {
+                (vm.to_string(&a0).to_string(), "[worker eval]".to_string())
             } else {
-                // A file: the main module itself (`new Worker(__filename)`,
-                // branching on isMainThread) is the file Looplab has.
                 let path = resolve_path(&vm.to_string(&a0));
-                if path != format!("{MAIN_DIR}/main.js") {
-                    return vm.throw_error(
-                        "Error",
-                        &format!("not supported in Looplab: new Worker('{path}'): a scenario is one file; use new Worker(__filename) with isMainThread, or pass code with {{ eval: true }}"),
-                    );
-                }
-                MAIN_SOURCE_MARKER.to_string()
+                scenario_file(vm, &path).unwrap_or_else(|| (String::new(), path))
             };
+            let load_error = (!arg(&args, 1).truthy() && !vm.files.contains_key(&filename)).then(|| format!("Cannot find module '{filename}'"));
             let process = vm.realm.global.borrow().own("process").cloned().unwrap_or_default();
             let env = vm.get(&process, "env")?;
             let env_json = crate::builtins::json_stringify_value(&env).unwrap_or_else(|| "{}".to_string());
             let thread = host.spawn_thread(WORKER_STARTUP_US);
-            vm.spawned.push((thread, crate::vm::Spawned { source, env_json }));
+            vm.spawned.push((thread, crate::vm::Spawned { source, filename, env_json, load_error }));
             // The Worker keeps its parent's loop alive until it exits.
             host.ref_handle(true);
             Value::Number(f64::from(thread))
@@ -973,11 +1031,18 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let iterations = vm.to_number(&arg(&args, 2)).max(1.0) as u64;
             let key_length = vm.to_number(&arg(&args, 3)).max(0.0) as u64;
             host.spend_cpu_us(iterations.saturating_mul(PBKDF2_NS_PER_ITERATION) / 1000);
-            Value::Object(Object::new(Class::Buffer(key_length), Some(vm.realm.buffer_prototype.clone())))
+            crate::buffer::new_buffer(vm, BufferData::Sized(key_length))
         }
         "crypto.randomBytes" => {
+            // Real bytes from the run's seeded generator, so
+            // `randomBytes(16).toString('hex')` gives an id, the same every run.
             let size = vm.to_number(&a0).max(0.0) as u64;
-            Value::Object(Object::new(Class::Buffer(size), Some(vm.realm.buffer_prototype.clone())))
+            let data = if size <= crate::buffer::BUFFER_BYTES_MAX {
+                BufferData::from_vec((0..size).map(|_| (host.random_unit() * 256.0) as u8).collect())
+            } else {
+                BufferData::Sized(size)
+            };
+            crate::buffer::new_buffer(vm, data)
         }
         "crypto.randomUUID" => {
             let (a, b) = ((host.random_unit() * 4_294_967_295.0) as u64, (host.random_unit() * 281_474_976_710_655.0) as u64);
@@ -1033,25 +1098,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
         "os.freemem" => Value::Number(16.0 * 1024.0 * 1024.0 * 1024.0),
         "os.platform" => Value::str("linux"),
         "isFile" => Value::Bool(true),
-        "Buffer.alloc" | "Buffer.from" => {
-            let size = match (name, &a0) {
-                ("Buffer.from", value) => byte_length(vm, value),
-                (_, value) => vm.to_number(value).max(0.0) as u64,
-            };
-            if size > 4 * 1024 * 1024 * 1024 {
-                return vm.throw_error("RangeError", "The value of \"size\" is out of range.");
-            }
-            Value::Object(Object::new(Class::Buffer(size), Some(vm.realm.buffer_prototype.clone())))
-        }
-        "Buffer.byteLength" => Value::Number(byte_length(vm, &a0) as f64),
-        "Buffer.isBuffer" => Value::Bool(matches!(a0.as_object().map(|object| matches!(object.borrow().class, Class::Buffer(_))), Some(true))),
-        "Buffer.prototype.toString" => match &this.as_object().map(|object| match object.borrow().class {
-            Class::Buffer(length) => length,
-            _ => 0,
-        }) {
-            Some(length) => Value::str(&format!("<{length} bytes>")),
-            None => Value::str(""),
-        },
+        name if name.starts_with("Buffer.") => return crate::buffer::call(vm, name, &this, &args),
         other => return vm.throw_error("Error", &format!("not supported in Looplab: {other}")),
     })
 }
@@ -1060,8 +1107,12 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
 /// the pool (libuv reads the variable on the pool's first use).
 fn sync_pool_size(vm: &mut Vm, host: &mut Host<'_>) {
     let process = vm.realm.global.borrow().own("process").cloned().unwrap_or_default();
-    let Ok(env) = vm.get(&process, "env") else { return };
-    let Ok(size) = vm.get(&env, "UV_THREADPOOL_SIZE") else { return };
+    let Ok(env) = vm.get(&process, "env") else {
+        return;
+    };
+    let Ok(size) = vm.get(&env, "UV_THREADPOOL_SIZE") else {
+        return;
+    };
     if size.is_nullish() {
         return;
     }
@@ -1082,17 +1133,6 @@ fn vm_label(vm: &Vm, args: &[Value], api: &str) -> String {
 
 /// `fs.readFileSync` reads in chunks of this size.
 pub const READ_SYNC_CHUNK_BYTES: u64 = 512 * 1024;
-
-fn byte_length(vm: &Vm, value: &Value) -> u64 {
-    match value {
-        Value::String(text) => text.len() as u64,
-        Value::Object(object) => match object.borrow().class {
-            Class::Buffer(length) => length,
-            _ => vm.to_string(value).len() as u64,
-        },
-        other => vm.to_string(other).len() as u64,
-    }
-}
 
 fn stat_object(vm: &Vm, size: u64) -> Value {
     let stats = vm.new_object();

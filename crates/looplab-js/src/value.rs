@@ -70,8 +70,8 @@ pub enum Class {
     Error,
     /// Internal iteration state for `for…of`, spread and destructuring.
     Iterator(IterState),
-    /// A `Buffer`: only its length matters to the simulation.
-    Buffer(u64),
+    /// A `Buffer`: real bytes, or only a size (see [`crate::buffer`]).
+    Buffer(crate::buffer::BufferData),
     Map(Vec<(Value, Value)>),
     Set(Vec<Value>),
     /// A Node object owned by the host, identified by kind and id (a
@@ -246,7 +246,10 @@ pub enum Handler {
     Identity,
     Function(Value),
     /// Resume an `await`ing async function (its frame is parked in the VM).
-    Resume { frame: usize, is_throw: bool },
+    Resume {
+        frame: usize,
+        is_throw: bool,
+    },
 }
 
 impl Value {

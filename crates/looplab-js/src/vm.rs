@@ -85,15 +85,33 @@ pub struct Realm {
 pub enum Job {
     /// A JS function with bound arguments; `repeat` keeps it registered
     /// (setInterval).
-    Call { function: Value, args: Vec<Value>, repeat: bool },
-    Reaction { handler: Handler, argument: Value, derived: Option<ObjRef>, is_rejection: bool },
-    ResolveThenable { promise: ObjRef, thenable: Value, then: Value },
+    Call {
+        function: Value,
+        args: Vec<Value>,
+        repeat: bool,
+    },
+    Reaction {
+        handler: Handler,
+        argument: Value,
+        derived: Option<ObjRef>,
+        is_rejection: bool,
+    },
+    ResolveThenable {
+        promise: ObjRef,
+        thenable: Value,
+        then: Value,
+    },
 }
 
 /// A worker's code and the parent's `process.env` at `new Worker` (Node
 /// gives each worker a copy of it).
 pub struct Spawned {
     pub source: String,
+    /// The worker's `__filename`: a scenario file's path, or `[worker eval]`.
+    pub filename: String,
+    /// Why the worker's script cannot load (its file is missing): the
+    /// worker starts, then reports this as its 'error', as Node does.
+    pub load_error: Option<String>,
     pub env_json: String,
 }
 
@@ -115,6 +133,9 @@ pub struct Vm {
     /// Workers this thread started during the current callback: (thread,
     /// code). The guest picks them up when the callback returns.
     pub spawned: Vec<(u32, Spawned)>,
+    /// The scenario's files by absolute path, for `require('./x')` and
+    /// `new Worker('./x.js')`.
+    pub files: Rc<std::collections::BTreeMap<String, String>>,
 }
 
 impl Vm {
@@ -122,6 +143,7 @@ impl Vm {
         Vm {
             realm,
             parked: Vec::new(),
+            files: Rc::default(),
             jobs: Vec::new(),
             free_jobs: Vec::new(),
             depth: 0,
@@ -243,10 +265,8 @@ impl Vm {
                 let borrowed = object.borrow();
                 match &borrowed.class {
                     Class::Array(items) => {
-                        let parts: Vec<String> = items
-                            .iter()
-                            .map(|item| if item.is_nullish() { String::new() } else { self.to_string(item).to_string() })
-                            .collect();
+                        let parts: Vec<String> =
+                            items.iter().map(|item| if item.is_nullish() { String::new() } else { self.to_string(item).to_string() }).collect();
                         Rc::from(parts.join(",").as_str())
                     }
                     Class::Error => {
@@ -260,7 +280,10 @@ impl Vm {
                     }
                     Class::Function(Function::Closure(closure)) => Rc::from(format!("function {}() {{ [code] }}", closure.code.name).as_str()),
                     Class::Function(Function::Native(native)) => Rc::from(format!("function {}() {{ [native code] }}", native.name).as_str()),
-                    Class::Buffer(_) => Rc::from(""),
+                    Class::Buffer(data) => match data.to_vec() {
+                        Some(bytes) => Rc::from(String::from_utf8_lossy(&bytes).as_ref()),
+                        None => Rc::from(crate::buffer::placeholder_text(data.len()).as_str()),
+                    },
                     _ => Rc::from("[object Object]"),
                 }
             }
@@ -307,8 +330,16 @@ impl Vm {
                             object.borrow_mut().set_own("prototype", Value::Object(prototype.clone()));
                             return Ok(Value::Object(prototype));
                         }
-                        Class::Buffer(length) if key == "length" || key == "byteLength" => {
-                            return Ok(Value::Number(*length as f64));
+                        Class::Buffer(data) => {
+                            if key == "length" || key == "byteLength" {
+                                return Ok(Value::Number(data.len() as f64));
+                            }
+                            if let Some(index) = array_index(key) {
+                                return match data.byte_at(index) {
+                                    Ok(byte) => Ok(byte.map_or(Value::Undefined, |byte| Value::Number(f64::from(byte)))),
+                                    Err(size) => crate::buffer::contents_not_simulated(self, size),
+                                };
+                            }
                         }
                         Class::Map(entries) if key == "size" => return Ok(Value::Number(entries.len() as f64)),
                         Class::Set(items) if key == "size" => return Ok(Value::Number(items.len() as f64)),
@@ -351,6 +382,16 @@ impl Vm {
         match target {
             Value::Object(object) => {
                 let mut borrowed = object.borrow_mut();
+                if let (Class::Buffer(data), Some(index)) = (&borrowed.class, array_index(key)) {
+                    // A typed-array element store: ToUint8, and writes past the end vanish.
+                    let data = data.clone();
+                    drop(borrowed);
+                    let byte = crate::buffer::to_uint8(self.to_number(&value));
+                    return match data.set_byte(index, byte) {
+                        Ok(()) => Ok(()),
+                        Err(size) => crate::buffer::contents_not_simulated(self, size),
+                    };
+                }
                 if let Class::Array(items) = &mut borrowed.class {
                     if key == "length" {
                         let length = self.to_number(&value);
@@ -453,16 +494,7 @@ impl Vm {
                 borrowed.slots[rest_slot as usize] = self.new_array(rest);
             }
         }
-        Frame {
-            code,
-            pc: 0,
-            stack: Vec::with_capacity(8),
-            env: function_env,
-            this,
-            handlers: Vec::new(),
-            async_promise: None,
-            home_class,
-        }
+        Frame { code, pc: 0, stack: Vec::with_capacity(8), env: function_env, this, handlers: Vec::new(), async_promise: None, home_class }
     }
 
     pub fn call_closure(
@@ -532,7 +564,9 @@ impl Vm {
 
     /// `super(args)`: runs the parent constructor on the same `this`.
     fn super_call(&mut self, host: &mut Host<'_>, home_class: &Option<ObjRef>, this: &Value, args: Vec<Value>) -> JsResult<()> {
-        let Some(class) = home_class else { return self.throw_error("SyntaxError", "'super' keyword unexpected here") };
+        let Some(class) = home_class else {
+            return self.throw_error("SyntaxError", "'super' keyword unexpected here");
+        };
         let parent = class.borrow().proto.clone();
         let Some(parent) = parent else { return Ok(()) };
         let parent_value = Value::Object(parent.clone());
@@ -589,9 +623,12 @@ impl Vm {
                     None => {
                         // The innermost frame an exception escapes from is
                         // where the program's error is.
+                        // Node's own modules (`lib_js/`) carry no positions,
+                        // so an error raised inside one points at the user's
+                        // line that called it.
                         if self.error_position.is_none() {
                             let at = frame.pc.saturating_sub(1);
-                            self.error_position = frame.code.lines.get(at).copied();
+                            self.error_position = frame.code.lines.get(at).copied().filter(|position| *position != (0, 0));
                         }
                         return Err(Unwind::Throw(error));
                     }
@@ -614,19 +651,15 @@ impl Vm {
                 self.parked.len() - 1
             }
         };
-        self.perform_then(
-            host,
-            &promise,
-            Handler::Resume { frame: slot, is_throw: false },
-            Handler::Resume { frame: slot, is_throw: true },
-            None,
-        );
+        self.perform_then(host, &promise, Handler::Resume { frame: slot, is_throw: false }, Handler::Resume { frame: slot, is_throw: true }, None);
         Ok(())
     }
 
     /// Continues an async function after its `await` settled.
     fn resume(&mut self, host: &mut Host<'_>, slot: usize, value: Value, is_throw: bool) -> JsResult<()> {
-        let Some(mut frame) = self.parked.get_mut(slot).and_then(Option::take) else { return Ok(()) };
+        let Some(mut frame) = self.parked.get_mut(slot).and_then(Option::take) else {
+            return Ok(());
+        };
         let promise = frame.async_promise.clone();
         let outcome = if is_throw {
             match frame.handlers.pop() {
@@ -643,7 +676,9 @@ impl Vm {
             frame.stack.push(value);
             self.run(host, frame)
         };
-        let Some(promise) = promise else { return Ok(()) };
+        let Some(promise) = promise else {
+            return Ok(());
+        };
         match outcome {
             Ok(Completion::Return(value)) => self.resolve_promise(host, &promise, value),
             Ok(Completion::Suspended) => Ok(()),
@@ -784,7 +819,9 @@ impl Vm {
             }
             Op::UpdateGlobal { name, delta, prefix } => {
                 let old = self.realm.global.borrow().own(&name).cloned();
-                let Some(old) = old else { return self.throw_error("ReferenceError", &format!("{name} is not defined")) };
+                let Some(old) = old else {
+                    return self.throw_error("ReferenceError", &format!("{name} is not defined"));
+                };
                 let old = self.to_number(&old);
                 self.realm.global.borrow_mut().set_own(&name, Value::Number(old + delta));
                 frame.stack.push(Value::Number(if prefix { old + delta } else { old }));
@@ -968,11 +1005,7 @@ impl Vm {
                 let value = pop(frame);
                 return Ok(Some(Step::Await(value)));
             }
-            Op::EnterTry(catch_pc) => frame.handlers.push(TryHandler {
-                catch_pc: catch_pc as usize,
-                stack_len: frame.stack.len(),
-                env: frame.env.clone(),
-            }),
+            Op::EnterTry(catch_pc) => frame.handlers.push(TryHandler { catch_pc: catch_pc as usize, stack_len: frame.stack.len(), env: frame.env.clone() }),
             Op::ExitTry => {
                 frame.handlers.pop();
             }
@@ -1125,7 +1158,9 @@ impl Vm {
     /// (run the ordinary loop) when the values are not plain numbers.
     fn fast_sum_loop(&mut self, env: &EnvRef, fast: &FastSumLoop) -> JsResult<bool> {
         let read = |depth: u16, slot: u16| env_at(env, depth).borrow().slots.get(slot as usize).cloned().unwrap_or_default();
-        let Value::Number(start) = read(fast.counter.0, fast.counter.1) else { return Ok(false) };
+        let Value::Number(start) = read(fast.counter.0, fast.counter.1) else {
+            return Ok(false);
+        };
         let end = match &fast.end {
             LoopBound::Constant(value) => *value,
             LoopBound::Variable { depth, slot } => match read(*depth, *slot) {
@@ -1245,7 +1280,9 @@ impl Vm {
                     return self.throw_error("TypeError", "Right-hand side of 'instanceof' is not callable");
                 }
                 let prototype = self.get(right, "prototype")?;
-                let Value::Object(left_object) = left else { return Ok(Value::Bool(false)) };
+                let Value::Object(left_object) = left else {
+                    return Ok(Value::Bool(false));
+                };
                 let mut current = left_object.borrow().proto.clone();
                 let mut found = false;
                 let mut hops = 0;
@@ -1280,9 +1317,7 @@ impl Vm {
             (Value::Undefined | Value::Null, Value::Undefined | Value::Null) => true,
             (Value::Undefined | Value::Null, _) | (_, Value::Undefined | Value::Null) => false,
             (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
-            (Value::Number(_), Value::Number(_)) | (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) => {
-                left.strict_equals(right)
-            }
+            (Value::Number(_), Value::Number(_)) | (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) => left.strict_equals(right),
             (Value::Object(_), _) => self.loose_equals(&self.to_primitive(left), right),
             (_, Value::Object(_)) => self.loose_equals(left, &self.to_primitive(right)),
             _ => self.to_number(left) == self.to_number(right),
@@ -1297,10 +1332,9 @@ impl Vm {
             Value::Object(object) => match &object.borrow().class {
                 Class::Array(_) => IterState::Array { array: object.clone(), index: 0 },
                 Class::Iterator(IterState::Values { values, index }) => IterState::Values { values: values.clone(), index: *index },
-                Class::Map(entries) => IterState::Values {
-                    values: entries.iter().map(|(key, value)| self.new_array(vec![key.clone(), value.clone()])).collect(),
-                    index: 0,
-                },
+                Class::Map(entries) => {
+                    IterState::Values { values: entries.iter().map(|(key, value)| self.new_array(vec![key.clone(), value.clone()])).collect(), index: 0 }
+                }
                 Class::Set(items) => IterState::Values { values: items.clone(), index: 0 },
                 _ => return self.throw_error("TypeError", "object is not iterable"),
             },
@@ -1310,9 +1344,13 @@ impl Vm {
     }
 
     pub fn iterator_next(&mut self, iterator: &Value) -> Option<Value> {
-        let Value::Object(object) = iterator else { return None };
+        let Value::Object(object) = iterator else {
+            return None;
+        };
         let mut borrowed = object.borrow_mut();
-        let Class::Iterator(state) = &mut borrowed.class else { return None };
+        let Class::Iterator(state) = &mut borrowed.class else {
+            return None;
+        };
         match state {
             IterState::Array { array, index } => {
                 // Arrays iterate live: elements pushed during the loop are seen.
@@ -1362,7 +1400,9 @@ impl Vm {
     }
 
     pub fn own_entries(&self, value: &Value) -> Vec<(Str, Value)> {
-        let Value::Object(object) = value else { return Vec::new() };
+        let Value::Object(object) = value else {
+            return Vec::new();
+        };
         let borrowed = object.borrow();
         let mut entries: Vec<(Str, Value)> = match &borrowed.class {
             Class::Array(items) => items.iter().enumerate().map(|(index, item)| (Rc::from(index.to_string().as_str()), item.clone())).collect(),
@@ -1429,8 +1469,12 @@ impl Vm {
     fn settle(&mut self, host: &mut Host<'_>, promise: &ObjRef, state: PromiseState) {
         let reactions = {
             let mut borrowed = promise.borrow_mut();
-            let Class::Promise(current) = &mut borrowed.class else { return };
-            let PromiseState::Pending { reactions } = current else { return };
+            let Class::Promise(current) = &mut borrowed.class else {
+                return;
+            };
+            let PromiseState::Pending { reactions } = current else {
+                return;
+            };
             let reactions = std::mem::take(reactions);
             *current = state;
             reactions

@@ -81,11 +81,7 @@ mod tests {
         assert_eq!(ToWorker::from_json(&run.to_json()), Ok(run));
         let trace = FromWorker::Trace {
             run_id: 7,
-            events: vec![TraceEvent {
-                t_us: 12,
-                thread: 0,
-                kind: TraceKind::CallbackStart { source: Source::MainScript, label: "(main module)".into() },
-            }],
+            events: vec![TraceEvent { t_us: 12, thread: 0, kind: TraceKind::CallbackStart { source: Source::MainScript, label: "(main module)".into() } }],
         };
         assert_eq!(FromWorker::from_json(&trace.to_json()), Ok(trace));
     }

@@ -189,13 +189,8 @@ fn icon(path: &'static str) -> Html {
 }
 
 fn typing_in_a_control(event: &KeyboardEvent) -> bool {
-    let tag = event
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-        .map(|element| element.tag_name())
-        .unwrap_or_default();
-    matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON")
-        && matches!(event.key().as_str(), " " | "Enter" | "ArrowLeft" | "ArrowRight")
+    let tag = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()).map(|element| element.tag_name()).unwrap_or_default();
+    matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON") && matches!(event.key().as_str(), " " | "Enter" | "ArrowLeft" | "ArrowRight")
 }
 
 #[derive(Properties, PartialEq)]

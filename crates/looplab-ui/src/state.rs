@@ -42,7 +42,9 @@ pub struct AppState {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// The page asked the worker for a run with this id.
-    RunRequested { run_id: u64 },
+    RunRequested {
+        run_id: u64,
+    },
     WorkerCrashed(String),
     FromWorker(FromWorker),
     TogglePlay,
@@ -206,9 +208,7 @@ impl AppState {
 /// One sentence for one trace event, in the seeds' plain language.
 pub fn narrate(kind: &TraceKind) -> String {
     match kind {
-        TraceKind::CallbackStart { source: Source::MainScript, .. } => {
-            "The main thread starts running your script from top to bottom.".to_string()
-        }
+        TraceKind::CallbackStart { source: Source::MainScript, .. } => "The main thread starts running your script from top to bottom.".to_string(),
         TraceKind::CallbackStart { source, label } => {
             format!("The event loop hands the main thread `{label}` ({}).", source.name())
         }
@@ -218,7 +218,9 @@ pub fn narrate(kind: &TraceKind) -> String {
         TraceKind::Console { text } => format!("console.log prints \"{text}\"."),
         TraceKind::Stderr { text } => format!("console.error prints \"{text}\" (on stderr)."),
         TraceKind::PhaseEnter { phase, .. } => phase_sentence(*phase).to_string(),
-        TraceKind::QueueAdd { queue, label, .. } => format!("`{label}` joins the {} queue.", queue.name()),
+        TraceKind::QueueAdd { queue, label, .. } => {
+            format!("`{label}` joins the {} queue.", queue.name())
+        }
         TraceKind::QueueTake { queue, .. } => format!("An item leaves the {} queue.", queue.name()),
         TraceKind::PoolStart { thread, label, .. } => {
             format!("Pool thread {thread} picks up `{label}`; the main thread is not involved.")
@@ -233,11 +235,11 @@ pub fn narrate(kind: &TraceKind) -> String {
         TraceKind::PollWait { timeout_ms: Some(ms) } => {
             format!("Nothing to run: the loop waits in poll for I/O, at most {ms} ms (until the next timer).")
         }
-        TraceKind::PollWait { timeout_ms: None } => {
-            "Nothing to run: the loop sleeps in poll until some I/O completes.".to_string()
-        }
+        TraceKind::PollWait { timeout_ms: None } => "Nothing to run: the loop sleeps in poll until some I/O completes.".to_string(),
         TraceKind::PollWake => "I/O completed: the loop wakes up.".to_string(),
-        TraceKind::Exit { code } => format!("Nothing keeps the loop alive: the process exits (code {code})."),
+        TraceKind::Exit { code } => {
+            format!("Nothing keeps the loop alive: the process exits (code {code}).")
+        }
     }
 }
 

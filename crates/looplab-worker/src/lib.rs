@@ -14,21 +14,12 @@ pub fn execute(request: ToWorker, emit: &mut dyn FnMut(FromWorker)) {
                 let message = format!("unknown scenario '{scenario_id}'");
                 return emit(FromWorker::Failed { run_id, message });
             };
-            emit(FromWorker::Started {
-                run_id,
-                source: scenario.source.to_string(),
-                title: scenario.title.to_string(),
-                pool_size: settings.pool_size,
-            });
+            emit(FromWorker::Started { run_id, source: scenario.source.to_string(), title: scenario.title.to_string(), pool_size: settings.pool_size });
             // The scenario's text is real JavaScript, run by the interpreter.
             let mut sim = match looplab_js::prepare(scenario.source, settings) {
                 Ok(sim) => sim,
                 Err(errors) => {
-                    let message = errors
-                        .iter()
-                        .map(|error| format!("{}:{}: {}", error.line, error.column, error.message))
-                        .collect::<Vec<_>>()
-                        .join("\n");
+                    let message = errors.iter().map(|error| format!("{}:{}: {}", error.line, error.column, error.message)).collect::<Vec<_>>().join("\n");
                     return emit(FromWorker::Failed { run_id, message });
                 }
             };
