@@ -25,8 +25,119 @@ pub struct RunReport {
     /// outcome this run's seed picked.
     pub races: Vec<String>,
     pub errors: Vec<ErrorReport>,
+    /// The scenario's clients, when it has a load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests: Option<RequestsReport>,
+    pub event_loop: EventLoopReport,
+    pub pool: PoolReport,
+    pub memory: MemoryReport,
     #[serde(skip)]
     pub trace_text: String,
+}
+
+/// Percentiles in milliseconds.
+#[derive(Debug, Default, Serialize)]
+pub struct Millis {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+    pub mean: f64,
+}
+
+impl From<looplab_core::load::Percentiles> for Millis {
+    fn from(us: looplab_core::load::Percentiles) -> Millis {
+        Millis { p50: us.p50 / 1000.0, p90: us.p90 / 1000.0, p99: us.p99 / 1000.0, max: us.max / 1000.0, mean: us.mean / 1000.0 }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RequestsReport {
+    pub count: u64,
+    pub completed: u64,
+    pub refused: u64,
+    pub in_flight_peak: u64,
+    pub latency_ms: Millis,
+    pub throughput_rps: f64,
+    pub by_path: Vec<PathReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathReport {
+    pub path: String,
+    pub completed: u64,
+    pub latency_ms: Millis,
+}
+
+/// `monitorEventLoopDelay` and `eventLoopUtilization`, as Node reports them.
+#[derive(Debug, Default, Serialize)]
+pub struct EventLoopReport {
+    pub delay_ms: Millis,
+    pub utilization: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct PoolReport {
+    pub size: u32,
+    pub jobs: u64,
+    pub queue_max: u64,
+    pub utilization: f64,
+    pub wait_ms: Millis,
+    /// The share of jobs that waited for a thread (P(wait > 0)).
+    pub waited_share: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct MemoryReport {
+    pub peak_bytes: u64,
+}
+
+fn reports(metrics: looplab_core::Metrics) -> (Option<RequestsReport>, EventLoopReport, PoolReport, MemoryReport) {
+    let requests = metrics.requests.map(|requests| RequestsReport {
+        count: requests.count,
+        completed: requests.completed,
+        refused: requests.refused,
+        in_flight_peak: requests.in_flight_peak,
+        latency_ms: requests.latency_us.into(),
+        throughput_rps: requests.throughput_rps,
+        by_path: requests
+            .by_path
+            .into_iter()
+            .map(|path| PathReport { path: path.path, completed: path.completed, latency_ms: path.latency_us.into() })
+            .collect(),
+    });
+    let event_loop = EventLoopReport { delay_ms: metrics.event_loop.delay_us.into(), utilization: metrics.event_loop.utilization };
+    let pool = PoolReport {
+        size: metrics.pool.size,
+        jobs: metrics.pool.jobs,
+        queue_max: metrics.pool.queue_max,
+        utilization: metrics.pool.utilization,
+        wait_ms: metrics.pool.wait_us.into(),
+        waited_share: metrics.pool.waited_share,
+    };
+    (requests, event_loop, pool, MemoryReport { peak_bytes: metrics.memory_peak_bytes })
+}
+
+/// Applies `--set key=value` overrides by appending directive lines, so an
+/// override is exactly what the same line in the file would do (later
+/// lines win; `load=` replaces the file's load lines).
+pub fn apply_overrides(source: &str, overrides: &[String]) -> Result<String, String> {
+    let mut text = source.to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for entry in overrides {
+        let (key, value) = entry.split_once('=').ok_or_else(|| format!("--set {entry}: expected key=value, as in --set pool=8"))?;
+        match key {
+            "pool" | "cores" | "seed" | "db" => text.push_str(&format!("// @looplab {key} {value}\n")),
+            "load" => {
+                text = text.lines().filter(|line| !line.trim_start().starts_with("// @looplab load ")).map(|line| format!("{line}\n")).collect();
+                text.push_str(&format!("// @looplab load {value}\n"));
+            }
+            _ => return Err(format!("--set {key}: unknown setting (use pool, cores, seed, db or load)")),
+        }
+    }
+    Ok(text)
 }
 
 /// Compiles and runs a script; compile errors come back as the report's
@@ -44,6 +155,10 @@ pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunRepo
                 stop_reason: "not run: the code has errors".to_string(),
                 races: Vec::new(),
                 errors: errors.into_iter().map(|error| ErrorReport { line: error.line, column: error.column, message: error.message }).collect(),
+                requests: None,
+                event_loop: EventLoopReport::default(),
+                pool: PoolReport::default(),
+                memory: MemoryReport::default(),
                 trace_text: String::new(),
             }
         }
@@ -62,7 +177,12 @@ pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunRepo
     if keep_trace {
         trace_text.push_str(&dense_text(&events));
     }
+    let (requests, event_loop, pool, memory) = reports(sim.metrics());
     RunReport {
+        requests,
+        event_loop,
+        pool,
+        memory,
         console: sim.console().to_vec(),
         stderr: sim.stderr().to_vec(),
         sim_time_ms: sim.now_us() as f64 / 1000.0,

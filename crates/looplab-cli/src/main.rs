@@ -4,8 +4,10 @@ use looplab_cli::run_source;
 use looplab_core::Settings;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: looplab run FILE.js [--json]\n       looplab trace FILE.js\n\n\
-`trace` prints the event trace, one event a line; the legend is in crates/looplab-core/src/trace.rs.";
+const USAGE: &str = "usage: looplab run FILE.js [--json] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
+`trace` prints the event trace, one event a line; the legend is in crates/looplab-core/src/trace.rs.\n\
+--set overrides a setting as a `// @looplab` line would: pool=8, cores=2, seed=3, db=20ms,\n\
+load=\"open rate=100/s duration=5s\" (replaces the file's load lines).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +23,31 @@ fn main() -> ExitCode {
         Ok(source) => source,
         Err(error) => {
             eprintln!("looplab: cannot read {file}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut overrides = Vec::new();
+    let mut rest = args.iter().skip(2);
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--json" => {}
+            "--set" => match rest.next() {
+                Some(entry) => overrides.push(entry.clone()),
+                None => {
+                    eprintln!("looplab: --set needs key=value\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            other => {
+                eprintln!("looplab: unknown option '{other}'\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let source = match looplab_cli::apply_overrides(&source, &overrides) {
+        Ok(source) => source,
+        Err(message) => {
+            eprintln!("looplab: {message}");
             return ExitCode::from(2);
         }
     };
@@ -40,6 +67,18 @@ fn main() -> ExitCode {
             eprintln!("{line}");
         }
         eprintln!("-- {} after {:.3} ms of virtual time, {} events", report.stop_reason, report.sim_time_ms, report.events);
+        if let Some(requests) = &report.requests {
+            eprintln!(
+                "-- {} requests, {} answered, latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; event-loop delay p99 {:.1} ms; utilization {:.2}",
+                requests.count,
+                requests.completed,
+                requests.latency_ms.p50,
+                requests.latency_ms.p99,
+                requests.latency_ms.max,
+                report.event_loop.delay_ms.p99,
+                report.event_loop.utilization
+            );
+        }
     }
     for error in &report.errors {
         if !json {

@@ -9,11 +9,14 @@
 //! // @looplab seed 42                         the run's seed
 //! // @looplab db 50ms                         round trip of the simulated database
 //! // @looplab module heavy-calc.js             the lines below are another file
+//! // @looplab load open rate=100/s duration=5s  clients (see crate::load)
+//! // @looplab cost pbkdf2 exp(100ms)           a cost drawn per call
 //! ```
 //!
 //! Real Node ignores them (they are comments), so the same file runs there.
 
 use crate::fs::VirtualFs;
+use crate::load::{ClientGroup, Dist, Workload};
 use crate::sim::Settings;
 
 /// A directive that could not be read, with its 1-based line.
@@ -23,8 +26,8 @@ pub struct DirectiveError {
     pub message: String,
 }
 
-/// Applies a source's directives to settings and a file system.
-pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs) -> Vec<DirectiveError> {
+/// Applies a source's directives to settings, a file system and a workload.
+pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs, workload: &mut Workload) -> Vec<DirectiveError> {
     let mut errors = Vec::new();
     for (index, text) in source.lines().enumerate() {
         let Some(rest) = text.trim_start().strip_prefix("// @looplab") else {
@@ -61,7 +64,15 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs) -> Vec<D
                 Some(_) => Ok(()),
                 None => Err("expected: // @looplab module NAME.js".to_string()),
             },
-            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, module)")),
+            Some("load") => ClientGroup::parse(&words[1..], line).map(|group| workload.groups.push(group)),
+            Some("cost") => match (words.get(1), words.get(2)) {
+                (Some(name), Some(dist)) if crate::load::COST_NAMES.contains(name) => {
+                    Dist::parse(dist).map(|dist| workload.costs.push((name.to_string(), dist)))
+                }
+                (Some(name), Some(_)) => Err(format!("no cost named '{name}' (known: {})", crate::load::COST_NAMES.join(", "))),
+                _ => Err("expected: // @looplab cost NAME DISTRIBUTION (for example: cost pbkdf2 exp(100ms))".to_string()),
+            },
+            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, load, cost, module)")),
             None => Err("an empty @looplab directive".to_string()),
         };
         if let Err(message) = result {
@@ -120,7 +131,7 @@ mod tests {
     fn directives_set_files_and_settings() {
         let source = "// @looplab file /a.txt 2MiB\n// @looplab pool 8\nconsole.log(1);\n  // @looplab cores 2\n// @looplab db 20ms\n";
         let (mut settings, mut fs) = (Settings::default(), VirtualFs::default());
-        assert_eq!(apply(source, &mut settings, &mut fs), []);
+        assert_eq!(apply(source, &mut settings, &mut fs, &mut Workload::default()), []);
         assert_eq!(fs.size_of("/a.txt"), Some(2 * 1024 * 1024));
         assert_eq!((settings.pool_size, settings.cores, settings.db_latency_us), (8, 2, 20_000));
     }
@@ -129,7 +140,7 @@ mod tests {
     fn bad_directives_say_what_and_where() {
         let source = "x\n// @looplab pool 0\n// @looplab file /a 3XB\n// @looplab frobnicate\n";
         let (mut settings, mut fs) = (Settings::default(), VirtualFs::default());
-        let errors = apply(source, &mut settings, &mut fs);
+        let errors = apply(source, &mut settings, &mut fs, &mut Workload::default());
         assert_eq!(errors.iter().map(|error| error.line).collect::<Vec<_>>(), [2, 3, 4]);
         assert!(errors[0].message.contains("out of range"));
         assert!(errors[1].message.contains("unknown size unit"));

@@ -16,6 +16,7 @@
 pub mod cost;
 pub mod directives;
 pub mod fs;
+pub mod load;
 pub mod program;
 pub mod rng;
 pub mod scenarios;
@@ -23,5 +24,5 @@ pub mod sim;
 pub mod trace;
 pub mod view;
 
-pub use sim::{Callback, FnRef, Guest, Host, HostValue, Race, ScriptError, Settings, Sim, StopReason};
+pub use sim::{Callback, FnRef, Guest, Host, HostValue, Metrics, Race, ScriptError, Settings, Sim, StopReason};
 pub use trace::{Phase, QueueKind, Source, TraceEvent, TraceKind};

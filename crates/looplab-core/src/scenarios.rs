@@ -34,7 +34,7 @@ pub fn readfile_intro() -> Scenario {
     // The file's size comes from the scenario's own `@looplab file` line.
     let mut settings = crate::sim::Settings::default();
     let mut fs = VirtualFs::default();
-    let errors = crate::directives::apply(source, &mut settings, &mut fs);
+    let errors = crate::directives::apply(source, &mut settings, &mut fs, &mut crate::load::Workload::default());
     debug_assert!(errors.is_empty(), "built-in scenario directives are valid");
     Scenario { id: "readfile-intro", title: "fs.readFile does not block", source, program, fs }
 }

@@ -77,6 +77,11 @@ pub enum StopReason {
     Halted {
         reason: String,
     },
+    /// Every client of the scenario's load has its answer: the measurement
+    /// ends, as autocannon's does, though the server still listens.
+    LoadFinished {
+        requests: u64,
+    },
 }
 
 impl StopReason {
@@ -88,6 +93,7 @@ impl StopReason {
             StopReason::EventLimit { events_max } => format!("stopped after {events_max} events"),
             StopReason::TimeLimit { time_max_us } => format!("stopped at the virtual time limit of {} ms", time_max_us / 1000),
             StopReason::Halted { reason } => reason.clone(),
+            StopReason::LoadFinished { requests } => format!("the load finished: all {requests} requests answered"),
         }
     }
 }
@@ -166,6 +172,8 @@ enum Event {
     /// A message posted to another JS thread arrives (a `MessagePort`,
     /// signalled through a `uv_async` handle into the receiver's poll phase).
     Message { thread: u32, port: u64, payload: String },
+    /// A client of the scenario's load sends a request.
+    Arrival { group: u32, connection: u32 },
 }
 
 #[derive(Debug)]
@@ -198,6 +206,8 @@ struct Job {
     id: u64,
     label: String,
     duration_us: u64,
+    /// When the job reached the pool's queue (for the pool's wait time).
+    submitted_us: u64,
     then: Continuation,
     /// The JS thread whose loop receives the completion.
     owner: u32,
@@ -217,6 +227,10 @@ enum Continuation {
     /// A message from another JS thread.
     Message {
         message: usize,
+    },
+    /// A client's request, for the listening server's handler.
+    Request {
+        slot: u32,
     },
 }
 
@@ -444,6 +458,74 @@ struct Core {
     last_pool_done: Option<(u64, u64, String, u32)>,
     /// Timers already judged at a race point (judged once each).
     raced_timers: std::collections::BTreeSet<u64>,
+    /// The scenario's `@looplab load` and `cost` lines.
+    workload: crate::load::Workload,
+    /// The scenario's clients, while they run.
+    load: Option<LoadRun>,
+    /// Listening servers that take the load's requests: (port, thread, handler).
+    listeners: Vec<(u16, u32, Callback)>,
+    metrics: MetricsState,
+}
+
+/// What the engine measures as it goes (see [`Metrics`]).
+#[derive(Debug, Default)]
+struct MetricsState {
+    /// Each pool job's wait in the queue, µs.
+    pool_waits_us: Vec<u32>,
+    pool_busy_us: u64,
+    pool_queue_max: u64,
+    /// The main thread's time blocked in the poll phase (idle, as
+    /// `performance.eventLoopUtilization()` counts it).
+    main_idle_us: u64,
+    main_blocked_since_us: Option<u64>,
+    /// `monitorEventLoopDelay`'s timer: when it last fired, µs.
+    delay_last_fire_us: u64,
+    /// The intervals between its firings, µs (Node records these deltas).
+    delay_samples_us: Vec<u32>,
+}
+
+/// `monitorEventLoopDelay`'s default resolution: its timer repeats every 10 ms.
+pub const DELAY_RESOLUTION_US: u64 = 10_000;
+
+/// Memory the model charges: a Node process's baseline, and what each open
+/// connection adds (socket, parser and request objects: a few KiB in V8's
+/// heap and libuv). Documented approximations, not measurements.
+pub const NODE_BASELINE_BYTES: u64 = 40 * 1024 * 1024;
+pub const NODE_PER_CONNECTION_BYTES: u64 = 4 * 1024;
+
+/// The load while it runs.
+#[derive(Debug)]
+struct LoadRun {
+    groups: Vec<crate::load::ClientGroup>,
+    /// Per group: when its server started listening (its clock's zero).
+    started_us: Vec<Option<u64>>,
+    sent: Vec<u64>,
+    /// Per group: connections (closed) or arrival streams still sending.
+    active: Vec<u64>,
+    /// Requests in flight by slot; freed slots are reused.
+    in_flight: Vec<Option<InFlight>>,
+    free_slots: Vec<u32>,
+    in_flight_count: u64,
+    in_flight_peak: u64,
+    /// Completed requests' latencies, µs, by global path index.
+    latencies_us: Vec<Vec<u32>>,
+    path_names: Vec<String>,
+    /// Offset of each group's first path in `latencies_us`.
+    path_base: Vec<usize>,
+    refused: u64,
+    first_arrival_us: Option<u64>,
+    last_done_us: u64,
+    finished: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct InFlight {
+    arrival_us: u64,
+    group: u32,
+    connection: u32,
+    path: u32,
+    thread: u32,
+    listener: u32,
 }
 
 impl Core {
@@ -495,7 +577,8 @@ impl Core {
         self.record(self.now_us, TraceKind::PhaseEnter { phase, iteration });
     }
 
-    fn pool_submit(&mut self, job: Job) {
+    fn pool_submit(&mut self, mut job: Job) {
+        job.submitted_us = self.now_us;
         let pool_size = self.settings.pool_size.clamp(1, POOL_SIZE_MAX) as usize;
         // libuv creates its threads on the first request (`init_once`), which
         // is why UV_THREADPOOL_SIZE must be set before the pool is first used.
@@ -510,6 +593,7 @@ impl Core {
             None => {
                 if let Some(pool) = self.pool.as_mut() {
                     pool.queue.push_back(job);
+                    self.metrics.pool_queue_max = self.metrics.pool_queue_max.max(pool.queue.len() as u64);
                 }
             }
         }
@@ -517,6 +601,8 @@ impl Core {
 
     fn pool_start(&mut self, thread: usize, job: Job) {
         let now_us = self.now_us;
+        self.metrics.pool_waits_us.push((now_us - job.submitted_us).min(u64::from(u32::MAX)) as u32);
+        self.metrics.pool_busy_us += job.duration_us;
         self.record(now_us, TraceKind::QueueTake { queue: QueueKind::PoolWork, id: job.id });
         self.record(now_us, TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone() });
         self.schedule(now_us + job.duration_us, Event::PoolDone { thread: thread as u32 });
@@ -590,6 +676,182 @@ impl Core {
         self.wake_current(now_us);
     }
 
+    /// The main thread leaves the poll phase's wait: the time it waited is
+    /// idle time, and `monitorEventLoopDelay`'s timer fired on time at each
+    /// of its due points in between (the wait would have ended for it).
+    fn main_wakes(&mut self) {
+        if self.current_thread != 0 {
+            return;
+        }
+        if let Some(since_us) = self.metrics.main_blocked_since_us.take() {
+            self.metrics.main_idle_us += self.now_us - since_us;
+            let metrics = &mut self.metrics;
+            while metrics.delay_last_fire_us + DELAY_RESOLUTION_US <= self.now_us {
+                metrics.delay_last_fire_us += DELAY_RESOLUTION_US;
+                metrics.delay_samples_us.push(DELAY_RESOLUTION_US as u32);
+            }
+        }
+    }
+
+    /// The main thread enters the timers phase: the delay monitor's timer
+    /// fires if due, and records the interval since it last fired (Node's
+    /// `ELDHistogram` records these deltas, so a free loop reports ≈ 10 ms).
+    fn delay_monitor_at_timers(&mut self) {
+        if self.current_thread != 0 {
+            return;
+        }
+        let metrics = &mut self.metrics;
+        if self.now_us >= metrics.delay_last_fire_us + DELAY_RESOLUTION_US {
+            let delta_us = self.now_us - metrics.delay_last_fire_us;
+            metrics.delay_samples_us.push(delta_us.min(u64::from(u32::MAX)) as u32);
+            metrics.delay_last_fire_us = self.now_us;
+        }
+    }
+
+    /// A server starts listening: it takes the load aimed at its port (or
+    /// at the first server, when the load names no port).
+    fn listen(&mut self, port: u16, callback: Callback) {
+        let thread = self.current_thread;
+        self.listeners.retain(|(existing, ..)| *existing != port);
+        self.listeners.push((port, thread, callback));
+        let now_us = self.now_us;
+        let Some(load) = self.load.as_mut() else { return };
+        let mut starts: Vec<(u64, Event)> = Vec::new();
+        for (index, group) in load.groups.iter().enumerate() {
+            if load.started_us[index].is_some() || group.port.is_some_and(|wanted| wanted != port) {
+                continue;
+            }
+            load.started_us[index] = Some(now_us);
+            let group_index = index as u32;
+            match &group.model {
+                crate::load::Model::Closed { connections, .. } => {
+                    load.active[index] = u64::from(*connections);
+                    starts.extend((0..*connections).map(|connection| (now_us, Event::Arrival { group: group_index, connection })));
+                }
+                crate::load::Model::Open { .. } => {
+                    load.active[index] = 1;
+                    starts.push((now_us, Event::Arrival { group: group_index, connection: 0 }));
+                }
+                crate::load::Model::Burst { at_us, count } => {
+                    load.active[index] = *count;
+                    starts.extend((0..*count).map(|connection| (now_us + at_us, Event::Arrival { group: group_index, connection: connection as u32 })));
+                }
+            }
+        }
+        for (at_us, event) in starts {
+            self.schedule(at_us, event);
+        }
+    }
+
+    fn unlisten(&mut self, port: u16) {
+        self.listeners.retain(|(existing, ..)| *existing != port);
+    }
+
+    /// A client sends a request (or, its budget spent, stops sending).
+    fn arrival(&mut self, group: u32, connection: u32) {
+        let now_us = self.now_us;
+        let Some(load) = self.load.as_mut() else { return };
+        let index = group as usize;
+        let spec = &load.groups[index];
+        let started_us = load.started_us[index].unwrap_or(now_us);
+        let over_amount = spec.amount.is_some_and(|amount| load.sent[index] >= amount);
+        let over_time = spec.duration_us.is_some_and(|duration_us| now_us - started_us >= duration_us);
+        if over_amount || over_time {
+            load.active[index] = load.active[index].saturating_sub(1);
+            self.check_load_finished();
+            return;
+        }
+        load.sent[index] += 1;
+        let path = spec.pick_path(&mut self.rng) as u32;
+        let port = spec.port;
+        let listener = self.listeners.iter().position(|(listening, ..)| port.is_none_or(|wanted| wanted == *listening));
+        let load = self.load.as_mut().expect("load");
+        let spec = &load.groups[index];
+        // An open model's next client comes whatever the server does.
+        let next_gap_us = match &spec.model {
+            crate::load::Model::Open { gap } => Some(gap.sample_us(&mut self.rng).max(if matches!(gap, crate::load::Dist::Exp { .. }) { 0 } else { 1 })),
+            _ => None,
+        };
+        let Some(listener) = listener else {
+            // Nothing listens: the kernel refuses the connection (ECONNREFUSED).
+            load.refused += 1;
+            let think = match &spec.model {
+                crate::load::Model::Closed { think, .. } => Some(think.clone()),
+                _ => None,
+            };
+            if let Some(think) = think {
+                let retry_us = think.sample_us(&mut self.rng).max(1000);
+                self.schedule(now_us + retry_us, Event::Arrival { group, connection });
+            } else if matches!(load.groups[index].model, crate::load::Model::Burst { .. }) {
+                load.active[index] = load.active[index].saturating_sub(1);
+            }
+            if let Some(gap_us) = next_gap_us {
+                self.schedule(now_us + gap_us, Event::Arrival { group, connection });
+            }
+            self.check_load_finished();
+            return;
+        };
+        let (_, thread, _) = self.listeners[listener];
+        let record = InFlight { arrival_us: now_us, group, connection, path, thread, listener: listener as u32 };
+        let slot = match load.free_slots.pop() {
+            Some(slot) => {
+                load.in_flight[slot as usize] = Some(record);
+                slot
+            }
+            None => {
+                load.in_flight.push(Some(record));
+                (load.in_flight.len() - 1) as u32
+            }
+        };
+        load.in_flight_count += 1;
+        load.in_flight_peak = load.in_flight_peak.max(load.in_flight_count);
+        load.first_arrival_us.get_or_insert(now_us);
+        let path_name = load.groups[index].paths[path as usize].0.clone();
+        if let Some(gap_us) = next_gap_us {
+            self.schedule(now_us + gap_us, Event::Arrival { group, connection });
+        }
+        // The kernel has accepted the connection and the request is in the
+        // socket: epoll reports it to the server's loop, whose poll phase
+        // runs the handler.
+        self.switch_to(thread);
+        let id = self.fresh_id();
+        self.record(now_us, TraceKind::RequestArrive { request: u64::from(slot), path: path_name.clone() });
+        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: format!("request {path_name}") });
+        self.event_loop.completions.push_back(Completion { id, then: Continuation::Request { slot } });
+        self.wake_current(now_us);
+    }
+
+    /// The server answered request `slot` at `at_us`.
+    fn respond(&mut self, slot: u32, status: u16, at_us: u64) {
+        let Some(load) = self.load.as_mut() else { return };
+        let Some(record) = load.in_flight.get_mut(slot as usize).and_then(Option::take) else { return };
+        load.free_slots.push(slot);
+        load.in_flight_count -= 1;
+        let latency_us = (at_us - record.arrival_us).min(u64::from(u32::MAX)) as u32;
+        let path_index = load.path_base[record.group as usize] + record.path as usize;
+        load.latencies_us[path_index].push(latency_us);
+        load.last_done_us = load.last_done_us.max(at_us);
+        self.trace.record(at_us, record.thread, TraceKind::RequestDone { request: u64::from(slot), status });
+        let group = &load.groups[record.group as usize];
+        if let crate::load::Model::Closed { think, .. } = &group.model {
+            let think_us = think.sample_us(&mut self.rng);
+            self.schedule(at_us + think_us, Event::Arrival { group: record.group, connection: record.connection });
+        } else if matches!(group.model, crate::load::Model::Burst { .. }) {
+            load.active[record.group as usize] = load.active[record.group as usize].saturating_sub(1);
+        }
+        self.check_load_finished();
+    }
+
+    /// The load is over when no group sends any more and every request has
+    /// its answer.
+    fn check_load_finished(&mut self) {
+        if let Some(load) = self.load.as_mut() {
+            if load.in_flight_count == 0 && load.active.iter().all(|&active| active == 0) && load.started_us.iter().all(Option::is_some) {
+                load.finished = true;
+            }
+        }
+    }
+
     fn read_file_job(&mut self, context: usize, step: ReadFileStep) -> Job {
         let disk = &self.fs.disk;
         let path = &self.read_files[context].path;
@@ -600,7 +862,7 @@ impl Core {
             ReadFileStep::Close => (format!("close {path}"), disk.close_us),
         };
         let owner = self.current_thread;
-        Job { id: self.fresh_id(), label, duration_us, then: Continuation::ReadFile { context, step }, owner }
+        Job { id: self.fresh_id(), label, duration_us, submitted_us: 0, then: Continuation::ReadFile { context, step }, owner }
     }
 }
 
@@ -699,6 +961,7 @@ impl Host<'_> {
             id: self.core.fresh_id(),
             label: label.to_string(),
             duration_us,
+            submitted_us: 0,
             then: Continuation::Callback { callback: index },
             owner: self.core.current_thread,
         };
@@ -717,6 +980,33 @@ impl Host<'_> {
         self.core.record(self.cursor_us, TraceKind::KernelStart { id, label: label.to_string() });
         let thread = self.core.current_thread;
         self.core.schedule(self.cursor_us + latency_us, Event::KernelReady { thread, id, callback: index });
+    }
+
+    /// A server listens on `port`: the scenario's load, if it targets the
+    /// port, starts now; each request calls `handler` (id, method, path) in
+    /// the poll phase.
+    pub fn listen(&mut self, port: u16, handler: Callback) {
+        let saved_now_us = self.core.now_us;
+        self.core.now_us = self.cursor_us;
+        self.core.listen(port, handler);
+        self.core.now_us = saved_now_us;
+    }
+
+    /// The server on `port` stops taking requests.
+    pub fn unlisten(&mut self, port: u16) {
+        self.core.unlisten(port);
+    }
+
+    /// The handler answered request `id` (its response is on its way).
+    pub fn respond(&mut self, id: u64, status: u16) {
+        let at_us = self.cursor_us;
+        self.core.respond(id as u32, status, at_us);
+    }
+
+    /// A draw of the scenario's `@looplab cost NAME …`, if it sets one.
+    pub fn sample_cost_us(&mut self, name: &str) -> Option<u64> {
+        let dist = self.core.workload.cost(name)?.clone();
+        Some(dist.sample_us(&mut self.core.rng))
     }
 
     /// The JS thread running this callback (0 is the main thread).
@@ -915,6 +1205,10 @@ impl<G: Guest> Sim<G> {
             races: Vec::new(),
             last_pool_done: None,
             raced_timers: std::collections::BTreeSet::new(),
+            workload: crate::load::Workload::default(),
+            load: None,
+            listeners: Vec::new(),
+            metrics: MetricsState::default(),
         };
         core.rng = crate::rng::Rng::new(core.settings.seed);
         core.schedule(0, Event::ThreadFree { thread: 0 });
@@ -927,6 +1221,117 @@ impl<G: Guest> Sim<G> {
 
     pub fn console(&self) -> &[String] {
         &self.core.console
+    }
+
+    /// Sets the scenario's load and costs (before the run starts).
+    pub fn set_workload(&mut self, workload: crate::load::Workload) {
+        if !workload.groups.is_empty() {
+            let groups = workload.groups.clone();
+            let mut path_names = Vec::new();
+            let mut path_base = Vec::new();
+            for group in &groups {
+                path_base.push(path_names.len());
+                path_names.extend(group.paths.iter().map(|(path, _)| path.clone()));
+            }
+            // A load run's events grow with its requests; the event limit
+            // guards against runaway code, not against the load asked for.
+            let planned: u64 = groups
+                .iter()
+                .map(|group| match &group.model {
+                    crate::load::Model::Burst { count, .. } => *count,
+                    _ => group.amount.unwrap_or(crate::load::REQUESTS_MAX),
+                })
+                .fold(0u64, u64::saturating_add)
+                .min(crate::load::REQUESTS_MAX);
+            self.core.settings.events_max = self.core.settings.events_max.max(planned.saturating_mul(200));
+            // Likewise virtual time: room for the load's own length (an open
+            // group's amount at its rate, or its duration) twice over.
+            let planned_us = groups
+                .iter()
+                .map(|group| match &group.model {
+                    crate::load::Model::Open { gap } => {
+                        let by_amount = group.amount.map(|amount| (amount as f64 * gap.mean_us()) as u64);
+                        by_amount.into_iter().chain(group.duration_us).min().unwrap_or(0)
+                    }
+                    crate::load::Model::Closed { .. } => group.duration_us.unwrap_or(0),
+                    crate::load::Model::Burst { at_us, .. } => *at_us,
+                })
+                .max()
+                .unwrap_or(0);
+            self.core.settings.time_max_us = self.core.settings.time_max_us.max(planned_us.saturating_mul(2).saturating_add(60_000_000));
+            self.core.load = Some(LoadRun {
+                started_us: vec![None; groups.len()],
+                sent: vec![0; groups.len()],
+                active: vec![0; groups.len()],
+                latencies_us: vec![Vec::new(); path_names.len()],
+                groups,
+                in_flight: Vec::new(),
+                free_slots: Vec::new(),
+                in_flight_count: 0,
+                in_flight_peak: 0,
+                path_names,
+                path_base,
+                refused: 0,
+                first_arrival_us: None,
+                last_done_us: 0,
+                finished: false,
+            });
+        }
+        self.core.workload = workload;
+    }
+
+    /// What the run measured, named as Node names it.
+    pub fn metrics(&self) -> Metrics {
+        let core = &self.core;
+        let elapsed_us = core.now_us.max(1);
+        let idle_us = core.metrics.main_idle_us + core.metrics.main_blocked_since_us.map_or(0, |since_us| core.now_us - since_us);
+        let mut delays: Vec<u64> = core.metrics.delay_samples_us.iter().map(|&us| u64::from(us)).collect();
+        let mut waits: Vec<u64> = core.metrics.pool_waits_us.iter().map(|&us| u64::from(us)).collect();
+        let jobs = waits.len() as u64;
+        let waited = waits.iter().filter(|&&wait| wait > 0).count() as u64;
+        let pool_size = core.pool.as_ref().map_or(core.settings.pool_size, |pool| pool.threads.len() as u32);
+        let mut metrics = Metrics {
+            event_loop: EventLoopMetrics {
+                delay_us: crate::load::Percentiles::of(&mut delays),
+                delay_samples: core.metrics.delay_samples_us.len() as u64,
+                utilization: (elapsed_us - idle_us.min(elapsed_us)) as f64 / elapsed_us as f64,
+            },
+            pool: PoolMetrics {
+                size: pool_size,
+                jobs,
+                queue_max: core.metrics.pool_queue_max,
+                utilization: core.metrics.pool_busy_us as f64 / (elapsed_us as f64 * f64::from(pool_size.max(1))),
+                wait_us: crate::load::Percentiles::of(&mut waits),
+                waited_share: if jobs == 0 { 0.0 } else { waited as f64 / jobs as f64 },
+            },
+            requests: None,
+            memory_peak_bytes: NODE_BASELINE_BYTES,
+        };
+        if let Some(load) = &core.load {
+            let mut all: Vec<u64> = load.latencies_us.iter().flatten().map(|&us| u64::from(us)).collect();
+            let completed = all.len() as u64;
+            let span_us = load.last_done_us.saturating_sub(load.first_arrival_us.unwrap_or(0)).max(1);
+            let by_path = load
+                .path_names
+                .iter()
+                .zip(&load.latencies_us)
+                .map(|(path, latencies)| {
+                    let mut values: Vec<u64> = latencies.iter().map(|&us| u64::from(us)).collect();
+                    PathMetrics { path: path.clone(), completed: values.len() as u64, latency_us: crate::load::Percentiles::of(&mut values) }
+                })
+                .collect();
+            metrics.requests = Some(RequestMetrics {
+                count: load.sent.iter().sum(),
+                completed,
+                refused: load.refused,
+                in_flight_peak: load.in_flight_peak,
+                latency_us: crate::load::Percentiles::of(&mut all),
+                throughput_rps: completed as f64 * 1_000_000.0 / span_us as f64,
+                by_path,
+            });
+            metrics.memory_peak_bytes = NODE_BASELINE_BYTES + load.in_flight_peak * NODE_PER_CONNECTION_BYTES;
+        }
+        metrics
     }
 
     pub fn events_processed(&self) -> u64 {
@@ -960,6 +1365,10 @@ impl<G: Guest> Sim<G> {
         if self.core.stop_reason.is_some() {
             return false;
         }
+        if let Some(load) = self.core.load.as_ref().filter(|load| load.finished) {
+            let requests = load.sent.iter().sum();
+            return self.stop(StopReason::LoadFinished { requests });
+        }
         if self.core.events_processed >= self.core.settings.events_max {
             let events_max = self.core.settings.events_max;
             return self.stop(StopReason::EventLimit { events_max });
@@ -978,6 +1387,7 @@ impl<G: Guest> Sim<G> {
         match scheduled.event {
             Event::ThreadFree { thread } => {
                 self.core.switch_to(thread);
+                self.core.main_wakes();
                 self.resume_main_thread();
             }
             Event::PoolSubmit(job) => {
@@ -993,9 +1403,11 @@ impl<G: Guest> Sim<G> {
                 self.core.switch_to(thread);
                 self.core.message_arrived(port, payload);
             }
+            Event::Arrival { group, connection } => self.core.arrival(group, connection),
             Event::PollTimeout { thread, generation } => {
                 self.core.switch_to(thread);
                 if self.core.event_loop.waiting == Some(generation) {
+                    self.core.main_wakes();
                     self.core.event_loop.waiting = None;
                     self.core.record(self.core.now_us, TraceKind::PollWake);
                     self.core.update_loop_time();
@@ -1069,6 +1481,7 @@ impl<G: Guest> Sim<G> {
                     }
                     self.core.update_loop_time();
                     self.core.enter_phase(Phase::Timers);
+                    self.core.delay_monitor_at_timers();
                     self.core.event_loop.stage = Stage::Timers { end_of_iteration: false };
                 }
                 Stage::Timers { end_of_iteration } => {
@@ -1176,6 +1589,9 @@ impl<G: Guest> Sim<G> {
     fn block_in_poll(&mut self, timeout_ms: Option<u64>) {
         let now_us = self.core.now_us;
         self.core.record(now_us, TraceKind::PollWait { timeout_ms });
+        if self.core.current_thread == 0 {
+            self.core.metrics.main_blocked_since_us = Some(now_us);
+        }
         let event_loop = &mut self.core.event_loop;
         event_loop.wait_generation += 1;
         let generation = event_loop.wait_generation;
@@ -1273,6 +1689,8 @@ impl<G: Guest> Sim<G> {
             // Node's C++ completion (`AfterNoArgs`-style) calls `oncomplete`.
             Continuation::Callback { .. } => "oncomplete",
             Continuation::Message { .. } => "MessagePort.onmessage",
+            // The socket is readable; Node's HTTP parser emits 'request'.
+            Continuation::Request { .. } => "parserOnIncoming",
         };
         self.run_callback(Source::PoolCompletion, label.to_string(), Runnable::Continuation(completion.then));
     }
@@ -1294,6 +1712,24 @@ impl<G: Guest> Sim<G> {
             Runnable::Continuation(Continuation::Message { message }) => {
                 if let Some((port, payload)) = host.core.messages.get_mut(message).and_then(Option::take) {
                     self.guest.deliver_message(port, &payload, &mut host);
+                }
+            }
+            Runnable::Continuation(Continuation::Request { slot }) => {
+                let record = host.core.load.as_ref().and_then(|load| load.in_flight.get(slot as usize).copied().flatten());
+                if let Some(record) = record {
+                    let listener = host.core.listeners.get(record.listener as usize).map(|(_, _, callback)| callback.clone());
+                    let load = host.core.load.as_ref().expect("load");
+                    let group = &load.groups[record.group as usize];
+                    let args = vec![
+                        HostValue::Number(f64::from(slot)),
+                        HostValue::Str(group.method.clone()),
+                        HostValue::Str(group.paths[record.path as usize].0.clone()),
+                    ];
+                    if let Some(listener) = listener {
+                        host.push_frame(&listener.name);
+                        self.guest.call(listener.func, &args, &mut host);
+                        host.pop_frame();
+                    }
                 }
             }
             Runnable::Continuation(Continuation::Callback { callback }) => {
@@ -1366,4 +1802,60 @@ impl<G: Guest> Sim<G> {
             }
         }
     }
+}
+
+/// What a run measured, named as Node names it (see [`Sim::metrics`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Metrics {
+    pub event_loop: EventLoopMetrics,
+    pub pool: PoolMetrics,
+    /// Present when the scenario has a load.
+    pub requests: Option<RequestMetrics>,
+    /// Node: the process baseline plus each open connection's bytes.
+    pub memory_peak_bytes: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EventLoopMetrics {
+    /// As `perf_hooks.monitorEventLoopDelay()` reports it: the intervals
+    /// between firings of a timer that repeats every 10 ms, so a free loop
+    /// shows about 10 ms and a 100 ms stall about 110 ms.
+    pub delay_us: crate::load::Percentiles,
+    pub delay_samples: u64,
+    /// `performance.eventLoopUtilization().utilization`: the share of time
+    /// the main thread was not waiting in the poll phase.
+    pub utilization: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PoolMetrics {
+    pub size: u32,
+    pub jobs: u64,
+    pub queue_max: u64,
+    /// Busy thread-time over elapsed time × threads.
+    pub utilization: f64,
+    /// Time a job waited in the queue before a thread took it.
+    pub wait_us: crate::load::Percentiles,
+    /// The share of jobs that waited at all (Erlang C's P(wait > 0)).
+    pub waited_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RequestMetrics {
+    pub count: u64,
+    pub completed: u64,
+    /// Requests that found no server listening (ECONNREFUSED).
+    pub refused: u64,
+    pub in_flight_peak: u64,
+    /// From arrival to the handler's response.
+    pub latency_us: crate::load::Percentiles,
+    pub throughput_rps: f64,
+    pub by_path: Vec<PathMetrics>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PathMetrics {
+    pub path: String,
+    pub completed: u64,
+    pub latency_us: crate::load::Percentiles,
 }

@@ -18,7 +18,7 @@
 //! submitted to the thread pool, `run` a pool thread starts it, `done` it
 //! finishes; `io+`/`io-` the kernel starts/finishes an operation that needs no thread
 //! (a socket); `wait` the poll phase blocks; `wake` it unblocks; `exit` the
-//! process exits.
+//! process exits; `req+`/`req-` a client's request arrives / is answered.
 
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -179,6 +179,16 @@ pub enum TraceKind {
     Exit {
         code: i32,
     },
+    /// A client's request reaches the server (the kernel accepted it).
+    RequestArrive {
+        request: u64,
+        path: String,
+    },
+    /// The server answered the request.
+    RequestDone {
+        request: u64,
+        status: u16,
+    },
 }
 
 impl TraceEvent {
@@ -214,6 +224,8 @@ impl TraceEvent {
             TraceKind::PollWait { timeout_ms: None } => write!(line, "wait  for I/O"),
             TraceKind::PollWake => write!(line, "wake"),
             TraceKind::Exit { code } => write!(line, "exit  code {code}"),
+            TraceKind::RequestArrive { request, path } => write!(line, "req+  #{request} {path}"),
+            TraceKind::RequestDone { request, status } => write!(line, "req-  #{request} {status}"),
         };
         line
     }

@@ -42,6 +42,9 @@ pub struct View {
     pub kernel: Vec<QueueItem>,
     /// The poll phase is blocked waiting for I/O or a timer.
     pub waiting: bool,
+    /// Client requests that arrived and are not answered yet (id, path).
+    pub requests_in_flight: Vec<QueueItem>,
+    pub requests_done: u64,
     pub exit_code: Option<i32>,
 }
 
@@ -58,6 +61,8 @@ impl View {
             console: Vec::new(),
             kernel: Vec::new(),
             waiting: false,
+            requests_in_flight: Vec::new(),
+            requests_done: 0,
             exit_code: None,
         }
     }
@@ -148,6 +153,11 @@ impl View {
             TraceKind::Exit { code } => {
                 self.exit_code = Some(*code);
                 self.phase = None;
+            }
+            TraceKind::RequestArrive { request, path } => self.requests_in_flight.push(QueueItem { id: *request, label: path.clone() }),
+            TraceKind::RequestDone { request, .. } => {
+                self.requests_in_flight.retain(|item| item.id != *request);
+                self.requests_done += 1;
             }
         }
     }

@@ -102,7 +102,8 @@ fn is_referenced(source: &str, name: &str) -> bool {
 /// Used by the CLI and the worker alike, so both run exactly the same thing.
 pub fn prepare(source: &str, mut settings: Settings) -> Result<Sim<JsGuest>, Vec<ScriptError>> {
     let mut fs = VirtualFs::default();
-    let mut errors: Vec<ScriptError> = looplab_core::directives::apply(source, &mut settings, &mut fs)
+    let mut workload = looplab_core::load::Workload::default();
+    let mut errors: Vec<ScriptError> = looplab_core::directives::apply(source, &mut settings, &mut fs, &mut workload)
         .into_iter()
         .map(|error| ScriptError { line: error.line, column: 1, message: format!("@looplab directive: {}", error.message) })
         .collect();
@@ -120,7 +121,11 @@ pub fn prepare(source: &str, mut settings: Settings) -> Result<Sim<JsGuest>, Vec
         }
     }
     match JsGuest::new(files) {
-        Ok(guest) if errors.is_empty() => Ok(Sim::new(guest, settings, fs)),
+        Ok(guest) if errors.is_empty() => {
+            let mut sim = Sim::new(guest, settings, fs);
+            sim.set_workload(workload);
+            Ok(sim)
+        }
         Ok(_) => {
             errors.sort_by_key(|error| (error.line, error.column));
             Err(errors)

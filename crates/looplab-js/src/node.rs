@@ -428,7 +428,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "dgram" => return js_module(vm, _host, "dgram", include_str!("lib_js/dgram.js")),
         "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
         "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
-        "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close"]),
+        "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close", "listen", "unlisten", "respond"]),
         "net" => return js_module(vm, _host, "net", include_str!("lib_js/net.js")),
         "%workerbinding" => module_object(vm, "workerbinding", &["spawn", "post", "threadId", "ref", "register", "setParentPort"]),
         "worker_threads" => return js_module(vm, _host, "worker_threads", include_str!("lib_js/worker_threads.js")),
@@ -852,7 +852,8 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             require_callback(vm, &function, "callback")?;
             let iterations = vm.to_number(&arg(&args, 2)).max(1.0) as u64;
             let key_length = vm.to_number(&arg(&args, 3)).max(0.0) as u64;
-            let duration_us = iterations.saturating_mul(PBKDF2_NS_PER_ITERATION) / 1000;
+            // `@looplab cost pbkdf2 …` replaces the iteration-count model.
+            let duration_us = host.sample_cost_us("pbkdf2").unwrap_or_else(|| iterations.saturating_mul(PBKDF2_NS_PER_ITERATION) / 1000);
             let cb = callback(vm, &function, Vec::new(), false);
             sync_pool_size(vm, host);
             host.pool_work(&format!("pbkdf2 {iterations} iterations"), duration_us, cb, vec![HostValue::Null, HostValue::Buffer(key_length)]);
@@ -930,7 +931,8 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let resolve = vm.resolving_functions(&promise)[0].clone();
             let cb = callback(vm, &resolve, vec![result], false);
             let label = format!("db.{operation}({})", crate::builtins::inspect(vm, &a0, 1, true));
-            host.kernel_io(&label, host.db_latency_us(), Callback { name: format!("{label} result"), ..cb }, Vec::new());
+            let latency_us = host.sample_cost_us("db").unwrap_or_else(|| host.db_latency_us());
+            host.kernel_io(&label, latency_us, Callback { name: format!("{label} result"), ..cb }, Vec::new());
             Value::Object(promise)
         }
         "workerbinding.spawn" => {
@@ -986,6 +988,24 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             require_callback(vm, &a0, "callback")?;
             let cb = callback(vm, &a0, Vec::new(), false);
             host.close_handle(cb);
+            Value::Undefined
+        }
+        "netbinding.listen" => {
+            // (port, handler): the scenario's load reaches the server
+            // through `handler(id, method, path)`, called for every request.
+            let port = vm.to_number(&a0) as u16;
+            let handler = arg(&args, 1);
+            require_callback(vm, &handler, "handler")?;
+            let cb = callback(vm, &handler, Vec::new(), true);
+            host.listen(port, cb);
+            Value::Undefined
+        }
+        "netbinding.unlisten" => {
+            host.unlisten(vm.to_number(&a0) as u16);
+            Value::Undefined
+        }
+        "netbinding.respond" => {
+            host.respond(vm.to_number(&a0) as u64, vm.to_number(&arg(&args, 1)) as u16);
             Value::Undefined
         }
         "netbinding.ref" => {

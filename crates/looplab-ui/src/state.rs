@@ -240,6 +240,10 @@ pub fn narrate(kind: &TraceKind) -> String {
         TraceKind::Exit { code } => {
             format!("Nothing keeps the loop alive: the process exits (code {code}).")
         }
+        TraceKind::RequestArrive { path, .. } => {
+            format!("A client's request for {path} arrives: the kernel accepted it, and its handler joins the poll queue.")
+        }
+        TraceKind::RequestDone { status, .. } => format!("The handler responds ({status}); the client has its answer."),
     }
 }
 

@@ -111,6 +111,20 @@ class Server extends net.Server {
     super();
     if (handler) this.on('request', handler);
   }
+
+  // A request from the scenario's load: Node's parser has the whole
+  // request, so 'request' is emitted with an IncomingMessage whose (empty)
+  // body follows; ending the response answers the client.
+  _loadRequest(id, method, path) {
+    const incoming = new IncomingMessage(path, method, { host: 'localhost' });
+    const exchange = {
+      respond(statusCode) {
+        binding.respond(id, statusCode);
+      },
+    };
+    this.emit('request', incoming, new ServerResponse(incoming, exchange));
+    incoming._deliver('');
+  }
 }
 
 class ClientRequest extends EventEmitter {

@@ -113,6 +113,11 @@ class Server extends EventEmitter {
     this.listening = true;
     servers[port] = this;
     binding.ref(true);
+    // The scenario's load (`@looplab load …`) reaches the server here.
+    const target = this;
+    binding.listen(port, function onLoadRequest(id, method, path) {
+      target._loadRequest(id, method, path);
+    });
     if (callback) this.once('listening', callback);
     const server = this;
     process.nextTick(() => server.emit('listening'));
@@ -128,11 +133,22 @@ class Server extends EventEmitter {
     if (this.listening) {
       this.listening = false;
       delete servers[this.port];
+      binding.unlisten(this.port);
       binding.ref(false);
     }
     this._closing = true;
     this._maybeClosed();
     return this;
+  }
+
+  // A load client's request on a plain net server: it connects, and
+  // counts as answered when the server's 'connection' listener has run.
+  _loadRequest(id) {
+    const socket = new Socket(this);
+    this.connections++;
+    this.emit('connection', socket);
+    binding.respond(id, 200);
+    socket.destroy();
   }
 
   _maybeClosed() {
