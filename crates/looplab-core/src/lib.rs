@@ -14,6 +14,7 @@
 //!   they were scheduled.
 
 pub mod cost;
+pub mod cpu;
 pub mod directives;
 pub mod fs;
 pub mod load;

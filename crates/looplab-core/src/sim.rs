@@ -174,6 +174,8 @@ enum Event {
     Message { thread: u32, port: u64, payload: String },
     /// A client of the scenario's load sends a request.
     Arrival { group: u32, connection: u32 },
+    /// A computing thread may be done (stale if its token moved on).
+    CpuDone { owner: crate::cpu::CpuOwner, token: u64 },
 }
 
 #[derive(Debug)]
@@ -208,6 +210,10 @@ struct Job {
     duration_us: u64,
     /// When the job reached the pool's queue (for the pool's wait time).
     submitted_us: u64,
+    /// When a pool thread took it.
+    started_us: u64,
+    /// CPU work (crypto, zlib) needs a core; disk and network waits do not.
+    cpu: bool,
     then: Continuation,
     /// The JS thread whose loop receives the completion.
     owner: u32,
@@ -462,6 +468,7 @@ struct Core {
     workload: crate::load::Workload,
     /// The scenario's clients, while they run.
     load: Option<LoadRun>,
+    cpu: crate::cpu::Cpu,
     /// Listening servers that take the load's requests: (port, thread, handler).
     listeners: Vec<(u16, u32, Callback)>,
     metrics: MetricsState,
@@ -599,13 +606,17 @@ impl Core {
         }
     }
 
-    fn pool_start(&mut self, thread: usize, job: Job) {
+    fn pool_start(&mut self, thread: usize, mut job: Job) {
         let now_us = self.now_us;
+        job.started_us = now_us;
         self.metrics.pool_waits_us.push((now_us - job.submitted_us).min(u64::from(u32::MAX)) as u32);
-        self.metrics.pool_busy_us += job.duration_us;
         self.record(now_us, TraceKind::QueueTake { queue: QueueKind::PoolWork, id: job.id });
         self.record(now_us, TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone() });
-        self.schedule(now_us + job.duration_us, Event::PoolDone { thread: thread as u32 });
+        if job.cpu {
+            self.cpu_run(crate::cpu::CpuOwner::Pool(thread as u32), job.duration_us);
+        } else {
+            self.schedule(now_us + job.duration_us, Event::PoolDone { thread: thread as u32 });
+        }
         if let Some(pool) = self.pool.as_mut() {
             pool.threads[thread] = Some(job);
         }
@@ -618,6 +629,7 @@ impl Core {
         let Some(job) = pool.threads[thread as usize].take() else {
             return;
         };
+        self.metrics.pool_busy_us += self.now_us - job.started_us;
         let next = pool.queue.pop_front();
         let now_us = self.now_us;
         // Two jobs on different threads finishing within 1% of a job's
@@ -705,6 +717,14 @@ impl Core {
             let delta_us = self.now_us - metrics.delay_last_fire_us;
             metrics.delay_samples_us.push(delta_us.min(u64::from(u32::MAX)) as u32);
             metrics.delay_last_fire_us = self.now_us;
+        }
+    }
+
+    /// A thread starts computing `work_us` (at full speed) now; it shares
+    /// the cores with whoever else computes.
+    fn cpu_run(&mut self, owner: crate::cpu::CpuOwner, work_us: u64) {
+        for completion in self.cpu.start(self.now_us, owner, work_us) {
+            self.schedule(completion.at_us, Event::CpuDone { owner: completion.owner, token: completion.token });
         }
     }
 
@@ -862,7 +882,7 @@ impl Core {
             ReadFileStep::Close => (format!("close {path}"), disk.close_us),
         };
         let owner = self.current_thread;
-        Job { id: self.fresh_id(), label, duration_us, submitted_us: 0, then: Continuation::ReadFile { context, step }, owner }
+        Job { id: self.fresh_id(), label, duration_us, submitted_us: 0, started_us: 0, cpu: false, then: Continuation::ReadFile { context, step }, owner }
     }
 }
 
@@ -953,6 +973,16 @@ impl Host<'_> {
     /// `dns.lookup`, `fs.stat`…): it occupies a pool thread for
     /// `duration_us`, then `callback` runs in the poll phase with `args`.
     pub fn pool_work(&mut self, label: &str, duration_us: u64, callback: Callback, args: Vec<HostValue>) {
+        self.pool_job(label, duration_us, callback, args, false);
+    }
+
+    /// Like [`Host::pool_work`], for work that computes (`crypto.pbkdf2`,
+    /// zlib): the pool thread needs a CPU core for `duration_us`.
+    pub fn pool_cpu_work(&mut self, label: &str, duration_us: u64, callback: Callback, args: Vec<HostValue>) {
+        self.pool_job(label, duration_us, callback, args, true);
+    }
+
+    fn pool_job(&mut self, label: &str, duration_us: u64, callback: Callback, args: Vec<HostValue>, cpu: bool) {
         self.spend_cpu_us(cost::API_CALL_US);
         self.core.pool_callbacks.push((callback, args));
         let index = self.core.pool_callbacks.len() - 1;
@@ -962,6 +992,8 @@ impl Host<'_> {
             label: label.to_string(),
             duration_us,
             submitted_us: 0,
+            started_us: 0,
+            cpu,
             then: Continuation::Callback { callback: index },
             owner: self.core.current_thread,
         };
@@ -1207,10 +1239,12 @@ impl<G: Guest> Sim<G> {
             raced_timers: std::collections::BTreeSet::new(),
             workload: crate::load::Workload::default(),
             load: None,
+            cpu: crate::cpu::Cpu::new(1),
             listeners: Vec::new(),
             metrics: MetricsState::default(),
         };
         core.rng = crate::rng::Rng::new(core.settings.seed);
+        core.cpu = crate::cpu::Cpu::new(core.settings.cores);
         core.schedule(0, Event::ThreadFree { thread: 0 });
         Sim { guest, core }
     }
@@ -1306,6 +1340,7 @@ impl<G: Guest> Sim<G> {
             },
             requests: None,
             memory_peak_bytes: NODE_BASELINE_BYTES,
+            cpu: CpuMetrics { cores: core.cpu.cores(), utilization: core.cpu.busy_core_us(core.now_us) / (elapsed_us as f64 * f64::from(core.cpu.cores())) },
         };
         if let Some(load) = &core.load {
             let mut all: Vec<u64> = load.latencies_us.iter().flatten().map(|&us| u64::from(us)).collect();
@@ -1404,6 +1439,22 @@ impl<G: Guest> Sim<G> {
                 self.core.message_arrived(port, payload);
             }
             Event::Arrival { group, connection } => self.core.arrival(group, connection),
+            Event::CpuDone { owner, token } => {
+                let now_us = self.core.now_us;
+                if let Some(completions) = self.core.cpu.finish(now_us, owner, token) {
+                    for completion in completions {
+                        self.core.schedule(completion.at_us, Event::CpuDone { owner: completion.owner, token: completion.token });
+                    }
+                    match owner {
+                        crate::cpu::CpuOwner::Js(thread) => {
+                            self.core.switch_to(thread);
+                            self.core.main_wakes();
+                            self.resume_main_thread();
+                        }
+                        crate::cpu::CpuOwner::Pool(thread) => self.core.pool_done(thread),
+                    }
+                }
+            }
             Event::PollTimeout { thread, generation } => {
                 self.core.switch_to(thread);
                 if self.core.event_loop.waiting == Some(generation) {
@@ -1754,8 +1805,10 @@ impl<G: Guest> Sim<G> {
             self.core.now_us = end_us;
             return self.exit(code);
         }
+        // The callback's work needs a core: with more computing threads
+        // than cores it takes longer than its CPU time (see `cpu`).
         let thread = self.core.current_thread;
-        self.core.schedule(end_us, Event::ThreadFree { thread });
+        self.core.cpu_run(crate::cpu::CpuOwner::Js(thread), end_us - start_us);
     }
 
     /// Node's JS between two `fs.readFile` steps: issue the next request, or
@@ -1813,6 +1866,15 @@ pub struct Metrics {
     pub requests: Option<RequestMetrics>,
     /// Node: the process baseline plus each open connection's bytes.
     pub memory_peak_bytes: u64,
+    pub cpu: CpuMetrics,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CpuMetrics {
+    pub cores: u32,
+    /// Busy core-time over elapsed time × cores (the cores share work
+    /// equally, so each core's utilization is this too).
+    pub utilization: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

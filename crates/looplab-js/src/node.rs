@@ -856,7 +856,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let duration_us = host.sample_cost_us("pbkdf2").unwrap_or_else(|| iterations.saturating_mul(PBKDF2_NS_PER_ITERATION) / 1000);
             let cb = callback(vm, &function, Vec::new(), false);
             sync_pool_size(vm, host);
-            host.pool_work(&format!("pbkdf2 {iterations} iterations"), duration_us, cb, vec![HostValue::Null, HostValue::Buffer(key_length)]);
+            host.pool_cpu_work(&format!("pbkdf2 {iterations} iterations"), duration_us, cb, vec![HostValue::Null, HostValue::Buffer(key_length)]);
             Value::Undefined
         }
         "dns.lookup" => {
@@ -900,7 +900,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let cb = callback(vm, &function, Vec::new(), false);
             sync_pool_size(vm, host);
             let short = name.trim_start_matches("zlib.");
-            host.pool_work(&format!("zlib {short} {size} B"), duration_us, cb, vec![HostValue::Null, HostValue::Buffer(output)]);
+            host.pool_cpu_work(&format!("zlib {short} {size} B"), duration_us, cb, vec![HostValue::Null, HostValue::Buffer(output)]);
             Value::Undefined
         }
         "zlib.gzipSync" | "zlib.gunzipSync" | "zlib.deflateSync" | "zlib.inflateSync" => {
