@@ -33,10 +33,35 @@ fn rendered(source: &str) -> String {
         text.push_str(line);
         text.push('\n');
     }
-    text.push_str(&format!("# stop: {}\n# races: {}\n# trace\n", report.stop_reason, report.races.len()));
-    text.push_str(&report.trace_text);
+    text.push_str(&format!("# stop: {}\n# races: {}\n", report.stop_reason, report.races.len()));
+    if let Some(requests) = &report.requests {
+        // A load run: its measurements are part of the snapshot.
+        let latency = &requests.latency_ms;
+        text.push_str(&format!(
+            "# requests: {} sent, {} answered; latency p50 {:.3} p90 {:.3} p99 {:.3} max {:.3} ms\n",
+            requests.count, requests.completed, latency.p50, latency.p90, latency.p99, latency.max
+        ));
+        text.push_str(&format!(
+            "# event loop: delay p99 {:.3} ms, utilization {:.4}; pool wait mean {:.3} ms\n",
+            report.event_loop.delay_ms.p99, report.event_loop.utilization, report.pool.wait_ms.mean
+        ));
+    }
+    // Long traces keep their head and their hash, so snapshots stay small.
+    let lines: Vec<&str> = report.trace_text.lines().collect();
+    if lines.len() > TRACE_LINES_KEPT {
+        text.push_str(&format!("# trace: {} events, hash {}; the first {TRACE_LINES_KEPT}:\n", lines.len(), report.trace_hash));
+        lines.iter().take(TRACE_LINES_KEPT).for_each(|line| {
+            text.push_str(line);
+            text.push('\n');
+        });
+    } else {
+        text.push_str("# trace\n");
+        text.push_str(&report.trace_text);
+    }
     text
 }
+
+const TRACE_LINES_KEPT: usize = 1500;
 
 #[test]
 fn scenario_traces_match_their_snapshots() {

@@ -18,3 +18,13 @@ pub const FUNCTION_CALL_US: u64 = 1;
 /// Node's internal JS between two steps of a multi-step fs operation
 /// (for example `readFileAfterOpen` issuing the `fstat`).
 pub const FS_INTERNAL_STEP_US: u64 = 8;
+/// Node's HTTP server parsing a request and building its `req`/`res`
+/// (llhttp, headers, the 'request' emit), on the server's JS thread. With
+/// [`HTTP_RESPONSE_US`] it puts a hello-world server near the ~15-20k
+/// requests per second one Node core serves.
+pub const HTTP_REQUEST_US: u64 = 25;
+/// Writing the response to the socket when the handler ends it.
+pub const HTTP_RESPONSE_US: u64 = 25;
+/// One way across loopback for a load client's request or response: the
+/// latency a client measures adds it twice.
+pub const LOOPBACK_ONE_WAY_US: u64 = 50;

@@ -494,11 +494,12 @@ struct MetricsState {
 /// `monitorEventLoopDelay`'s default resolution: its timer repeats every 10 ms.
 pub const DELAY_RESOLUTION_US: u64 = 10_000;
 
-/// Memory the model charges: a Node process's baseline, and what each open
-/// connection adds (socket, parser and request objects: a few KiB in V8's
-/// heap and libuv). Documented approximations, not measurements.
-pub const NODE_BASELINE_BYTES: u64 = 40 * 1024 * 1024;
-pub const NODE_PER_CONNECTION_BYTES: u64 = 4 * 1024;
+/// Memory the model charges, from real Node v20 on Linux
+/// (`tests/corpus`'s timing.json, "memory"): an http server's resident set
+/// before any client (~43.5 MB), and what each open TCP connection adds to
+/// it (7.0 KiB median over 2,000 idle connections).
+pub const NODE_BASELINE_BYTES: u64 = 43_500 * 1024;
+pub const NODE_PER_CONNECTION_BYTES: u64 = 7 * 1024;
 
 /// The load while it runs.
 #[derive(Debug)]
@@ -847,15 +848,19 @@ impl Core {
         let Some(record) = load.in_flight.get_mut(slot as usize).and_then(Option::take) else { return };
         load.free_slots.push(slot);
         load.in_flight_count -= 1;
-        let latency_us = (at_us - record.arrival_us).min(u64::from(u32::MAX)) as u32;
+        // The client measures from sending to receiving: the request's and
+        // the response's trips across loopback are part of its latency.
+        let latency_us = (at_us - record.arrival_us + 2 * cost::LOOPBACK_ONE_WAY_US).min(u64::from(u32::MAX)) as u32;
         let path_index = load.path_base[record.group as usize] + record.path as usize;
         load.latencies_us[path_index].push(latency_us);
         load.last_done_us = load.last_done_us.max(at_us);
         self.trace.record(at_us, record.thread, TraceKind::RequestDone { request: u64::from(slot), status });
         let group = &load.groups[record.group as usize];
         if let crate::load::Model::Closed { think, .. } = &group.model {
+            // The response crosses to the client, which thinks, and its next
+            // request crosses back (arrivals are at the server).
             let think_us = think.sample_us(&mut self.rng);
-            self.schedule(at_us + think_us, Event::Arrival { group: record.group, connection: record.connection });
+            self.schedule(at_us + think_us + 2 * cost::LOOPBACK_ONE_WAY_US, Event::Arrival { group: record.group, connection: record.connection });
         } else if matches!(group.model, crate::load::Model::Burst { .. }) {
             load.active[record.group as usize] = load.active[record.group as usize].saturating_sub(1);
         }
@@ -1031,6 +1036,7 @@ impl Host<'_> {
 
     /// The handler answered request `id` (its response is on its way).
     pub fn respond(&mut self, id: u64, status: u16) {
+        self.spend_cpu_us(cost::HTTP_RESPONSE_US);
         let at_us = self.cursor_us;
         self.core.respond(id as u32, status, at_us);
     }
@@ -1631,6 +1637,7 @@ impl<G: Guest> Sim<G> {
                     // after a clock update (libuv PR #3927).
                     self.core.update_loop_time();
                     self.core.enter_phase(Phase::Timers);
+                    self.core.delay_monitor_at_timers();
                     self.core.event_loop.stage = Stage::Timers { end_of_iteration: true };
                 }
             }
@@ -1777,6 +1784,7 @@ impl<G: Guest> Sim<G> {
                         HostValue::Str(group.paths[record.path as usize].0.clone()),
                     ];
                     if let Some(listener) = listener {
+                        host.spend_cpu_us(cost::HTTP_REQUEST_US);
                         host.push_frame(&listener.name);
                         self.guest.call(listener.func, &args, &mut host);
                         host.pop_frame();

@@ -1,0 +1,135 @@
+//! The load model checked against queueing theory and against real Node.
+//!
+//! - An M/M/4 queue on the thread pool (Poisson arrivals, exponential pbkdf2
+//!   cost) must give the Erlang C mean wait, P(wait > 0) and p99 wait. The
+//!   run is seeded, so the test is deterministic; its tolerance is 1.5× the
+//!   95% half-width a correct simulator shows at this many customers
+//!   (../shared/peers/README.md: ±2.3% at ρ = 0.5 and ±3.2% at ρ = 0.8 for
+//!   1,000,000 customers, growing with 1/√n). `scripts/dev bench` runs the
+//!   full-size check.
+//! - The stall: real Node's /fast latencies around a 200 ms /heavy
+//!   (tests/corpus/timing.json, "http_fast_vs_heavy").
+
+use looplab_cli::{apply_overrides, run_source, RunReport};
+use looplab_core::Settings;
+use std::path::PathBuf;
+
+fn preset(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/scenarios").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+fn run(name: &str, overrides: &[&str]) -> RunReport {
+    let overrides: Vec<String> = overrides.iter().map(|entry| entry.to_string()).collect();
+    let source = apply_overrides(&preset(name), &overrides).expect("overrides");
+    let report = run_source(&source, Settings::default(), false);
+    assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
+    report
+}
+
+/// Erlang C for M/M/c: (P(wait > 0), mean wait, p99 wait), in seconds.
+fn erlang_c(servers: u32, arrival_rate: f64, service_rate: f64) -> (f64, f64, f64) {
+    let offered = arrival_rate / service_rate;
+    let rho = offered / f64::from(servers);
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for k in 1..servers {
+        term *= offered / f64::from(k);
+        sum += term;
+    }
+    let last = term * offered / f64::from(servers) / (1.0 - rho);
+    let wait_probability = last / (sum + last);
+    let drain_rate = f64::from(servers) * service_rate - arrival_rate;
+    let mean_wait = wait_probability / drain_rate;
+    // P(W > t) = C·e^(−drain·t), so the 99th percentile is where that is 1%.
+    let p99_wait = if wait_probability > 0.01 { (wait_probability / 0.01).ln() / drain_rate } else { 0.0 };
+    (wait_probability, mean_wait, p99_wait)
+}
+
+fn check_erlang(rho: f64, customers: u64, wait_tolerance: f64, probability_tolerance: f64) {
+    let service_rate = 10.0; // exp(100ms)
+    let arrival_rate = rho * 4.0 * service_rate;
+    let load = format!("load=open rate={arrival_rate}/s arrivals=poisson amount={customers}");
+    let report = run("pool-queue-erlang-c.js", &[&load, "seed=11"]);
+    let (probability, mean_wait, p99_wait) = erlang_c(4, arrival_rate, service_rate);
+    let pool = &report.pool;
+    assert_eq!(report.requests.as_ref().map(|requests| requests.completed), Some(customers));
+    let mean_error = (pool.wait_ms.mean / 1000.0 - mean_wait) / mean_wait;
+    let p99_error = (pool.wait_ms.p99 / 1000.0 - p99_wait) / p99_wait;
+    eprintln!(
+        "ρ={rho}: mean wait {:.2} ms (Erlang C {:.2}, {:+.1}%), P(wait) {:.4} ({probability:.4}), p99 {:.1} ms ({:.1}, {:+.1}%)",
+        pool.wait_ms.mean,
+        mean_wait * 1000.0,
+        mean_error * 100.0,
+        pool.waited_share,
+        pool.wait_ms.p99,
+        p99_wait * 1000.0,
+        p99_error * 100.0
+    );
+    assert!(mean_error.abs() <= wait_tolerance, "ρ={rho}: mean wait off by {:.1}%", mean_error * 100.0);
+    assert!((pool.waited_share - probability).abs() <= probability_tolerance, "ρ={rho}: P(wait) {} vs {probability}", pool.waited_share);
+    assert!(p99_error.abs() <= wait_tolerance, "ρ={rho}: p99 wait off by {:.1}%", p99_error * 100.0);
+    assert!((pool.utilization - rho).abs() < 0.03, "pool utilization {} vs ρ {rho}", pool.utilization);
+}
+
+#[test]
+fn pool_wait_matches_erlang_c_at_half_load() {
+    // 40,000 customers: the 95% half-width is ≈ 2.3% × √25 = 11.5%.
+    check_erlang(0.5, 40_000, 0.17, 0.03);
+}
+
+#[test]
+fn pool_wait_matches_erlang_c_at_80_percent() {
+    // ≈ 3.2% × √25 = 16%.
+    check_erlang(0.8, 40_000, 0.24, 0.04);
+}
+
+#[test]
+fn a_stall_delays_every_request_behind_it_as_in_real_node() {
+    let inline = run("stall-on-main-thread.js", &[]);
+    let requests = inline.requests.expect("requests");
+    let fast = &requests.by_path[0];
+    let heavy = &requests.by_path[1];
+    assert_eq!((fast.path.as_str(), fast.completed, heavy.completed), ("/fast", 48, 1));
+    // Real Node v20: /fast p90 156-159 ms, max 190-194 ms; /heavy 201-203 ms.
+    assert!((145.0..=170.0).contains(&fast.latency_ms.p90), "fast p90 {}", fast.latency_ms.p90);
+    assert!((185.0..=210.0).contains(&fast.latency_ms.max), "fast max {}", fast.latency_ms.max);
+    assert!((195.0..=210.0).contains(&heavy.latency_ms.max), "heavy {}", heavy.latency_ms.max);
+    assert!(fast.latency_ms.p50 < 3.0, "most /fast arrive outside the stall: p50 {}", fast.latency_ms.p50);
+    // The event-loop delay monitor sees the 200 ms stall.
+    assert!(inline.event_loop.delay_ms.max >= 200.0, "delay max {}", inline.event_loop.delay_ms.max);
+
+    let offloaded = run("stall-moved-to-worker.js", &[]);
+    let requests = offloaded.requests.expect("requests");
+    // Real Node v20: /fast max 8-10 ms (client overhead included), /heavy 229-232 ms.
+    assert!(requests.by_path[0].latency_ms.max < 10.0, "fast max {}", requests.by_path[0].latency_ms.max);
+    assert!((220.0..=240.0).contains(&requests.by_path[1].latency_ms.max), "heavy {}", requests.by_path[1].latency_ms.max);
+    assert!(offloaded.event_loop.delay_ms.max < 20.0);
+}
+
+#[test]
+fn closed_clients_saturate_one_thread_and_the_run_ends_when_they_are_answered() {
+    let source = "// @looplab load closed connections=50 amount=5000 think=exp(1ms)\n\
+                  require('http').createServer((req, res) => res.end('hello')).listen(3000);\n";
+    let report = run_source(source, Settings::default(), false);
+    let requests = report.requests.expect("requests");
+    assert_eq!((requests.count, requests.completed), (5000, 5000));
+    assert!(requests.in_flight_peak <= 50);
+    assert!(report.stop_reason.contains("all 5000 requests answered"), "{}", report.stop_reason);
+    // One JS thread serves a hello-world in ~0.1 ms: about 10k requests/s.
+    assert!((5_000.0..=20_000.0).contains(&requests.throughput_rps), "{}", requests.throughput_rps);
+    assert!(report.event_loop.utilization > 0.9);
+    // Same scenario and seed: the same run.
+    assert_eq!(run_source(source, Settings::default(), false).trace_hash, report.trace_hash);
+}
+
+#[test]
+fn bad_load_lines_point_at_their_line() {
+    let source = "console.log(1);\n// @looplab load open rate=fast amount=1\n// @looplab load closed connections=5\n// @looplab cost sha exp(1ms)\n";
+    let report = run_source(source, Settings::default(), false);
+    let lines: Vec<u32> = report.errors.iter().map(|error| error.line).collect();
+    assert_eq!(lines, [2, 3, 4], "{:?}", report.errors);
+    assert!(report.errors[0].message.contains("rate=fast"));
+    assert!(report.errors[1].message.contains("amount=N or duration"));
+    assert!(report.errors[2].message.contains("no cost named 'sha'"));
+}
