@@ -133,3 +133,24 @@ fn bad_load_lines_point_at_their_line() {
     assert!(report.errors[1].message.contains("amount=N or duration"));
     assert!(report.errors[2].message.contains("no cost named 'sha'"));
 }
+
+#[test]
+fn busy_wait_fast_path_ends_where_interpreting_every_spin_ends() {
+    // Parentheses hide the pattern from the fast path, so the second loop of
+    // each pair is interpreted spin by spin.
+    for (fast, slow) in [
+        ("while (Date.now() - t < 30) {}", "while ((Date.now() - t) < 30) {}"),
+        ("while (Date.now() - t <= 30) {}", "while ((Date.now() - t) <= 30) {}"),
+        ("while (performance.now() - t < 7.5) {}", "while ((performance.now() - t) < 7.5) {}"),
+        ("while (Date.now() < t + 12) {}", "while ((Date.now()) < t + 12) {}"),
+    ] {
+        let clock = if fast.contains("performance") { "performance.now()" } else { "Date.now()" };
+        let script = |body: &str| format!("const t = {clock};\n{body}\nconsole.log('spun', Math.round(({clock} - t) * 1000));\n");
+        let fast_report = run_source(&script(fast), Settings::default(), false);
+        let slow_report = run_source(&script(slow), Settings::default(), false);
+        assert!(fast_report.errors.is_empty() && slow_report.errors.is_empty());
+        let difference_ms = (fast_report.sim_time_ms - slow_report.sim_time_ms).abs();
+        assert!(difference_ms <= 0.001, "{fast}: {} ms vs {} ms", fast_report.sim_time_ms, slow_report.sim_time_ms);
+        assert!(fast_report.sim_time_ms >= 7.5, "{fast}: ran {} ms", fast_report.sim_time_ms);
+    }
+}

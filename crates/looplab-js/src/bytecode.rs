@@ -146,6 +146,9 @@ pub enum Op {
     SuperMethod(Str),
     /// A counted loop with a closed form (see `compile::loop_fast_path`).
     FastSumLoop(Rc<FastSumLoop>),
+    /// At the top of `while (Date.now() - start < ms) {}`: skips the spins
+    /// that would find the condition still true (see `compile::busy_wait`).
+    BusyWait(Rc<BusyWait>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,4 +233,25 @@ pub struct Code {
     pub is_derived: bool,
     pub line: u32,
     pub column: u32,
+}
+
+/// Which clock a busy-wait loop reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// `Date.now()`: whole milliseconds since the epoch.
+    DateNow,
+    /// `performance.now()`: fractional milliseconds since start.
+    PerformanceNow,
+}
+
+/// `while (CLOCK() - start < limit) {}` or `while (CLOCK() < limit) {}`
+/// (`<=` too) with an empty body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BusyWait {
+    pub clock: Clock,
+    pub start: Option<LoopBound>,
+    pub limit: LoopBound,
+    pub inclusive: bool,
+    /// Ops one spin runs (this op, the test, the branch, the jump back).
+    pub ops_per_iteration: u32,
 }

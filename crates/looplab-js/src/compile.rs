@@ -10,7 +10,7 @@
 //! "not supported in Looplab: <construct>" with its line and column, never
 //! compiled into something that silently behaves differently.
 
-use crate::bytecode::{BinaryOp, Code, FastSumLoop, LoopBound, Op, Str, UnaryOp};
+use crate::bytecode::{BinaryOp, BusyWait, Clock, Code, FastSumLoop, LoopBound, Op, Str, UnaryOp};
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_span::{GetSpan, SourceType, Span};
@@ -501,8 +501,14 @@ impl Compiler {
             Statement::WhileStatement(statement) => {
                 let start = self.here();
                 self.begin_jumps(None, true);
+                let busy_wait = self.busy_wait(statement);
                 self.expression(&statement.test);
                 let exit = self.emit(Op::JumpIfFalse(0));
+                if let Some((index, mut busy_wait)) = busy_wait {
+                    // This op, the test, the branch and the jump back.
+                    busy_wait.ops_per_iteration = (exit - index + 2) as u32;
+                    self.state().ops[index] = Op::BusyWait(Rc::new(busy_wait));
+                }
                 self.nested_statement(&statement.body);
                 self.end_continues(start);
                 self.emit(Op::Jump(start));
@@ -864,6 +870,66 @@ impl Compiler {
         let ops_per_iteration = if accumulator.is_some() { 10 } else { 6 };
         let fast = FastSumLoop { counter: (depth, slot), accumulator, addend, end, inclusive, ops_per_iteration, exit: 0 };
         Some(self.emit(Op::FastSumLoop(Rc::new(fast))))
+    }
+
+    /// Recognises a busy-wait, `while (Date.now() - start < ms) {}` (or
+    /// `performance.now()`, `<=`, `Date.now() < deadline`), and emits
+    /// [`Op::BusyWait`] before its test. Each spin costs the same virtual
+    /// time, so the op can skip the spins that would still find the
+    /// condition true, and the loop ends on the first clock reading past
+    /// the deadline, as interpreting every spin would (to within one spin).
+    fn busy_wait(&mut self, statement: &WhileStatement<'_>) -> Option<(usize, BusyWait)> {
+        let empty = match &statement.body {
+            Statement::BlockStatement(block) => block.body.is_empty(),
+            Statement::EmptyStatement(_) => true,
+            _ => false,
+        };
+        let Expression::BinaryExpression(test) = &statement.test else { return None };
+        let inclusive = match test.operator {
+            BinaryOperator::LessThan => false,
+            BinaryOperator::LessEqualThan => true,
+            _ => return None,
+        };
+        if !empty {
+            return None;
+        }
+        let clock_of = |expression: &Expression<'_>| -> Option<Clock> {
+            let Expression::CallExpression(call) = expression else { return None };
+            if !call.arguments.is_empty() {
+                return None;
+            }
+            let Expression::StaticMemberExpression(member) = &call.callee else { return None };
+            let Expression::Identifier(object) = &member.object else { return None };
+            match (object.name.as_str(), member.property.name.as_str()) {
+                ("Date", "now") => Some(Clock::DateNow),
+                ("performance", "now") => Some(Clock::PerformanceNow),
+                _ => None,
+            }
+        };
+        let (clock, start) = match &test.left {
+            Expression::BinaryExpression(difference) if difference.operator == BinaryOperator::Subtraction => {
+                (clock_of(&difference.left)?, Some(&difference.right))
+            }
+            other => (clock_of(other)?, None),
+        };
+        let bound = |expression: &Expression<'_>| -> Option<LoopBound> {
+            match expression {
+                Expression::NumericLiteral(literal) => Some(LoopBound::Constant(literal.value)),
+                Expression::Identifier(id) => Some(match self.resolve(id.name.as_str()) {
+                    Variable::Local { depth, slot } => LoopBound::Variable { depth, slot },
+                    Variable::Global(name) => LoopBound::Global(name),
+                }),
+                _ => None,
+            }
+        };
+        let start = match start {
+            Some(expression) => Some(bound(expression)?),
+            None => None,
+        };
+        let limit = bound(&test.right)?;
+        let busy_wait = BusyWait { clock, start, limit, inclusive, ops_per_iteration: 0 };
+        let index = self.emit(Op::BusyWait(Rc::new(busy_wait.clone())));
+        Some((index, busy_wait))
     }
 
     fn for_of(&mut self, statement: &ForOfStatement<'_>, label: Option<String>) {

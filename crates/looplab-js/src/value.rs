@@ -51,8 +51,37 @@ impl Env {
 
 pub struct Object {
     pub class: Class,
+    /// Own properties in insertion order (the order `Object.keys` reports).
+    /// Change them only through `set_own`/`remove_own`, which keep `index`.
     pub props: Vec<(Str, Value)>,
     pub proto: Option<ObjRef>,
+    /// Positions of the properties by name, once there are many of them
+    /// (the global object, module objects): a scan is faster below that.
+    index: Option<Box<PropIndex>>,
+}
+
+/// Objects with more properties than this get a hash index.
+const INDEXED_PROPS_MIN: usize = 12;
+
+type PropIndex = std::collections::HashMap<Str, usize, std::hash::BuildHasherDefault<Fnv>>;
+
+/// FNV-1a: a fixed hash, so nothing in a run depends on a random seed.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
 }
 
 impl fmt::Debug for Object {
@@ -326,24 +355,47 @@ impl Value {
 
 impl Object {
     pub fn new(class: Class, proto: Option<ObjRef>) -> ObjRef {
-        Rc::new(RefCell::new(Object { class, props: Vec::new(), proto }))
+        Rc::new(RefCell::new(Object { class, props: Vec::new(), proto, index: None }))
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.props.iter().position(|(name, _)| &**name == key),
+        }
     }
 
     pub fn own(&self, key: &str) -> Option<&Value> {
-        self.props.iter().find(|(name, _)| &**name == key).map(|(_, value)| value)
+        self.position(key).map(|position| &self.props[position].1)
     }
 
     pub fn set_own(&mut self, key: &str, value: Value) {
-        match self.props.iter_mut().find(|(name, _)| &**name == key) {
-            Some((_, slot)) => *slot = value,
-            None => self.props.push((Rc::from(key), value)),
+        match self.position(key) {
+            Some(position) => self.props[position].1 = value,
+            None => {
+                let name: Str = Rc::from(key);
+                if let Some(index) = self.index.as_mut() {
+                    index.insert(name.clone(), self.props.len());
+                }
+                self.props.push((name, value));
+                if self.index.is_none() && self.props.len() > INDEXED_PROPS_MIN {
+                    self.rebuild_index();
+                }
+            }
         }
     }
 
     pub fn remove_own(&mut self, key: &str) -> bool {
-        let before = self.props.len();
-        self.props.retain(|(name, _)| &**name != key);
-        before != self.props.len()
+        let Some(position) = self.position(key) else { return false };
+        self.props.remove(position);
+        if self.index.is_some() {
+            self.rebuild_index();
+        }
+        true
+    }
+
+    fn rebuild_index(&mut self) {
+        self.index = Some(Box::new(self.props.iter().enumerate().map(|(position, (name, _))| (name.clone(), position)).collect()));
     }
 }
 

@@ -11,7 +11,7 @@
 //! the code; the VM hands the accumulated time to the engine before every
 //! Node API call, so API calls happen at the right virtual moment.
 
-use crate::bytecode::{BinaryOp, Code, FastSumLoop, LoopBound, Op, Str, UnaryOp};
+use crate::bytecode::{BinaryOp, BusyWait, Clock, Code, FastSumLoop, LoopBound, Op, Str, UnaryOp};
 use crate::value::*;
 use looplab_core::Host;
 use std::cell::RefCell;
@@ -1108,8 +1108,81 @@ impl Vm {
                     frame.pc = fast.exit as usize;
                 }
             }
+            Op::BusyWait(busy_wait) => self.busy_wait(host, &frame.env, &busy_wait),
         }
         Ok(None)
+    }
+
+    /// Skips the spins of a busy-wait loop that would read the clock before
+    /// its deadline (see `compile::busy_wait`); the loop's own test then
+    /// reads the clock past it and ends. Does nothing unless the clock is
+    /// the built-in one and the operands are numbers.
+    fn busy_wait(&mut self, host: &mut Host<'_>, env: &EnvRef, busy_wait: &BusyWait) {
+        let (global_name, wanted) = match busy_wait.clock {
+            Clock::DateNow => ("Date", NativeOp::DateNow),
+            Clock::PerformanceNow => ("performance", NativeOp::PerformanceNow),
+        };
+        let clock = self.realm.global.borrow().own(global_name).cloned();
+        let native = clock.as_ref().and_then(Value::as_object).and_then(|object| object.borrow().own("now").cloned());
+        let is_builtin = native
+            .as_ref()
+            .and_then(Value::as_object)
+            .is_some_and(|function| matches!(&function.borrow().class, Class::Function(Function::Native(native)) if native.op == wanted));
+        if !is_builtin {
+            return;
+        }
+        let read = |vm: &Vm, bound: &LoopBound| -> Option<f64> {
+            match bound {
+                LoopBound::Constant(value) => Some(*value),
+                LoopBound::Variable { depth, slot } => match env_at(env, *depth).borrow().slots.get(*slot as usize) {
+                    Some(Value::Number(value)) => Some(*value),
+                    _ => None,
+                },
+                LoopBound::Global(name) => match vm.realm.global.borrow().own(name) {
+                    Some(Value::Number(value)) => Some(*value),
+                    _ => None,
+                },
+            }
+        };
+        let start = match &busy_wait.start {
+            Some(bound) => read(self, bound),
+            None => Some(0.0),
+        };
+        let (Some(start), Some(limit)) = (start, read(self, &busy_wait.limit)) else { return };
+        // The first virtual time (µs) at which the clock reads past the
+        // deadline: Date.now() is whole ms since EPOCH_MS, performance.now()
+        // is µs / 1000.
+        let deadline = start + limit;
+        let end_us = match busy_wait.clock {
+            Clock::DateNow => {
+                let deadline_ms = deadline - crate::node::EPOCH_MS;
+                let end_ms = if busy_wait.inclusive { deadline_ms.floor() + 1.0 } else { deadline_ms.ceil() };
+                end_ms * 1000.0
+            }
+            Clock::PerformanceNow => {
+                let deadline_us = deadline * 1000.0;
+                if busy_wait.inclusive {
+                    deadline_us.floor() + 1.0
+                } else {
+                    deadline_us.ceil()
+                }
+            }
+        };
+        if !end_us.is_finite() || end_us > 1e13 {
+            return;
+        }
+        self.flush_cpu(host);
+        let now_ps = host.now_us() as f64 * 1e6 + self.cpu_ps as f64;
+        let end_ps = end_us * 1e6;
+        // One spin: its ops, the native call, the clock read.
+        let spin_ps = u64::from(busy_wait.ops_per_iteration) * OP_COST_PS + OP_COST_PS * 4 + crate::builtins::CLOCK_READ_PS;
+        let spins = ((end_ps - now_ps) / spin_ps as f64).ceil() - 1.0;
+        if spins < 1.0 {
+            return;
+        }
+        let spins = spins as u64;
+        self.ops = self.ops.saturating_add(spins.saturating_mul(u64::from(busy_wait.ops_per_iteration)));
+        self.spend_ps(spins.saturating_mul(spin_ps));
     }
 
     fn check_limits(&mut self, host: &mut Host<'_>) -> JsResult<()> {
