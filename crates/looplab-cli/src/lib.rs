@@ -143,6 +143,33 @@ pub fn apply_overrides(source: &str, overrides: &[String]) -> Result<String, Str
 /// Compiles and runs a script; compile errors come back as the report's
 /// `errors` with nothing run.
 pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunReport {
+    run_source_with(source, settings, TraceMode::from_keep(keep_trace))
+}
+
+/// What a run does with its trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceMode {
+    /// Hash it (`trace_hash`), keep nothing.
+    Hash,
+    /// Hash it and keep its text (`looplab trace`).
+    Keep,
+    /// Record none (`--no-trace`, for benchmarks): `trace_hash` is empty.
+    Off,
+}
+
+impl TraceMode {
+    fn from_keep(keep_trace: bool) -> TraceMode {
+        if keep_trace {
+            TraceMode::Keep
+        } else {
+            TraceMode::Hash
+        }
+    }
+}
+
+/// [`run_source`] with a choice of trace handling.
+pub fn run_source_with(source: &str, settings: Settings, trace_mode: TraceMode) -> RunReport {
+    let keep_trace = trace_mode == TraceMode::Keep;
     let mut sim = match looplab_js::prepare(source, settings) {
         Ok(sim) => sim,
         Err(errors) => {
@@ -163,6 +190,9 @@ pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunRepo
             }
         }
     };
+    if trace_mode == TraceMode::Off {
+        sim.disable_trace();
+    }
     let mut hasher = TraceHasher::default();
     let mut trace_text = String::new();
     while sim.step() {
@@ -187,7 +217,7 @@ pub fn run_source(source: &str, settings: Settings, keep_trace: bool) -> RunRepo
         stderr: sim.stderr().to_vec(),
         sim_time_ms: sim.now_us() as f64 / 1000.0,
         events: sim.events_processed(),
-        trace_hash: format!("{:016x}", hasher.finish()),
+        trace_hash: if trace_mode == TraceMode::Off { String::new() } else { format!("{:016x}", hasher.finish()) },
         stop_reason: sim.stop_reason().map(StopReason::describe).unwrap_or_default(),
         races: sim.races().iter().map(|race| format!("at {:.3} ms: {}", race.t_us as f64 / 1000.0, race.description)).collect(),
         errors: sim.errors().iter().map(|error| ErrorReport { line: error.line, column: error.column, message: error.message.clone() }).collect(),

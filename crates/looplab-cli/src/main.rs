@@ -1,13 +1,14 @@
 //! `looplab run FILE.js [--json]` and `looplab trace FILE.js`.
 
-use looplab_cli::run_source;
+use looplab_cli::{run_source_with, TraceMode};
 use looplab_core::Settings;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: looplab run FILE.js [--json] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
+const USAGE: &str = "usage: looplab run FILE.js [--json] [--no-trace] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
 `trace` prints the event trace, one event a line; the legend is in crates/looplab-core/src/trace.rs.\n\
 --set overrides a setting as a `// @looplab` line would: pool=8, cores=2, seed=3, db=20ms,\n\
-load=\"open rate=100/s duration=5s\" (replaces the file's load lines).";
+load=\"open rate=100/s duration=5s\" (replaces the file's load lines).\n\
+--no-trace records no trace (faster; for benchmarks): trace_hash is empty.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
     let mut rest = args.iter().skip(2);
     while let Some(arg) = rest.next() {
         match arg.as_str() {
-            "--json" => {}
+            "--json" | "--no-trace" => {}
             "--set" => match rest.next() {
                 Some(entry) => overrides.push(entry.clone()),
                 None => {
@@ -51,7 +52,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = run_source(&source, Settings::default(), command == "trace");
+    let trace_mode = if command == "trace" {
+        TraceMode::Keep
+    } else if args.iter().any(|arg| arg == "--no-trace") {
+        TraceMode::Off
+    } else {
+        TraceMode::Hash
+    };
+    let report = run_source_with(&source, Settings::default(), trace_mode);
     if command == "trace" {
         print!("{}", report.trace_text);
     } else if json {

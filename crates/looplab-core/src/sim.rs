@@ -387,6 +387,8 @@ struct Pool {
 /// the event being processed (a callback's effects at its cursor's time).
 #[derive(Debug, Default)]
 struct TraceBuffer {
+    /// Measuring only (benchmarks): nothing is recorded.
+    off: bool,
     pending: BinaryHeap<Reverse<(u64, u64, PendingEntry)>>,
     seq: u64,
     flushed: Vec<TraceEvent>,
@@ -415,6 +417,9 @@ impl Ord for PendingEntry {
 
 impl TraceBuffer {
     fn record(&mut self, t_us: u64, thread: u32, kind: TraceKind) {
+        if self.off {
+            return;
+        }
         self.seq += 1;
         self.pending.push(Reverse((t_us, self.seq, PendingEntry(thread, kind))));
     }
@@ -454,6 +459,9 @@ struct Core {
     read_files: Vec<ReadFileContext>,
     /// Callbacks of generic pool work, with the values they receive.
     pool_callbacks: Vec<(Callback, Vec<HostValue>)>,
+    /// Slots of `pool_callbacks` already called, for reuse (a long load
+    /// run would otherwise keep every request's callback).
+    free_callbacks: Vec<usize>,
     stop_reason: Option<StopReason>,
     stderr: Vec<String>,
     errors: Vec<ScriptError>,
@@ -541,6 +549,20 @@ impl Core {
         debug_assert!(at_us >= self.now_us, "events are never scheduled in the past");
         self.seq += 1;
         self.events.push(Reverse(Scheduled { at_us, seq: self.seq, event }));
+    }
+
+    /// Keeps a callback (and its arguments) until its I/O completes.
+    fn store_callback(&mut self, callback: Callback, args: Vec<HostValue>) -> usize {
+        match self.free_callbacks.pop() {
+            Some(index) => {
+                self.pool_callbacks[index] = (callback, args);
+                index
+            }
+            None => {
+                self.pool_callbacks.push((callback, args));
+                self.pool_callbacks.len() - 1
+            }
+        }
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -989,8 +1011,7 @@ impl Host<'_> {
 
     fn pool_job(&mut self, label: &str, duration_us: u64, callback: Callback, args: Vec<HostValue>, cpu: bool) {
         self.spend_cpu_us(cost::API_CALL_US);
-        self.core.pool_callbacks.push((callback, args));
-        let index = self.core.pool_callbacks.len() - 1;
+        let index = self.core.store_callback(callback, args);
         self.core.event_loop.active_requests += 1;
         let job = Job {
             id: self.core.fresh_id(),
@@ -1010,8 +1031,7 @@ impl Host<'_> {
     /// in the poll phase with `args`.
     pub fn kernel_io(&mut self, label: &str, latency_us: u64, callback: Callback, args: Vec<HostValue>) {
         self.spend_cpu_us(cost::API_CALL_US);
-        self.core.pool_callbacks.push((callback, args));
-        let index = self.core.pool_callbacks.len() - 1;
+        let index = self.core.store_callback(callback, args);
         self.core.event_loop.active_requests += 1;
         let id = self.core.fresh_id();
         self.core.record(self.cursor_us, TraceKind::KernelStart { id, label: label.to_string() });
@@ -1235,6 +1255,7 @@ impl<G: Guest> Sim<G> {
             pool: None,
             read_files: Vec::new(),
             pool_callbacks: Vec::new(),
+            free_callbacks: Vec::new(),
             stop_reason: None,
             stderr: Vec::new(),
             errors: Vec::new(),
@@ -1261,6 +1282,12 @@ impl<G: Guest> Sim<G> {
 
     pub fn console(&self) -> &[String] {
         &self.core.console
+    }
+
+    /// Runs without a trace, for benchmarks that only want the metrics:
+    /// the run is the same, only nothing is recorded.
+    pub fn disable_trace(&mut self) {
+        self.core.trace.off = true;
     }
 
     /// Sets the scenario's load and costs (before the run starts).
@@ -1791,10 +1818,12 @@ impl<G: Guest> Sim<G> {
                     }
                 }
             }
-            Runnable::Continuation(Continuation::Callback { callback }) => {
+            Runnable::Continuation(Continuation::Callback { callback: index }) => {
                 host.core.event_loop.active_requests -= 1;
                 let (callback, args) =
-                    std::mem::replace(&mut host.core.pool_callbacks[callback], (Callback { func: FnRef(u32::MAX), name: String::new() }, Vec::new()));
+                    std::mem::replace(&mut host.core.pool_callbacks[index], (Callback { func: FnRef(u32::MAX), name: String::new() }, Vec::new()));
+                host.core.free_callbacks.push(index);
+
                 host.push_frame(&callback.name);
                 self.guest.call(callback.func, &args, &mut host);
                 host.pop_frame();

@@ -27,6 +27,40 @@ function parseQuery(search) {
   return query;
 }
 
+// One request's walk down the app's stack. `next` is handed out bound
+// afresh each time, so nothing here refers back to itself: the request's
+// objects are freed when it is answered (Looplab's heap counts references).
+class Dispatch {
+  constructor(stack, req, res, path) {
+    this.stack = stack;
+    this.req = req;
+    this.res = res;
+    this.path = path;
+    this.index = 0;
+  }
+
+  next(error) {
+    const { stack, req, res, path } = this;
+    if (error) {
+      res.statusCode = 500;
+      res.end(String(error && error.message ? error.message : error));
+      return;
+    }
+    while (this.index < stack.length) {
+      const layer = stack[this.index++];
+      if (layer.method && layer.method !== req.method) continue;
+      const params = layer.method ? matchPath(layer.path, path) : (path.startsWith(layer.path) ? {} : null);
+      if (!params) continue;
+      req.params = params;
+      const result = layer.handler(req, res, this.next.bind(this));
+      if (result && typeof result.then === 'function') result.then(undefined, this.next.bind(this));
+      return;
+    }
+    res.statusCode = 404;
+    res.end('Cannot ' + req.method + ' ' + path);
+  }
+}
+
 function express() {
   const stack = [];
   const app = function handle(req, res) {
@@ -34,27 +68,7 @@ function express() {
     const path = question >= 0 ? req.url.slice(0, question) : req.url;
     req.query = parseQuery(question >= 0 ? req.url.slice(question + 1) : '');
     req.path = path;
-    let index = 0;
-    const next = (error) => {
-      if (error) {
-        res.statusCode = 500;
-        res.end(String(error && error.message ? error.message : error));
-        return;
-      }
-      while (index < stack.length) {
-        const layer = stack[index++];
-        if (layer.method && layer.method !== req.method) continue;
-        const params = layer.method ? matchPath(layer.path, path) : (path.startsWith(layer.path) ? {} : null);
-        if (!params) continue;
-        req.params = params;
-        const result = layer.handler(req, res, next);
-        if (result && typeof result.then === 'function') result.then(undefined, next);
-        return;
-      }
-      res.statusCode = 404;
-      res.end('Cannot ' + req.method + ' ' + path);
-    };
-    next();
+    new Dispatch(stack, req, res, path).next();
   };
   const route = (method) => (path, ...handlers) => {
     for (const handler of handlers) stack.push({ method, path, handler });

@@ -104,6 +104,10 @@ class ServerResponse extends EventEmitter {
   }
 }
 
+function respondToLoadClient(statusCode) {
+  binding.respond(this.id, statusCode);
+}
+
 // As in Node, an http.Server is a net.Server whose connections carry
 // requests: listening, address() and close() are net's.
 class Server extends net.Server {
@@ -117,11 +121,9 @@ class Server extends net.Server {
   // body follows; ending the response answers the client.
   _loadRequest(id, method, path) {
     const incoming = new IncomingMessage(path, method, { host: 'localhost' });
-    const exchange = {
-      respond(statusCode) {
-        binding.respond(id, statusCode);
-      },
-    };
+    // No closure over this scope: the request's objects hold no cycle, so
+    // they are freed once it is answered.
+    const exchange = { id, respond: respondToLoadClient };
     this.emit('request', incoming, new ServerResponse(incoming, exchange));
     incoming._deliver('');
   }
