@@ -280,7 +280,7 @@ pub const COST_NAMES: &[&str] = &["pbkdf2", "db"];
 
 /// p50/p90/p99/max of a sample, in the sample's unit, by the nearest-rank
 /// method (the value below which the given share of samples falls).
-#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Percentiles {
     pub p50: f64,
     pub p90: f64,

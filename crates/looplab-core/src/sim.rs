@@ -1895,7 +1895,7 @@ impl<G: Guest> Sim<G> {
 }
 
 /// What a run measured, named as Node names it (see [`Sim::metrics`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     pub event_loop: EventLoopMetrics,
     pub pool: PoolMetrics,
@@ -1906,7 +1906,7 @@ pub struct Metrics {
     pub cpu: CpuMetrics,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CpuMetrics {
     pub cores: u32,
     /// Busy core-time over elapsed time × cores (the cores share work
@@ -1914,7 +1914,7 @@ pub struct CpuMetrics {
     pub utilization: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventLoopMetrics {
     /// As `perf_hooks.monitorEventLoopDelay()` reports it: the intervals
     /// between firings of a timer that repeats every 10 ms, so a free loop
@@ -1926,7 +1926,7 @@ pub struct EventLoopMetrics {
     pub utilization: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PoolMetrics {
     pub size: u32,
     pub jobs: u64,
@@ -1939,7 +1939,7 @@ pub struct PoolMetrics {
     pub waited_share: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestMetrics {
     pub count: u64,
     pub completed: u64,
@@ -1952,7 +1952,7 @@ pub struct RequestMetrics {
     pub by_path: Vec<PathMetrics>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PathMetrics {
     pub path: String,
     pub completed: u64,

@@ -15,7 +15,7 @@ use looplab_core::{Settings, StopReason, TraceEvent};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// How many trace events one [`FromWorker::Trace`] message carries at most.
 pub const TRACE_CHUNK_EVENTS: usize = 512;
@@ -25,6 +25,10 @@ pub const TRACE_CHUNK_EVENTS: usize = 512;
 pub enum ToWorker {
     /// Run a built-in scenario with these settings.
     Run { run_id: u64, scenario_id: String, settings: Settings },
+    /// Run a scenario's text (the editor's, a share link's). With
+    /// `trace: false` the worker only measures: no trace chunks, the
+    /// summary's metrics only (for compare views and benchmarks).
+    RunSource { run_id: u64, title: String, source: String, settings: Settings, trace: bool },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +51,8 @@ pub struct RunSummary {
     /// Hex FNV-1a of the dense trace: equal natively and in wasm.
     pub trace_hash: String,
     pub console: Vec<String>,
+    /// What the run measured (requests, event loop, pool, memory, CPU).
+    pub metrics: looplab_core::Metrics,
 }
 
 impl ToWorker {

@@ -14,45 +14,56 @@ pub fn execute(request: ToWorker, emit: &mut dyn FnMut(FromWorker)) {
                 let message = format!("unknown scenario '{scenario_id}'");
                 return emit(FromWorker::Failed { run_id, message });
             };
-            emit(FromWorker::Started { run_id, source: scenario.source.to_string(), title: scenario.title.to_string(), pool_size: settings.pool_size });
-            // The scenario's text is real JavaScript, run by the interpreter.
-            let mut sim = match looplab_js::prepare(scenario.source, settings) {
-                Ok(sim) => sim,
-                Err(errors) => {
-                    let message = errors.iter().map(|error| format!("{}:{}: {}", error.line, error.column, error.message)).collect::<Vec<_>>().join("\n");
-                    return emit(FromWorker::Failed { run_id, message });
-                }
-            };
-            // The hash is folded over the whole trace while it streams, so the
-            // worker never has to keep the trace itself.
-            let mut hasher = TraceHasher::default();
-            let mut trace_events = 0u64;
-            let mut running = true;
-            while running {
-                running = sim.step();
-                let mut events = sim.drain_trace();
-                if events.is_empty() {
-                    continue;
-                }
-                events.iter().for_each(|event| hasher.add(event));
-                trace_events += events.len() as u64;
-                while !events.is_empty() {
-                    let rest = events.split_off(events.len().min(TRACE_CHUNK_EVENTS));
-                    emit(FromWorker::Trace { run_id, events });
-                    events = rest;
-                }
-            }
-            let summary = RunSummary {
-                stop_reason: sim.stop_reason().cloned().unwrap_or(looplab_core::StopReason::WaitingForever),
-                sim_time_us: sim.now_us(),
-                events: sim.events_processed(),
-                trace_events,
-                trace_hash: format!("{:016x}", hasher.finish()),
-                console: sim.console().to_vec(),
-            };
-            emit(FromWorker::Finished { run_id, summary });
+            run(run_id, scenario.title, scenario.source, settings, true, emit);
+        }
+        ToWorker::RunSource { run_id, title, source, settings, trace } => run(run_id, &title, &source, settings, trace, emit),
+    }
+}
+
+/// Runs a scenario's text: `Started`, the trace in chunks (unless `trace`
+/// is off), then `Finished` with the summary and metrics.
+fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings, trace: bool, emit: &mut dyn FnMut(FromWorker)) {
+    emit(FromWorker::Started { run_id, source: source.to_string(), title: title.to_string(), pool_size: settings.pool_size });
+    // The scenario's text is real JavaScript, run by the interpreter.
+    let mut sim = match looplab_js::prepare(source, settings) {
+        Ok(sim) => sim,
+        Err(errors) => {
+            let message = errors.iter().map(|error| format!("{}:{}: {}", error.line, error.column, error.message)).collect::<Vec<_>>().join("\n");
+            return emit(FromWorker::Failed { run_id, message });
+        }
+    };
+    if !trace {
+        sim.disable_trace();
+    }
+    // The hash is folded over the whole trace while it streams, so the
+    // worker never has to keep the trace itself.
+    let mut hasher = TraceHasher::default();
+    let mut trace_events = 0u64;
+    let mut running = true;
+    while running {
+        running = sim.step();
+        let mut events = sim.drain_trace();
+        if events.is_empty() {
+            continue;
+        }
+        events.iter().for_each(|event| hasher.add(event));
+        trace_events += events.len() as u64;
+        while !events.is_empty() {
+            let rest = events.split_off(events.len().min(TRACE_CHUNK_EVENTS));
+            emit(FromWorker::Trace { run_id, events });
+            events = rest;
         }
     }
+    let summary = RunSummary {
+        stop_reason: sim.stop_reason().cloned().unwrap_or(looplab_core::StopReason::WaitingForever),
+        sim_time_us: sim.now_us(),
+        events: sim.events_processed(),
+        trace_events,
+        trace_hash: if trace { format!("{:016x}", hasher.finish()) } else { String::new() },
+        console: sim.console().to_vec(),
+        metrics: sim.metrics(),
+    };
+    emit(FromWorker::Finished { run_id, summary });
 }
 
 #[cfg(test)]
