@@ -57,6 +57,7 @@ pub struct RequestsReport {
     pub completed: u64,
     pub refused: u64,
     pub in_flight_peak: u64,
+    pub connections_peak: u64,
     pub latency_ms: Millis,
     pub throughput_rps: f64,
     pub by_path: Vec<PathReport>,
@@ -98,6 +99,7 @@ fn reports(metrics: looplab_core::Metrics) -> (Option<RequestsReport>, EventLoop
         completed: requests.completed,
         refused: requests.refused,
         in_flight_peak: requests.in_flight_peak,
+        connections_peak: requests.connections_peak,
         latency_ms: requests.latency_us.into(),
         throughput_rps: requests.throughput_rps,
         by_path: requests

@@ -154,3 +154,51 @@ fn busy_wait_fast_path_ends_where_interpreting_every_spin_ends() {
         assert!(fast_report.sim_time_ms >= 7.5, "{fast}: ran {} ms", fast_report.sim_time_ms);
     }
 }
+
+fn path_p50(report: &RunReport, path: &str) -> f64 {
+    let requests = report.requests.as_ref().expect("a load run");
+    requests.by_path.iter().find(|entry| entry.path == path).map(|entry| entry.latency_ms.p50).expect("the path was requested")
+}
+
+#[test]
+fn the_presets_show_what_their_comments_say() {
+    // pbkdf2: two waves on a pool of 4, one wave on a pool of 8.
+    let waves = |name: &str| -> Vec<u32> {
+        run(name, &[]).console.iter().map(|line| line.rsplit(' ').nth(1).and_then(|ms| ms.parse().ok()).expect("a time in ms")).collect()
+    };
+    let pool_4 = waves("pbkdf2-waves-pool-4.js");
+    assert_eq!(pool_4.iter().filter(|&&ms| ms < 150).count(), 4, "{pool_4:?}");
+    assert!(pool_4.iter().all(|&ms| ms < 250), "{pool_4:?}");
+    let pool_8 = waves("pbkdf2-waves-pool-8.js");
+    assert!(pool_8.iter().all(|&ms| ms < 150), "{pool_8:?}");
+
+    // Twice the pool threads: the file server's requests stop queueing.
+    let small = run("file-server-pool-4.js", &[]);
+    let large = run("file-server-pool-8.js", &[]);
+    let p99 = |report: &RunReport| report.requests.as_ref().map(|requests| requests.latency_ms.p99).unwrap_or_default();
+    assert!(p99(&small) > 3.0 * p99(&large), "pool 4 p99 {} vs pool 8 p99 {}", p99(&small), p99(&large));
+
+    // readFileSync occupies the main thread: utilization 1, slower requests.
+    let asynchronous = run("handler-readfile.js", &[]);
+    let synchronous = run("handler-readfilesync.js", &[]);
+    assert!(synchronous.event_loop.utilization > 0.99 && asynchronous.event_loop.utilization < 0.6);
+    assert!(path_p50(&synchronous, "/") > 2.0 * path_p50(&asynchronous, "/"));
+
+    // Network dns.lookup calls hold the pool; the small file read waits.
+    let dns = run("dns-lookup-starves-fs.js", &[]);
+    assert!(path_p50(&dns, "/config") > 20.0, "config p50 {}", path_p50(&dns, "/config"));
+
+    // Ten thousand open connections cost Node about 7 KiB each.
+    let idle = run("idle-connections.js", &[]);
+    let requests = idle.requests.as_ref().expect("requests");
+    assert_eq!(requests.connections_peak, 10_000);
+    let per_connection = (idle.memory.peak_bytes - looplab_core::sim::NODE_BASELINE_BYTES) / 10_000;
+    assert_eq!(per_connection, looplab_core::sim::NODE_PER_CONNECTION_BYTES);
+    assert!(requests.latency_ms.p99 < 5.0 && idle.event_loop.utilization < 0.1);
+
+    // One cook, many dishes: each done ~200 ms after it was ordered, the
+    // cook mostly idle.
+    let chef = run("chef-one-cook.js", &[]);
+    assert!((200.0..=215.0).contains(&path_p50(&chef, "/order")));
+    assert!(chef.event_loop.utilization < 0.2);
+}

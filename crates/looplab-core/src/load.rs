@@ -15,6 +15,7 @@
 //! - **closed** is autocannon's model: each connection sends a request,
 //!   waits for the response, thinks, and sends the next (pipelining 1),
 //!   until the group has sent `amount` requests or `duration` has passed.
+//!   All connections open at once, or evenly over `ramp`.
 //! - **open** sends at `rate` whatever the server does: evenly spaced, or
 //!   with Poisson arrivals (exponential gaps), until `amount` or `duration`.
 //! - **burst** sends `count` requests at once, `at` after the server listens.
@@ -117,9 +118,19 @@ pub fn parse_time_us(text: &str) -> Result<f64, String> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Model {
-    Closed { connections: u32, think: Dist },
-    Open { gap: Dist },
-    Burst { at_us: u64, count: u64 },
+    /// `ramp_us`: the connections open evenly over this time, not at once.
+    Closed {
+        connections: u32,
+        think: Dist,
+        ramp_us: u64,
+    },
+    Open {
+        gap: Dist,
+    },
+    Burst {
+        at_us: u64,
+        count: u64,
+    },
 }
 
 /// One `@looplab load` line.
@@ -159,7 +170,7 @@ impl ClientGroup {
         }
         let get = |key: &str| keys.iter().rev().find(|(name, _)| *name == key).map(|(_, value)| *value);
         let known: &[&str] = match kind {
-            "closed" => &["connections", "amount", "duration", "think", "pipelining"],
+            "closed" => &["connections", "amount", "duration", "think", "ramp", "pipelining"],
             "open" => &["rate", "arrivals", "amount", "duration"],
             "burst" => &["at", "count"],
             other => return Err(format!("unknown load model '{other}' (use closed, open or burst)")),
@@ -193,7 +204,8 @@ impl ClientGroup {
                 }
                 let connections = whole("connections", u64::from(CONNECTIONS_MAX))?.unwrap_or(1) as u32;
                 let think = get("think").map(Dist::parse).transpose()?.unwrap_or(Dist::Const(0));
-                Model::Closed { connections, think }
+                let ramp_us = get("ramp").map(parse_time_us).transpose()?.unwrap_or(0.0) as u64;
+                Model::Closed { connections, think, ramp_us }
             }
             "open" => {
                 let rate_text = get("rate").ok_or("open load needs rate=N/s")?;
@@ -311,7 +323,7 @@ mod tests {
     #[test]
     fn load_lines_parse_or_say_what_is_wrong() {
         let group = ClientGroup::parse(&["closed", "connections=10", "amount=100", "think=exp(5ms)", "paths=/a:9,/b:1"], 1).unwrap();
-        assert_eq!(group.model, Model::Closed { connections: 10, think: Dist::Exp { mean_us: 5000.0 } });
+        assert_eq!(group.model, Model::Closed { connections: 10, think: Dist::Exp { mean_us: 5000.0 }, ramp_us: 0 });
         assert_eq!(group.paths, vec![("/a".to_string(), 9), ("/b".to_string(), 1)]);
         let open = ClientGroup::parse(&["open", "rate=200/s", "duration=2s", "arrivals=poisson"], 1).unwrap();
         assert_eq!(open.model, Model::Open { gap: Dist::Exp { mean_us: 5000.0 } });

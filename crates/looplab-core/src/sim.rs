@@ -523,6 +523,11 @@ struct LoadRun {
     free_slots: Vec<u32>,
     in_flight_count: u64,
     in_flight_peak: u64,
+    /// Client connections open now: a closed client keeps its connection
+    /// (keep-alive) from its first request to its last; an open or burst
+    /// client opens one per request.
+    connections_open: u64,
+    connections_peak: u64,
     /// Completed requests' latencies, µs, by global path index.
     latencies_us: Vec<Vec<u32>>,
     path_names: Vec<String>,
@@ -767,9 +772,15 @@ impl Core {
             load.started_us[index] = Some(now_us);
             let group_index = index as u32;
             match &group.model {
-                crate::load::Model::Closed { connections, .. } => {
+                crate::load::Model::Closed { connections, ramp_us, .. } => {
                     load.active[index] = u64::from(*connections);
-                    starts.extend((0..*connections).map(|connection| (now_us, Event::Arrival { group: group_index, connection })));
+                    load.connections_open += u64::from(*connections);
+                    load.connections_peak = load.connections_peak.max(load.connections_open);
+                    let count = u64::from(*connections);
+                    starts.extend(
+                        (0..*connections)
+                            .map(|connection| (now_us + ramp_us * u64::from(connection) / count, Event::Arrival { group: group_index, connection })),
+                    );
                 }
                 crate::load::Model::Open { .. } => {
                     load.active[index] = 1;
@@ -801,6 +812,9 @@ impl Core {
         let over_time = spec.duration_us.is_some_and(|duration_us| now_us - started_us >= duration_us);
         if over_amount || over_time {
             load.active[index] = load.active[index].saturating_sub(1);
+            if matches!(spec.model, crate::load::Model::Closed { .. }) {
+                load.connections_open = load.connections_open.saturating_sub(1);
+            }
             self.check_load_finished();
             return;
         }
@@ -848,6 +862,10 @@ impl Core {
         };
         load.in_flight_count += 1;
         load.in_flight_peak = load.in_flight_peak.max(load.in_flight_count);
+        if !matches!(load.groups[index].model, crate::load::Model::Closed { .. }) {
+            load.connections_open += 1;
+            load.connections_peak = load.connections_peak.max(load.connections_open);
+        }
         load.first_arrival_us.get_or_insert(now_us);
         let path_name = load.groups[index].paths[path as usize].0.clone();
         if let Some(gap_us) = next_gap_us {
@@ -878,6 +896,9 @@ impl Core {
         load.last_done_us = load.last_done_us.max(at_us);
         self.trace.record(at_us, record.thread, TraceKind::RequestDone { request: u64::from(slot), status });
         let group = &load.groups[record.group as usize];
+        if !matches!(group.model, crate::load::Model::Closed { .. }) {
+            load.connections_open = load.connections_open.saturating_sub(1);
+        }
         if let crate::load::Model::Closed { think, .. } = &group.model {
             // The response crosses to the client, which thinks, and its next
             // request crosses back (arrivals are at the server).
@@ -1336,6 +1357,8 @@ impl<G: Guest> Sim<G> {
                 free_slots: Vec::new(),
                 in_flight_count: 0,
                 in_flight_peak: 0,
+                connections_open: 0,
+                connections_peak: 0,
                 path_names,
                 path_base,
                 refused: 0,
@@ -1393,11 +1416,12 @@ impl<G: Guest> Sim<G> {
                 completed,
                 refused: load.refused,
                 in_flight_peak: load.in_flight_peak,
+                connections_peak: load.connections_peak,
                 latency_us: crate::load::Percentiles::of(&mut all),
                 throughput_rps: completed as f64 * 1_000_000.0 / span_us as f64,
                 by_path,
             });
-            metrics.memory_peak_bytes = NODE_BASELINE_BYTES + load.in_flight_peak * NODE_PER_CONNECTION_BYTES;
+            metrics.memory_peak_bytes = NODE_BASELINE_BYTES + load.connections_peak * NODE_PER_CONNECTION_BYTES;
         }
         metrics
     }
@@ -1946,6 +1970,8 @@ pub struct RequestMetrics {
     /// Requests that found no server listening (ECONNREFUSED).
     pub refused: u64,
     pub in_flight_peak: u64,
+    /// Client connections open at once, at most.
+    pub connections_peak: u64,
     /// From arrival to the handler's response.
     pub latency_us: crate::load::Percentiles,
     pub throughput_rps: f64,
