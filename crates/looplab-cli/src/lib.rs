@@ -171,6 +171,19 @@ impl TraceMode {
 
 /// [`run_source`] with a choice of trace handling.
 pub fn run_source_with(source: &str, settings: Settings, trace_mode: TraceMode) -> RunReport {
+    run_source_reporting(source, settings, trace_mode, &mut |_| {})
+}
+
+/// Where a run is, for a progress bar: called every few thousand events.
+pub struct Progress {
+    /// 0 to 1 when the scenario's load says how long it is.
+    pub share: Option<f64>,
+    pub events: u64,
+    pub sim_time_us: u64,
+}
+
+/// [`run_source_with`], telling `progress` how far it has got as it runs.
+pub fn run_source_reporting(source: &str, settings: Settings, trace_mode: TraceMode, progress: &mut dyn FnMut(Progress)) -> RunReport {
     let keep_trace = trace_mode == TraceMode::Keep;
     let mut sim = match looplab_js::prepare(source, settings) {
         Ok(sim) => sim,
@@ -198,6 +211,9 @@ pub fn run_source_with(source: &str, settings: Settings, trace_mode: TraceMode) 
     let mut hasher = TraceHasher::default();
     let mut trace_text = String::new();
     while sim.step() {
+        if sim.events_processed() % 4096 == 0 {
+            progress(Progress { share: sim.load_progress(), events: sim.events_processed(), sim_time_us: sim.now_us() });
+        }
         let events = sim.drain_trace();
         events.iter().for_each(|event| hasher.add(event));
         if keep_trace {

@@ -1,6 +1,6 @@
 //! `looplab run FILE.js [--json]` and `looplab trace FILE.js`.
 
-use looplab_cli::{run_source_with, TraceMode};
+use looplab_cli::{run_source_reporting, Progress, TraceMode};
 use looplab_core::Settings;
 use std::process::ExitCode;
 
@@ -59,7 +59,33 @@ fn main() -> ExitCode {
     } else {
         TraceMode::Hash
     };
-    let report = run_source_with(&source, Settings::default(), trace_mode);
+    // A long run on a terminal shows a progress bar on stderr; piped or
+    // redirected output stays quiet.
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let started = std::time::Instant::now();
+    let mut last_drawn = started;
+    let mut drawn = false;
+    let mut draw = |progress: Progress| {
+        let now = std::time::Instant::now();
+        if !interactive || now.duration_since(started).as_millis() < 500 || now.duration_since(last_drawn).as_millis() < 100 {
+            return;
+        }
+        last_drawn = now;
+        drawn = true;
+        let (bar, percent) = match progress.share {
+            Some(share) => {
+                let filled = (share * 30.0).round() as usize;
+                (format!("[{}{}]", "=".repeat(filled.min(30)), " ".repeat(30 - filled.min(30))), format!("{:3.0}%", share * 100.0))
+            }
+            None => ("[running]".to_string(), String::new()),
+        };
+        eprint!("\r{bar} {percent}  {:.1} s virtual, {} events", progress.sim_time_us as f64 / 1e6, progress.events);
+    };
+    let report = run_source_reporting(&source, Settings::default(), trace_mode, &mut draw);
+    if drawn {
+        // Clear the bar's line.
+        eprint!("\r{}\r", " ".repeat(78));
+    }
     if command == "trace" {
         print!("{}", report.trace_text);
     } else if json {

@@ -1370,6 +1370,29 @@ impl<G: Guest> Sim<G> {
         self.core.workload = workload;
     }
 
+    /// How far the scenario's load has got, 0 to 1, when it can tell (an
+    /// amount of requests, or a duration): for progress bars.
+    pub fn load_progress(&self) -> Option<f64> {
+        let load = self.core.load.as_ref()?;
+        let mut shares = Vec::new();
+        for (index, group) in load.groups.iter().enumerate() {
+            let by_amount = group.amount.map(|amount| load.sent[index] as f64 / amount as f64);
+            let by_time = match (group.duration_us, load.started_us[index]) {
+                (Some(duration_us), Some(started_us)) => Some(self.core.now_us.saturating_sub(started_us) as f64 / duration_us as f64),
+                (Some(_), None) => Some(0.0),
+                _ => None,
+            };
+            let share = match (by_amount, by_time) {
+                (Some(a), Some(b)) => a.max(b),
+                (Some(a), None) => a,
+                (None, Some(b)) => b,
+                (None, None) => continue,
+            };
+            shares.push(share.min(1.0));
+        }
+        shares.into_iter().reduce(f64::min)
+    }
+
     /// What the run measured, named as Node names it.
     pub fn metrics(&self) -> Metrics {
         let core = &self.core;
