@@ -31,6 +31,10 @@ pub struct RunReport {
     pub event_loop: EventLoopReport,
     pub pool: PoolReport,
     pub memory: MemoryReport,
+    pub cpu: CpuReport,
+    /// A thread-per-request server's threads, when the scenario runs one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerReport>,
     #[serde(skip)]
     pub trace_text: String,
 }
@@ -93,7 +97,24 @@ pub struct MemoryReport {
     pub peak_bytes: u64,
 }
 
-fn reports(metrics: looplab_core::Metrics) -> (Option<RequestsReport>, EventLoopReport, PoolReport, MemoryReport) {
+#[derive(Debug, Default, Serialize)]
+pub struct CpuReport {
+    pub cores: u32,
+    pub utilization: f64,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ServerReport {
+    pub threads_max: u32,
+    pub threads_made: u32,
+    pub busy_peak: u32,
+    pub queue_max: u64,
+    pub stack_bytes: u64,
+}
+
+type Reports = (Option<RequestsReport>, EventLoopReport, PoolReport, MemoryReport, CpuReport, Option<ServerReport>);
+
+fn reports(metrics: looplab_core::Metrics) -> Reports {
     let requests = metrics.requests.map(|requests| RequestsReport {
         count: requests.count,
         completed: requests.completed,
@@ -117,7 +138,15 @@ fn reports(metrics: looplab_core::Metrics) -> (Option<RequestsReport>, EventLoop
         wait_ms: metrics.pool.wait_us.into(),
         waited_share: metrics.pool.waited_share,
     };
-    (requests, event_loop, pool, MemoryReport { peak_bytes: metrics.memory_peak_bytes })
+    let cpu = CpuReport { cores: metrics.cpu.cores, utilization: metrics.cpu.utilization };
+    let server = metrics.server.map(|server| ServerReport {
+        threads_max: server.threads_max,
+        threads_made: server.threads_made,
+        busy_peak: server.busy_peak,
+        queue_max: server.queue_max,
+        stack_bytes: server.stack_bytes,
+    });
+    (requests, event_loop, pool, MemoryReport { peak_bytes: metrics.memory_peak_bytes }, cpu, server)
 }
 
 /// Applies `--set key=value` overrides by appending directive lines, so an
@@ -131,12 +160,12 @@ pub fn apply_overrides(source: &str, overrides: &[String]) -> Result<String, Str
     for entry in overrides {
         let (key, value) = entry.split_once('=').ok_or_else(|| format!("--set {entry}: expected key=value, as in --set pool=8"))?;
         match key {
-            "pool" | "cores" | "seed" | "db" => text.push_str(&format!("// @looplab {key} {value}\n")),
+            "pool" | "cores" | "seed" | "db" | "server" => text.push_str(&format!("// @looplab {key} {value}\n")),
             "load" => {
                 text = text.lines().filter(|line| !line.trim_start().starts_with("// @looplab load ")).map(|line| format!("{line}\n")).collect();
                 text.push_str(&format!("// @looplab load {value}\n"));
             }
-            _ => return Err(format!("--set {key}: unknown setting (use pool, cores, seed, db or load)")),
+            _ => return Err(format!("--set {key}: unknown setting (use pool, cores, seed, db, server or load)")),
         }
     }
     Ok(text)
@@ -201,6 +230,8 @@ pub fn run_source_reporting(source: &str, settings: Settings, trace_mode: TraceM
                 event_loop: EventLoopReport::default(),
                 pool: PoolReport::default(),
                 memory: MemoryReport::default(),
+                cpu: CpuReport::default(),
+                server: None,
                 trace_text: String::new(),
             }
         }
@@ -225,12 +256,14 @@ pub fn run_source_reporting(source: &str, settings: Settings, trace_mode: TraceM
     if keep_trace {
         trace_text.push_str(&dense_text(&events));
     }
-    let (requests, event_loop, pool, memory) = reports(sim.metrics());
+    let (requests, event_loop, pool, memory, cpu, server) = reports(sim.metrics());
     RunReport {
         requests,
         event_loop,
         pool,
         memory,
+        cpu,
+        server,
         console: sim.console().to_vec(),
         stderr: sim.stderr().to_vec(),
         sim_time_ms: sim.now_us() as f64 / 1000.0,

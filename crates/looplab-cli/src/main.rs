@@ -1,14 +1,16 @@
 //! `looplab run FILE.js [--json]` and `looplab trace FILE.js`.
 
-use looplab_cli::{run_source_reporting, Progress, TraceMode};
+use looplab_cli::{run_source_reporting, run_source_with, Progress, TraceMode};
 use looplab_core::Settings;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: looplab run FILE.js [--json] [--no-trace] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
+const USAGE: &str = "usage: looplab run FILE.js [--json] [--no-trace] [--compare] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
 `trace` prints the event trace, one event a line; the legend is in crates/looplab-core/src/trace.rs.\n\
 --set overrides a setting as a `// @looplab` line would: pool=8, cores=2, seed=3, db=20ms,\n\
 load=\"open rate=100/s duration=5s\" (replaces the file's load lines).\n\
---no-trace records no trace (faster; for benchmarks): trace_hash is empty.";
+--no-trace records no trace (faster; for benchmarks): trace_hash is empty.\n\
+--compare runs the file twice, on Node's event loop and on a thread-per-request server\n\
+(`// @looplab server thread-per-request threads=N stack=SIZE` sets that server), side by side.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,7 +33,7 @@ fn main() -> ExitCode {
     let mut rest = args.iter().skip(2);
     while let Some(arg) = rest.next() {
         match arg.as_str() {
-            "--json" | "--no-trace" => {}
+            "--json" | "--no-trace" | "--compare" => {}
             "--set" => match rest.next() {
                 Some(entry) => overrides.push(entry.clone()),
                 None => {
@@ -59,6 +61,9 @@ fn main() -> ExitCode {
     } else {
         TraceMode::Hash
     };
+    if command == "run" && args.iter().any(|arg| arg == "--compare") {
+        return compare(&source, trace_mode, json);
+    }
     // A long run on a terminal shows a progress bar on stderr; piped or
     // redirected output stays quiet.
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -122,6 +127,50 @@ fn main() -> ExitCode {
     if report.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `looplab run FILE --compare`: the same code and load on Node's event loop
+/// and on a thread-per-request server.
+fn compare(source: &str, trace_mode: TraceMode, json: bool) -> ExitCode {
+    let has_server_line = source.lines().any(|line| line.trim_start().starts_with("// @looplab server thread-per-request"));
+    let blocking_source = if has_server_line { source.to_string() } else { format!("{source}\n// @looplab server thread-per-request\n") };
+    let event_loop_source = format!("{source}\n// @looplab server event-loop\n");
+    let node = run_source_with(&event_loop_source, Settings::default(), trace_mode);
+    let blocking = run_source_with(&blocking_source, Settings::default(), trace_mode);
+    if json {
+        let both = serde_json::json!({ "event_loop": node, "thread_per_request": blocking });
+        match serde_json::to_string_pretty(&both) {
+            Ok(text) => println!("{text}"),
+            Err(error) => eprintln!("looplab: {error}"),
+        }
+    } else {
+        let row = |name: &str, value: &dyn Fn(&looplab_cli::RunReport) -> String| println!("{name:<28} {:>22} {:>22}", value(&node), value(&blocking));
+        println!("{:<28} {:>22} {:>22}", "", "event loop (Node)", "thread per request");
+        let latency = |report: &looplab_cli::RunReport, pick: fn(&looplab_cli::Millis) -> f64| {
+            report.requests.as_ref().map_or("-".to_string(), |requests| format!("{:.1} ms", pick(&requests.latency_ms)))
+        };
+        row("requests answered", &|report| {
+            report.requests.as_ref().map_or("-".to_string(), |requests| format!("{} of {}", requests.completed, requests.count))
+        });
+        row("latency p50", &|report| latency(report, |ms| ms.p50));
+        row("latency p99", &|report| latency(report, |ms| ms.p99));
+        row("latency max", &|report| latency(report, |ms| ms.max));
+        row("throughput", &|report| report.requests.as_ref().map_or("-".to_string(), |requests| format!("{:.0} req/s", requests.throughput_rps)));
+        row("threads", &|report| match &report.server {
+            Some(server) => format!("{} made, {} serving max", server.threads_made, server.busy_peak),
+            None => format!("1 JS + {} pool", report.pool.size),
+        });
+        row("memory peak", &|report| format!("{:.1} MiB", report.memory.peak_bytes as f64 / 1048576.0));
+        row("CPU utilization", &|report| format!("{:.0}% of {} cores", report.cpu.utilization * 100.0, report.cpu.cores));
+    }
+    if node.errors.is_empty() && blocking.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        for error in node.errors.iter() {
+            eprintln!("{}:{}: {}", error.line, error.column, error.message);
+        }
         ExitCode::from(1)
     }
 }

@@ -202,3 +202,25 @@ fn the_presets_show_what_their_comments_say() {
     assert!((200.0..=215.0).contains(&path_p50(&chef, "/order")));
     assert!(chef.event_loop.utilization < 0.2);
 }
+
+#[test]
+fn a_thread_per_request_server_trades_memory_for_isolation() {
+    // The stall: on its own thread, /heavy no longer delays /fast.
+    let blocking = run("stall-on-main-thread.js", &["server=thread-per-request"]);
+    let requests = blocking.requests.as_ref().expect("requests");
+    assert!(requests.by_path[0].latency_ms.p99 < 5.0, "fast p99 {}", requests.by_path[0].latency_ms.p99);
+    assert!(requests.by_path[1].latency_ms.max >= 200.0);
+
+    // Ten thousand keep-alive connections: 200 threads cannot hold them
+    // (connections wait for a thread), 10,000 threads cost their stacks.
+    let few = run("idle-connections.js", &["server=thread-per-request threads=200"]);
+    let server = few.server.as_ref().expect("server metrics");
+    assert_eq!(server.threads_made, 200);
+    assert!(server.queue_max > 5_000, "queue max {}", server.queue_max);
+    assert!(few.requests.as_ref().map(|requests| requests.latency_ms.p50).unwrap_or_default() > 1_000.0);
+    let many = run("idle-connections.js", &["server=thread-per-request threads=10000 stack=1MiB"]);
+    assert_eq!(many.memory.peak_bytes, looplab_core::sim::NODE_BASELINE_BYTES + 10_000 * 1024 * 1024);
+    let node = run("idle-connections.js", &[]);
+    assert!(node.memory.peak_bytes * 50 < many.memory.peak_bytes, "node {} vs threads {}", node.memory.peak_bytes, many.memory.peak_bytes);
+    assert_eq!(node.requests.as_ref().map(|requests| requests.completed), many.requests.as_ref().map(|requests| requests.completed));
+}

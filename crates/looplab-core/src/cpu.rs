@@ -16,6 +16,9 @@ pub enum CpuOwner {
     Js(u32),
     /// A thread-pool thread running CPU work.
     Pool(u32),
+    /// A thread-per-request server thread computing inside a blocking call
+    /// (its job's index in the engine's direct jobs).
+    Direct(u32),
 }
 
 #[derive(Debug)]

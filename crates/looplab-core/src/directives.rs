@@ -11,6 +11,7 @@
 //! // @looplab module heavy-calc.js             the lines below are another file
 //! // @looplab load open rate=100/s duration=5s  clients (see crate::load)
 //! // @looplab cost pbkdf2 exp(100ms)           a cost drawn per call
+//! // @looplab server thread-per-request threads=200 stack=1MiB   a blocking server instead
 //! ```
 //!
 //! Real Node ignores them (they are comments), so the same file runs there.
@@ -65,6 +66,16 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs, workload
                 None => Err("expected: // @looplab module NAME.js".to_string()),
             },
             Some("load") => ClientGroup::parse(&words[1..], line).map(|group| workload.groups.push(group)),
+            Some("server") => match words.get(1).copied() {
+                Some("thread-per-request") => {
+                    crate::load::ThreadPerRequest::parse(&words[2..], parse_size).map(|server| workload.thread_per_request = Some(server))
+                }
+                Some("event-loop") => {
+                    workload.thread_per_request = None;
+                    Ok(())
+                }
+                _ => Err("expected: // @looplab server event-loop, or server thread-per-request threads=200 stack=1MiB".to_string()),
+            },
             Some("cost") => match (words.get(1), words.get(2)) {
                 (Some(name), Some(dist)) if crate::load::COST_NAMES.contains(name) => {
                     Dist::parse(dist).map(|dist| workload.costs.push((name.to_string(), dist)))
@@ -72,7 +83,7 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs, workload
                 (Some(name), Some(_)) => Err(format!("no cost named '{name}' (known: {})", crate::load::COST_NAMES.join(", "))),
                 _ => Err("expected: // @looplab cost NAME DISTRIBUTION (for example: cost pbkdf2 exp(100ms))".to_string()),
             },
-            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, load, cost, module)")),
+            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, load, cost, server, module)")),
             None => Err("an empty @looplab directive".to_string()),
         };
         if let Err(message) = result {

@@ -279,6 +279,44 @@ pub struct Workload {
     pub groups: Vec<ClientGroup>,
     /// Named costs drawn per call (`pbkdf2`, `db`).
     pub costs: Vec<(String, Dist)>,
+    /// `@looplab server thread-per-request …`: serve the same routes the
+    /// way a blocking server does, for contrast with the event loop.
+    pub thread_per_request: Option<ThreadPerRequest>,
+}
+
+/// A blocking server: each request holds one of `threads` threads for its
+/// whole life, I/O waits included; requests queue when all are busy. Each
+/// thread reserves a stack of `stack_bytes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThreadPerRequest {
+    pub threads: u32,
+    pub stack_bytes: u64,
+}
+
+/// The most threads a thread-per-request server may have.
+pub const SERVER_THREADS_MAX: u32 = 100_000;
+
+impl ThreadPerRequest {
+    /// Parses the words after `@looplab server thread-per-request`:
+    /// `threads=N` (default 200, Tomcat's default maxThreads) and
+    /// `stack=SIZE` (default 1 MiB).
+    pub fn parse(words: &[&str], parse_size: impl Fn(&str) -> Result<u64, String>) -> Result<ThreadPerRequest, String> {
+        let mut server = ThreadPerRequest { threads: 200, stack_bytes: 1024 * 1024 };
+        for word in words {
+            match word.split_once('=') {
+                Some(("threads", value)) => {
+                    let threads: u32 = value.parse().map_err(|_| format!("threads={value}: not a whole number"))?;
+                    if threads == 0 || threads > SERVER_THREADS_MAX {
+                        return Err(format!("threads={threads} is out of range (1 to {SERVER_THREADS_MAX})"));
+                    }
+                    server.threads = threads;
+                }
+                Some(("stack", value)) => server.stack_bytes = parse_size(value)?,
+                _ => return Err(format!("'{word}': thread-per-request takes threads=N and stack=SIZE")),
+            }
+        }
+        Ok(server)
+    }
 }
 
 impl Workload {

@@ -176,6 +176,8 @@ enum Event {
     Arrival { group: u32, connection: u32 },
     /// A computing thread may be done (stale if its token moved on).
     CpuDone { owner: crate::cpu::CpuOwner, token: u64 },
+    /// A thread-per-request server thread's blocking I/O returns.
+    DirectDone { index: u32 },
 }
 
 #[derive(Debug)]
@@ -477,6 +479,11 @@ struct Core {
     /// The scenario's clients, while they run.
     load: Option<LoadRun>,
     cpu: crate::cpu::Cpu,
+    /// Thread-per-request mode's server threads, when the scenario asks.
+    server: Option<ServerThreads>,
+    /// Blocking calls a server thread makes itself (no pool in that model).
+    direct_jobs: Vec<Option<Job>>,
+    free_direct_jobs: Vec<u32>,
     /// Listening servers that take the load's requests: (port, thread, handler).
     listeners: Vec<(u16, u32, Callback)>,
     metrics: MetricsState,
@@ -508,6 +515,29 @@ pub const DELAY_RESOLUTION_US: u64 = 10_000;
 /// it (7.0 KiB median over 2,000 idle connections).
 pub const NODE_BASELINE_BYTES: u64 = 43_500 * 1024;
 pub const NODE_PER_CONNECTION_BYTES: u64 = 7 * 1024;
+
+/// A thread-per-request server: threads are engine JS threads whose loops
+/// serve one request at a time, all running the one program's handlers
+/// (they share its isolate: see [`Host::isolate`]).
+#[derive(Debug)]
+struct ServerThreads {
+    config: crate::load::ThreadPerRequest,
+    /// Engine thread ids of the server threads made so far.
+    threads: Vec<u32>,
+    /// By engine thread id: is it a server thread?
+    is_server: Vec<bool>,
+    free: Vec<u32>,
+    /// Threads made but not started yet.
+    fresh: Vec<u32>,
+    /// Requests waiting for a thread (slots).
+    queue: VecDeque<u32>,
+    /// A closed client's keep-alive connection holds its thread between
+    /// requests: (group, connection) -> thread.
+    connection_threads: BTreeMap<(u32, u32), u32>,
+    busy: u32,
+    busy_peak: u32,
+    queue_max: u64,
+}
 
 /// The load while it runs.
 #[derive(Debug)]
@@ -614,6 +644,9 @@ impl Core {
 
     fn pool_submit(&mut self, mut job: Job) {
         job.submitted_us = self.now_us;
+        if self.is_server_thread(job.owner) {
+            return self.direct_start(job);
+        }
         let pool_size = self.settings.pool_size.clamp(1, POOL_SIZE_MAX) as usize;
         // libuv creates its threads on the first request (`init_once`), which
         // is why UV_THREADPOOL_SIZE must be set before the pool is first used.
@@ -814,6 +847,11 @@ impl Core {
             load.active[index] = load.active[index].saturating_sub(1);
             if matches!(spec.model, crate::load::Model::Closed { .. }) {
                 load.connections_open = load.connections_open.saturating_sub(1);
+                // The connection closes: a blocking server's thread for it is free.
+                let held = self.server.as_mut().and_then(|server| server.connection_threads.remove(&(group, connection)));
+                if let Some(thread) = held {
+                    self.server_release(thread);
+                }
             }
             self.check_load_finished();
             return;
@@ -871,6 +909,16 @@ impl Core {
         if let Some(gap_us) = next_gap_us {
             self.schedule(now_us + gap_us, Event::Arrival { group, connection });
         }
+        if self.server.is_some() {
+            // A blocking server: the request waits for a thread of its own.
+            self.switch_to(thread);
+            self.record(now_us, TraceKind::RequestArrive { request: u64::from(slot), path: path_name });
+            let held = self.server.as_ref().and_then(|server| server.connection_threads.get(&(group, connection)).copied());
+            return match held {
+                Some(thread) => self.server_assign(thread, slot),
+                None => self.server_dispatch(slot),
+            };
+        }
         // The kernel has accepted the connection and the request is in the
         // socket: epoll reports it to the server's loop, whose poll phase
         // runs the handler.
@@ -879,6 +927,123 @@ impl Core {
         self.record(now_us, TraceKind::RequestArrive { request: u64::from(slot), path: path_name.clone() });
         self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: format!("request {path_name}") });
         self.event_loop.completions.push_back(Completion { id, then: Continuation::Request { slot } });
+        self.wake_current(now_us);
+    }
+
+    fn is_server_thread(&self, thread: u32) -> bool {
+        self.server.as_ref().is_some_and(|server| server.is_server.get(thread as usize).copied().unwrap_or(false))
+    }
+
+    /// Gives request `slot` a free server thread (making one while there
+    /// are fewer than the configured number), or queues it.
+    fn server_dispatch(&mut self, slot: u32) {
+        let Some(server) = self.server.as_mut() else { return };
+        let thread = match server.free.pop() {
+            Some(thread) => Some(thread),
+            None if (server.threads.len() as u32) < server.config.threads => {
+                let thread = self.loops.len() as u32;
+                let mut event_loop = EventLoop::new();
+                // A server thread runs no main script: it serves requests.
+                event_loop.stage = Stage::LoopStart;
+                self.loops.push(Some(event_loop));
+                let server = self.server.as_mut().expect("server");
+                server.threads.push(thread);
+                server.is_server.resize(thread as usize + 1, false);
+                server.is_server[thread as usize] = true;
+                server.fresh.push(thread);
+                Some(thread)
+            }
+            None => None,
+        };
+        match thread {
+            Some(thread) => self.server_assign(thread, slot),
+            None => {
+                let server = self.server.as_mut().expect("server");
+                server.queue.push_back(slot);
+                server.queue_max = server.queue_max.max(server.queue.len() as u64);
+            }
+        }
+    }
+
+    /// A server thread is free: it takes the next waiting request, if any.
+    fn server_release(&mut self, thread: u32) {
+        let Some(server) = self.server.as_mut() else { return };
+        match server.queue.pop_front() {
+            Some(next) => self.server_assign(thread, next),
+            None => server.free.push(thread),
+        }
+    }
+
+    /// Server thread `thread` takes request `slot`: the request's handler
+    /// joins that thread's loop.
+    fn server_assign(&mut self, thread: u32, slot: u32) {
+        let now_us = self.now_us;
+        let Some(server) = self.server.as_mut() else { return };
+        server.busy += 1;
+        server.busy_peak = server.busy_peak.max(server.busy);
+        let fresh = match server.fresh.iter().position(|&candidate| candidate == thread) {
+            Some(position) => {
+                server.fresh.swap_remove(position);
+                true
+            }
+            None => false,
+        };
+        let mut keep_alive = None;
+        if let Some(load) = self.load.as_mut() {
+            if let Some(Some(record)) = load.in_flight.get_mut(slot as usize) {
+                record.thread = thread;
+                if matches!(load.groups[record.group as usize].model, crate::load::Model::Closed { .. }) {
+                    keep_alive = Some((record.group, record.connection));
+                }
+            }
+        }
+        if let (Some(key), Some(server)) = (keep_alive, self.server.as_mut()) {
+            server.connection_threads.insert(key, thread);
+        }
+        self.switch_to(thread);
+        let id = self.fresh_id();
+        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: format!("request #{slot}") });
+        self.event_loop.completions.push_back(Completion { id, then: Continuation::Request { slot } });
+        // The request keeps the thread's loop alive until its handler runs.
+        self.event_loop.active_requests += 1;
+        if fresh {
+            self.schedule(now_us, Event::ThreadFree { thread });
+        } else {
+            self.wake_current(now_us);
+        }
+    }
+
+    /// A blocking call on a server thread (file I/O, a hash, a DNS lookup):
+    /// the thread does it itself, holding its request, with no pool.
+    fn direct_start(&mut self, job: Job) {
+        let now_us = self.now_us;
+        self.record(now_us, TraceKind::KernelStart { id: job.id, label: format!("{} (blocking, on this thread)", job.label) });
+        let (cpu, duration_us) = (job.cpu, job.duration_us);
+        let index = match self.free_direct_jobs.pop() {
+            Some(index) => {
+                self.direct_jobs[index as usize] = Some(job);
+                index
+            }
+            None => {
+                self.direct_jobs.push(Some(job));
+                (self.direct_jobs.len() - 1) as u32
+            }
+        };
+        if cpu {
+            self.cpu_run(crate::cpu::CpuOwner::Direct(index), duration_us);
+        } else {
+            self.schedule(now_us + duration_us, Event::DirectDone { index });
+        }
+    }
+
+    fn direct_done(&mut self, index: u32) {
+        let Some(job) = self.direct_jobs.get_mut(index as usize).and_then(Option::take) else { return };
+        self.free_direct_jobs.push(index);
+        let now_us = self.now_us;
+        self.switch_to(job.owner);
+        self.record(now_us, TraceKind::KernelDone { id: job.id });
+        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() });
+        self.event_loop.completions.push_back(Completion { id: job.id, then: job.then });
         self.wake_current(now_us);
     }
 
@@ -906,6 +1071,20 @@ impl Core {
             self.schedule(at_us + think_us + 2 * cost::LOOPBACK_ONE_WAY_US, Event::Arrival { group: record.group, connection: record.connection });
         } else if matches!(group.model, crate::load::Model::Burst { .. }) {
             load.active[record.group as usize] = load.active[record.group as usize].saturating_sub(1);
+        }
+        // A blocking server's thread is free for the next request, unless
+        // a keep-alive connection holds it.
+        let held = self.server.as_ref().is_some_and(|server| server.connection_threads.contains_key(&(record.group, record.connection)));
+        if self.is_server_thread(record.thread) {
+            if let Some(server) = self.server.as_mut() {
+                server.busy -= 1;
+            }
+            if !held {
+                let saved_now_us = self.now_us;
+                self.now_us = at_us;
+                self.server_release(record.thread);
+                self.now_us = saved_now_us;
+            }
         }
         self.check_load_finished();
     }
@@ -1091,6 +1270,17 @@ impl Host<'_> {
     /// The JS thread running this callback (0 is the main thread).
     pub fn thread(&self) -> u32 {
         self.core.current_thread
+    }
+
+    /// The isolate (the program's heap and functions) this callback runs
+    /// in: the thread's own, except that a thread-per-request server's
+    /// threads all run the main program's handlers (isolate 0).
+    pub fn isolate(&self) -> u32 {
+        if self.core.is_server_thread(self.core.current_thread) {
+            0
+        } else {
+            self.core.current_thread
+        }
     }
 
     /// Starts a new JS thread with its own event loop (`new Worker`); its
@@ -1288,6 +1478,9 @@ impl<G: Guest> Sim<G> {
             workload: crate::load::Workload::default(),
             load: None,
             cpu: crate::cpu::Cpu::new(1),
+            server: None,
+            direct_jobs: Vec::new(),
+            free_direct_jobs: Vec::new(),
             listeners: Vec::new(),
             metrics: MetricsState::default(),
         };
@@ -1367,6 +1560,20 @@ impl<G: Guest> Sim<G> {
                 finished: false,
             });
         }
+        if let Some(config) = workload.thread_per_request {
+            self.core.server = Some(ServerThreads {
+                config,
+                threads: Vec::new(),
+                is_server: Vec::new(),
+                free: Vec::new(),
+                fresh: Vec::new(),
+                queue: VecDeque::new(),
+                connection_threads: BTreeMap::new(),
+                busy: 0,
+                busy_peak: 0,
+                queue_max: 0,
+            });
+        }
         self.core.workload = workload;
     }
 
@@ -1418,9 +1625,22 @@ impl<G: Guest> Sim<G> {
                 waited_share: if jobs == 0 { 0.0 } else { waited as f64 / jobs as f64 },
             },
             requests: None,
+            server: None,
             memory_peak_bytes: NODE_BASELINE_BYTES,
             cpu: CpuMetrics { cores: core.cpu.cores(), utilization: core.cpu.busy_core_us(core.now_us) / (elapsed_us as f64 * f64::from(core.cpu.cores())) },
         };
+        if let Some(server) = &core.server {
+            // Each thread made reserves its stack.
+            let threads = server.threads.len() as u64;
+            metrics.server = Some(ServerMetrics {
+                threads_max: server.config.threads,
+                threads_made: server.threads.len() as u32,
+                busy_peak: server.busy_peak,
+                queue_max: server.queue_max,
+                stack_bytes: server.config.stack_bytes,
+            });
+            metrics.memory_peak_bytes = NODE_BASELINE_BYTES + threads * server.config.stack_bytes;
+        }
         if let Some(load) = &core.load {
             let mut all: Vec<u64> = load.latencies_us.iter().flatten().map(|&us| u64::from(us)).collect();
             let completed = all.len() as u64;
@@ -1444,7 +1664,9 @@ impl<G: Guest> Sim<G> {
                 throughput_rps: completed as f64 * 1_000_000.0 / span_us as f64,
                 by_path,
             });
-            metrics.memory_peak_bytes = NODE_BASELINE_BYTES + load.connections_peak * NODE_PER_CONNECTION_BYTES;
+            if core.server.is_none() {
+                metrics.memory_peak_bytes = NODE_BASELINE_BYTES + load.connections_peak * NODE_PER_CONNECTION_BYTES;
+            }
         }
         metrics
     }
@@ -1519,6 +1741,7 @@ impl<G: Guest> Sim<G> {
                 self.core.message_arrived(port, payload);
             }
             Event::Arrival { group, connection } => self.core.arrival(group, connection),
+            Event::DirectDone { index } => self.core.direct_done(index),
             Event::CpuDone { owner, token } => {
                 let now_us = self.core.now_us;
                 if let Some(completions) = self.core.cpu.finish(now_us, owner, token) {
@@ -1532,6 +1755,7 @@ impl<G: Guest> Sim<G> {
                             self.resume_main_thread();
                         }
                         crate::cpu::CpuOwner::Pool(thread) => self.core.pool_done(thread),
+                        crate::cpu::CpuOwner::Direct(index) => self.core.direct_done(index),
                     }
                 }
             }
@@ -1769,6 +1993,10 @@ impl<G: Guest> Sim<G> {
     /// The loop has nothing left: emit 'beforeExit' (Node's
     /// `EmitProcessBeforeExit`), which may schedule more work.
     fn loop_drained(&mut self) {
+        // A server thread with nothing to do waits for its next request.
+        if self.core.is_server_thread(self.core.current_thread) {
+            return self.block_in_poll(None);
+        }
         if self.guest.has_process_listeners(self.core.current_thread, "beforeExit") {
             self.core.event_loop.stage = Stage::AfterBeforeExit;
             let runnable = Runnable::ProcessEvent { event: "beforeExit", code: 0 };
@@ -1847,6 +2075,9 @@ impl<G: Guest> Sim<G> {
                 }
             }
             Runnable::Continuation(Continuation::Request { slot }) => {
+                if host.core.is_server_thread(host.core.current_thread) {
+                    host.core.event_loop.active_requests -= 1;
+                }
                 let record = host.core.load.as_ref().and_then(|load| load.in_flight.get(slot as usize).copied().flatten());
                 if let Some(record) = record {
                     let listener = host.core.listeners.get(record.listener as usize).map(|(_, _, callback)| callback.clone());
@@ -1948,9 +2179,23 @@ pub struct Metrics {
     pub pool: PoolMetrics,
     /// Present when the scenario has a load.
     pub requests: Option<RequestMetrics>,
+    /// Present for a thread-per-request server.
+    pub server: Option<ServerMetrics>,
     /// Node: the process baseline plus each open connection's bytes.
     pub memory_peak_bytes: u64,
     pub cpu: CpuMetrics,
+}
+
+/// A thread-per-request server's threads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerMetrics {
+    pub threads_max: u32,
+    /// Threads made (one per concurrently served request, up to the max).
+    pub threads_made: u32,
+    pub busy_peak: u32,
+    /// Requests that waited for a thread at once, at most.
+    pub queue_max: u64,
+    pub stack_bytes: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -124,7 +124,8 @@ impl Guest for JsGuest {
     }
 
     fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>) {
-        let thread = host.thread();
+        // A thread-per-request server's threads run the main program.
+        let thread = host.isolate();
         if let Some(guest) = self.thread(thread) {
             guest.call(func, args, host);
         }
@@ -962,7 +963,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             host.post_message(target, port, payload);
             Value::Undefined
         }
-        "workerbinding.threadId" => Value::Number(f64::from(host.thread())),
+        "workerbinding.threadId" => Value::Number(f64::from(host.isolate())),
         "workerbinding.ref" => {
             host.ref_handle(a0.truthy());
             Value::Undefined
