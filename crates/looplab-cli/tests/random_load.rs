@@ -1,0 +1,112 @@
+//! Seeded random servers under seeded random load, with the load model's
+//! invariants checked on every run: every request is answered exactly once
+//! (when the load finishes); latencies are at least the loopback round trip
+//! and their percentiles are ordered; utilizations stay within [0, 1];
+//! closed clients never have more requests in flight than connections; a
+//! thread-per-request server never makes more threads than allowed; and the
+//! same scenario and seed give the same trace.
+//!
+//! `LOOPLAB_LOAD_SEEDS=N` runs N scenarios (default 200); `LOOPLAB_LOAD_SEED=S`
+//! replays one and prints it.
+
+use looplab_cli::{run_source, RunReport};
+use looplab_core::rng::Rng;
+use looplab_core::Settings;
+
+fn scenario(seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut text = String::new();
+    let connections = 1 + rng.below(40);
+    let load = match rng.below(3) {
+        0 => format!("closed connections={connections} amount={} think=exp({}ms)", 20 + rng.below(300), rng.below(20)),
+        1 => format!("open rate={}/s arrivals={} amount={}", 20 + rng.below(2000), if rng.below(2) == 0 { "poisson" } else { "constant" }, 20 + rng.below(300)),
+        _ => format!("burst at={}ms count={}", rng.below(50), 1 + rng.below(100)),
+    };
+    text.push_str(&format!("// @looplab load {load} paths=/a:3,/b:1\n"));
+    text.push_str(&format!("// @looplab pool {}\n// @looplab cores {}\n// @looplab seed {seed}\n", 1 + rng.below(8), 1 + rng.below(8)));
+    text.push_str("// @looplab file /data.bin 256KiB\n");
+    if rng.below(2) == 0 {
+        text.push_str(&format!("// @looplab cost pbkdf2 exp({}ms)\n", 1 + rng.below(20)));
+    }
+    if rng.below(3) == 0 {
+        text.push_str(&format!("// @looplab server thread-per-request threads={}\n", 1 + rng.below(30)));
+    }
+    let handler = |rng: &mut Rng| -> String {
+        match rng.below(7) {
+            0 => "res.end('ok');".to_string(),
+            1 => "crypto.pbkdf2('p', 's', 2000, 64, 'sha512', () => res.end('hashed'));".to_string(),
+            2 => format!("setTimeout(() => res.end('later'), {});", rng.below(30)),
+            3 => "fs.readFile('/data.bin', (err, data) => res.end(String(data.length)));".to_string(),
+            4 => format!("{{ const t = Date.now(); while (Date.now() - t < {}) {{}} }} res.end('busy');", rng.below(5)),
+            5 => "db.query('select 1').then(() => res.end('db'));".to_string(),
+            _ => "Promise.resolve().then(() => process.nextTick(() => res.end('ticked')));".to_string(),
+        }
+    };
+    text.push_str("const http = require('http');\nconst crypto = require('crypto');\nconst fs = require('fs');\n");
+    text.push_str(&format!(
+        "http.createServer((req, res) => {{\n  if (req.url === '/a') {{ {} }} else {{ {} }}\n}}).listen(3000);\n",
+        handler(&mut rng),
+        handler(&mut rng)
+    ));
+    text
+}
+
+fn check(seed: u64, source: &str, report: &RunReport) -> Result<(), String> {
+    if !report.errors.is_empty() {
+        return Err(format!("errors: {:?}", report.errors));
+    }
+    let requests = report.requests.as_ref().ok_or("no request metrics")?;
+    if !report.stop_reason.starts_with("the load finished") {
+        return Err(format!("did not finish: {}", report.stop_reason));
+    }
+    if requests.completed != requests.count || requests.refused != 0 {
+        return Err(format!("{} sent, {} answered, {} refused", requests.count, requests.completed, requests.refused));
+    }
+    let by_path: u64 = requests.by_path.iter().map(|path| path.completed).sum();
+    if by_path != requests.completed {
+        return Err(format!("per-path counts {by_path} != {}", requests.completed));
+    }
+    let latency = &requests.latency_ms;
+    if latency.p50 < 0.1 || latency.p50 > latency.p90 || latency.p90 > latency.p99 || latency.p99 > latency.max {
+        return Err(format!("latency percentiles out of order or below the loopback round trip: {latency:?}"));
+    }
+    for (name, value) in [("event loop", report.event_loop.utilization), ("pool", report.pool.utilization), ("cpu", report.cpu.utilization)] {
+        if !(0.0..=1.0 + 1e-9).contains(&value) {
+            return Err(format!("{name} utilization {value}"));
+        }
+    }
+    if let Some(connections) = source.split("connections=").nth(1).and_then(|rest| rest.split_whitespace().next()).and_then(|n| n.parse::<u64>().ok()) {
+        if requests.in_flight_peak > connections {
+            return Err(format!("{} in flight with {connections} connections", requests.in_flight_peak));
+        }
+    }
+    if let Some(server) = &report.server {
+        if server.threads_made > server.threads_max || server.busy_peak > server.threads_made {
+            return Err(format!("server threads: {server:?}"));
+        }
+    }
+    let again = run_source(source, Settings::default(), false);
+    if again.trace_hash != report.trace_hash {
+        return Err(format!("seed {seed}: the same scenario gave another trace"));
+    }
+    Ok(())
+}
+
+#[test]
+fn random_servers_under_random_load_keep_the_invariants() {
+    if let Some(seed) = std::env::var("LOOPLAB_LOAD_SEED").ok().and_then(|seed| seed.parse().ok()) {
+        let source = scenario(seed);
+        println!("{source}");
+        let report = run_source(&source, Settings::default(), false);
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        return check(seed, &source, &report).unwrap_or_else(|message| panic!("seed {seed}: {message}"));
+    }
+    let seeds: u64 = std::env::var("LOOPLAB_LOAD_SEEDS").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
+    for seed in 0..seeds {
+        let source = scenario(seed);
+        let report = run_source(&source, Settings::default(), false);
+        if let Err(message) = check(seed, &source, &report) {
+            panic!("seed {seed}: {message}\nreplay: LOOPLAB_LOAD_SEED={seed} cargo test --release -p looplab-cli --test random_load -- --nocapture");
+        }
+    }
+}
