@@ -271,7 +271,13 @@ pub fn run_source_reporting(source: &str, settings: Settings, trace_mode: TraceM
         trace_hash: if trace_mode == TraceMode::Off { String::new() } else { format!("{:016x}", hasher.finish()) },
         stop_reason: sim.stop_reason().map(StopReason::describe).unwrap_or_default(),
         races: sim.races().iter().map(|race| format!("at {:.3} ms: {}", race.t_us as f64 / 1000.0, race.description)).collect(),
-        errors: sim.errors().iter().map(|error| ErrorReport { line: error.line, column: error.column, message: error.message.clone() }).collect(),
+        errors: sim
+            .errors()
+            .iter()
+            .cloned()
+            .chain(sim.load_problems())
+            .map(|error| ErrorReport { line: error.line, column: error.column, message: error.message })
+            .collect(),
         trace_text,
     }
 }

@@ -224,3 +224,15 @@ fn a_thread_per_request_server_trades_memory_for_isolation() {
     assert!(node.memory.peak_bytes * 50 < many.memory.peak_bytes, "node {} vs threads {}", node.memory.peak_bytes, many.memory.peak_bytes);
     assert_eq!(node.requests.as_ref().map(|requests| requests.completed), many.requests.as_ref().map(|requests| requests.completed));
 }
+
+#[test]
+fn load_that_no_server_takes_says_so_at_its_line() {
+    let report = run_source(
+        "// @looplab load open rate=10/s amount=5 port=4000\nrequire('http').createServer((q, s) => s.end()).listen(3000);\n",
+        Settings::default(),
+        false,
+    );
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].line, 1);
+    assert!(report.errors[0].message.contains("nothing listened on port 4000"), "{}", report.errors[0].message);
+}

@@ -1600,6 +1600,30 @@ impl<G: Guest> Sim<G> {
         shares.into_iter().reduce(f64::min)
     }
 
+    /// Load lines whose clients never started, each with its line: no
+    /// server listened on their port before the run ended.
+    pub fn load_problems(&self) -> Vec<ScriptError> {
+        let Some(load) = &self.core.load else { return Vec::new() };
+        let listened: Vec<String> = self.core.listeners.iter().map(|(port, ..)| port.to_string()).collect();
+        load.groups
+            .iter()
+            .zip(&load.started_us)
+            .filter(|(_, started)| started.is_none())
+            .map(|(group, _)| {
+                let message = match (group.port, listened.is_empty()) {
+                    (_, true) => "@looplab load: no server listened, so these clients never sent a request (start one with http.createServer(…).listen(port))"
+                        .to_string(),
+                    (Some(port), false) => format!(
+                        "@looplab load: nothing listened on port {port}, so these clients never sent a request (servers listened on: {})",
+                        listened.join(", ")
+                    ),
+                    (None, false) => "@looplab load: these clients never started".to_string(),
+                };
+                ScriptError { line: group.line, column: 1, message }
+            })
+            .collect()
+    }
+
     /// What the run measured, named as Node names it.
     pub fn metrics(&self) -> Metrics {
         let core = &self.core;

@@ -53,6 +53,9 @@ pub struct RunSummary {
     pub console: Vec<String>,
     /// What the run measured (requests, event loop, pool, memory, CPU).
     pub metrics: looplab_core::Metrics,
+    /// Problems with the scenario found by running it (a load line whose
+    /// server never listened), each at its line.
+    pub problems: Vec<looplab_core::ScriptError>,
 }
 
 impl ToWorker {

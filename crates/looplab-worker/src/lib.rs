@@ -62,6 +62,7 @@ fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings,
         trace_hash: if trace { format!("{:016x}", hasher.finish()) } else { String::new() },
         console: sim.console().to_vec(),
         metrics: sim.metrics(),
+        problems: sim.load_problems(),
     };
     emit(FromWorker::Finished { run_id, summary });
 }
