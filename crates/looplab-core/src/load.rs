@@ -325,8 +325,11 @@ impl Workload {
     }
 }
 
-/// Names `@looplab cost` accepts.
-pub const COST_NAMES: &[&str] = &["pbkdf2", "db"];
+/// Names `@looplab cost` accepts: `pbkdf2` and `zlib` (pool work that
+/// computes, so it needs a core), `dns` (a `dns.lookup` that holds a pool
+/// thread while it waits on the network, no core), `db` (a database round
+/// trip: kernel I/O, no thread).
+pub const COST_NAMES: &[&str] = &["pbkdf2", "zlib", "dns", "db"];
 
 /// p50/p90/p99/max of a sample, in the sample's unit, by the nearest-rank
 /// method (the value below which the given share of samples falls).

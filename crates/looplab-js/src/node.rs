@@ -877,7 +877,8 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
                 return Ok(Value::Undefined);
             }
             let local = hostname == "localhost";
-            let duration_us = if local { DNS_LOCAL_US } else { DNS_NETWORK_US };
+            // `@looplab cost dns …` replaces the lookup's duration.
+            let duration_us = host.sample_cost_us("dns").unwrap_or(if local { DNS_LOCAL_US } else { DNS_NETWORK_US });
             let address = if local { "127.0.0.1".to_string() } else { documentation_address(&hostname) };
             let family = 4.0;
             let cb = callback(vm, &function, Vec::new(), false);
@@ -900,6 +901,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             require_callback(vm, &function, "callback")?;
             let size = crate::buffer::byte_length(vm, &a0);
             let (duration_us, output) = zlib_cost(name, size);
+            let duration_us = host.sample_cost_us("zlib").unwrap_or(duration_us);
             let cb = callback(vm, &function, Vec::new(), false);
             sync_pool_size(vm, host);
             let short = name.trim_start_matches("zlib.");
