@@ -609,6 +609,14 @@ impl Core {
         self.trace.record(t_us, self.current_thread, kind);
     }
 
+    /// Like `record`, building the entry (a label, a name) only when the
+    /// trace is kept: a measuring-only run skips the allocations.
+    fn record_lazy(&mut self, t_us: u64, kind: impl FnOnce() -> TraceKind) {
+        if !self.trace.off {
+            self.trace.record(t_us, self.current_thread, kind());
+        }
+    }
+
     /// Makes `thread`'s loop the current one.
     fn switch_to(&mut self, thread: u32) {
         if thread == self.current_thread {
@@ -655,7 +663,7 @@ impl Core {
         // keeps runs deterministic.
         let free_thread = pool.threads.iter().position(Option::is_none);
         let (id, label) = (job.id, job.label.clone());
-        self.record(self.now_us, TraceKind::QueueAdd { queue: QueueKind::PoolWork, id, label });
+        self.record_lazy(self.now_us, || TraceKind::QueueAdd { queue: QueueKind::PoolWork, id, label });
         match free_thread {
             Some(thread) => self.pool_start(thread, job),
             None => {
@@ -672,7 +680,7 @@ impl Core {
         job.started_us = now_us;
         self.metrics.pool_waits_us.push((now_us - job.submitted_us).min(u64::from(u32::MAX)) as u32);
         self.record(now_us, TraceKind::QueueTake { queue: QueueKind::PoolWork, id: job.id });
-        self.record(now_us, TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone() });
+        self.record_lazy(now_us, || TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone() });
         if job.cpu {
             self.cpu_run(crate::cpu::CpuOwner::Pool(thread as u32), job.duration_us);
         } else {
@@ -721,7 +729,7 @@ impl Core {
         // arrives through a `uv_async` handle, which makes a blocked
         // `epoll_wait` return.
         self.switch_to(job.owner);
-        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() });
+        self.record_lazy(now_us, || TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() });
         self.event_loop.completions.push_back(Completion { id: job.id, then: job.then });
         self.wake_current(now_us);
     }
@@ -730,7 +738,7 @@ impl Core {
         let now_us = self.now_us;
         let label = self.pool_callbacks[callback].0.name.clone();
         self.record(now_us, TraceKind::KernelDone { id });
-        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label });
+        self.record_lazy(now_us, || TraceKind::QueueAdd { queue: QueueKind::Poll, id, label });
         self.event_loop.completions.push_back(Completion { id, then: Continuation::Callback { callback } });
         self.wake_current(now_us);
     }
@@ -744,7 +752,7 @@ impl Core {
         self.messages.push(Some((port, payload)));
         let message = self.messages.len() - 1;
         let id = self.fresh_id();
-        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: "message".to_string() });
+        self.record_lazy(now_us, || TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: "message".to_string() });
         self.event_loop.completions.push_back(Completion { id, then: Continuation::Message { message } });
         self.wake_current(now_us);
     }
@@ -912,7 +920,7 @@ impl Core {
         if self.server.is_some() {
             // A blocking server: the request waits for a thread of its own.
             self.switch_to(thread);
-            self.record(now_us, TraceKind::RequestArrive { request: u64::from(slot), path: path_name });
+            self.record_lazy(now_us, || TraceKind::RequestArrive { request: u64::from(slot), path: path_name });
             let held = self.server.as_ref().and_then(|server| server.connection_threads.get(&(group, connection)).copied());
             return match held {
                 Some(thread) => self.server_assign(thread, slot),
@@ -924,8 +932,8 @@ impl Core {
         // runs the handler.
         self.switch_to(thread);
         let id = self.fresh_id();
-        self.record(now_us, TraceKind::RequestArrive { request: u64::from(slot), path: path_name.clone() });
-        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: format!("request {path_name}") });
+        self.record_lazy(now_us, || TraceKind::RequestArrive { request: u64::from(slot), path: path_name.clone() });
+        self.record_lazy(now_us, || TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: format!("request {path_name}") });
         self.event_loop.completions.push_back(Completion { id, then: Continuation::Request { slot } });
         self.wake_current(now_us);
     }
@@ -1002,7 +1010,7 @@ impl Core {
         }
         self.switch_to(thread);
         let id = self.fresh_id();
-        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: format!("request #{slot}") });
+        self.record_lazy(now_us, || TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: format!("request #{slot}") });
         self.event_loop.completions.push_back(Completion { id, then: Continuation::Request { slot } });
         // The request keeps the thread's loop alive until its handler runs.
         self.event_loop.active_requests += 1;
@@ -1017,7 +1025,7 @@ impl Core {
     /// the thread does it itself, holding its request, with no pool.
     fn direct_start(&mut self, job: Job) {
         let now_us = self.now_us;
-        self.record(now_us, TraceKind::KernelStart { id: job.id, label: format!("{} (blocking, on this thread)", job.label) });
+        self.record_lazy(now_us, || TraceKind::KernelStart { id: job.id, label: format!("{} (blocking, on this thread)", job.label) });
         let (cpu, duration_us) = (job.cpu, job.duration_us);
         let index = match self.free_direct_jobs.pop() {
             Some(index) => {
@@ -1042,7 +1050,7 @@ impl Core {
         let now_us = self.now_us;
         self.switch_to(job.owner);
         self.record(now_us, TraceKind::KernelDone { id: job.id });
-        self.record(now_us, TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() });
+        self.record_lazy(now_us, || TraceKind::QueueAdd { queue: QueueKind::Poll, id: job.id, label: job.label.clone() });
         self.event_loop.completions.push_back(Completion { id: job.id, then: job.then });
         self.wake_current(now_us);
     }
@@ -1133,7 +1141,7 @@ impl Host<'_> {
 
     pub fn push_frame(&mut self, name: &str) {
         self.spend_cpu_us(cost::FUNCTION_CALL_US);
-        self.core.record(self.cursor_us, TraceKind::FramePush { name: name.to_string() });
+        self.core.record_lazy(self.cursor_us, || TraceKind::FramePush { name: name.to_string() });
     }
 
     pub fn pop_frame(&mut self) {
@@ -1234,7 +1242,7 @@ impl Host<'_> {
         let index = self.core.store_callback(callback, args);
         self.core.event_loop.active_requests += 1;
         let id = self.core.fresh_id();
-        self.core.record(self.cursor_us, TraceKind::KernelStart { id, label: label.to_string() });
+        self.core.record_lazy(self.cursor_us, || TraceKind::KernelStart { id, label: label.to_string() });
         let thread = self.core.current_thread;
         self.core.schedule(self.cursor_us + latency_us, Event::KernelReady { thread, id, callback: index });
     }
@@ -1367,7 +1375,7 @@ impl Host<'_> {
         let label = format!("{} (due {due_ms} ms)", callback.name);
         let repeat_ms = repeat.then_some(delay_ms);
         self.core.event_loop.timers.insert((due_ms, id), Queued { id, callback, repeat_ms });
-        self.core.record(self.cursor_us, TraceKind::QueueAdd { queue: QueueKind::Timers, id, label });
+        self.core.record_lazy(self.cursor_us, || TraceKind::QueueAdd { queue: QueueKind::Timers, id, label });
         id
     }
 
@@ -1419,7 +1427,7 @@ impl Host<'_> {
     fn enqueue(&mut self, queue: QueueKind, callback: Callback) -> u64 {
         let id = self.core.fresh_id();
         let label = callback.name.clone();
-        self.core.record(self.cursor_us, TraceKind::QueueAdd { queue, id, label });
+        self.core.record_lazy(self.cursor_us, || TraceKind::QueueAdd { queue, id, label });
         let item = Queued { id, callback, repeat_ms: None };
         let event_loop = &mut self.core.event_loop;
         match queue {
@@ -1877,7 +1885,7 @@ impl<G: Guest> Sim<G> {
                                 let again = Queued { id: item.id, callback: item.callback.clone(), repeat_ms: Some(repeat_ms) };
                                 let label = format!("{} (due {due_ms} ms)", item.callback.name);
                                 self.core.record(self.core.now_us, TraceKind::QueueTake { queue: QueueKind::Timers, id: item.id });
-                                self.core.record(self.core.now_us, TraceKind::QueueAdd { queue: QueueKind::Timers, id: item.id, label });
+                                self.core.record_lazy(self.core.now_us, || TraceKind::QueueAdd { queue: QueueKind::Timers, id: item.id, label });
                                 self.core.event_loop.timers.insert((due_ms, item.id), again);
                                 return self.run_callback(Source::Timer, item.callback.name, Runnable::Guest(item.callback.func));
                             }
@@ -2083,7 +2091,7 @@ impl<G: Guest> Sim<G> {
     /// moment the thread is free again.
     fn run_callback(&mut self, source: Source, label: String, runnable: Runnable) {
         let start_us = self.core.now_us;
-        self.core.record(start_us, TraceKind::CallbackStart { source, label: label.clone() });
+        self.core.record_lazy(start_us, || TraceKind::CallbackStart { source, label: label.clone() });
         let mut host = Host { core: &mut self.core, cursor_us: start_us + cost::CALLBACK_ENTRY_US };
         host.push_frame(&label);
         match runnable {
