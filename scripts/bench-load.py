@@ -60,6 +60,8 @@ def run_looplab(customers, rho, seed=1):
     if process.returncode != 0:
         sys.exit(f"looplab failed: {' '.join(command)}")
     report = json.loads(stdout)
+    if report["requests"]["completed"] != customers:
+        sys.exit(f"looplab answered {report['requests']['completed']} of {customers} customers: {report['stop_reason']}")
     cpu = usage.ru_utime + usage.ru_stime
     probability, mean_wait, p99_wait = erlang_c(4, rate, SERVICE_RATE)
     pool = report["pool"]

@@ -35,6 +35,9 @@ pub struct RunReport {
     /// A thread-per-request server's threads, when the scenario runs one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<ServerReport>,
+    /// The measurements over time (`--timeline`): slices of `bucket_us`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<looplab_core::sim::Timeline>,
     #[serde(skip)]
     pub trace_text: String,
 }
@@ -112,7 +115,7 @@ pub struct ServerReport {
     pub stack_bytes: u64,
 }
 
-type Reports = (Option<RequestsReport>, EventLoopReport, PoolReport, MemoryReport, CpuReport, Option<ServerReport>);
+type Reports = (Option<RequestsReport>, EventLoopReport, PoolReport, MemoryReport, CpuReport, Option<ServerReport>, looplab_core::sim::Timeline);
 
 fn reports(metrics: looplab_core::Metrics) -> Reports {
     let requests = metrics.requests.map(|requests| RequestsReport {
@@ -146,7 +149,7 @@ fn reports(metrics: looplab_core::Metrics) -> Reports {
         queue_max: server.queue_max,
         stack_bytes: server.stack_bytes,
     });
-    (requests, event_loop, pool, MemoryReport { peak_bytes: metrics.memory_peak_bytes }, cpu, server)
+    (requests, event_loop, pool, MemoryReport { peak_bytes: metrics.memory_peak_bytes }, cpu, server, metrics.timeline)
 }
 
 /// Applies `--set key=value` overrides by appending directive lines, so an
@@ -232,6 +235,7 @@ pub fn run_source_reporting(source: &str, settings: Settings, trace_mode: TraceM
                 memory: MemoryReport::default(),
                 cpu: CpuReport::default(),
                 server: None,
+                timeline: None,
                 trace_text: String::new(),
             }
         }
@@ -256,8 +260,9 @@ pub fn run_source_reporting(source: &str, settings: Settings, trace_mode: TraceM
     if keep_trace {
         trace_text.push_str(&dense_text(&events));
     }
-    let (requests, event_loop, pool, memory, cpu, server) = reports(sim.metrics());
+    let (requests, event_loop, pool, memory, cpu, server, timeline) = reports(sim.metrics());
     RunReport {
+        timeline: Some(timeline),
         requests,
         event_loop,
         pool,

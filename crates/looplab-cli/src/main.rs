@@ -4,11 +4,13 @@ use looplab_cli::{run_source_reporting, run_source_with, Progress, TraceMode};
 use looplab_core::Settings;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: looplab run FILE.js [--json] [--no-trace] [--compare] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
+const USAGE: &str =
+    "usage: looplab run FILE.js [--json] [--no-trace] [--timeline] [--compare] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
 `trace` prints the event trace, one event a line; the legend is in crates/looplab-core/src/trace.rs.\n\
 --set overrides a setting as a `// @looplab` line would: pool=8, cores=2, seed=3, db=20ms,\n\
 load=\"open rate=100/s duration=5s\" (replaces the file's load lines).\n\
 --no-trace records no trace (faster; for benchmarks): trace_hash is empty.\n\
+--timeline adds the measurements over time to --json (in-flight, pool, utilization, delay per slice).\n\
 --compare runs the file twice, on Node's event loop and on a thread-per-request server\n\
 (`// @looplab server thread-per-request threads=N stack=SIZE` sets that server), side by side.";
 
@@ -33,7 +35,7 @@ fn main() -> ExitCode {
     let mut rest = args.iter().skip(2);
     while let Some(arg) = rest.next() {
         match arg.as_str() {
-            "--json" | "--no-trace" | "--compare" => {}
+            "--json" | "--no-trace" | "--compare" | "--timeline" => {}
             "--set" => match rest.next() {
                 Some(entry) => overrides.push(entry.clone()),
                 None => {
@@ -62,7 +64,7 @@ fn main() -> ExitCode {
         TraceMode::Hash
     };
     if command == "run" && args.iter().any(|arg| arg == "--compare") {
-        return compare(&source, trace_mode, json);
+        return compare(&source, trace_mode, json, args.iter().any(|arg| arg == "--timeline"));
     }
     // A long run on a terminal shows a progress bar on stderr; piped or
     // redirected output stays quiet.
@@ -86,7 +88,10 @@ fn main() -> ExitCode {
         };
         eprint!("\r{bar} {percent}  {:.1} s virtual, {} events", progress.sim_time_us as f64 / 1e6, progress.events);
     };
-    let report = run_source_reporting(&source, Settings::default(), trace_mode, &mut draw);
+    let mut report = run_source_reporting(&source, Settings::default(), trace_mode, &mut draw);
+    if !args.iter().any(|arg| arg == "--timeline") {
+        report.timeline = None;
+    }
     if drawn {
         // Clear the bar's line.
         eprint!("\r{}\r", " ".repeat(78));
@@ -133,12 +138,16 @@ fn main() -> ExitCode {
 
 /// `looplab run FILE --compare`: the same code and load on Node's event loop
 /// and on a thread-per-request server.
-fn compare(source: &str, trace_mode: TraceMode, json: bool) -> ExitCode {
+fn compare(source: &str, trace_mode: TraceMode, json: bool, timeline: bool) -> ExitCode {
     let has_server_line = source.lines().any(|line| line.trim_start().starts_with("// @looplab server thread-per-request"));
     let blocking_source = if has_server_line { source.to_string() } else { format!("{source}\n// @looplab server thread-per-request\n") };
     let event_loop_source = format!("{source}\n// @looplab server event-loop\n");
-    let node = run_source_with(&event_loop_source, Settings::default(), trace_mode);
-    let blocking = run_source_with(&blocking_source, Settings::default(), trace_mode);
+    let mut node = run_source_with(&event_loop_source, Settings::default(), trace_mode);
+    let mut blocking = run_source_with(&blocking_source, Settings::default(), trace_mode);
+    if !timeline {
+        node.timeline = None;
+        blocking.timeline = None;
+    }
     if json {
         let both = serde_json::json!({ "event_loop": node, "thread_per_request": blocking });
         match serde_json::to_string_pretty(&both) {

@@ -343,6 +343,28 @@ pub struct Percentiles {
 }
 
 impl Percentiles {
+    /// Percentiles of `sorted` plus `count` more samples all equal to
+    /// `repeated`, without materialising the repeats.
+    pub fn of_with_repeats(sorted: &[u64], repeated: u64, count: u64) -> Percentiles {
+        let total = sorted.len() as u64 + count;
+        if total == 0 {
+            return Percentiles::default();
+        }
+        let below = sorted.partition_point(|&value| value < repeated) as u64;
+        let at = |index: u64| -> f64 {
+            if index < below {
+                sorted[index as usize] as f64
+            } else if index < below + count {
+                repeated as f64
+            } else {
+                sorted[(index - count) as usize] as f64
+            }
+        };
+        let rank = |share: f64| at(((share * total as f64).ceil() as u64).clamp(1, total) - 1);
+        let sum = sorted.iter().map(|&value| value as f64).sum::<f64>() + repeated as f64 * count as f64;
+        Percentiles { p50: rank(0.5), p90: rank(0.9), p99: rank(0.99), max: at(total - 1), mean: sum / total as f64 }
+    }
+
     pub fn of(values: &mut [u64]) -> Percentiles {
         if values.is_empty() {
             return Percentiles::default();
@@ -384,6 +406,15 @@ mod tests {
             let mean = (0..n).map(|_| dist.sample_us(&mut rng) as f64).sum::<f64>() / n as f64;
             assert!((mean - 1000.0).abs() < 15.0, "{dist:?}: mean {mean}");
         }
+    }
+
+    #[test]
+    fn repeated_samples_count_without_being_stored() {
+        let mut all: Vec<u64> = vec![5, 50, 7, 10, 10, 10, 10, 10, 200];
+        let expected = Percentiles::of(&mut all);
+        let mut others = vec![5, 50, 7, 200];
+        others.sort_unstable();
+        assert_eq!(Percentiles::of_with_repeats(&others, 10, 5), expected);
     }
 
     #[test]

@@ -502,8 +502,101 @@ struct MetricsState {
     main_blocked_since_us: Option<u64>,
     /// `monitorEventLoopDelay`'s timer: when it last fired, µs.
     delay_last_fire_us: u64,
-    /// The intervals between its firings, µs (Node records these deltas).
+    /// The intervals between its firings, µs (Node records these deltas),
+    /// except those of an idle loop, which are exactly the resolution and
+    /// only counted (a long idle run would otherwise keep millions).
     delay_samples_us: Vec<u32>,
+    delay_idle_samples: u64,
+    /// The run's measurements over time.
+    timeline: TimelineState,
+}
+
+/// At most this many timeline buckets: past it, neighbours merge and the
+/// bucket width doubles.
+pub const TIMELINE_BUCKETS_MAX: usize = 1000;
+
+#[derive(Debug)]
+struct TimelineState {
+    bucket_us: u64,
+    buckets: Vec<Bucket>,
+}
+
+impl Default for TimelineState {
+    fn default() -> TimelineState {
+        TimelineState { bucket_us: 10_000, buckets: Vec::new() }
+    }
+}
+
+impl TimelineState {
+    /// The bucket holding `t_us`, made (with the gauges' current values)
+    /// if needed.
+    fn at(&mut self, t_us: u64, gauges: Gauges) -> &mut Bucket {
+        while t_us / self.bucket_us >= TIMELINE_BUCKETS_MAX as u64 {
+            self.buckets = self.buckets.chunks(2).map(|pair| pair.iter().skip(1).fold(pair[0], |merged, next| merged.merge(next))).collect();
+            self.bucket_us *= 2;
+        }
+        let index = (t_us / self.bucket_us) as usize;
+        while self.buckets.len() <= index {
+            self.buckets.push(Bucket {
+                in_flight_max: gauges.in_flight,
+                pool_queue_max: gauges.pool_queue,
+                pool_busy_max: gauges.pool_busy,
+                ..Bucket::default()
+            });
+        }
+        let bucket = &mut self.buckets[index];
+        bucket.in_flight_max = bucket.in_flight_max.max(gauges.in_flight);
+        bucket.pool_queue_max = bucket.pool_queue_max.max(gauges.pool_queue);
+        bucket.pool_busy_max = bucket.pool_busy_max.max(gauges.pool_busy);
+        bucket
+    }
+}
+
+/// The levels the timeline samples whenever they may change.
+#[derive(Clone, Copy, Debug, Default)]
+struct Gauges {
+    in_flight: u32,
+    pool_queue: u32,
+    pool_busy: u32,
+}
+
+/// One slice of a run's timeline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// Requests answered in this slice, and their latencies' sum and max.
+    pub answered: u32,
+    pub latency_sum_us: u64,
+    pub latency_max_us: u32,
+    /// The most requests in flight, pool jobs waiting, pool threads busy.
+    pub in_flight_max: u32,
+    pub pool_queue_max: u32,
+    pub pool_busy_max: u32,
+    /// The main thread's time waiting in poll (utilization = 1 − idle/width).
+    pub main_idle_us: u64,
+    /// The largest `monitorEventLoopDelay` sample taken in this slice.
+    pub delay_max_us: u32,
+}
+
+impl Bucket {
+    fn merge(self, other: &Bucket) -> Bucket {
+        Bucket {
+            answered: self.answered + other.answered,
+            latency_sum_us: self.latency_sum_us + other.latency_sum_us,
+            latency_max_us: self.latency_max_us.max(other.latency_max_us),
+            in_flight_max: self.in_flight_max.max(other.in_flight_max),
+            pool_queue_max: self.pool_queue_max.max(other.pool_queue_max),
+            pool_busy_max: self.pool_busy_max.max(other.pool_busy_max),
+            main_idle_us: self.main_idle_us + other.main_idle_us,
+            delay_max_us: self.delay_max_us.max(other.delay_max_us),
+        }
+    }
+}
+
+/// A run's measurements over time, in equal slices of `bucket_us`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub bucket_us: u64,
+    pub buckets: Vec<Bucket>,
 }
 
 /// `monitorEventLoopDelay`'s default resolution: its timer repeats every 10 ms.
@@ -671,6 +764,7 @@ impl Core {
                     pool.queue.push_back(job);
                     self.metrics.pool_queue_max = self.metrics.pool_queue_max.max(pool.queue.len() as u64);
                 }
+                self.touch_timeline(self.now_us);
             }
         }
     }
@@ -689,6 +783,7 @@ impl Core {
         if let Some(pool) = self.pool.as_mut() {
             pool.threads[thread] = Some(job);
         }
+        self.touch_timeline(now_us);
     }
 
     fn pool_done(&mut self, thread: u32) {
@@ -766,10 +861,25 @@ impl Core {
         }
         if let Some(since_us) = self.metrics.main_blocked_since_us.take() {
             self.metrics.main_idle_us += self.now_us - since_us;
+            // The idle time, split over the timeline's slices.
+            let gauges = self.gauges();
+            let mut from_us = since_us;
+            while from_us < self.now_us {
+                let width_us = self.metrics.timeline.bucket_us;
+                let slice_end_us = ((from_us / width_us) + 1) * width_us;
+                let to_us = slice_end_us.min(self.now_us);
+                self.metrics.timeline.at(from_us, gauges).main_idle_us += to_us - from_us;
+                from_us = to_us;
+            }
             let metrics = &mut self.metrics;
-            while metrics.delay_last_fire_us + DELAY_RESOLUTION_US <= self.now_us {
-                metrics.delay_last_fire_us += DELAY_RESOLUTION_US;
-                metrics.delay_samples_us.push(DELAY_RESOLUTION_US as u32);
+            let elapsed_us = self.now_us.saturating_sub(metrics.delay_last_fire_us);
+            if elapsed_us >= DELAY_RESOLUTION_US {
+                let firings = elapsed_us / DELAY_RESOLUTION_US;
+                metrics.delay_idle_samples += firings;
+                metrics.delay_last_fire_us += firings * DELAY_RESOLUTION_US;
+                let last_fire_us = metrics.delay_last_fire_us;
+                self.metrics.timeline.at(last_fire_us, gauges).delay_max_us =
+                    self.metrics.timeline.at(last_fire_us, gauges).delay_max_us.max(DELAY_RESOLUTION_US as u32);
             }
         }
     }
@@ -784,8 +894,12 @@ impl Core {
         let metrics = &mut self.metrics;
         if self.now_us >= metrics.delay_last_fire_us + DELAY_RESOLUTION_US {
             let delta_us = self.now_us - metrics.delay_last_fire_us;
-            metrics.delay_samples_us.push(delta_us.min(u64::from(u32::MAX)) as u32);
+            let sample = delta_us.min(u64::from(u32::MAX)) as u32;
+            metrics.delay_samples_us.push(sample);
             metrics.delay_last_fire_us = self.now_us;
+            let (now_us, gauges) = (self.now_us, self.gauges());
+            let bucket = self.metrics.timeline.at(now_us, gauges);
+            bucket.delay_max_us = bucket.delay_max_us.max(sample);
         }
     }
 
@@ -795,6 +909,27 @@ impl Core {
         for completion in self.cpu.start(self.now_us, owner, work_us) {
             self.schedule(completion.at_us, Event::CpuDone { owner: completion.owner, token: completion.token });
         }
+    }
+
+    /// The levels the timeline samples.
+    fn gauges(&self) -> Gauges {
+        let (pool_queue, pool_busy) =
+            self.pool.as_ref().map_or((0, 0), |pool| (pool.queue.len() as u32, pool.threads.iter().filter(|thread| thread.is_some()).count() as u32));
+        let in_flight = self.load.as_ref().map_or(0, |load| load.in_flight_count as u32);
+        Gauges { in_flight, pool_queue, pool_busy }
+    }
+
+    /// The pool's levels alone (when the load is borrowed).
+    fn gauges_of_pool(&self) -> Gauges {
+        let (pool_queue, pool_busy) =
+            self.pool.as_ref().map_or((0, 0), |pool| (pool.queue.len() as u32, pool.threads.iter().filter(|thread| thread.is_some()).count() as u32));
+        Gauges { in_flight: 0, pool_queue, pool_busy }
+    }
+
+    /// Samples the gauges into the timeline at `t_us`.
+    fn touch_timeline(&mut self, t_us: u64) {
+        let gauges = self.gauges();
+        self.metrics.timeline.at(t_us, gauges);
     }
 
     /// A server starts listening: it takes the load aimed at its port (or
@@ -917,6 +1052,7 @@ impl Core {
         if let Some(gap_us) = next_gap_us {
             self.schedule(now_us + gap_us, Event::Arrival { group, connection });
         }
+        self.touch_timeline(now_us);
         if self.server.is_some() {
             // A blocking server: the request waits for a thread of its own.
             self.switch_to(thread);
@@ -1066,6 +1202,12 @@ impl Core {
         let latency_us = (at_us - record.arrival_us + 2 * cost::LOOPBACK_ONE_WAY_US).min(u64::from(u32::MAX)) as u32;
         let path_index = load.path_base[record.group as usize] + record.path as usize;
         load.latencies_us[path_index].push(latency_us);
+        let gauges = Gauges { in_flight: load.in_flight_count as u32, ..self.gauges_of_pool() };
+        let bucket = self.metrics.timeline.at(at_us, gauges);
+        bucket.answered += 1;
+        bucket.latency_sum_us += u64::from(latency_us);
+        bucket.latency_max_us = bucket.latency_max_us.max(latency_us);
+        let Some(load) = self.load.as_mut() else { return };
         load.last_done_us = load.last_done_us.max(at_us);
         self.trace.record(at_us, record.thread, TraceKind::RequestDone { request: u64::from(slot), status });
         let group = &load.groups[record.group as usize];
@@ -1638,14 +1780,15 @@ impl<G: Guest> Sim<G> {
         let elapsed_us = core.now_us.max(1);
         let idle_us = core.metrics.main_idle_us + core.metrics.main_blocked_since_us.map_or(0, |since_us| core.now_us - since_us);
         let mut delays: Vec<u64> = core.metrics.delay_samples_us.iter().map(|&us| u64::from(us)).collect();
+        delays.sort_unstable();
         let mut waits: Vec<u64> = core.metrics.pool_waits_us.iter().map(|&us| u64::from(us)).collect();
         let jobs = waits.len() as u64;
         let waited = waits.iter().filter(|&&wait| wait > 0).count() as u64;
         let pool_size = core.pool.as_ref().map_or(core.settings.pool_size, |pool| pool.threads.len() as u32);
         let mut metrics = Metrics {
             event_loop: EventLoopMetrics {
-                delay_us: crate::load::Percentiles::of(&mut delays),
-                delay_samples: core.metrics.delay_samples_us.len() as u64,
+                delay_us: crate::load::Percentiles::of_with_repeats(&delays, DELAY_RESOLUTION_US, core.metrics.delay_idle_samples),
+                delay_samples: core.metrics.delay_samples_us.len() as u64 + core.metrics.delay_idle_samples,
                 utilization: (elapsed_us - idle_us.min(elapsed_us)) as f64 / elapsed_us as f64,
             },
             pool: PoolMetrics {
@@ -1658,6 +1801,7 @@ impl<G: Guest> Sim<G> {
             },
             requests: None,
             server: None,
+            timeline: Timeline { bucket_us: core.metrics.timeline.bucket_us, buckets: core.metrics.timeline.buckets.clone() },
             memory_peak_bytes: NODE_BASELINE_BYTES,
             cpu: CpuMetrics { cores: core.cpu.cores(), utilization: core.cpu.busy_core_us(core.now_us) / (elapsed_us as f64 * f64::from(core.cpu.cores())) },
         };
@@ -2213,6 +2357,8 @@ pub struct Metrics {
     pub requests: Option<RequestMetrics>,
     /// Present for a thread-per-request server.
     pub server: Option<ServerMetrics>,
+    /// The measurements over time (for charts).
+    pub timeline: Timeline,
     /// Node: the process baseline plus each open connection's bytes.
     pub memory_peak_bytes: u64,
     pub cpu: CpuMetrics,

@@ -139,6 +139,7 @@ impl Guest for JsGuest {
     fn emit_process_event(&mut self, event: &str, code: i32, host: &mut Host<'_>) {
         let thread = host.thread();
         if let Some(guest) = self.thread(thread) {
+            guest.vm.enter_callback();
             let outcome = emit_process(&mut guest.vm, host, event, code);
             guest.finish(outcome, host);
         }
@@ -191,6 +192,7 @@ impl ThreadGuest {
     /// Worker object of `port` (or is its 'online'/'exit'/'error'); in a
     /// worker it is for `parentPort`.
     fn deliver(&mut self, port: u64, payload: &str, host: &mut Host<'_>) -> JsResult<()> {
+        self.vm.enter_callback();
         let vm = &mut self.vm;
         let value = crate::builtins::json_parse_value(vm, payload).unwrap_or_default();
         let target = if host.thread() == 0 {
@@ -295,6 +297,7 @@ fn emit_process(vm: &mut Vm, host: &mut Host<'_>, event: &str, code: i32) -> JsR
 
 impl ThreadGuest {
     fn run_main(&mut self, host: &mut Host<'_>) {
+        self.vm.enter_callback();
         let env = Env::new(0, None);
         let exports = Value::Object(self.vm.new_object());
         let module = self.vm.new_object();
@@ -308,6 +311,7 @@ impl ThreadGuest {
     }
 
     fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>) {
+        self.vm.enter_callback();
         let Some(job) = self.vm.take_job(func.0) else {
             return;
         };

@@ -26,7 +26,9 @@ pub const OP_COST_PS: u64 = 150;
 /// would raise (Node's limit is about 10,000 frames; ours is lower because
 /// each JS frame is a Rust frame).
 pub const CALL_DEPTH_MAX: usize = 400;
-/// Interpreted ops allowed in one run: a runaway loop ends here.
+/// Interpreted ops one callback (or the main script) may run: a loop that
+/// never gives the event loop a turn ends here. Counted per callback, so a
+/// long server run of many short callbacks is not a runaway.
 pub const OPS_MAX: u64 = 400_000_000;
 
 /// Why execution stopped unwinding normally.
@@ -124,6 +126,8 @@ pub struct Vm {
     /// Virtual CPU time spent and not yet handed to the engine.
     cpu_ps: u64,
     pub ops: u64,
+    /// `ops` when the engine last called in (see [`Vm::enter_callback`]).
+    pub ops_at_entry: u64,
     /// Rejected promises nobody has handled yet.
     pub unhandled_rejections: Vec<ObjRef>,
     /// Set when a limit or `process.exit` ends the run.
@@ -149,11 +153,17 @@ impl Vm {
             depth: 0,
             cpu_ps: 0,
             ops: 0,
+            ops_at_entry: 0,
             unhandled_rejections: Vec::new(),
             halted: None,
             error_position: None,
             spawned: Vec::new(),
         }
+    }
+
+    /// The engine calls into this VM: a new callback's op budget starts.
+    pub fn enter_callback(&mut self) {
+        self.ops_at_entry = self.ops;
     }
 
     /// Hands the CPU time spent so far to the engine.
@@ -1187,7 +1197,7 @@ impl Vm {
 
     fn check_limits(&mut self, host: &mut Host<'_>) -> JsResult<()> {
         self.flush_cpu(host);
-        if self.ops >= OPS_MAX {
+        if self.ops - self.ops_at_entry >= OPS_MAX {
             let reason = format!(
                 "stopped after {OPS_MAX} interpreted operations: the code never gives the event loop a turn \
                  (a loop that never ends?), so in real Node nothing else would ever run"
