@@ -275,7 +275,12 @@ pub fn run_source_reporting(source: &str, settings: Settings, trace_mode: TraceM
         events: sim.events_processed(),
         trace_hash: if trace_mode == TraceMode::Off { String::new() } else { format!("{:016x}", hasher.finish()) },
         stop_reason: sim.stop_reason().map(StopReason::describe).unwrap_or_default(),
-        races: sim.races().iter().map(|race| format!("at {:.3} ms: {}", race.t_us as f64 / 1000.0, race.description)).collect(),
+        races: sim
+            .races()
+            .iter()
+            .map(|race| format!("at {:.3} ms: {}", race.t_us as f64 / 1000.0, race.description))
+            .chain((sim.races_total() > sim.races().len() as u64).then(|| format!("… and {} more race points", sim.races_total() - sim.races().len() as u64)))
+            .collect(),
         errors: sim
             .errors()
             .iter()

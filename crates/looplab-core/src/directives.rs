@@ -93,22 +93,9 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs, workload
     errors
 }
 
-/// `250us`, `50ms`, `2s`.
+/// `250us`, `50ms`, `2s` (see [`crate::load::parse_time_us`]), whole µs.
 fn parse_duration_us(text: &str) -> Result<u64, String> {
-    let split = text.find(|c: char| !c.is_ascii_digit() && c != '_').unwrap_or(text.len());
-    let (digits, unit) = text.split_at(split);
-    let value: u64 = digits.replace('_', "").parse().map_err(|_| format!("'{text}' is not a duration such as 50ms"))?;
-    let multiplier = match unit {
-        "us" | "µs" => 1,
-        "ms" => 1000,
-        "s" => 1_000_000,
-        _ => return Err(format!("unknown duration unit '{unit}' (use us, ms or s)")),
-    };
-    let us = value.checked_mul(multiplier).ok_or_else(|| format!("'{text}' is too long"))?;
-    if us > 3_600_000_000 {
-        return Err(format!("'{text}' is longer than the hour Looplab allows"));
-    }
-    Ok(us)
+    crate::load::parse_time_us(text).map(|us| us.round() as u64)
 }
 
 /// `512`, `4KiB`, `2MiB`, `1GiB`, `10MB`, `64B`.

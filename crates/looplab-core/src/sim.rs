@@ -470,6 +470,7 @@ struct Core {
     rng: crate::rng::Rng,
     exit_requested: Option<i32>,
     races: Vec<Race>,
+    races_total: u64,
     /// The last pool completion: (time, job duration, label, thread).
     last_pool_done: Option<(u64, u64, String, u32)>,
     /// Timers already judged at a race point (judged once each).
@@ -598,6 +599,9 @@ pub struct Timeline {
     pub bucket_us: u64,
     pub buckets: Vec<Bucket>,
 }
+
+/// Race points listed at most; more are only counted.
+pub const RACES_KEPT: usize = 1000;
 
 /// `monitorEventLoopDelay`'s default resolution: its timer repeats every 10 ms.
 pub const DELAY_RESOLUTION_US: u64 = 10_000;
@@ -807,7 +811,7 @@ impl Core {
                     job.label,
                     now_us - last_us
                 );
-                self.races.push(Race { t_us: now_us, description });
+                self.note_race(Race { t_us: now_us, description });
             }
         }
         self.last_pool_done = Some((now_us, job.duration_us, job.label.clone(), thread));
@@ -908,6 +912,15 @@ impl Core {
     fn cpu_run(&mut self, owner: crate::cpu::CpuOwner, work_us: u64) {
         for completion in self.cpu.start(self.now_us, owner, work_us) {
             self.schedule(completion.at_us, Event::CpuDone { owner: completion.owner, token: completion.token });
+        }
+    }
+
+    /// Keeps a race point; past [`RACES_KEPT`] only counts it (a long load
+    /// run can meet one at every other pool completion).
+    fn note_race(&mut self, race: Race) {
+        self.races_total += 1;
+        if self.races.len() < RACES_KEPT {
+            self.races.push(race);
         }
     }
 
@@ -1031,16 +1044,7 @@ impl Core {
         };
         let (_, thread, _) = self.listeners[listener];
         let record = InFlight { arrival_us: now_us, group, connection, path, thread, listener: listener as u32 };
-        let slot = match load.free_slots.pop() {
-            Some(slot) => {
-                load.in_flight[slot as usize] = Some(record);
-                slot
-            }
-            None => {
-                load.in_flight.push(Some(record));
-                (load.in_flight.len() - 1) as u32
-            }
-        };
+        let slot = slab_insert(&mut load.in_flight, &mut load.free_slots, record);
         load.in_flight_count += 1;
         load.in_flight_peak = load.in_flight_peak.max(load.in_flight_count);
         if !matches!(load.groups[index].model, crate::load::Model::Closed { .. }) {
@@ -1163,16 +1167,7 @@ impl Core {
         let now_us = self.now_us;
         self.record_lazy(now_us, || TraceKind::KernelStart { id: job.id, label: format!("{} (blocking, on this thread)", job.label) });
         let (cpu, duration_us) = (job.cpu, job.duration_us);
-        let index = match self.free_direct_jobs.pop() {
-            Some(index) => {
-                self.direct_jobs[index as usize] = Some(job);
-                index
-            }
-            None => {
-                self.direct_jobs.push(Some(job));
-                (self.direct_jobs.len() - 1) as u32
-            }
-        };
+        let index = slab_insert(&mut self.direct_jobs, &mut self.free_direct_jobs, job);
         if cpu {
             self.cpu_run(crate::cpu::CpuOwner::Direct(index), duration_us);
         } else {
@@ -1623,6 +1618,7 @@ impl<G: Guest> Sim<G> {
             rng: crate::rng::Rng::new(0),
             exit_requested: None,
             races: Vec::new(),
+            races_total: 0,
             last_pool_done: None,
             raced_timers: std::collections::BTreeSet::new(),
             workload: crate::load::Workload::default(),
@@ -1855,8 +1851,14 @@ impl<G: Guest> Sim<G> {
         &self.core.stderr
     }
 
+    /// The first [`RACES_KEPT`] race points.
     pub fn races(&self) -> &[Race] {
         &self.core.races
+    }
+
+    /// How many race points the run met, listed or not.
+    pub fn races_total(&self) -> u64 {
+        self.core.races_total
     }
 
     pub fn errors(&self) -> &[ScriptError] {
@@ -2163,7 +2165,8 @@ impl<G: Guest> Sim<G> {
              so real Node may run either first (this run: the {} first)",
             if fires_now { "timer" } else { "immediate" }
         );
-        core.races.push(Race { t_us: core.now_us, description });
+        let race = Race { t_us: core.now_us, description };
+        core.note_race(race);
     }
 
     /// The loop has nothing left: emit 'beforeExit' (Node's
@@ -2344,6 +2347,21 @@ impl<G: Guest> Sim<G> {
                 guest.call(callback.func, &args, host);
                 host.pop_frame();
             }
+        }
+    }
+}
+
+/// Puts `value` in a free slot of `slots` (or a new one) and returns its
+/// index: long runs reuse the slots of finished requests and jobs.
+fn slab_insert<T>(slots: &mut Vec<Option<T>>, free: &mut Vec<u32>, value: T) -> u32 {
+    match free.pop() {
+        Some(index) => {
+            slots[index as usize] = Some(value);
+            index
+        }
+        None => {
+            slots.push(Some(value));
+            (slots.len() - 1) as u32
         }
     }
 }

@@ -120,6 +120,9 @@ pub struct Spawned {
 pub struct Vm {
     pub realm: Realm,
     parked: Vec<Option<Frame>>,
+    /// Empty slots of `parked`, reused (a scan for one would make many
+    /// waiting requests quadratic).
+    free_parked: Vec<usize>,
     pub jobs: Vec<Option<Job>>,
     free_jobs: Vec<usize>,
     depth: usize,
@@ -147,6 +150,7 @@ impl Vm {
         Vm {
             realm,
             parked: Vec::new(),
+            free_parked: Vec::new(),
             files: Rc::default(),
             jobs: Vec::new(),
             free_jobs: Vec::new(),
@@ -651,7 +655,7 @@ impl Vm {
     /// Parks the frame until `value` settles (ECMA-262 Await).
     fn await_value(&mut self, host: &mut Host<'_>, frame: Frame, value: Value) -> JsResult<()> {
         let promise = self.promise_resolve(host, value)?;
-        let slot = match self.parked.iter().position(Option::is_none) {
+        let slot = match self.free_parked.pop() {
             Some(slot) => {
                 self.parked[slot] = Some(frame);
                 slot
@@ -670,6 +674,7 @@ impl Vm {
         let Some(mut frame) = self.parked.get_mut(slot).and_then(Option::take) else {
             return Ok(());
         };
+        self.free_parked.push(slot);
         let promise = frame.async_promise.clone();
         let outcome = if is_throw {
             match frame.handlers.pop() {
