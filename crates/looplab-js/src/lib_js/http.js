@@ -18,9 +18,24 @@ class IncomingMessage extends EventEmitter {
     this.headers = headers || {};
     this.statusCode = undefined;
     this.complete = false;
+    this._flowing = false;
+    this._body = null;
+  }
+
+  // A Readable starts paused: 'data' and 'end' come once it flows, when a
+  // 'data' listener is added or resume() is called (Node docs, stream,
+  // "Two reading modes"). Listening to 'end' alone does not start it.
+  on(name, listener) {
+    super.on(name, listener);
+    if (name === 'data') this.resume();
+    return this;
   }
 
   resume() {
+    if (!this._flowing) {
+      this._flowing = true;
+      this._flow();
+    }
     return this;
   }
 
@@ -28,9 +43,28 @@ class IncomingMessage extends EventEmitter {
     return this;
   }
 
-  // The body arrives with the headers on loopback; Node's stream emits it
-  // from process.nextTick once the consumer flows, then 'end'.
+  // The server discards an unread request once its response has finished
+  // (lib/_http_server.js, resOnFinish -> req._dump()), so its 'end' comes.
+  _dump() {
+    this.resume();
+  }
+
   _deliver(body) {
+    this._body = body;
+    this._flow();
+  }
+
+  // The body arrives with the headers on loopback; a flowing stream emits
+  // it from process.nextTick, then 'end'. With nobody listening the stream
+  // just completes: nothing observable would happen.
+  _flow() {
+    if (!this._flowing || this._body === null) return;
+    const body = this._body;
+    this._body = null;
+    if (this.listenerCount('data') === 0 && this.listenerCount('end') === 0) {
+      this.complete = true;
+      return;
+    }
     const message = this;
     process.nextTick(() => {
       if (body.length > 0) message.emit('data', body);
@@ -83,6 +117,8 @@ class ServerResponse extends EventEmitter {
     this.headersSent = true;
     this._exchange.respond(this.statusCode, this.headers, this._chunks.join(''));
     this.emit('finish');
+    const request = this.req;
+    if (request && !request._flowing) process.nextTick(() => request._dump());
     return this;
   }
 
