@@ -236,3 +236,14 @@ fn load_that_no_server_takes_says_so_at_its_line() {
     assert_eq!(report.errors[0].line, 1);
     assert!(report.errors[0].message.contains("nothing listened on port 4000"), "{}", report.errors[0].message);
 }
+
+#[test]
+fn an_overloaded_server_stops_with_a_reason_not_a_crash() {
+    let source = "// @looplab load open rate=100000/s duration=10s\n\
+                  require('http').createServer((req, res) => { const t = Date.now(); while (Date.now() - t < 1) {} res.end('x'); }).listen(3000);\n";
+    let report = run_source(source, Settings::default(), false);
+    assert!(report.stop_reason.contains("requests in flight at once"), "{}", report.stop_reason);
+    let requests = report.requests.expect("requests");
+    assert!(requests.completed > 1_000 && requests.count > requests.completed);
+    assert!(report.event_loop.utilization > 0.99);
+}

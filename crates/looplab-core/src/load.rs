@@ -153,8 +153,13 @@ pub struct ClientGroup {
 /// times; the CLI's benchmarks stay below it too).
 pub const REQUESTS_MAX: u64 = 20_000_000;
 
-/// The most connections a closed group may hold.
-pub const CONNECTIONS_MAX: u32 = 1_000_000;
+/// The most connections a closed group may hold, and the largest burst:
+/// each request in flight costs the simulator a few KiB.
+pub const CONNECTIONS_MAX: u32 = 100_000;
+
+/// Requests in flight at once beyond which a run stops: the server cannot
+/// keep up, and the simulator's memory would grow without bound.
+pub const IN_FLIGHT_MAX: u64 = 200_000;
 
 impl ClientGroup {
     /// Parses the words after `@looplab load`.
@@ -224,7 +229,7 @@ impl ClientGroup {
             }
             _ => {
                 let at_us = get("at").map(parse_time_us).transpose()?.unwrap_or(0.0) as u64;
-                let count = whole("count", REQUESTS_MAX)?.unwrap_or(1);
+                let count = whole("count", u64::from(CONNECTIONS_MAX))?.unwrap_or(1);
                 Model::Burst { at_us, count }
             }
         };

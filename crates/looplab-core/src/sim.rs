@@ -1047,6 +1047,13 @@ impl Core {
         let slot = slab_insert(&mut load.in_flight, &mut load.free_slots, record);
         load.in_flight_count += 1;
         load.in_flight_peak = load.in_flight_peak.max(load.in_flight_count);
+        if load.in_flight_count > crate::load::IN_FLIGHT_MAX && self.stop_reason.is_none() {
+            let reason = format!(
+                "stopped with {} requests in flight at once: requests arrive faster than the server answers them, so the queue grows without end (lower the rate, or make the handler cheaper)",
+                crate::load::IN_FLIGHT_MAX
+            );
+            self.stop_reason = Some(StopReason::Halted { reason });
+        }
         if !matches!(load.groups[index].model, crate::load::Model::Closed { .. }) {
             load.connections_open += 1;
             load.connections_peak = load.connections_peak.max(load.connections_open);
