@@ -1424,6 +1424,12 @@ impl Host<'_> {
         self.core.current_thread
     }
 
+    /// The main thread's time idle in the poll phase so far, and now (µs),
+    /// for `performance.eventLoopUtilization()`.
+    pub fn main_idle_us(&self) -> (u64, u64) {
+        (self.core.metrics.main_idle_us, self.cursor_us)
+    }
+
     /// The isolate (the program's heap and functions) this callback runs
     /// in: the thread's own, except that a thread-per-request server's
     /// threads all run the main program's handlers (isolate 0).

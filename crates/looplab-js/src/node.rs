@@ -433,6 +433,11 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "%dnsbinding" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
         "dns" => return js_module(vm, _host, "dns", include_str!("lib_js/dns.js")),
         "dgram" => return js_module(vm, _host, "dgram", include_str!("lib_js/dgram.js")),
+        "util" => return js_module(vm, _host, "util", include_str!("lib_js/util.js")),
+        "timers/promises" => return js_module(vm, _host, "timers/promises", include_str!("lib_js/timers_promises.js")),
+        "perf_hooks" => return js_module(vm, _host, "perf_hooks", include_str!("lib_js/perf_hooks.js")),
+        "%utilbinding" => module_object(vm, "utilbinding", &["format", "inspect"]),
+        "%perfbinding" => module_object(vm, "perfbinding", &["elu"]),
         "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
         "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
         "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close", "listen", "unlisten", "respond"]),
@@ -444,7 +449,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "zlib" => module_object(vm, "zlib", &["gzip", "gunzip", "deflate", "inflate", "gzipSync", "gunzipSync", "deflateSync", "inflateSync"]),
         other => {
             let message = format!(
-                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, os; more Node modules are coming)"
+                "not supported in Looplab: require('{other}') (supported: fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, perf_hooks; more Node modules are coming)"
             );
             return vm.throw_error("Error", &message);
         }
@@ -998,6 +1003,17 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let cb = callback(vm, &a0, Vec::new(), false);
             host.close_handle(cb);
             Value::Undefined
+        }
+        "utilbinding.format" => Value::str(&crate::builtins::format_log(vm, &args)),
+        "utilbinding.inspect" => Value::str(&crate::builtins::inspect(vm, &a0, 0, false)),
+        "perfbinding.elu" => {
+            // performance.eventLoopUtilization(): ms idle in the poll phase
+            // and ms active, since the loop started.
+            let (idle_us, now_us) = host.main_idle_us();
+            let result = vm.new_object();
+            result.borrow_mut().set_own("idle", Value::Number(idle_us as f64 / 1000.0));
+            result.borrow_mut().set_own("active", Value::Number(now_us.saturating_sub(idle_us) as f64 / 1000.0));
+            Value::Object(result)
         }
         "netbinding.listen" => {
             // (port, handler): the scenario's load reaches the server

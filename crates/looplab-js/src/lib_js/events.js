@@ -87,6 +87,24 @@ class EventEmitter {
   }
 }
 
+// events.once(emitter, name): a promise of the next event's arguments
+// (rejected by an 'error' event meanwhile).
+function once(emitter, name) {
+  return new Promise((resolve, reject) => {
+    const onEvent = (...args) => {
+      if (name !== 'error') emitter.removeListener('error', onError);
+      resolve(args);
+    };
+    const onError = (error) => {
+      emitter.removeListener(name, onEvent);
+      reject(error);
+    };
+    emitter.once(name, onEvent);
+    if (name !== 'error') emitter.once('error', onError);
+  });
+}
+
+EventEmitter.once = once;
 EventEmitter.EventEmitter = EventEmitter;
 EventEmitter.defaultMaxListeners = 10;
 module.exports = EventEmitter;
