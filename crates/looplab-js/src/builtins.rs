@@ -220,6 +220,10 @@ pub fn install(vm: &mut Vm) {
     if let Value::Object(date) = &date {
         define(vm, date, "now", NativeOp::DateNow);
     }
+    for method in crate::date::METHODS {
+        let function = vm.native(method, NativeOp::DateMethod, vec![Value::str(method)]);
+        date_prototype.borrow_mut().set_own(method, function);
+    }
 
     let math = vm.new_object();
     for name in [
@@ -541,9 +545,14 @@ pub fn call_native(vm: &mut Vm, host: &mut Host<'_>, op: NativeOp, name: &str, c
             vm.flush_cpu(host);
             Value::Number(host.now_us() as f64 / 1000.0)
         }
+        // `Date()` without `new` is the current time as a string.
         DateConstructor => {
-            vm.flush_cpu(host);
-            Value::str(&format!("{}", crate::node::EPOCH_MS + (host.now_us() / 1000) as f64))
+            let now = crate::date::construct(vm, host, &[]);
+            crate::date::method(vm, "toString", &now)?
+        }
+        DateMethod => {
+            let method = captured.first().map(|name| vm.to_string(name)).unwrap_or_else(|| Rc::from(""));
+            crate::date::method(vm, &method, &this)?
         }
         MapConstructor | SetConstructor => return vm.throw_error("TypeError", "Constructor requires 'new'"),
         SymbolIterator => Value::Undefined,
@@ -801,12 +810,7 @@ pub fn construct_native(vm: &mut Vm, host: &mut Host<'_>, op: NativeOp, name: &s
             }
             Value::Object(Object::new(Class::Set(items), Some(vm.realm.set_prototype.clone())))
         }
-        DateConstructor => {
-            vm.flush_cpu(host);
-            let date = vm.new_object();
-            date.borrow_mut().set_own("__ms", Value::Number(crate::node::EPOCH_MS + (host.now_us() / 1000) as f64));
-            Value::Object(date)
-        }
+        DateConstructor => crate::date::construct(vm, host, &args),
         NumberConstructor | StringConstructor | BooleanConstructor | ObjectCreate => call_native(vm, host, op, name, captured, Value::Undefined, args)?,
         Node => return crate::node::construct(vm, host, name, captured, args),
         _ => return vm.throw_error("TypeError", &format!("{name} is not a constructor")),
@@ -1196,6 +1200,9 @@ fn json_stringify(value: &Value, depth: usize) -> Option<String> {
         Value::Number(n) => Some(if n.is_finite() { format_number(*n) } else { "null".to_string() }),
         Value::String(s) => Some(json_quote(s)),
         Value::Object(object) => {
+            if let Some(text) = crate::date::json(value) {
+                return Some(text);
+            }
             let borrowed = object.borrow();
             match &borrowed.class {
                 Class::Function(_) => None,
@@ -1491,6 +1498,7 @@ pub fn inspect(vm: &Vm, value: &Value, depth: usize, nested: bool) -> String {
                 }
                 Class::Host(kind, id) => format!("{kind:?} {{ id: {id} }}"),
                 Class::Iterator(_) => "Object [Iterator] {}".to_string(),
+                Class::Plain if crate::date::time_of(value).is_some() => crate::date::inspect(value).unwrap_or_default(),
                 Class::Plain => {
                     if depth > 2 {
                         return "[Object]".to_string();

@@ -14,6 +14,7 @@ pub mod buffer;
 pub mod builtins;
 pub mod bytecode;
 pub mod compile;
+pub mod date;
 pub mod node;
 pub mod value;
 pub mod vm;

@@ -208,6 +208,8 @@ pub enum NativeOp {
     JsonParse,
     DateNow,
     DateConstructor,
+    /// A `Date.prototype` method; its name is the native's first captured value.
+    DateMethod,
     PerformanceNow,
     MapConstructor,
     SetConstructor,

@@ -263,6 +263,8 @@ impl Vm {
             Value::Object(object) => match &object.borrow().class {
                 Class::Array(items) if items.is_empty() => 0.0,
                 Class::Array(items) if items.len() == 1 => self.to_number(&items[0]),
+                // A Date's valueOf is its time value (`end - start`).
+                Class::Plain => crate::date::time_of(value).unwrap_or(f64::NAN),
                 _ => f64::NAN,
             },
         }
@@ -294,6 +296,9 @@ impl Vm {
                     }
                     Class::Function(Function::Closure(closure)) => Rc::from(format!("function {}() {{ [code] }}", closure.code.name).as_str()),
                     Class::Function(Function::Native(native)) => Rc::from(format!("function {}() {{ [native code] }}", native.name).as_str()),
+                    Class::Plain if crate::date::time_of(value).is_some() => {
+                        Rc::from(crate::date::display(crate::date::time_of(value).unwrap_or(f64::NAN)).as_str())
+                    }
                     Class::Buffer(data) => match data.to_vec() {
                         Some(bytes) => Rc::from(String::from_utf8_lossy(&bytes).as_ref()),
                         None => Rc::from(crate::buffer::placeholder_text(data.len()).as_str()),
