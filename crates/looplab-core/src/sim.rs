@@ -882,8 +882,8 @@ impl Core {
                 metrics.delay_idle_samples += firings;
                 metrics.delay_last_fire_us += firings * DELAY_RESOLUTION_US;
                 let last_fire_us = metrics.delay_last_fire_us;
-                self.metrics.timeline.at(last_fire_us, gauges).delay_max_us =
-                    self.metrics.timeline.at(last_fire_us, gauges).delay_max_us.max(DELAY_RESOLUTION_US as u32);
+                let bucket = self.metrics.timeline.at(last_fire_us, gauges);
+                bucket.delay_max_us = bucket.delay_max_us.max(DELAY_RESOLUTION_US as u32);
             }
         }
     }
@@ -926,10 +926,8 @@ impl Core {
 
     /// The levels the timeline samples.
     fn gauges(&self) -> Gauges {
-        let (pool_queue, pool_busy) =
-            self.pool.as_ref().map_or((0, 0), |pool| (pool.queue.len() as u32, pool.threads.iter().filter(|thread| thread.is_some()).count() as u32));
         let in_flight = self.load.as_ref().map_or(0, |load| load.in_flight_count as u32);
-        Gauges { in_flight, pool_queue, pool_busy }
+        Gauges { in_flight, ..self.gauges_of_pool() }
     }
 
     /// The pool's levels alone (when the load is borrowed).

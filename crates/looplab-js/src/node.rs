@@ -525,6 +525,16 @@ fn run_commonjs(vm: &mut Vm, host: &mut Host<'_>, cache_key: &str, source: &str,
     Ok(exported)
 }
 
+/// An internal object kept on the global under a `%` name, made on first use.
+fn hidden_global(vm: &Vm, name: &str) -> Value {
+    if let Some(existing) = vm.realm.global.borrow().own(name).cloned() {
+        return existing;
+    }
+    let created = Value::Object(vm.new_object());
+    vm.realm.global.borrow_mut().set_own(name, created.clone());
+    created
+}
+
 fn arg(args: &[Value], index: usize) -> Value {
     args.get(index).cloned().unwrap_or_default()
 }
@@ -649,15 +659,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
         "process.on" | "process.once" => {
             // 'exit' and 'beforeExit' listeners: see `process_event`.
             let event = vm.to_string(&a0).to_string();
-            let listeners = vm.realm.global.borrow().own("%processListeners").cloned();
-            let listeners = match listeners {
-                Some(listeners) => listeners,
-                None => {
-                    let created = Value::Object(vm.new_object());
-                    vm.realm.global.borrow_mut().set_own("%processListeners", created.clone());
-                    created
-                }
-            };
+            let listeners = hidden_global(vm, "%processListeners");
             let list = match vm.get(&listeners, &event)? {
                 Value::Undefined => {
                     let list = vm.new_array(Vec::new());
@@ -980,15 +982,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             Value::Undefined
         }
         "workerbinding.register" => {
-            let workers = vm.realm.global.borrow().own("%workers").cloned();
-            let workers = match workers {
-                Some(workers) => workers,
-                None => {
-                    let created = Value::Object(vm.new_object());
-                    vm.realm.global.borrow_mut().set_own("%workers", created.clone());
-                    created
-                }
-            };
+            let workers = hidden_global(vm, "%workers");
             let key = vm.to_string(&a0);
             vm.set(&workers, &key, arg(&args, 1))?;
             Value::Undefined
