@@ -162,7 +162,8 @@ enum Event {
     /// started) and continues its event loop.
     ThreadFree { thread: u32 },
     /// Work reaches the thread pool's queue.
-    PoolSubmit(Job),
+    /// Boxed: the queue of events moves its entries, so they stay small.
+    PoolSubmit(Box<Job>),
     /// A pool thread finishes its job.
     PoolDone { thread: u32 },
     /// The poll phase's timeout expires (`epoll_wait` returns with nothing).
@@ -1373,7 +1374,7 @@ impl Host<'_> {
             then: Continuation::Callback { callback: index },
             owner: self.core.current_thread,
         };
-        self.core.schedule(self.cursor_us, Event::PoolSubmit(job));
+        self.core.schedule(self.cursor_us, Event::PoolSubmit(Box::new(job)));
     }
 
     /// Work the kernel does without any thread (sockets watched by epoll,
@@ -1497,7 +1498,7 @@ impl Host<'_> {
         let context = self.core.read_files.len() - 1;
         self.core.event_loop.active_requests += 1;
         let job = self.core.read_file_job(context, ReadFileStep::Open);
-        self.core.schedule(self.cursor_us, Event::PoolSubmit(job));
+        self.core.schedule(self.cursor_us, Event::PoolSubmit(Box::new(job)));
     }
 
     /// `setTimeout(callback, delay)`. The delay is coerced as Node does
@@ -1538,6 +1539,11 @@ impl Host<'_> {
 
     /// `process.env.UV_THREADPOOL_SIZE` as the program set it: libuv reads
     /// it once, when the pool is first used, so later changes do nothing.
+    /// Whether the pool has started: its size is fixed from then on.
+    pub fn pool_started(&self) -> bool {
+        self.core.pool.is_some()
+    }
+
     pub fn request_pool_size(&mut self, size: u32) {
         if self.core.pool.is_none() {
             self.core.settings.pool_size = size.clamp(1, POOL_SIZE_MAX);
@@ -1918,7 +1924,7 @@ impl<G: Guest> Sim<G> {
             }
             Event::PoolSubmit(job) => {
                 self.core.switch_to(job.owner);
-                self.core.pool_submit(job);
+                self.core.pool_submit(*job);
             }
             Event::PoolDone { thread } => self.core.pool_done(thread),
             Event::KernelReady { thread, id, callback } => {
@@ -2341,7 +2347,7 @@ impl<G: Guest> Sim<G> {
         match next {
             Some(next) => {
                 let job = host.core.read_file_job(context, next);
-                host.core.schedule(host.cursor_us, Event::PoolSubmit(job));
+                host.core.schedule(host.cursor_us, Event::PoolSubmit(Box::new(job)));
             }
             None => {
                 // The request is complete: the user's callback runs inside

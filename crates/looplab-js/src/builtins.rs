@@ -317,6 +317,7 @@ pub fn call_native(vm: &mut Vm, host: &mut Host<'_>, op: NativeOp, name: &str, c
             Value::Undefined
         }
         Node => return crate::node::call(vm, host, name, captured, this, args),
+        HttpResponseEnd => return crate::http_load::response_end(vm, host, this, args),
         Require => return crate::node::require(vm, host, &a0),
         PromiseResolveFunction | PromiseRejectFunction => {
             let (Some(Value::Object(promise)), Some(Value::Object(already))) = (captured.first(), captured.get(1)) else {

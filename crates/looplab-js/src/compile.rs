@@ -11,6 +11,7 @@
 //! compiled into something that silently behaves differently.
 
 use crate::bytecode::{BinaryOp, BusyWait, Clock, Code, FastSumLoop, LoopBound, Op, Str, UnaryOp};
+use crate::value::intern;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_span::{GetSpan, SourceType, Span};
@@ -606,11 +607,11 @@ impl Compiler {
                     match (&property.key, property.computed) {
                         (PropertyKey::StaticIdentifier(id), false) => {
                             keys.push(id.name.to_string());
-                            self.emit(Op::GetProp(Rc::from(id.name.as_str())));
+                            self.emit(Op::GetProp(intern(id.name.as_str())));
                         }
                         (PropertyKey::StringLiteral(literal), _) => {
                             keys.push(literal.value.to_string());
-                            self.emit(Op::GetProp(Rc::from(literal.value.as_str())));
+                            self.emit(Op::GetProp(intern(literal.value.as_str())));
                         }
                         (key, _) => match key.as_expression() {
                             Some(expression) => {
@@ -625,7 +626,7 @@ impl Compiler {
                 if let Some(rest) = &object.rest {
                     self.emit(Op::NewArray);
                     for key in keys {
-                        self.emit(Op::Str(Rc::from(key.as_str())));
+                        self.emit(Op::Str(intern(key.as_str())));
                         self.emit(Op::ArrayPush);
                     }
                     self.emit(Op::ObjectRest);
@@ -1193,7 +1194,7 @@ impl Compiler {
                         }
                     };
                     self.function_value(&method.value, Some(&key));
-                    self.emit(Op::DefineMethod { name: Rc::from(key.as_str()), is_static: method.r#static });
+                    self.emit(Op::DefineMethod { name: intern(key.as_str()), is_static: method.r#static });
                 }
                 ClassElement::PropertyDefinition(field) if field.r#static => {
                     self.unsupported(field.span, "static class fields");
@@ -1242,7 +1243,7 @@ impl Compiler {
                 self.emit(Op::Number(literal.value));
             }
             Expression::StringLiteral(literal) => {
-                self.emit(Op::Str(Rc::from(literal.value.as_str())));
+                self.emit(Op::Str(intern(literal.value.as_str())));
             }
             Expression::BooleanLiteral(literal) => {
                 self.emit(Op::Bool(literal.value));
@@ -1254,14 +1255,14 @@ impl Compiler {
                 let cooked =
                     |element: &TemplateElement<'_>| element.value.cooked.as_ref().map_or_else(|| element.value.raw.to_string(), |text| text.to_string());
                 let first = template.quasis.first().map(cooked).unwrap_or_default();
-                self.emit(Op::Str(Rc::from(first.as_str())));
+                self.emit(Op::Str(intern(first.as_str())));
                 for (index, part) in template.expressions.iter().enumerate() {
                     self.expression(part);
                     self.emit(Op::Concat);
                     if let Some(quasi) = template.quasis.get(index + 1) {
                         let text = cooked(quasi);
                         if !text.is_empty() {
-                            self.emit(Op::Str(Rc::from(text.as_str())));
+                            self.emit(Op::Str(intern(text.as_str())));
                             self.emit(Op::Concat);
                         }
                     }
@@ -1384,7 +1385,7 @@ impl Compiler {
     fn static_member(&mut self, member: &StaticMemberExpression<'_>) {
         self.expression(&member.object);
         let skip = member.optional.then(|| self.emit(Op::JumpIfNullishUndefined(0)));
-        self.emit(Op::GetProp(Rc::from(member.property.name.as_str())));
+        self.emit(Op::GetProp(intern(member.property.name.as_str())));
         if let Some(skip) = skip {
             self.patch(skip);
         }
@@ -1422,7 +1423,7 @@ impl Compiler {
                     match static_key {
                         Some(key) => {
                             self.named_expression(&property.value, Some(&key));
-                            self.emit(Op::InitProp(Rc::from(key.as_str())));
+                            self.emit(Op::InitProp(intern(key.as_str())));
                         }
                         None => match property.key.as_expression() {
                             Some(key) => {
@@ -1469,13 +1470,13 @@ impl Compiler {
         let with_this = match &call.callee {
             // `super.method(args)`: the parent prototype's method, on `this`.
             Expression::StaticMemberExpression(member) if matches!(member.object, Expression::Super(_)) => {
-                self.emit(Op::SuperMethod(Rc::from(member.property.name.as_str())));
+                self.emit(Op::SuperMethod(intern(member.property.name.as_str())));
                 true
             }
             Expression::StaticMemberExpression(member) => {
                 self.expression(&member.object);
                 self.emit(Op::Dup);
-                self.emit(Op::GetProp(Rc::from(member.property.name.as_str())));
+                self.emit(Op::GetProp(intern(member.property.name.as_str())));
                 true
             }
             Expression::ComputedMemberExpression(member) => {
@@ -1540,7 +1541,7 @@ impl Compiler {
             UnaryOperator::Delete => match &unary.argument {
                 Expression::StaticMemberExpression(member) => {
                     self.expression(&member.object);
-                    self.emit(Op::DeleteProp(Rc::from(member.property.name.as_str())));
+                    self.emit(Op::DeleteProp(intern(member.property.name.as_str())));
                 }
                 Expression::ComputedMemberExpression(member) => {
                     self.expression(&member.object);
@@ -1580,7 +1581,7 @@ impl Compiler {
             },
             SimpleAssignmentTarget::StaticMemberExpression(member) => {
                 self.expression(&member.object);
-                self.emit(Op::UpdateProp { name: Rc::from(member.property.name.as_str()), delta, prefix });
+                self.emit(Op::UpdateProp { name: intern(member.property.name.as_str()), delta, prefix });
             }
             SimpleAssignmentTarget::ComputedMemberExpression(member) => {
                 self.expression(&member.object);
@@ -1616,7 +1617,7 @@ impl Compiler {
                 self.store(name);
             }
             AssignmentTarget::StaticMemberExpression(member) => {
-                let property: Str = Rc::from(member.property.name.as_str());
+                let property: Str = intern(member.property.name.as_str());
                 self.expression(&member.object);
                 if operator == AssignmentOperator::Assign {
                     self.expression(&assignment.right);
@@ -1686,7 +1687,7 @@ impl Compiler {
                 self.emit(Op::Store { depth, slot });
                 self.expression(&member.object);
                 self.emit(Op::Load { depth, slot });
-                self.emit(Op::SetProp(Rc::from(member.property.name.as_str())));
+                self.emit(Op::SetProp(intern(member.property.name.as_str())));
             }
             AssignmentTarget::ArrayAssignmentTarget(array) => {
                 self.emit(Op::Dup);
@@ -1721,7 +1722,7 @@ impl Compiler {
                     self.emit(Op::Dup);
                     match property {
                         AssignmentTargetProperty::AssignmentTargetPropertyIdentifier(shorthand) => {
-                            self.emit(Op::GetProp(Rc::from(shorthand.binding.name.as_str())));
+                            self.emit(Op::GetProp(intern(shorthand.binding.name.as_str())));
                             if let Some(init) = &shorthand.init {
                                 let skip = self.emit(Op::JumpIfNotUndefined(0));
                                 self.emit(Op::Pop);
@@ -1733,7 +1734,7 @@ impl Compiler {
                         AssignmentTargetProperty::AssignmentTargetPropertyProperty(property) => {
                             match &property.name {
                                 PropertyKey::StaticIdentifier(id) if !property.computed => {
-                                    self.emit(Op::GetProp(Rc::from(id.name.as_str())));
+                                    self.emit(Op::GetProp(intern(id.name.as_str())));
                                 }
                                 _ => {
                                     self.unsupported(property.span, "this destructuring key");

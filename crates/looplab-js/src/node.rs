@@ -325,6 +325,13 @@ impl ThreadGuest {
                 }
                 self.vm.call(host, &function, Value::Undefined, all).map(|_| ())
             }
+            Job::LoadRequest { server } => {
+                self.vm.restore_job(func.0, Job::LoadRequest { server: server.clone() });
+                let mut values = args.iter().map(|value| host_value(&self.vm, value));
+                let mut next = || values.next().unwrap_or_default();
+                let (id, method, path) = (next(), next(), next());
+                crate::http_load::load_request(&mut self.vm, host, &server, id, method, path)
+            }
             other => self.vm.run_job(host, other),
         };
         self.finish(outcome, host);
@@ -440,7 +447,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         "%perfbinding" => module_object(vm, "perfbinding", &["elu"]),
         "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
         "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
-        "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close", "listen", "unlisten", "respond"]),
+        "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close", "listen", "unlisten", "respond", "httpSetup"]),
         "net" => return js_module(vm, _host, "net", include_str!("lib_js/net.js")),
         "%workerbinding" => module_object(vm, "workerbinding", &["spawn", "post", "threadId", "ref", "register", "setParentPort"]),
         "worker_threads" => return js_module(vm, _host, "worker_threads", include_str!("lib_js/worker_threads.js")),
@@ -1010,15 +1017,14 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             Value::Object(result)
         }
         "netbinding.listen" => {
-            // (port, handler): the scenario's load reaches the server
-            // through `handler(id, method, path)`, called for every request.
+            // (port, server): the scenario's load reaches the server through
+            // `server._loadRequest(id, method, path)` (see `http_load`).
             let port = vm.to_number(&a0) as u16;
-            let handler = arg(&args, 1);
-            require_callback(vm, &handler, "handler")?;
-            let cb = callback(vm, &handler, Vec::new(), true);
-            host.listen(port, cb);
+            let index = vm.add_job(Job::LoadRequest { server: arg(&args, 1) });
+            host.listen(port, Callback { func: FnRef(index), name: "onLoadRequest".to_string() });
             Value::Undefined
         }
+        "netbinding.httpSetup" => crate::http_load::setup(vm, &args)?,
         "netbinding.unlisten" => {
             host.unlisten(vm.to_number(&a0) as u16);
             Value::Undefined
@@ -1145,6 +1151,10 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
 /// Passes `process.env.UV_THREADPOOL_SIZE` to the engine before work reaches
 /// the pool (libuv reads the variable on the pool's first use).
 fn sync_pool_size(vm: &mut Vm, host: &mut Host<'_>) {
+    // libuv reads UV_THREADPOOL_SIZE once, when the pool starts.
+    if host.pool_started() {
+        return;
+    }
     let process = vm.realm.global.borrow().own("process").cloned().unwrap_or_default();
     let Ok(env) = vm.get(&process, "env") else {
         return;

@@ -179,6 +179,8 @@ pub enum NativeOp {
     PromiseConstructor,
     PromiseAllElement,
     PromiseAllSettledElement,
+    /// `ServerResponse.prototype.end` (see [`crate::http_load`]).
+    HttpResponseEnd,
     // Global functions and objects.
     ConsoleLog,
     ConsoleError,
@@ -360,10 +362,19 @@ impl Object {
         Rc::new(RefCell::new(Object { class, props: Vec::new(), proto, index: None }))
     }
 
+    /// Builds an object whose own properties are already known (no index:
+    /// keep them under [`INDEXED_PROPS_MIN`]).
+    pub fn with_props(class: Class, proto: Option<ObjRef>, props: Vec<(Str, Value)>) -> ObjRef {
+        debug_assert!(props.len() <= INDEXED_PROPS_MIN);
+        Rc::new(RefCell::new(Object { class, props, proto, index: None }))
+    }
+
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),
-            None => self.props.iter().position(|(name, _)| &**name == key),
+            // Names are interned (see [`intern`]): the same pointer is the
+            // same name, and only a different one needs its bytes compared.
+            None => self.props.iter().position(|(name, _)| std::ptr::eq(name.as_ptr(), key.as_ptr()) || &**name == key),
         }
     }
 
@@ -375,7 +386,7 @@ impl Object {
         match self.position(key) {
             Some(position) => self.props[position].1 = value,
             None => {
-                let name: Str = Rc::from(key);
+                let name: Str = intern(key);
                 if let Some(index) = self.index.as_mut() {
                     index.insert(name.clone(), self.props.len());
                 }
@@ -399,6 +410,36 @@ impl Object {
     fn rebuild_index(&mut self) {
         self.index = Some(Box::new(self.props.iter().enumerate().map(|(position, (name, _))| (name.clone(), position)).collect()));
     }
+}
+
+/// Interned strings, at most this long and this many: property names and
+/// the program's string constants (names computed at run time, such as
+/// `cache[id]`, would otherwise grow the table without end).
+const INTERNED_LEN_MAX: usize = 64;
+const INTERNED_MAX: usize = 65_536;
+
+thread_local! {
+    static INTERNED: RefCell<std::collections::HashSet<Str, std::hash::BuildHasherDefault<Fnv>>> = RefCell::default();
+}
+
+/// One shared `Rc<str>` per distinct short string, so that building an
+/// object does not allocate its property names again, and names compare by
+/// pointer. A name past the limits gets a fresh allocation, as before.
+pub fn intern(text: &str) -> Str {
+    if text.len() > INTERNED_LEN_MAX {
+        return Rc::from(text);
+    }
+    INTERNED.with(|table| {
+        let mut table = table.borrow_mut();
+        if let Some(existing) = table.get(text) {
+            return existing.clone();
+        }
+        let fresh: Str = Rc::from(text);
+        if table.len() < INTERNED_MAX {
+            table.insert(fresh.clone());
+        }
+        fresh
+    })
 }
 
 /// Looks a property up along the prototype chain.

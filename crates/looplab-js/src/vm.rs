@@ -103,6 +103,15 @@ pub enum Job {
         thenable: Value,
         then: Value,
     },
+    /// A server's handler for the scenario's load (`binding.listen`); it
+    /// stays registered while the server listens.
+    LoadRequest {
+        server: Value,
+    },
+    /// `req._dump()` after `res.end` (see [`crate::http_load`]).
+    DumpRequest {
+        request: Value,
+    },
 }
 
 /// A worker's code and the parent's `process.env` at `new Worker` (Node
@@ -143,7 +152,16 @@ pub struct Vm {
     /// The scenario's files by absolute path, for `require('./x')` and
     /// `new Worker('./x.js')`.
     pub files: Rc<std::collections::BTreeMap<String, String>>,
+    /// http.js's prototypes, once it has loaded (see [`crate::http_load`]).
+    pub http: Option<crate::http_load::HttpProtos>,
+    /// Operand stacks of returned calls, kept for the next ones.
+    spare_stacks: Vec<Vec<Value>>,
+    /// Environments of returned calls that no closure captured.
+    spare_envs: Vec<EnvRef>,
 }
+
+/// Spare operand stacks kept at most (one per level of a deep call chain).
+const SPARE_STACKS_MAX: usize = 64;
 
 impl Vm {
     pub fn new(realm: Realm) -> Vm {
@@ -152,6 +170,9 @@ impl Vm {
             parked: Vec::new(),
             free_parked: Vec::new(),
             files: Rc::default(),
+            http: None,
+            spare_stacks: Vec::new(),
+            spare_envs: Vec::new(),
             jobs: Vec::new(),
             free_jobs: Vec::new(),
             depth: 0,
@@ -495,8 +516,18 @@ impl Vm {
         }
     }
 
-    fn new_frame(&self, code: Rc<Code>, env: EnvRef, this: Value, args: Vec<Value>, home_class: Option<ObjRef>) -> Frame {
-        let function_env = Env::new(code.env_size as usize, Some(env));
+    fn new_frame(&mut self, code: Rc<Code>, env: EnvRef, this: Value, args: Vec<Value>, home_class: Option<ObjRef>) -> Frame {
+        let function_env = match self.spare_envs.pop() {
+            Some(spare) => {
+                {
+                    let mut borrowed = spare.borrow_mut();
+                    borrowed.slots.resize(code.env_size as usize, Value::Undefined);
+                    borrowed.parent = Some(env);
+                }
+                spare
+            }
+            None => Env::new(code.env_size as usize, Some(env)),
+        };
         {
             let mut borrowed = function_env.borrow_mut();
             let params = code.param_count as usize;
@@ -513,7 +544,8 @@ impl Vm {
                 borrowed.slots[rest_slot as usize] = self.new_array(rest);
             }
         }
-        Frame { code, pc: 0, stack: Vec::with_capacity(8), env: function_env, this, handlers: Vec::new(), async_promise: None, home_class }
+        let stack = self.spare_stacks.pop().unwrap_or_else(|| Vec::with_capacity(8));
+        Frame { code, pc: 0, stack, env: function_env, this, handlers: Vec::new(), async_promise: None, home_class }
     }
 
     pub fn call_closure(
@@ -626,7 +658,25 @@ impl Vm {
             let step = self.step(host, &mut frame);
             match step {
                 Ok(None) => {}
-                Ok(Some(Step::Return(value))) => return Ok(Completion::Return(value)),
+                Ok(Some(Step::Return(value))) => {
+                    // The operand stack's allocation serves the next call.
+                    if self.spare_stacks.len() < SPARE_STACKS_MAX {
+                        let mut stack = std::mem::take(&mut frame.stack);
+                        stack.clear();
+                        self.spare_stacks.push(stack);
+                    }
+                    // So does its environment, when no closure kept it.
+                    if Rc::strong_count(&frame.env) == 1 && Rc::weak_count(&frame.env) == 0 && self.spare_envs.len() < SPARE_STACKS_MAX {
+                        let env = frame.env.clone();
+                        {
+                            let mut borrowed = env.borrow_mut();
+                            borrowed.slots.clear();
+                            borrowed.parent = None;
+                        }
+                        self.spare_envs.push(env);
+                    }
+                    return Ok(Completion::Return(value));
+                }
                 Ok(Some(Step::Await(value))) => {
                     self.await_value(host, frame, value)?;
                     return Ok(Completion::Suspended);
@@ -1673,6 +1723,8 @@ impl Vm {
                     Err(Unwind::Halt) => Err(Unwind::Halt),
                 }
             }
+            Job::LoadRequest { .. } => Ok(()),
+            Job::DumpRequest { request } => crate::http_load::dump_request(self, host, request),
             Job::ResolveThenable { promise, thenable, then } => {
                 let resolve = self.resolving_functions(&promise);
                 let result = self.call(host, &then, thenable, resolve.to_vec());

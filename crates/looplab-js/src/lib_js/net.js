@@ -114,10 +114,7 @@ class Server extends EventEmitter {
     servers[port] = this;
     binding.ref(true);
     // The scenario's load (`@looplab load …`) reaches the server here.
-    const target = this;
-    binding.listen(port, function onLoadRequest(id, method, path) {
-      target._loadRequest(id, method, path);
-    });
+    binding.listen(port, this);
     if (callback) this.once('listening', callback);
     const server = this;
     process.nextTick(() => server.emit('listening'));

@@ -1,0 +1,211 @@
+//! The engine's side of `http` for requests from the scenario's load.
+//!
+//! `lib_js/http.js` defines `IncomingMessage`, `ServerResponse` and
+//! `Server` in the JavaScript subset, and every request between scripts
+//! goes through them. A load run sends millions of requests, though, and
+//! interpreting Node's plumbing for each one (two constructors up the
+//! EventEmitter chain, `emit`, `end`, the `_dump` of the unread body: about
+//! 400 bytecode operations) made the simulator slower than a Python queue
+//! model. Here the same steps are taken natively: `req` and `res` are built
+//! with the same prototypes and own properties, the server's `'request'`
+//! listeners are called as `EventEmitter.prototype.emit` would call them,
+//! and `res.end()` answers the client. Only the user's handler is
+//! interpreted. Whenever a script has replaced one of these pieces (its own
+//! `emit`, `_loadRequest` or `end` logic), the JavaScript version runs.
+
+use crate::bytecode::Str;
+use crate::value::*;
+use crate::vm::{Job, JsResult, Vm};
+use looplab_core::{Callback, FnRef, Host};
+use std::rc::Rc;
+
+/// What http.js hands over when it loads (`binding.httpSetup`): the
+/// prototypes of the objects built here, and the functions whose identity
+/// says a server is a plain `http.Server`.
+#[derive(Clone)]
+pub struct HttpProtos {
+    pub incoming: ObjRef,
+    pub response: ObjRef,
+    /// `Server.prototype._loadRequest` as http.js defines it.
+    pub load_request: Value,
+    /// `EventEmitter.prototype.emit` as events.js defines it.
+    pub emit: Value,
+    /// `ServerResponse.prototype.end` as http.js defines it: for every
+    /// other exchange.
+    pub end_in_js: Value,
+    /// The own property names of a request and a response, in the order
+    /// the constructors in http.js set them.
+    request_keys: Rc<[Str]>,
+    response_keys: Rc<[Str]>,
+}
+
+const REQUEST_KEYS: [&str; 8] = ["_events", "url", "method", "headers", "statusCode", "complete", "_flowing", "_body"];
+const RESPONSE_KEYS: [&str; 9] = ["_events", "req", "statusCode", "headers", "headersSent", "finished", "writableEnded", "_chunks", "_exchange"];
+
+/// `binding.httpSetup(IncomingMessage.prototype, ServerResponse.prototype,
+/// Server.prototype._loadRequest, EventEmitter.prototype.emit)`: remembers
+/// them and returns the native `end` that http.js installs on
+/// `ServerResponse.prototype`.
+pub fn setup(vm: &mut Vm, args: &[Value]) -> JsResult<Value> {
+    let arg = |index: usize| args.get(index).cloned().unwrap_or_default();
+    let (Some(incoming), Some(response)) = (arg(0).as_object().cloned(), arg(1).as_object().cloned()) else {
+        return vm.throw_error("TypeError", "httpSetup: prototypes expected");
+    };
+    let end_in_js = vm.get(&arg(1), "end")?;
+    vm.http = Some(HttpProtos {
+        incoming,
+        response,
+        load_request: arg(2),
+        emit: arg(3),
+        end_in_js,
+        request_keys: REQUEST_KEYS.iter().map(|key| intern(key)).collect(),
+        response_keys: RESPONSE_KEYS.iter().map(|key| intern(key)).collect(),
+    });
+    Ok(vm.native("end", NativeOp::HttpResponseEnd, Vec::new()))
+}
+
+fn object_with<const N: usize>(proto: &ObjRef, keys: &[Str], values: [Value; N]) -> Value {
+    let props = keys.iter().cloned().zip(values).collect();
+    Value::Object(Object::with_props(Class::Plain, Some(proto.clone()), props))
+}
+
+/// A load request reaches `server` (the job `binding.listen` registered):
+/// what `Server.prototype._loadRequest` in http.js does, natively.
+pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value, method: Value, path: Value) -> JsResult<()> {
+    let load_request = vm.get(server, "_loadRequest")?;
+    let protos = vm.http.clone();
+    let Some(protos) = protos.filter(|protos| load_request.same_object(&protos.load_request)) else {
+        // A net.Server, or an http.Server whose _loadRequest a script replaced.
+        return vm.call(host, &load_request, server.clone(), vec![id, method, path]).map(|_| ());
+    };
+    let empty = || Value::Object(Object::new(Class::Plain, Some(vm.realm.object_prototype.clone())));
+    let headers = empty();
+    if let Value::Object(headers) = &headers {
+        headers.borrow_mut().set_own("host", Value::str("localhost"));
+    }
+    // The own properties, in the order the constructors in http.js set them.
+    let request = object_with(
+        &protos.incoming,
+        &protos.request_keys,
+        [empty(), path, method, headers, Value::Undefined, Value::Bool(false), Value::Bool(false), Value::Null],
+    );
+    let exchange = empty();
+    if let Value::Object(exchange) = &exchange {
+        exchange.borrow_mut().set_own("id", id);
+    }
+    let response = object_with(
+        &protos.response,
+        &protos.response_keys,
+        [
+            empty(),
+            request.clone(),
+            Value::Number(200.0),
+            empty(),
+            Value::Bool(false),
+            Value::Bool(false),
+            Value::Bool(false),
+            vm.new_array(Vec::new()),
+            exchange,
+        ],
+    );
+    emit(vm, host, &protos, server, "request", vec![request.clone(), response])?;
+    // incoming._deliver(''): the (empty) body is there; a stream already
+    // flowing (the handler listened for 'data') emits it.
+    if vm.get(&request, "_flowing")?.truthy() {
+        let deliver = vm.get(&request, "_deliver")?;
+        vm.call(host, &deliver, request, vec![Value::str("")])?;
+    } else {
+        vm.set(&request, "_body", Value::str(""))?;
+    }
+    Ok(())
+}
+
+/// `target.emit(name, ...args)`, natively when `emit` is events.js's own:
+/// each listener runs synchronously, in registration order, on a copy of
+/// the list (Node docs, events, "Asynchronous vs. synchronous").
+fn emit(vm: &mut Vm, host: &mut Host<'_>, protos: &HttpProtos, target: &Value, name: &str, args: Vec<Value>) -> JsResult<()> {
+    let emit = vm.get(target, "emit")?;
+    if !emit.same_object(&protos.emit) {
+        let mut all = vec![Value::str(name)];
+        all.extend(args);
+        return vm.call(host, &emit, target.clone(), all).map(|_| ());
+    }
+    let listeners = listeners(vm, target, name)?;
+    for listener in listeners {
+        vm.call(host, &listener, target.clone(), args.clone())?;
+    }
+    Ok(())
+}
+
+/// A copy of `target._events[name]` (empty when there is none).
+fn listeners(vm: &mut Vm, target: &Value, name: &str) -> JsResult<Vec<Value>> {
+    let events = vm.get(target, "_events")?;
+    if events.is_nullish() {
+        return Ok(Vec::new());
+    }
+    let list = vm.get(&events, name)?;
+    let items = match list.as_object().map(|object| object.borrow()) {
+        Some(object) => match &object.class {
+            Class::Array(items) => items.clone(),
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    Ok(items)
+}
+
+/// `res.end(chunk)` (the native `ServerResponse.prototype.end`): for a
+/// load client's exchange, what http.js's `end` does; for any other, that
+/// `end` itself.
+pub fn response_end(vm: &mut Vm, host: &mut Host<'_>, this: Value, args: Vec<Value>) -> JsResult<Value> {
+    let Some(protos) = vm.http.clone() else {
+        return Ok(this);
+    };
+    let exchange = vm.get(&this, "_exchange")?;
+    let id = if exchange.is_nullish() { Value::Undefined } else { vm.get(&exchange, "id")? };
+    let Value::Number(id) = id else {
+        return vm.call(host, &protos.end_in_js, this, args);
+    };
+    if vm.get(&this, "finished")?.truthy() {
+        return Ok(this);
+    }
+    // The body is not kept: a load client only counts the answer.
+    for key in ["finished", "writableEnded", "headersSent"] {
+        vm.set(&this, key, Value::Bool(true))?;
+    }
+    let status = vm.get(&this, "statusCode")?;
+    let status = vm.to_number(&status);
+    vm.flush_cpu(host);
+    host.respond(id as u64, status as u16);
+    if !listeners(vm, &this, "finish")?.is_empty() || !vm.get(&this, "emit")?.same_object(&protos.emit) {
+        emit(vm, host, &protos, &this, "finish", Vec::new())?;
+    }
+    // The server discards the unread request once the response has
+    // finished (lib/_http_server.js, resOnFinish -> req._dump()).
+    let request = vm.get(&this, "req")?;
+    if !request.is_nullish() && !vm.get(&request, "_flowing")?.truthy() {
+        let index = vm.add_job(Job::DumpRequest { request });
+        host.next_tick(Callback { func: FnRef(index), name: "(anonymous)".to_string() });
+    }
+    Ok(this)
+}
+
+/// The `process.nextTick` that `res.end` queued: `req._dump()`, which
+/// resumes the stream so a late 'data' or 'end' listener still hears it.
+pub fn dump_request(vm: &mut Vm, host: &mut Host<'_>, request: Value) -> JsResult<()> {
+    if vm.get(&request, "_flowing")?.truthy() {
+        return Ok(());
+    }
+    let quiet = listeners(vm, &request, "data")?.is_empty() && listeners(vm, &request, "end")?.is_empty();
+    if !quiet {
+        let dump = vm.get(&request, "_dump")?;
+        return vm.call(host, &dump, request, Vec::new()).map(|_| ());
+    }
+    // resume() with nobody listening: the stream just completes.
+    vm.set(&request, "_flowing", Value::Bool(true))?;
+    if !vm.get(&request, "_body")?.is_nullish() {
+        vm.set(&request, "_body", Value::Null)?;
+        vm.set(&request, "complete", Value::Bool(true))?;
+    }
+    Ok(())
+}
