@@ -37,6 +37,58 @@ pub struct HttpProtos {
     /// the constructors in http.js set them.
     request_keys: Rc<[Str]>,
     response_keys: Rc<[Str]>,
+    keys: Rc<Keys>,
+}
+
+/// The names this module reads and writes, interned once.
+pub struct Keys {
+    load_request: Str,
+    emit: Str,
+    events: Str,
+    flowing: Str,
+    deliver: Str,
+    body: Str,
+    exchange: Str,
+    id: Str,
+    finished: Str,
+    writable_ended: Str,
+    headers_sent: Str,
+    status_code: Str,
+    req: Str,
+    dump: Str,
+    complete: Str,
+    host: Str,
+    request: Str,
+    finish: Str,
+    data: Str,
+    end: Str,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        Keys {
+            load_request: intern("_loadRequest"),
+            emit: intern("emit"),
+            events: intern("_events"),
+            flowing: intern("_flowing"),
+            deliver: intern("_deliver"),
+            body: intern("_body"),
+            exchange: intern("_exchange"),
+            id: intern("id"),
+            finished: intern("finished"),
+            writable_ended: intern("writableEnded"),
+            headers_sent: intern("headersSent"),
+            status_code: intern("statusCode"),
+            req: intern("req"),
+            dump: intern("_dump"),
+            complete: intern("complete"),
+            host: intern("host"),
+            request: intern("request"),
+            finish: intern("finish"),
+            data: intern("data"),
+            end: intern("end"),
+        }
+    }
 }
 
 const REQUEST_KEYS: [&str; 8] = ["_events", "url", "method", "headers", "statusCode", "complete", "_flowing", "_body"];
@@ -60,6 +112,7 @@ pub fn setup(vm: &mut Vm, args: &[Value]) -> JsResult<Value> {
         end_in_js,
         request_keys: REQUEST_KEYS.iter().map(|key| intern(key)).collect(),
         response_keys: RESPONSE_KEYS.iter().map(|key| intern(key)).collect(),
+        keys: Rc::new(Keys::new()),
     });
     Ok(vm.native("end", NativeOp::HttpResponseEnd, Vec::new()))
 }
@@ -72,7 +125,11 @@ fn object_with<const N: usize>(proto: &ObjRef, keys: &[Str], values: [Value; N])
 /// A load request reaches `server` (the job `binding.listen` registered):
 /// what `Server.prototype._loadRequest` in http.js does, natively.
 pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value, method: Value, path: Value) -> JsResult<()> {
-    let load_request = vm.get(server, "_loadRequest")?;
+    let Some(keys) = vm.http.as_ref().map(|protos| protos.keys.clone()) else {
+        let load_request = vm.get(server, "_loadRequest")?;
+        return vm.call(host, &load_request, server.clone(), vec![id, method, path]).map(|_| ());
+    };
+    let load_request = vm.get_key(server, &keys.load_request)?;
     let protos = vm.http.clone();
     let Some(protos) = protos.filter(|protos| load_request.same_object(&protos.load_request)) else {
         // A net.Server, or an http.Server whose _loadRequest a script replaced.
@@ -81,7 +138,7 @@ pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value,
     let empty = || Value::Object(Object::new(Class::Plain, Some(vm.realm.object_prototype.clone())));
     let headers = empty();
     if let Value::Object(headers) = &headers {
-        headers.borrow_mut().set_own("host", Value::str("localhost"));
+        headers.borrow_mut().set_own_key(&keys.host, Value::str("localhost"));
     }
     // The own properties, in the order the constructors in http.js set them.
     let request = object_with(
@@ -91,7 +148,7 @@ pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value,
     );
     let exchange = empty();
     if let Value::Object(exchange) = &exchange {
-        exchange.borrow_mut().set_own("id", id);
+        exchange.borrow_mut().set_own_key(&keys.id, id);
     }
     let response = object_with(
         &protos.response,
@@ -108,14 +165,14 @@ pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value,
             exchange,
         ],
     );
-    emit(vm, host, &protos, server, "request", vec![request.clone(), response])?;
+    emit(vm, host, &protos, server, &keys.request, vec![request.clone(), response])?;
     // incoming._deliver(''): the (empty) body is there; a stream already
     // flowing (the handler listened for 'data') emits it.
-    if vm.get(&request, "_flowing")?.truthy() {
-        let deliver = vm.get(&request, "_deliver")?;
+    if vm.get_key(&request, &keys.flowing)?.truthy() {
+        let deliver = vm.get_key(&request, &keys.deliver)?;
         vm.call(host, &deliver, request, vec![Value::str("")])?;
     } else {
-        vm.set(&request, "_body", Value::str(""))?;
+        vm.set_key(&request, &keys.body, Value::str(""))?;
     }
     Ok(())
 }
@@ -123,14 +180,14 @@ pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value,
 /// `target.emit(name, ...args)`, natively when `emit` is events.js's own:
 /// each listener runs synchronously, in registration order, on a copy of
 /// the list (Node docs, events, "Asynchronous vs. synchronous").
-fn emit(vm: &mut Vm, host: &mut Host<'_>, protos: &HttpProtos, target: &Value, name: &str, args: Vec<Value>) -> JsResult<()> {
-    let emit = vm.get(target, "emit")?;
+fn emit(vm: &mut Vm, host: &mut Host<'_>, protos: &HttpProtos, target: &Value, name: &Str, args: Vec<Value>) -> JsResult<()> {
+    let emit = vm.get_key(target, &protos.keys.emit)?;
     if !emit.same_object(&protos.emit) {
-        let mut all = vec![Value::str(name)];
+        let mut all = vec![Value::String(name.clone())];
         all.extend(args);
         return vm.call(host, &emit, target.clone(), all).map(|_| ());
     }
-    let listeners = listeners(vm, target, name)?;
+    let listeners = listeners(vm, &protos.keys, target, name)?;
     for listener in listeners {
         vm.call(host, &listener, target.clone(), args.clone())?;
     }
@@ -138,12 +195,12 @@ fn emit(vm: &mut Vm, host: &mut Host<'_>, protos: &HttpProtos, target: &Value, n
 }
 
 /// A copy of `target._events[name]` (empty when there is none).
-fn listeners(vm: &mut Vm, target: &Value, name: &str) -> JsResult<Vec<Value>> {
-    let events = vm.get(target, "_events")?;
+fn listeners(vm: &mut Vm, keys: &Keys, target: &Value, name: &Str) -> JsResult<Vec<Value>> {
+    let events = vm.get_key(target, &keys.events)?;
     if events.is_nullish() {
         return Ok(Vec::new());
     }
-    let list = vm.get(&events, name)?;
+    let list = vm.get_key(&events, name)?;
     let items = match list.as_object().map(|object| object.borrow()) {
         Some(object) => match &object.class {
             Class::Array(items) => items.clone(),
@@ -161,29 +218,30 @@ pub fn response_end(vm: &mut Vm, host: &mut Host<'_>, this: Value, args: Vec<Val
     let Some(protos) = vm.http.clone() else {
         return Ok(this);
     };
-    let exchange = vm.get(&this, "_exchange")?;
-    let id = if exchange.is_nullish() { Value::Undefined } else { vm.get(&exchange, "id")? };
+    let keys = protos.keys.clone();
+    let exchange = vm.get_key(&this, &keys.exchange)?;
+    let id = if exchange.is_nullish() { Value::Undefined } else { vm.get_key(&exchange, &keys.id)? };
     let Value::Number(id) = id else {
         return vm.call(host, &protos.end_in_js, this, args);
     };
-    if vm.get(&this, "finished")?.truthy() {
+    if vm.get_key(&this, &keys.finished)?.truthy() {
         return Ok(this);
     }
     // The body is not kept: a load client only counts the answer.
-    for key in ["finished", "writableEnded", "headersSent"] {
-        vm.set(&this, key, Value::Bool(true))?;
+    for key in [&keys.finished, &keys.writable_ended, &keys.headers_sent] {
+        vm.set_key(&this, key, Value::Bool(true))?;
     }
-    let status = vm.get(&this, "statusCode")?;
+    let status = vm.get_key(&this, &keys.status_code)?;
     let status = vm.to_number(&status);
     vm.flush_cpu(host);
     host.respond(id as u64, status as u16);
-    if !listeners(vm, &this, "finish")?.is_empty() || !vm.get(&this, "emit")?.same_object(&protos.emit) {
-        emit(vm, host, &protos, &this, "finish", Vec::new())?;
+    if !listeners(vm, &keys, &this, &keys.finish)?.is_empty() || !vm.get_key(&this, &keys.emit)?.same_object(&protos.emit) {
+        emit(vm, host, &protos, &this, &keys.finish, Vec::new())?;
     }
     // The server discards the unread request once the response has
     // finished (lib/_http_server.js, resOnFinish -> req._dump()).
-    let request = vm.get(&this, "req")?;
-    if !request.is_nullish() && !vm.get(&request, "_flowing")?.truthy() {
+    let request = vm.get_key(&this, &keys.req)?;
+    if !request.is_nullish() && !vm.get_key(&request, &keys.flowing)?.truthy() {
         let index = vm.add_job(Job::DumpRequest { request });
         host.next_tick(Callback { func: FnRef(index), name: "(anonymous)".to_string() });
     }
@@ -193,19 +251,22 @@ pub fn response_end(vm: &mut Vm, host: &mut Host<'_>, this: Value, args: Vec<Val
 /// The `process.nextTick` that `res.end` queued: `req._dump()`, which
 /// resumes the stream so a late 'data' or 'end' listener still hears it.
 pub fn dump_request(vm: &mut Vm, host: &mut Host<'_>, request: Value) -> JsResult<()> {
-    if vm.get(&request, "_flowing")?.truthy() {
+    let Some(keys) = vm.http.as_ref().map(|protos| protos.keys.clone()) else {
+        return Ok(());
+    };
+    if vm.get_key(&request, &keys.flowing)?.truthy() {
         return Ok(());
     }
-    let quiet = listeners(vm, &request, "data")?.is_empty() && listeners(vm, &request, "end")?.is_empty();
+    let quiet = listeners(vm, &keys, &request, &keys.data)?.is_empty() && listeners(vm, &keys, &request, &keys.end)?.is_empty();
     if !quiet {
-        let dump = vm.get(&request, "_dump")?;
+        let dump = vm.get_key(&request, &keys.dump)?;
         return vm.call(host, &dump, request, Vec::new()).map(|_| ());
     }
     // resume() with nobody listening: the stream just completes.
-    vm.set(&request, "_flowing", Value::Bool(true))?;
-    if !vm.get(&request, "_body")?.is_nullish() {
-        vm.set(&request, "_body", Value::Null)?;
-        vm.set(&request, "complete", Value::Bool(true))?;
+    vm.set_key(&request, &keys.flowing, Value::Bool(true))?;
+    if !vm.get_key(&request, &keys.body)?.is_nullish() {
+        vm.set_key(&request, &keys.body, Value::Null)?;
+        vm.set_key(&request, &keys.complete, Value::Bool(true))?;
     }
     Ok(())
 }

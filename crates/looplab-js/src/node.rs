@@ -565,12 +565,21 @@ fn callback(vm: &mut Vm, function: &Value, bound: Vec<Value>, repeat: bool) -> C
     Callback { func: FnRef(index), name }
 }
 
-fn timer_handle(vm: &Vm, kind: HostKind, id: u64) -> Value {
-    let handle = Object::new(Class::Host(kind, id), Some(vm.realm.object_prototype.clone()));
-    for method in ["unref", "ref", "hasRef", "refresh"] {
-        handle.borrow_mut().set_own(method, vm.native(&format!("Timeout.{method}"), NativeOp::Node, Vec::new()));
-    }
-    Value::Object(handle)
+/// A `Timeout` or `Immediate` object. Its methods live on one shared
+/// prototype, as on Node's `Timeout.prototype`, made on first use.
+fn timer_handle(vm: &mut Vm, kind: HostKind, id: u64) -> Value {
+    let prototype = match &vm.timer_prototype {
+        Some(prototype) => prototype.clone(),
+        None => {
+            let prototype = Object::new(Class::Plain, Some(vm.realm.object_prototype.clone()));
+            for method in ["unref", "ref", "hasRef", "refresh"] {
+                prototype.borrow_mut().set_own(method, vm.native(&format!("Timeout.{method}"), NativeOp::Node, Vec::new()));
+            }
+            vm.timer_prototype = Some(prototype.clone());
+            prototype
+        }
+    };
+    Value::Object(Object::new(Class::Host(kind, id), Some(prototype)))
 }
 
 fn handle_id(value: &Value) -> Option<(HostKind, u64)> {

@@ -373,8 +373,34 @@ impl Object {
         match &self.index {
             Some(index) => index.get(key).copied(),
             // Names are interned (see [`intern`]): the same pointer is the
-            // same name, and only a different one needs its bytes compared.
-            None => self.props.iter().position(|(name, _)| std::ptr::eq(name.as_ptr(), key.as_ptr()) || &**name == key),
+            // same name. Comparing the first byte before the rest keeps a
+            // miss cheap.
+            None => self.props.iter().position(|(name, _)| {
+                std::ptr::eq(name.as_ptr(), key.as_ptr()) || (name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && &**name == key)
+            }),
+        }
+    }
+
+    /// [`Object::position`] for a name that came from [`intern`]: while the
+    /// table is complete, the same name is the same pointer, so no bytes
+    /// need comparing.
+    fn position_key(&self, key: &Str) -> Option<usize> {
+        if self.index.is_some() || !is_canonical(key) {
+            return self.position(key);
+        }
+        self.props.iter().position(|(name, _)| Rc::ptr_eq(name, key))
+    }
+
+    /// The own property `key` (an interned name).
+    pub fn own_key(&self, key: &Str) -> Option<&Value> {
+        self.position_key(key).map(|position| &self.props[position].1)
+    }
+
+    /// Sets the own property `key` (an interned name).
+    pub fn set_own_key(&mut self, key: &Str, value: Value) {
+        match self.position_key(key) {
+            Some(position) => self.props[position].1 = value,
+            None => self.set_own(key, value),
         }
     }
 
@@ -420,6 +446,14 @@ const INTERNED_MAX: usize = 65_536;
 
 thread_local! {
     static INTERNED: RefCell<std::collections::HashSet<Str, std::hash::BuildHasherDefault<Fnv>>> = RefCell::default();
+    /// Set once the table has filled: names made after that are not shared.
+    static INTERNED_FULL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether `key` (from [`intern`]) is the only pointer with its text that
+/// a property name can have.
+fn is_canonical(key: &str) -> bool {
+    key.len() <= INTERNED_LEN_MAX && !INTERNED_FULL.with(std::cell::Cell::get)
 }
 
 /// One shared `Rc<str>` per distinct short string, so that building an
@@ -437,9 +471,29 @@ pub fn intern(text: &str) -> Str {
         let fresh: Str = Rc::from(text);
         if table.len() < INTERNED_MAX {
             table.insert(fresh.clone());
+        } else {
+            INTERNED_FULL.with(|full| full.set(true));
         }
         fresh
     })
+}
+
+/// [`lookup`] for an interned name.
+pub fn lookup_key(object: &ObjRef, key: &Str) -> Option<Value> {
+    let mut current = Some(object.clone());
+    let mut hops = 0;
+    while let Some(node) = current {
+        let borrowed = node.borrow();
+        if let Some(value) = borrowed.own_key(key) {
+            return Some(value.clone());
+        }
+        current = borrowed.proto.clone();
+        hops += 1;
+        if hops > 10_000 {
+            return None;
+        }
+    }
+    None
 }
 
 /// Looks a property up along the prototype chain.

@@ -158,6 +158,8 @@ pub struct Vm {
     spare_stacks: Vec<Vec<Value>>,
     /// Environments of returned calls that no closure captured.
     spare_envs: Vec<EnvRef>,
+    /// The prototype of timer handles (see `node::timer_handle`).
+    pub timer_prototype: Option<ObjRef>,
 }
 
 /// Spare operand stacks kept at most (one per level of a deep call chain).
@@ -173,6 +175,7 @@ impl Vm {
             http: None,
             spare_stacks: Vec::new(),
             spare_envs: Vec::new(),
+            timer_prototype: None,
             jobs: Vec::new(),
             free_jobs: Vec::new(),
             depth: 0,
@@ -335,6 +338,29 @@ impl Vm {
     }
 
     // ----- Properties ---------------------------------------------------------------
+
+    /// [`Vm::get`] with an interned name (a compiled constant, or one from
+    /// [`intern`]): plain objects, the common case, skip the special names.
+    pub fn get_key(&mut self, target: &Value, key: &Str) -> JsResult<Value> {
+        if let Value::Object(object) = target {
+            if matches!(object.borrow().class, Class::Plain) {
+                return Ok(lookup_key(object, key).unwrap_or_default());
+            }
+        }
+        self.get(target, key)
+    }
+
+    /// [`Vm::set`] with an interned name.
+    pub fn set_key(&mut self, target: &Value, key: &Str, value: Value) -> JsResult<()> {
+        if let Value::Object(object) = target {
+            let mut borrowed = object.borrow_mut();
+            if matches!(borrowed.class, Class::Plain) {
+                borrowed.set_own_key(key, value);
+                return Ok(());
+            }
+        }
+        self.set(target, key, value)
+    }
 
     pub fn get(&mut self, target: &Value, key: &str) -> JsResult<Value> {
         match target {
@@ -841,13 +867,13 @@ impl Vm {
             }
             Op::GetProp(name) => {
                 let target = pop(frame);
-                let value = self.get(&target, &name)?;
+                let value = self.get_key(&target, &name)?;
                 frame.stack.push(value);
             }
             Op::SetProp(name) => {
                 let value = pop(frame);
                 let target = pop(frame);
-                self.set(&target, &name, value.clone())?;
+                self.set_key(&target, &name, value.clone())?;
                 frame.stack.push(value);
             }
             Op::GetIndex => {
