@@ -61,7 +61,7 @@ impl ProgramGuest {
 
     fn closure(&mut self, func: &Func) -> Callback {
         self.functions.push(func.clone());
-        Callback { func: FnRef((self.functions.len() - 1) as u32), name: func.name.clone() }
+        Callback { func: FnRef((self.functions.len() - 1) as u32), name: func.name.as_str().into() }
     }
 
     fn run(&mut self, body: &[Stmt], host: &mut Host<'_>) {

@@ -106,7 +106,8 @@ pub struct FnRef(pub u32);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Callback {
     pub func: FnRef,
-    pub name: String,
+    /// Shared, not copied: a name is handed along with every callback.
+    pub name: std::rc::Rc<str>,
 }
 
 /// A value the engine hands to a guest callback (Node passes `(err, data)`
@@ -838,7 +839,7 @@ impl Core {
         let now_us = self.now_us;
         let label = self.pool_callbacks[callback].0.name.clone();
         self.record(now_us, TraceKind::KernelDone { id });
-        self.record_lazy(now_us, || TraceKind::QueueAdd { queue: QueueKind::Poll, id, label });
+        self.record_lazy(now_us, || TraceKind::QueueAdd { queue: QueueKind::Poll, id, label: label.to_string() });
         self.event_loop.completions.push_back(Completion { id, then: Continuation::Callback { callback } });
         self.wake_current(now_us);
     }
@@ -1521,10 +1522,12 @@ impl Host<'_> {
         let start_ms = self.cursor_us / 1000;
         let id = self.core.fresh_id();
         let due_ms = start_ms + delay_ms;
-        let label = format!("{} (due {due_ms} ms)", callback.name);
         let repeat_ms = repeat.then_some(delay_ms);
+        let label = (!self.core.trace.off).then(|| format!("{} (due {due_ms} ms)", callback.name));
         self.core.event_loop.timers.insert((due_ms, id), Queued { id, callback, repeat_ms });
-        self.core.record_lazy(self.cursor_us, || TraceKind::QueueAdd { queue: QueueKind::Timers, id, label });
+        if let Some(label) = label {
+            self.core.record(self.cursor_us, TraceKind::QueueAdd { queue: QueueKind::Timers, id, label });
+        }
         id
     }
 
@@ -1537,13 +1540,13 @@ impl Host<'_> {
         }
     }
 
-    /// `process.env.UV_THREADPOOL_SIZE` as the program set it: libuv reads
-    /// it once, when the pool is first used, so later changes do nothing.
     /// Whether the pool has started: its size is fixed from then on.
     pub fn pool_started(&self) -> bool {
         self.core.pool.is_some()
     }
 
+    /// `process.env.UV_THREADPOOL_SIZE` as the program set it: libuv reads
+    /// it once, when the pool is first used, so later changes do nothing.
     pub fn request_pool_size(&mut self, size: u32) {
         if self.core.pool.is_none() {
             self.core.settings.pool_size = size.clamp(1, POOL_SIZE_MAX);
@@ -1581,7 +1584,7 @@ impl Host<'_> {
     fn enqueue(&mut self, queue: QueueKind, callback: Callback) -> u64 {
         let id = self.core.fresh_id();
         let label = callback.name.clone();
-        self.core.record_lazy(self.cursor_us, || TraceKind::QueueAdd { queue, id, label });
+        self.core.record_lazy(self.cursor_us, || TraceKind::QueueAdd { queue, id, label: label.to_string() });
         let item = Queued { id, callback, repeat_ms: None };
         let event_loop = &mut self.core.event_loop;
         match queue {
@@ -2023,7 +2026,7 @@ impl<G: Guest> Sim<G> {
                 }
                 Stage::Script => {
                     event_loop.stage = Stage::LoopStart;
-                    return self.run_callback(Source::MainScript, "(main module)".to_string(), Runnable::Main);
+                    return self.run_callback(Source::MainScript, "(main module)", Runnable::Main);
                 }
                 Stage::LoopStart => {
                     if !event_loop.is_alive() {
@@ -2050,7 +2053,7 @@ impl<G: Guest> Sim<G> {
                                 self.core.record(self.core.now_us, TraceKind::QueueTake { queue: QueueKind::Timers, id: item.id });
                                 self.core.record_lazy(self.core.now_us, || TraceKind::QueueAdd { queue: QueueKind::Timers, id: item.id, label });
                                 self.core.event_loop.timers.insert((due_ms, item.id), again);
-                                return self.run_callback(Source::Timer, item.callback.name, Runnable::Guest(item.callback.func));
+                                return self.run_callback(Source::Timer, &item.callback.name, Runnable::Guest(item.callback.func));
                             }
                             return self.run_queued(QueueKind::Timers, Source::Timer, item);
                         }
@@ -2196,7 +2199,7 @@ impl<G: Guest> Sim<G> {
         if self.guest.has_process_listeners(self.core.current_thread, "beforeExit") {
             self.core.event_loop.stage = Stage::AfterBeforeExit;
             let runnable = Runnable::ProcessEvent { event: "beforeExit", code: 0 };
-            return self.run_callback(Source::ProcessEvent, "process.emit('beforeExit')".to_string(), runnable);
+            return self.run_callback(Source::ProcessEvent, "process.emit('beforeExit')", runnable);
         }
         self.emit_exit(0)
     }
@@ -2207,7 +2210,7 @@ impl<G: Guest> Sim<G> {
         if self.guest.has_process_listeners(self.core.current_thread, "exit") {
             self.core.event_loop.stage = Stage::AfterExitEvent { code };
             let runnable = Runnable::ProcessEvent { event: "exit", code };
-            return self.run_callback(Source::ProcessEvent, "process.emit('exit')".to_string(), runnable);
+            return self.run_callback(Source::ProcessEvent, "process.emit('exit')", runnable);
         }
         self.exit(code)
     }
@@ -2230,7 +2233,7 @@ impl<G: Guest> Sim<G> {
 
     fn run_queued(&mut self, queue: QueueKind, source: Source, item: Queued) {
         self.core.record(self.core.now_us, TraceKind::QueueTake { queue, id: item.id });
-        self.run_callback(source, item.callback.name, Runnable::Guest(item.callback.func));
+        self.run_callback(source, &item.callback.name, Runnable::Guest(item.callback.func));
     }
 
     fn run_completion(&mut self, completion: Completion) {
@@ -2248,14 +2251,14 @@ impl<G: Guest> Sim<G> {
             // The socket is readable; Node's HTTP parser emits 'request'.
             Continuation::Request { .. } => "parserOnIncoming",
         };
-        self.run_callback(Source::PoolCompletion, label.to_string(), Runnable::Continuation(completion.then));
+        self.run_callback(Source::PoolCompletion, label, Runnable::Continuation(completion.then));
     }
 
     /// Runs one callback to completion on the main thread and schedules the
     /// moment the thread is free again.
-    fn run_callback(&mut self, source: Source, label: String, runnable: Runnable) {
+    fn run_callback(&mut self, source: Source, label: &str, runnable: Runnable) {
         let start_us = self.core.now_us;
-        self.core.record_lazy(start_us, || TraceKind::CallbackStart { source, label: label.clone() });
+        self.core.record_lazy(start_us, || TraceKind::CallbackStart { source, label: label.to_string() });
         let mut host = Host { core: &mut self.core, cursor_us: start_us + cost::CALLBACK_ENTRY_US };
         host.push_frame(&label);
         match runnable {
@@ -2295,7 +2298,7 @@ impl<G: Guest> Sim<G> {
             Runnable::Continuation(Continuation::Callback { callback: index }) => {
                 host.core.event_loop.active_requests -= 1;
                 let (callback, args) =
-                    std::mem::replace(&mut host.core.pool_callbacks[index], (Callback { func: FnRef(u32::MAX), name: String::new() }, Vec::new()));
+                    std::mem::replace(&mut host.core.pool_callbacks[index], (Callback { func: FnRef(u32::MAX), name: std::rc::Rc::from("") }, Vec::new()));
                 host.core.free_callbacks.push(index);
 
                 host.push_frame(&callback.name);

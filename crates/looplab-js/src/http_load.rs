@@ -243,7 +243,7 @@ pub fn response_end(vm: &mut Vm, host: &mut Host<'_>, this: Value, args: Vec<Val
     let request = vm.get_key(&this, &keys.req)?;
     if !request.is_nullish() && !vm.get_key(&request, &keys.flowing)?.truthy() {
         let index = vm.add_job(Job::DumpRequest { request });
-        host.next_tick(Callback { func: FnRef(index), name: "(anonymous)".to_string() });
+        host.next_tick(Callback { func: FnRef(index), name: "(anonymous)".into() });
     }
     Ok(this)
 }

@@ -560,7 +560,7 @@ fn require_callback(vm: &Vm, value: &Value, name: &str) -> JsResult<()> {
 
 /// Registers a callback the engine will call back, named for the UI.
 fn callback(vm: &mut Vm, function: &Value, bound: Vec<Value>, repeat: bool) -> Callback {
-    let name = vm.function_name(function);
+    let name = vm.function_label(function);
     let index = vm.add_job(Job::Call { function: function.clone(), args: bound, repeat });
     Callback { func: FnRef(index), name }
 }
@@ -742,7 +742,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let _ = bound;
             let cb = callback(vm, &function, Vec::new(), false);
             sync_pool_size(vm, host);
-            host.read_file(&path, Callback { name: vm_label(vm, &args, name), ..cb });
+            host.read_file(&path, Callback { name: vm_label(vm, &args, name).into(), ..cb });
             match promise {
                 Some(promise) => Value::Object(promise),
                 None => Value::Undefined,
@@ -861,7 +861,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let cb = callback(vm, &wrapper, Vec::new(), false);
             let label = format!("{} {path}", if is_write { "write" } else { "stat" });
             sync_pool_size(vm, host);
-            host.pool_work(&label, duration_us, Callback { name: vm_label(vm, &args, name), ..cb }, result);
+            host.pool_work(&label, duration_us, Callback { name: vm_label(vm, &args, name).into(), ..cb }, result);
             promise.map(Value::Object).unwrap_or_default()
         }
         "statDone" => {
@@ -964,7 +964,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let cb = callback(vm, &resolve, vec![result], false);
             let label = format!("db.{operation}({})", crate::builtins::inspect(vm, &a0, 1, true));
             let latency_us = host.sample_cost_us("db").unwrap_or_else(|| host.db_latency_us());
-            host.kernel_io(&label, latency_us, Callback { name: format!("{label} result"), ..cb }, Vec::new());
+            host.kernel_io(&label, latency_us, Callback { name: format!("{label} result").into(), ..cb }, Vec::new());
             Value::Object(promise)
         }
         "workerbinding.spawn" => {
@@ -1030,7 +1030,7 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             // `server._loadRequest(id, method, path)` (see `http_load`).
             let port = vm.to_number(&a0) as u16;
             let index = vm.add_job(Job::LoadRequest { server: arg(&args, 1) });
-            host.listen(port, Callback { func: FnRef(index), name: "onLoadRequest".to_string() });
+            host.listen(port, Callback { func: FnRef(index), name: "onLoadRequest".into() });
             Value::Undefined
         }
         "netbinding.httpSetup" => crate::http_load::setup(vm, &args)?,

@@ -786,6 +786,7 @@ impl Vm {
         }
     }
 
+    #[inline(always)]
     fn step(&mut self, host: &mut Host<'_>, frame: &mut Frame) -> JsResult<Option<Step>> {
         let Some(op) = frame.code.ops.get(frame.pc) else {
             return Ok(Some(Step::Return(Value::Undefined)));
@@ -1676,18 +1677,23 @@ impl Vm {
     }
 
     pub fn function_name(&self, function: &Value) -> String {
+        self.function_label(function).to_string()
+    }
+
+    /// A function's name as the UI shows it, `(anonymous)` when it has
+    /// none: shared, not copied.
+    pub fn function_label(&self, function: &Value) -> Str {
         let name = match function.as_object().map(|object| object.borrow()) {
             Some(borrowed) => match &borrowed.class {
-                Class::Function(Function::Closure(closure)) => closure.code.name.to_string(),
-                Class::Function(Function::Native(native)) => native.name.to_string(),
-                _ => String::new(),
+                Class::Function(Function::Closure(closure)) => Some(closure.code.name.clone()),
+                Class::Function(Function::Native(native)) => Some(native.name.clone()),
+                _ => None,
             },
-            None => String::new(),
+            None => None,
         };
-        if name.is_empty() {
-            "(anonymous)".to_string()
-        } else {
-            name
+        match name {
+            Some(name) if !name.is_empty() => name,
+            _ => intern("(anonymous)"),
         }
     }
 
@@ -1695,7 +1701,7 @@ impl Vm {
     pub fn queue_job(&mut self, host: &mut Host<'_>, job: Job, name: &str) {
         let index = self.add_job(job);
         self.flush_cpu(host);
-        host.queue_microtask(looplab_core::Callback { func: looplab_core::FnRef(index), name: name.to_string() });
+        host.queue_microtask(looplab_core::Callback { func: looplab_core::FnRef(index), name: name.into() });
     }
 
     /// `PerformPromiseThen`.

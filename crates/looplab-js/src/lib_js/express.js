@@ -4,9 +4,9 @@
 // req.params. A handler's rejected promise becomes a 500 (Express 5).
 const http = require('http');
 
-function matchPath(pattern, path) {
-  const wanted = pattern.split('/');
-  const actual = path.split('/');
+// A route's pattern is split once, when it is registered; a request's path
+// once per request.
+function matchParts(wanted, actual) {
   if (wanted.length !== actual.length) return null;
   const params = {};
   for (let i = 0; i < wanted.length; i++) {
@@ -36,11 +36,15 @@ class Dispatch {
     this.req = req;
     this.res = res;
     this.path = path;
+    this.parts = null;
     this.index = 0;
   }
 
   next(error) {
-    const { stack, req, res, path } = this;
+    const stack = this.stack;
+    const req = this.req;
+    const res = this.res;
+    const path = this.path;
     if (error) {
       res.statusCode = 500;
       res.end(String(error && error.message ? error.message : error));
@@ -49,7 +53,8 @@ class Dispatch {
     while (this.index < stack.length) {
       const layer = stack[this.index++];
       if (layer.method && layer.method !== req.method) continue;
-      const params = layer.method ? matchPath(layer.path, path) : (path.startsWith(layer.path) ? {} : null);
+      if (layer.method && this.parts === null) this.parts = path.split('/');
+      const params = layer.method ? matchParts(layer.parts, this.parts) : (path.startsWith(layer.path) ? {} : null);
       if (!params) continue;
       req.params = params;
       const result = layer.handler(req, res, this.next.bind(this));
@@ -66,12 +71,13 @@ function express() {
   const app = function handle(req, res) {
     const question = req.url.indexOf('?');
     const path = question >= 0 ? req.url.slice(0, question) : req.url;
-    req.query = parseQuery(question >= 0 ? req.url.slice(question + 1) : '');
+    req.query = question >= 0 ? parseQuery(req.url.slice(question + 1)) : {};
     req.path = path;
     new Dispatch(stack, req, res, path).next();
   };
   const route = (method) => (path, ...handlers) => {
-    for (const handler of handlers) stack.push({ method, path, handler });
+    const parts = path.split('/');
+    for (const handler of handlers) stack.push({ method, path, parts, handler });
     return app;
   };
   app.get = route('GET');
