@@ -87,6 +87,38 @@ def run_looplab(customers, rho, seed=1):
     }
 
 
+REALISTIC = [
+    ("express-db.js", "closed connections=100 amount={n} paths=/user/1:1,/user/2:1"),
+    ("http-timer.js", "closed connections=100 amount={n}"),
+]
+
+
+def run_realistic(name, load, requests):
+    """One of tests/bench's handlers under closed-loop load: wall time and
+    peak memory of the whole `looplab run`."""
+    command = [LOOPLAB, "run", os.path.join(ROOT, "tests", "bench", name), "--json", "--no-trace", "--set", "load=" + load.format(n=requests)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    stdout = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"looplab failed: {' '.join(command)}")
+    report = json.loads(stdout)
+    if report["requests"]["completed"] != requests:
+        sys.exit(f"{name}: {report['requests']['completed']} of {requests} answered: {report['stop_reason']}")
+    return {
+        "peer": "looplab-realistic",
+        "scenario": name,
+        "requests": requests,
+        "wall_s": wall,
+        "requests_per_s": requests / wall,
+        "engine_events": report["events"],
+        "maxrss_mb": usage.ru_maxrss / 1024,
+        "latency_p99_ms": report["requests"]["latency_ms"]["p99"],
+    }
+
+
 def run_peer(python, peer, customers, rho, seed=1):
     command = [python, os.path.join(PEERS, f"mmc_{peer}.py"), "--c", "4", "--rho", str(rho), "--customers", str(customers), "--seed", str(seed), "--json"]
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=PEERS)
@@ -136,6 +168,15 @@ def main():
         growth = (last["wall_s"] / first["wall_s"]) / (last["customers"] / first["customers"])
         print(f"\nCost per customer from {first['customers']:,} to {last['customers']:,}: x{growth:.2f} (1.00 = linear).")
         print(f"Memory: max RSS {first['maxrss_mb']:.0f} MB -> {last['maxrss_mb']:.0f} MB; peak in flight {last['in_flight_peak']} requests.")
+
+    print("\n## Realistic handlers (tests/bench, closed loop, 100 connections)\n")
+    print("| scenario | requests | wall s | requests/s | µs per request | max RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, load in REALISTIC:
+        for size in [n for n in sizes if n <= 1_000_000]:
+            row = run_realistic(name, load, size)
+            results.append(row)
+            print(f"| {name} | {size:,} | {row['wall_s']:.2f} | {row['requests_per_s']:,.0f} | {1e6 / row['requests_per_s']:.1f} | {row['maxrss_mb']:.0f} |", flush=True)
 
     print("\n## Accuracy vs Erlang C (M/M/4, 1,000,000 customers unless --quick)\n")
     print("| rho | customers | Wq sim | Wq exact | rel. error | P(wait) sim / exact | Wq p99 sim / exact |")

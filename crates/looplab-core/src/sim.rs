@@ -118,6 +118,9 @@ pub enum HostValue {
     Null,
     Number(f64),
     Str(String),
+    /// A string the engine hands out many times (a load request's method
+    /// and path): shared, not copied.
+    Shared(std::rc::Rc<str>),
     /// A `Buffer` of this many bytes.
     Buffer(u64),
     /// An array of strings (`dns.resolve4`'s addresses).
@@ -660,6 +663,9 @@ struct LoadRun {
     /// Completed requests' latencies, µs, by global path index.
     latencies_us: Vec<Vec<u32>>,
     path_names: Vec<String>,
+    /// The same names, and each group's method, as the guest receives them.
+    path_names_shared: Vec<std::rc::Rc<str>>,
+    methods_shared: Vec<std::rc::Rc<str>>,
     /// Offset of each group's first path in `latencies_us`.
     path_base: Vec<usize>,
     refused: u64,
@@ -1706,6 +1712,7 @@ impl<G: Guest> Sim<G> {
                 .max()
                 .unwrap_or(0);
             self.core.settings.time_max_us = self.core.settings.time_max_us.max(planned_us.saturating_mul(2).saturating_add(60_000_000));
+            let groups_methods = groups.iter().map(|group| std::rc::Rc::from(group.method.as_str())).collect();
             self.core.load = Some(LoadRun {
                 started_us: vec![None; groups.len()],
                 sent: vec![0; groups.len()],
@@ -1718,6 +1725,8 @@ impl<G: Guest> Sim<G> {
                 in_flight_peak: 0,
                 connections_open: 0,
                 connections_peak: 0,
+                path_names_shared: path_names.iter().map(|name| std::rc::Rc::from(name.as_str())).collect(),
+                methods_shared: groups_methods,
                 path_names,
                 path_base,
                 refused: 0,
@@ -2281,11 +2290,11 @@ impl<G: Guest> Sim<G> {
                 if let Some(record) = record {
                     let listener = host.core.listeners.get(record.listener as usize).map(|(_, _, callback)| callback.clone());
                     let load = host.core.load.as_ref().expect("load");
-                    let group = &load.groups[record.group as usize];
-                    let args = vec![
+                    let path_index = load.path_base[record.group as usize] + record.path as usize;
+                    let args = [
                         HostValue::Number(f64::from(slot)),
-                        HostValue::Str(group.method.clone()),
-                        HostValue::Str(group.paths[record.path as usize].0.clone()),
+                        HostValue::Shared(load.methods_shared[record.group as usize].clone()),
+                        HostValue::Shared(load.path_names_shared[path_index].clone()),
                     ];
                     if let Some(listener) = listener {
                         host.spend_cpu_us(cost::HTTP_REQUEST_US);

@@ -62,6 +62,9 @@ pub struct Keys {
     finish: Str,
     data: Str,
     end: Str,
+    /// Values, not names: the request's `host` header and its empty body.
+    localhost: Str,
+    empty: Str,
 }
 
 impl Keys {
@@ -87,6 +90,8 @@ impl Keys {
             finish: intern("finish"),
             data: intern("data"),
             end: intern("end"),
+            localhost: intern("localhost"),
+            empty: intern(""),
         }
     }
 }
@@ -138,7 +143,7 @@ pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value,
     let empty = || Value::Object(Object::new(Class::Plain, Some(vm.realm.object_prototype.clone())));
     let headers = empty();
     if let Value::Object(headers) = &headers {
-        headers.borrow_mut().set_own_key(&keys.host, Value::str("localhost"));
+        headers.borrow_mut().set_own_key(&keys.host, Value::String(keys.localhost.clone()));
     }
     // The own properties, in the order the constructors in http.js set them.
     let request = object_with(
@@ -170,9 +175,9 @@ pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value,
     // flowing (the handler listened for 'data') emits it.
     if vm.get_key(&request, &keys.flowing)?.truthy() {
         let deliver = vm.get_key(&request, &keys.deliver)?;
-        vm.call(host, &deliver, request, vec![Value::str("")])?;
+        vm.call(host, &deliver, request, vec![Value::String(keys.empty.clone())])?;
     } else {
-        vm.set_key(&request, &keys.body, Value::str(""))?;
+        vm.set_key(&request, &keys.body, Value::String(keys.empty.clone()))?;
     }
     Ok(())
 }

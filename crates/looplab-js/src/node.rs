@@ -344,6 +344,7 @@ fn host_value(vm: &Vm, value: &HostValue) -> Value {
         HostValue::Null => Value::Null,
         HostValue::Number(n) => Value::Number(*n),
         HostValue::Str(text) => Value::str(text),
+        HostValue::Shared(text) => Value::String(text.clone()),
         HostValue::StrList(items) => vm.new_array(items.iter().map(|item| Value::str(item)).collect()),
         HostValue::Buffer(length) => crate::buffer::new_buffer(vm, BufferData::Sized(*length)),
         HostValue::Error { code, message } => {
