@@ -152,27 +152,8 @@ fn reports(metrics: looplab_core::Metrics) -> Reports {
     (requests, event_loop, pool, MemoryReport { peak_bytes: metrics.memory_peak_bytes }, cpu, server, metrics.timeline)
 }
 
-/// Applies `--set key=value` overrides by appending directive lines, so an
-/// override is exactly what the same line in the file would do (later
-/// lines win; `load=` replaces the file's load lines).
-pub fn apply_overrides(source: &str, overrides: &[String]) -> Result<String, String> {
-    let mut text = source.to_string();
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    for entry in overrides {
-        let (key, value) = entry.split_once('=').ok_or_else(|| format!("--set {entry}: expected key=value, as in --set pool=8"))?;
-        match key {
-            "pool" | "cores" | "seed" | "db" | "server" => text.push_str(&format!("// @looplab {key} {value}\n")),
-            "load" => {
-                text = text.lines().filter(|line| !line.trim_start().starts_with("// @looplab load ")).map(|line| format!("{line}\n")).collect();
-                text.push_str(&format!("// @looplab load {value}\n"));
-            }
-            _ => return Err(format!("--set {key}: unknown setting (use pool, cores, seed, db, server or load)")),
-        }
-    }
-    Ok(text)
-}
+/// `--set key=value` overrides: see [`looplab_core::directives::apply_overrides`].
+pub use looplab_core::directives::apply_overrides;
 
 /// Compiles and runs a script; compile errors come back as the report's
 /// `errors` with nothing run.

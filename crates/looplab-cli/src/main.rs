@@ -13,7 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str =
     "usage: looplab run FILE.js [--json] [--no-trace] [--timeline] [--compare] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
 `trace` prints the event trace, one event a line; the legend is in crates/looplab-core/src/trace.rs.\n\
---set overrides a setting as a `// @looplab` line would: pool=8, cores=2, seed=3, db=20ms,\n\
+--set overrides a setting as a `// @looplab` line would: pool=8, cores=2, seed=3, db=20ms, cpu-speed=2x,\n\
 load=\"open rate=100/s duration=5s\" (replaces the file's load lines).\n\
 --no-trace records no trace (faster; for benchmarks): trace_hash is empty.\n\
 --timeline adds the measurements over time to --json (in-flight, pool, utilization, delay per slice).\n\

@@ -247,3 +247,16 @@ fn an_overloaded_server_stops_with_a_reason_not_a_crash() {
     assert!(requests.completed > 1_000 && requests.count > requests.completed);
     assert!(report.event_loop.utilization > 0.99);
 }
+
+/// `cpu-speed` scales CPU costs only: pbkdf2 on the pool and JavaScript
+/// finish in half the time at 2x, while a timer keeps its delay.
+#[test]
+fn cpu_speed_scales_cpu_work_and_nothing_else() {
+    let at = |speed: &str| run("pbkdf2-waves-pool-4.js", &[&format!("cpu-speed={speed}")]).sim_time_ms;
+    let (normal, fast, slow) = (at("1x"), at("2x"), at("50%"));
+    assert!((fast / normal - 0.5).abs() < 0.01, "2x: {fast} ms vs {normal} ms");
+    assert!((slow / normal - 2.0).abs() < 0.02, "50%: {slow} ms vs {normal} ms");
+    let timer = "// @looplab cpu-speed 4x\nsetTimeout(() => console.log('done'), 100);\n";
+    let report = run_source(timer, Settings::default(), false);
+    assert!((report.sim_time_ms - 100.0).abs() < 1.0, "a timer does not speed up: {} ms", report.sim_time_ms);
+}

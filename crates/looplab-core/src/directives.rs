@@ -8,6 +8,7 @@
 //! // @looplab cores 2                         CPU cores
 //! // @looplab seed 42                         the run's seed
 //! // @looplab db 50ms                         round trip of the simulated database
+//! // @looplab cpu-speed 2x                     CPU speed against the measured machine (10% to 10x)
 //! // @looplab module heavy-calc.js             the lines below are another file
 //! // @looplab load open rate=100/s duration=5s  clients (see crate::load)
 //! // @looplab cost pbkdf2 exp(100ms)           a cost drawn per call
@@ -60,6 +61,10 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs, workload
                 Some(duration) => parse_duration_us(duration).map(|us| settings.db_latency_us = us),
                 None => Err("expected: // @looplab db LATENCY (for example 50ms)".to_string()),
             },
+            Some("cpu-speed") => match words.get(1) {
+                Some(speed) => parse_speed_percent(speed).map(|percent| settings.cpu_speed_percent = percent),
+                None => Err("expected: // @looplab cpu-speed 2x (or 50%)".to_string()),
+            },
             // The front end splits the text into files at these lines.
             Some("module") => match words.get(1) {
                 Some(_) => Ok(()),
@@ -83,7 +88,7 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs, workload
                 (Some(name), Some(_)) => Err(format!("no cost named '{name}' (known: {})", crate::load::COST_NAMES.join(", "))),
                 _ => Err("expected: // @looplab cost NAME DISTRIBUTION (for example: cost pbkdf2 exp(100ms))".to_string()),
             },
-            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, load, cost, server, module)")),
+            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, cpu-speed, load, cost, server, module)")),
             None => Err("an empty @looplab directive".to_string()),
         };
         if let Err(message) = result {
@@ -91,6 +96,47 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs, workload
         }
     }
     errors
+}
+
+/// `2x`, `0.5x` or `150%`: a CPU speed in percent of the measured machine.
+fn parse_speed_percent(text: &str) -> Result<u32, String> {
+    let percent = if let Some(times) = text.strip_suffix('x') {
+        times.parse::<f64>().map(|times| times * 100.0)
+    } else if let Some(percent) = text.strip_suffix('%') {
+        percent.parse::<f64>()
+    } else {
+        return Err(format!("'{text}' is not a speed such as 2x or 50%"));
+    }
+    .map_err(|_| format!("'{text}' is not a speed such as 2x or 50%"))?;
+    let range = crate::sim::CPU_SPEED_PERCENT_RANGE;
+    if !percent.is_finite() || percent < f64::from(*range.start()) || percent > f64::from(*range.end()) {
+        return Err(format!("a CPU speed of {text} is out of range (0.1x to 10x)"));
+    }
+    Ok(percent.round() as u32)
+}
+
+/// Overrides as `key=value` (`pool=8`, `cores=2`, `seed=3`, `db=20ms`,
+/// `cpu-speed=2x`, `server=…`, `load=…`), applied by appending directive
+/// lines, so an override does exactly what the same line in the file would
+/// (later lines win). `load=` also blanks the file's own load lines, keeping
+/// every other line where it was so errors point at the right line.
+pub fn apply_overrides(source: &str, overrides: &[String]) -> Result<String, String> {
+    let mut text = source.to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for entry in overrides {
+        let (key, value) = entry.split_once('=').ok_or_else(|| format!("--set {entry}: expected key=value, as in --set pool=8"))?;
+        match key {
+            "pool" | "cores" | "seed" | "db" | "server" | "cpu-speed" => text.push_str(&format!("// @looplab {key} {value}\n")),
+            "load" => {
+                text = text.lines().map(|line| if line.trim_start().starts_with("// @looplab load ") { "\n".to_string() } else { format!("{line}\n") }).collect();
+                text.push_str(&format!("// @looplab load {value}\n"));
+            }
+            _ => return Err(format!("--set {key}: unknown setting (use pool, cores, seed, db, cpu-speed, server or load)")),
+        }
+    }
+    Ok(text)
 }
 
 /// `250us`, `50ms`, `2s` (see [`crate::load::parse_time_us`]), whole µs.
@@ -132,6 +178,25 @@ mod tests {
         assert_eq!(apply(source, &mut settings, &mut fs, &mut Workload::default()), []);
         assert_eq!(fs.size_of("/a.txt"), Some(2 * 1024 * 1024));
         assert_eq!((settings.pool_size, settings.cores, settings.db_latency_us), (8, 2, 20_000));
+    }
+
+    #[test]
+    fn cpu_speed_reads_times_and_percent() {
+        assert_eq!(parse_speed_percent("2x"), Ok(200));
+        assert_eq!(parse_speed_percent("0.5x"), Ok(50));
+        assert_eq!(parse_speed_percent("150%"), Ok(150));
+        assert!(parse_speed_percent("100x").is_err());
+        assert!(parse_speed_percent("fast").is_err());
+    }
+
+    #[test]
+    fn a_load_override_keeps_every_other_line_in_place() {
+        let source = "a\n// @looplab load open rate=1/s amount=1\nb\n";
+        let text = apply_overrides(source, &["load=burst count=3".to_string(), "pool=8".to_string()]).expect("valid");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[..3], ["a", "", "b"]);
+        assert!(lines.contains(&"// @looplab load burst count=3") && lines.contains(&"// @looplab pool 8"));
+        assert!(apply_overrides(source, &["colour=red".to_string()]).is_err());
     }
 
     #[test]

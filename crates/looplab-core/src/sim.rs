@@ -41,11 +41,23 @@ pub struct Settings {
     pub events_max: u64,
     /// Stop when virtual time passes this point.
     pub time_max_us: u64,
+    /// Speed of the simulated CPU against the machine the costs were
+    /// measured on (`tests/corpus`): 200 halves every CPU cost (JavaScript,
+    /// pool crypto and zlib); disk, network and timers do not change.
+    #[serde(default = "default_cpu_speed_percent")]
+    pub cpu_speed_percent: u32,
 }
+
+fn default_cpu_speed_percent() -> u32 {
+    100
+}
+
+/// The CPU speed a scenario may ask for, in percent of the measured machine.
+pub const CPU_SPEED_PERCENT_RANGE: std::ops::RangeInclusive<u32> = 10..=1000;
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings { pool_size: 4, cores: 4, db_latency_us: 50_000, seed: 1, events_max: 10_000_000, time_max_us: 600_000_000 }
+        Settings { pool_size: 4, cores: 4, db_latency_us: 50_000, seed: 1, events_max: 10_000_000, time_max_us: 600_000_000, cpu_speed_percent: 100 }
     }
 }
 
@@ -448,6 +460,8 @@ impl TraceBuffer {
 #[derive(Debug)]
 struct Core {
     settings: Settings,
+    /// Hundredths of a microsecond left over by [`Core::scale_cpu_us`].
+    cpu_carry: u64,
     fs: VirtualFs,
     now_us: u64,
     seq: u64,
@@ -685,6 +699,18 @@ struct InFlight {
 }
 
 impl Core {
+    /// A CPU cost at the scenario's CPU speed. Fractions of a microsecond
+    /// carry over to the next cost, so many small costs add up exactly.
+    fn scale_cpu_us(&mut self, cost_us: u64) -> u64 {
+        let speed = u64::from(self.settings.cpu_speed_percent.max(1));
+        if speed == 100 {
+            return cost_us;
+        }
+        let scaled = cost_us.saturating_mul(100).saturating_add(self.cpu_carry);
+        self.cpu_carry = scaled % speed;
+        scaled / speed
+    }
+
     fn schedule(&mut self, at_us: u64, event: Event) {
         debug_assert!(at_us >= self.now_us, "events are never scheduled in the past");
         self.seq += 1;
@@ -1285,7 +1311,10 @@ impl Host<'_> {
     }
 
     /// Spends CPU time on the main thread (synchronous JavaScript).
+    /// The main thread (or this worker's thread) computes for `cost_us`
+    /// at the measured machine's speed.
     pub fn spend_cpu_us(&mut self, cost_us: u64) {
+        let cost_us = self.core.scale_cpu_us(cost_us);
         self.cursor_us = self.cursor_us.saturating_add(cost_us);
     }
 
@@ -1369,6 +1398,7 @@ impl Host<'_> {
 
     fn pool_job(&mut self, label: &str, duration_us: u64, callback: Callback, args: Vec<HostValue>, cpu: bool) {
         self.spend_cpu_us(cost::API_CALL_US);
+        let duration_us = if cpu { self.core.scale_cpu_us(duration_us) } else { duration_us };
         let index = self.core.store_callback(callback, args);
         self.core.event_loop.active_requests += 1;
         let job = Job {
@@ -1638,6 +1668,7 @@ impl<G: Guest> Sim<G> {
             read_files: Vec::new(),
             pool_callbacks: Vec::new(),
             free_callbacks: Vec::new(),
+            cpu_carry: 0,
             stop_reason: None,
             stderr: Vec::new(),
             errors: Vec::new(),
