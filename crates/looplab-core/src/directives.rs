@@ -130,7 +130,8 @@ pub fn apply_overrides(source: &str, overrides: &[String]) -> Result<String, Str
         match key {
             "pool" | "cores" | "seed" | "db" | "server" | "cpu-speed" => text.push_str(&format!("// @looplab {key} {value}\n")),
             "load" => {
-                text = text.lines().map(|line| if line.trim_start().starts_with("// @looplab load ") { "\n".to_string() } else { format!("{line}\n") }).collect();
+                text =
+                    text.lines().map(|line| if line.trim_start().starts_with("// @looplab load ") { "\n".to_string() } else { format!("{line}\n") }).collect();
                 text.push_str(&format!("// @looplab load {value}\n"));
             }
             _ => return Err(format!("--set {key}: unknown setting (use pool, cores, seed, db, cpu-speed, server or load)")),

@@ -159,6 +159,11 @@ pub trait Guest {
     fn run_main(&mut self, host: &mut Host<'_>);
     /// Calls a function the guest handed over earlier.
     fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>);
+    /// The 1-based source line where a function handed over earlier is
+    /// defined (0 when it has none), for the editor to light up.
+    fn source_line(&self, _func: FnRef) -> u32 {
+        0
+    }
     /// Whether `process.on(event, …)` listeners exist ('beforeExit', 'exit').
     fn has_process_listeners(&self, _thread: u32, _event: &str) -> bool {
         false
@@ -561,6 +566,7 @@ impl TimelineState {
                 in_flight_max: gauges.in_flight,
                 pool_queue_max: gauges.pool_queue,
                 pool_busy_max: gauges.pool_busy,
+                connections_max: gauges.connections,
                 ..Bucket::default()
             });
         }
@@ -568,6 +574,7 @@ impl TimelineState {
         bucket.in_flight_max = bucket.in_flight_max.max(gauges.in_flight);
         bucket.pool_queue_max = bucket.pool_queue_max.max(gauges.pool_queue);
         bucket.pool_busy_max = bucket.pool_busy_max.max(gauges.pool_busy);
+        bucket.connections_max = bucket.connections_max.max(gauges.connections);
         bucket
     }
 }
@@ -578,6 +585,7 @@ struct Gauges {
     in_flight: u32,
     pool_queue: u32,
     pool_busy: u32,
+    connections: u32,
 }
 
 /// One slice of a run's timeline.
@@ -595,6 +603,9 @@ pub struct Bucket {
     pub main_idle_us: u64,
     /// The largest `monitorEventLoopDelay` sample taken in this slice.
     pub delay_max_us: u32,
+    /// The most client connections open (Node's memory grows with them).
+    #[serde(default)]
+    pub connections_max: u32,
 }
 
 impl Bucket {
@@ -608,6 +619,7 @@ impl Bucket {
             pool_busy_max: self.pool_busy_max.max(other.pool_busy_max),
             main_idle_us: self.main_idle_us + other.main_idle_us,
             delay_max_us: self.delay_max_us.max(other.delay_max_us),
+            connections_max: self.connections_max.max(other.connections_max),
         }
     }
 }
@@ -960,15 +972,15 @@ impl Core {
 
     /// The levels the timeline samples.
     fn gauges(&self) -> Gauges {
-        let in_flight = self.load.as_ref().map_or(0, |load| load.in_flight_count as u32);
-        Gauges { in_flight, ..self.gauges_of_pool() }
+        let (in_flight, connections) = self.load.as_ref().map_or((0, 0), |load| (load.in_flight_count as u32, load.connections_open as u32));
+        Gauges { in_flight, connections, ..self.gauges_of_pool() }
     }
 
     /// The pool's levels alone (when the load is borrowed).
     fn gauges_of_pool(&self) -> Gauges {
         let (pool_queue, pool_busy) =
             self.pool.as_ref().map_or((0, 0), |pool| (pool.queue.len() as u32, pool.threads.iter().filter(|thread| thread.is_some()).count() as u32));
-        Gauges { in_flight: 0, pool_queue, pool_busy }
+        Gauges { in_flight: 0, pool_queue, pool_busy, connections: 0 }
     }
 
     /// Samples the gauges into the timeline at `t_us`.
@@ -2298,7 +2310,21 @@ impl<G: Guest> Sim<G> {
     /// moment the thread is free again.
     fn run_callback(&mut self, source: Source, label: &str, runnable: Runnable) {
         let start_us = self.core.now_us;
-        self.core.record_lazy(start_us, || TraceKind::CallbackStart { source, label: label.to_string() });
+        if !self.core.trace.off {
+            let line = match &runnable {
+                Runnable::Main => 1,
+                Runnable::Guest(func) => self.guest.source_line(*func),
+                Runnable::Continuation(Continuation::Callback { callback }) => {
+                    self.core.pool_callbacks.get(*callback).map_or(0, |(callback, _)| self.guest.source_line(callback.func))
+                }
+                // The last step of fs.readFile calls the user's callback.
+                Runnable::Continuation(Continuation::ReadFile { context, step: ReadFileStep::Close }) => {
+                    self.core.read_files.get(*context).map_or(0, |file| self.guest.source_line(file.callback.func))
+                }
+                _ => 0,
+            };
+            self.core.record(start_us, TraceKind::CallbackStart { source, label: label.to_string(), line });
+        }
         let mut host = Host { core: &mut self.core, cursor_us: start_us + cost::CALLBACK_ENTRY_US };
         host.push_frame(&label);
         match runnable {

@@ -130,6 +130,11 @@ pub enum TraceKind {
     CallbackStart {
         source: Source,
         label: String,
+        /// The 1-based source line of the function that runs (0: none, as
+        /// for Node's own plumbing). For the editor; not part of the dense
+        /// line, so snapshots and trace hashes do not depend on it.
+        #[serde(default)]
+        line: u32,
     },
     CallbackEnd,
     FramePush {
@@ -199,7 +204,7 @@ impl TraceEvent {
             let _ = write!(line, "w{} ", self.thread);
         }
         let _ = match &self.kind {
-            TraceKind::CallbackStart { source, label } => {
+            TraceKind::CallbackStart { source, label, .. } => {
                 write!(line, "cb+   {label} ({})", source.name())
             }
             TraceKind::CallbackEnd => write!(line, "cb-"),

@@ -20,6 +20,14 @@ pub struct PoolThread {
     pub jobs_done: u64,
 }
 
+/// A client's request that has arrived and has no answer yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestItem {
+    pub id: u64,
+    pub path: String,
+    pub arrived_us: u64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsoleLine {
     pub t_us: u64,
@@ -42,8 +50,11 @@ pub struct View {
     pub kernel: Vec<QueueItem>,
     /// The poll phase is blocked waiting for I/O or a timer.
     pub waiting: bool,
-    /// Client requests that arrived and are not answered yet (id, path).
-    pub requests_in_flight: Vec<QueueItem>,
+    /// Client requests that arrived and are not answered yet.
+    pub requests_in_flight: Vec<RequestItem>,
+    /// `worker_threads` Workers (by engine thread) and the callback each
+    /// runs now, if any.
+    pub workers: BTreeMap<u32, Option<String>>,
     pub requests_done: u64,
     pub exit_code: Option<i32>,
 }
@@ -62,6 +73,7 @@ impl View {
             kernel: Vec::new(),
             waiting: false,
             requests_in_flight: Vec::new(),
+            workers: BTreeMap::new(),
             requests_done: 0,
             exit_code: None,
         }
@@ -100,10 +112,23 @@ impl View {
                 | TraceKind::QueueTake { queue: crate::trace::QueueKind::PoolWork, .. }
         );
         if event.thread != 0 && !shared {
+            // A worker's own loop: only whether it is computing, and what.
+            match &event.kind {
+                TraceKind::CallbackStart { label, .. } => {
+                    self.workers.insert(event.thread, Some(label.clone()));
+                }
+                TraceKind::CallbackEnd => {
+                    self.workers.insert(event.thread, None);
+                }
+                TraceKind::Exit { .. } => {
+                    self.workers.remove(&event.thread);
+                }
+                _ => {}
+            }
             return;
         }
         match &event.kind {
-            TraceKind::CallbackStart { source, label } => {
+            TraceKind::CallbackStart { source, label, .. } => {
                 self.running = Some((*source, label.clone()));
             }
             TraceKind::CallbackEnd => {
@@ -154,7 +179,9 @@ impl View {
                 self.exit_code = Some(*code);
                 self.phase = None;
             }
-            TraceKind::RequestArrive { request, path } => self.requests_in_flight.push(QueueItem { id: *request, label: path.clone() }),
+            TraceKind::RequestArrive { request, path } => {
+                self.requests_in_flight.push(RequestItem { id: *request, path: path.clone(), arrived_us: event.t_us });
+            }
             TraceKind::RequestDone { request, .. } => {
                 self.requests_in_flight.retain(|item| item.id != *request);
                 self.requests_done += 1;

@@ -132,6 +132,17 @@ impl Guest for JsGuest {
         self.collect_spawned(thread);
     }
 
+    fn source_line(&self, func: FnRef) -> u32 {
+        // Workers' functions are in their own files: only the main thread's
+        // lines belong to the editor's text.
+        let Some(guest) = self.threads.first().and_then(Option::as_ref) else { return 0 };
+        match guest.vm.jobs.get(func.0 as usize).and_then(Option::as_ref) {
+            Some(Job::Call { function, .. }) => function_line(function),
+            Some(Job::Reaction { handler: crate::value::Handler::Function(function), .. }) => function_line(function),
+            _ => 0,
+        }
+    }
+
     fn has_process_listeners(&self, thread: u32, event: &str) -> bool {
         self.threads.get(thread as usize).and_then(Option::as_ref).is_some_and(|guest| !process_listeners(&guest.vm, event).is_empty())
     }
@@ -157,6 +168,19 @@ impl Guest for JsGuest {
     fn thread_exited(&mut self, code: i32, host: &mut Host<'_>) {
         let thread = host.thread();
         host.post_message(0, u64::from(thread), format!("{{\"%exit\":{code}}}"));
+    }
+}
+
+/// Where a closure is defined (0 for Node's own modules). A native that
+/// wraps the user's function (`readFileDone`) is where that function is.
+fn function_line(function: &Value) -> u32 {
+    match function.as_object().map(|object| object.borrow()) {
+        Some(borrowed) => match &borrowed.class {
+            Class::Function(Function::Closure(closure)) => closure.code.line,
+            Class::Function(Function::Native(native)) => native.captured.iter().map(function_line).find(|line| *line > 0).unwrap_or(0),
+            _ => 0,
+        },
+        None => 0,
     }
 }
 

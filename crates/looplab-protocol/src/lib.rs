@@ -15,7 +15,7 @@ use looplab_core::{Settings, StopReason, TraceEvent};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// How many trace events one [`FromWorker::Trace`] message carries at most.
 pub const TRACE_CHUNK_EVENTS: usize = 512;
@@ -28,17 +28,57 @@ pub enum ToWorker {
     /// Run a scenario's text (the editor's, a share link's). With
     /// `trace: false` the worker only measures: no trace chunks, the
     /// summary's metrics only (for compare views and benchmarks).
-    RunSource { run_id: u64, title: String, source: String, settings: Settings, trace: bool },
+    ///
+    /// A run's trace can be far longer than anyone will watch (a million
+    /// requests make millions of events): past `trace_events_max` events
+    /// (0: no limit) the worker stops recording it and only measures, and
+    /// the summary says the trace was cut.
+    RunSource {
+        run_id: u64,
+        title: String,
+        source: String,
+        settings: Settings,
+        trace: bool,
+        #[serde(default)]
+        trace_events_max: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum FromWorker {
-    Ready { protocol_version: u32 },
-    Started { run_id: u64, source: String, title: String, pool_size: u32 },
-    Trace { run_id: u64, events: Vec<TraceEvent> },
-    Finished { run_id: u64, summary: RunSummary },
-    Failed { run_id: u64, message: String },
+    Ready {
+        protocol_version: u32,
+    },
+    Started {
+        run_id: u64,
+        source: String,
+        title: String,
+        pool_size: u32,
+    },
+    Trace {
+        run_id: u64,
+        events: Vec<TraceEvent>,
+    },
+    /// How far a long run has got: sent every few thousand events.
+    Progress {
+        run_id: u64,
+        share: Option<f64>,
+        sim_time_us: u64,
+        events: u64,
+    },
+    Finished {
+        run_id: u64,
+        summary: RunSummary,
+    },
+    /// The run could not start. `errors` locates problems in the code
+    /// (line and column) when there are any; `message` says it in words.
+    Failed {
+        run_id: u64,
+        message: String,
+        #[serde(default)]
+        errors: Vec<looplab_core::ScriptError>,
+    },
 }
 
 /// Figures about a finished run.
@@ -48,6 +88,10 @@ pub struct RunSummary {
     pub sim_time_us: u64,
     pub events: u64,
     pub trace_events: u64,
+    /// The trace stopped at the request's `trace_events_max`; the metrics
+    /// cover the whole run.
+    #[serde(default)]
+    pub trace_truncated: bool,
     /// Hex FNV-1a of the dense trace: equal natively and in wasm.
     pub trace_hash: String,
     pub console: Vec<String>,
@@ -90,7 +134,11 @@ mod tests {
         assert_eq!(ToWorker::from_json(&run.to_json()), Ok(run));
         let trace = FromWorker::Trace {
             run_id: 7,
-            events: vec![TraceEvent { t_us: 12, thread: 0, kind: TraceKind::CallbackStart { source: Source::MainScript, label: "(main module)".into() } }],
+            events: vec![TraceEvent {
+                t_us: 12,
+                thread: 0,
+                kind: TraceKind::CallbackStart { source: Source::MainScript, label: "(main module)".into(), line: 1 },
+            }],
         };
         assert_eq!(FromWorker::from_json(&trace.to_json()), Ok(trace));
     }

@@ -1,16 +1,29 @@
-//! The components. They render [`AppState`] and dispatch [`Action`]s; all
-//! decisions live in the reducer (`state.rs`).
+//! The page. Components render [`AppState`] and dispatch [`Action`]s; all
+//! decisions live in the reducer (`state.rs`). The effects here only talk
+//! to the world: the worker, timers, the keyboard, local storage.
 
 use crate::bridge::WorkerBridge;
-use crate::state::{phase_sentence, Action, AppState, WorkerStatus, SPEEDS};
-use gloo_timers::callback::Interval;
-use looplab_core::view::View;
-use looplab_core::{Phase, QueueKind, Settings, Source};
-use looplab_protocol::ToWorker;
+use crate::charts::{Histogram, LineChart, Measure, Series};
+use crate::editor::Editor;
+use crate::lanes::Lanes;
+use crate::presets::{self, PRESETS};
+use crate::state::{Action, AppState, CompareWith, Knob, WorkerStatus, SPEEDS, TRACE_EVENTS_MAX};
+use gloo_timers::callback::{Interval, Timeout};
+use looplab_core::Settings;
+use looplab_protocol::{RunSummary, ToWorker};
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Where the editor's text is kept between visits (nothing typed is lost).
+const STORAGE_SOURCE: &str = "looplab.source";
+const STORAGE_PRESET: &str = "looplab.preset";
+/// Quiet time after typing before the code runs again.
+const EDIT_DEBOUNCE_MS: u32 = 400;
+/// Playback's frame interval.
+const FRAME_MS: u32 = 16;
 
 /// Yew's reducer hook wants `Rc<Self>` in and out; the logic itself is the
 /// by-value [`AppState::apply`].
@@ -25,10 +38,75 @@ impl Reducible for Store {
     }
 }
 
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The state a visit starts from: the text the person left last time, or
+/// the first preset.
+fn initial_state() -> AppState {
+    let saved = storage().and_then(|storage| {
+        let source = storage.get_item(STORAGE_SOURCE).ok().flatten()?;
+        let preset = storage.get_item(STORAGE_PRESET).ok().flatten().filter(|id| !id.is_empty());
+        Some((source, preset))
+    });
+    match saved {
+        Some((source, preset)) => {
+            let title = preset.as_deref().and_then(presets::by_id).filter(|preset| preset.source == source).map_or("Your code", |preset| preset.title);
+            let preset = preset.filter(|id| presets::by_id(id).is_some_and(|preset| preset.source == source));
+            AppState::with_source(title, &source, preset.as_deref())
+        }
+        None => AppState::default(),
+    }
+}
+
+/// What the worker should run for the state: the code plus the knobs'
+/// directive lines.
+fn run_request(state: &AppState, run_id: u64, compare: Option<CompareWith>) -> Option<(ToWorker, String)> {
+    let mut source = state.source.clone();
+    let mut overrides = state.knobs.overrides();
+    let mut label = String::new();
+    if let Some(with) = compare {
+        match with {
+            CompareWith::Pair => {
+                let pair = state.preset_id.as_deref().and_then(presets::by_id).and_then(|preset| preset.pair).and_then(presets::by_id)?;
+                source = pair.source.to_string();
+                label = pair.title.to_string();
+            }
+            CompareWith::DoublePool => {
+                let pool = state.knobs.pool.unwrap_or(state.pool_size_in_code()) * 2;
+                overrides.push(format!("pool={pool}"));
+                label = format!("pool of {pool}");
+            }
+            CompareWith::DoubleCores => {
+                let cores = state.knobs.cores.unwrap_or(state.cores_in_code()) * 2;
+                overrides.push(format!("cores={cores}"));
+                label = format!("{cores} cores");
+            }
+            CompareWith::ThreadPerRequest => {
+                overrides.push("server=thread-per-request threads=200 stack=1MiB".to_string());
+                label = "thread per request (200 threads)".to_string();
+            }
+        }
+    }
+    let text = looplab_core::directives::apply_overrides(&source, &overrides).ok()?;
+    let request = ToWorker::RunSource {
+        run_id,
+        title: state.title.clone(),
+        source: text,
+        settings: Settings::default(),
+        trace: compare.is_none(),
+        trace_events_max: TRACE_EVENTS_MAX,
+    };
+    Some((request, label))
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
-    let store = use_reducer(Store::default);
+    let store = use_reducer(|| Store(initial_state()));
     let bridge = use_mut_ref(|| None::<WorkerBridge>);
+    let next_run_id = use_mut_ref(|| Cell::new(0u64));
+    let state = &store.0;
 
     // Start the worker once. Its `Ready` message arrives as an action.
     {
@@ -44,39 +122,82 @@ pub fn app() -> Html {
         });
     }
 
-    // As soon as the worker is ready, ask for the scenario's run.
-    {
+    // Run the code whenever it or a knob changes (after a pause in typing).
+    // A run still going is abandoned: the worker restarts for the new one.
+    let run_now = {
         let dispatcher = store.dispatcher();
         let bridge = bridge.clone();
-        let ready = store.0.worker == WorkerStatus::Ready;
-        let scenario_id = store.0.scenario_id.clone();
-        use_effect_with(ready, move |ready| {
-            if *ready {
-                if let Some(bridge) = bridge.borrow().as_ref() {
-                    let run_id = 1;
-                    dispatcher.dispatch(Action::RunRequested { run_id });
-                    bridge.send(&ToWorker::Run { run_id, scenario_id, settings: Settings::default() });
+        let next_run_id = next_run_id.clone();
+        let state = state.clone();
+        Callback::from(move |_: ()| {
+            // Dispatching only queues a render; nothing it triggers borrows
+            // the bridge before this returns.
+            let mut guard = bridge.borrow_mut();
+            let Some(bridge) = guard.as_mut() else { return };
+            let busy = state.running || state.comparison.as_ref().is_some_and(|comparison| comparison.summary.is_none() && comparison.error.is_none());
+            if busy {
+                bridge.restart();
+            }
+            let ids = next_run_id.borrow();
+            ids.set(ids.get() + 1);
+            let run_id = ids.get();
+            if let Some((request, _)) = run_request(&state, run_id, None) {
+                dispatcher.dispatch(Action::RunRequested { run_id });
+                bridge.send(&request);
+            }
+            if let Some(with) = state.compare_with {
+                ids.set(ids.get() + 1);
+                if let Some((request, label)) = run_request(&state, ids.get(), Some(with)) {
+                    dispatcher.dispatch(Action::CompareRequested { run_id: ids.get(), label });
+                    bridge.send(&request);
                 }
+            }
+        })
+    };
+    {
+        let run_now = run_now.clone();
+        let key = (state.source.clone(), state.knobs.clone(), state.compare_with, state.worker == WorkerStatus::Ready);
+        use_effect_with(key, move |(_, _, _, ready)| {
+            let timeout = ready.then(|| Timeout::new(EDIT_DEBOUNCE_MS, move || run_now.emit(())));
+            move || drop(timeout)
+        });
+    }
+
+    // Keep the text, so a reload or a crash loses nothing.
+    {
+        let key = (state.source.clone(), state.preset_id.clone());
+        use_effect_with(key, move |(source, preset)| {
+            if let Some(storage) = storage() {
+                let _ = storage.set_item(STORAGE_SOURCE, source);
+                let _ = storage.set_item(STORAGE_PRESET, preset.as_deref().unwrap_or(""));
             }
         });
     }
 
-    // Playback: one tick per interval while playing.
+    // Playback: one tick per frame while playing, with the real time passed.
     {
         let dispatcher = store.dispatcher();
-        let interval_ms = store.0.step_interval_ms();
-        use_effect_with((store.0.playing, interval_ms), move |(playing, interval_ms)| {
-            let interval = playing.then(|| Interval::new(*interval_ms, move || dispatcher.dispatch(Action::Tick)));
+        use_effect_with(state.playing, move |playing| {
+            let last = Rc::new(Cell::new(js_sys::Date::now()));
+            let interval = playing.then(|| {
+                Interval::new(FRAME_MS, move || {
+                    let now = js_sys::Date::now();
+                    let real_ms = (now - last.get()).clamp(0.0, 250.0);
+                    last.set(now);
+                    dispatcher.dispatch(Action::Tick { real_ms });
+                })
+            });
             move || drop(interval)
         });
     }
 
-    // Keyboard: space plays/pauses, arrows step, [ and ] change speed.
+    // Keyboard: space plays/pauses, arrows step, [ and ] change speed,
+    // Home/End, n: next stall.
     {
         let dispatcher = store.dispatcher();
         use_effect_with((), move |_| {
             let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
-                if typing_in_a_control(&event) {
+                if typing_in_a_control(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
                     return;
                 }
                 let action = match event.key().as_str() {
@@ -87,6 +208,7 @@ pub fn app() -> Html {
                     "End" => Action::ToEnd,
                     "]" => Action::Faster,
                     "[" => Action::Slower,
+                    "n" => Action::NextStall,
                     _ => return,
                 };
                 event.prevent_default();
@@ -104,10 +226,41 @@ pub fn app() -> Html {
         });
     }
 
-    let state = &store.0;
+    // Explain: what the pointer or the focus is on, in one sentence.
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                let text = event
+                    .target()
+                    .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|element| element.closest("[data-explain]").ok().flatten())
+                    .and_then(|element| element.get_attribute("data-explain"));
+                dispatcher.dispatch(Action::Explain(text));
+            });
+            let document = web_sys::window().and_then(|window| window.document());
+            if let Some(document) = &document {
+                for kind in ["mouseover", "focusin"] {
+                    let _ = document.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+                }
+            }
+            move || {
+                if let Some(document) = &document {
+                    for kind in ["mouseover", "focusin"] {
+                        let _ = document.remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+                    }
+                }
+            }
+        });
+    }
+
     let dispatch = |action: Action| {
         let dispatcher = store.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(action.clone()))
+    };
+    let on_edit = {
+        let dispatcher = store.dispatcher();
+        Callback::from(move |text: String| dispatcher.dispatch(Action::EditSource(text)))
     };
     let on_speed = {
         let dispatcher = store.dispatcher();
@@ -119,62 +272,172 @@ pub fn app() -> Html {
             }
         })
     };
+    let on_scrub = {
+        let dispatcher = store.dispatcher();
+        Callback::from(move |event: InputEvent| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                if let Ok(t_us) = input.value().parse::<f64>() {
+                    dispatcher.dispatch(Action::SeekTime(t_us.max(0.0) as u64));
+                }
+            }
+        })
+    };
+    let on_stop = {
+        let bridge = bridge.clone();
+        let dispatcher = store.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(bridge) = bridge.borrow_mut().as_mut() {
+                bridge.restart();
+            }
+            dispatcher.dispatch(Action::FromWorker(looplab_protocol::FromWorker::Failed {
+                run_id: 0,
+                message: "stopped: you pressed Stop. Your code is untouched; change it or press Run to go again.".to_string(),
+                errors: Vec::new(),
+            }));
+        })
+    };
 
     let status = match (&state.worker, &state.error) {
         (WorkerStatus::Failed(message), _) => format!("Error: {message}"),
-        (_, Some(message)) => format!("Error: {message}"),
+        (_, Some(message)) if state.errors.is_empty() => message.clone(),
+        (_, Some(_)) => "The code has problems: see below the editor.".to_string(),
         (WorkerStatus::Starting, _) => "Starting the simulation worker…".to_string(),
-        (WorkerStatus::Ready, _) if state.summary.is_none() => "Simulating…".to_string(),
+        (WorkerStatus::Ready, _) if state.running => match state.progress {
+            Some(share) => format!("Simulating… {:.0}%", share * 100.0),
+            None => "Simulating…".to_string(),
+        },
+        (WorkerStatus::Ready, _) if state.summary.is_none() => "Ready.".to_string(),
         (WorkerStatus::Ready, _) => format!(
-            "t = {:.3} ms · event {} of {} · the run ends at {:.3} ms: {}",
-            state.view.t_us as f64 / 1000.0,
+            "t = {} · event {} of {}{} · the run ends at {}: {}",
+            format_ms(state.clock_us),
             state.cursor,
             state.events.len(),
-            state.summary.as_ref().map_or(0, |summary| summary.sim_time_us) as f64 / 1000.0,
+            if state.summary.as_ref().is_some_and(|summary| summary.trace_truncated) {
+                " (the animation covers the first part; the charts the whole run)"
+            } else {
+                ""
+            },
+            format_ms(state.end_us()),
             state.stop_description().unwrap_or_default(),
         ),
     };
+    let end_us = state.end_us();
+    let code_errors: Vec<_> = state.code_errors().into_iter().cloned().collect();
 
     html! {
         <div class="app">
             <header class="topbar">
                 <h1 class="brand">{"Looplab"}</h1>
                 <p class="tagline">{"How Node.js serves many requests on one JavaScript thread"}</p>
+                <Gallery current={state.preset_id.clone()} on_pick={{
+                    let dispatcher = store.dispatcher();
+                    Callback::from(move |id: String| dispatcher.dispatch(Action::LoadPreset(id)))
+                }} />
             </header>
-            <section class="controls" aria-label="Playback">
-                <button data-testid="restart" onclick={dispatch(Action::Restart)} title="Back to the start (Home)" aria-label="Back to the start">{icon("M3 3h2v10H3z M13 3v10L6 8z")}</button>
-                <button data-testid="step-back" onclick={dispatch(Action::StepBack)} title="Step back (←)" aria-label="Step back one event">{icon("M11 3v10L4 8z")}</button>
-                <button data-testid="play" class="primary" onclick={dispatch(Action::TogglePlay)}
-                    disabled={state.events.is_empty()} aria-pressed={state.playing.to_string()}
-                    title="Play or pause (space)">
-                    { if state.playing { "Pause" } else { "Play" } }
-                </button>
-                <button data-testid="step-forward" onclick={dispatch(Action::StepForward)} title="Step forward (→)" aria-label="Step forward one event">{icon("M5 3v10l7-5z")}</button>
-                <button data-testid="to-end" onclick={dispatch(Action::ToEnd)} title="Jump to the end (End)" aria-label="Jump to the end">{icon("M3 3v10l7-5z M11 3h2v10h-2z")}</button>
-                <label class="speed">{"Speed "}
-                    <select data-testid="speed" onchange={on_speed} aria-label="Playback speed ([ and ])">
-                        { for SPEEDS.iter().enumerate().map(|(index, speed)| html! {
-                            <option value={index.to_string()} selected={index == state.speed_index}>{format!("{speed}×")}</option>
-                        }) }
-                    </select>
-                </label>
-                <span class="status" data-testid="status" role="status">{status}</span>
-            </section>
-            <p class="narration" data-testid="narration" aria-live="polite">{state.narration()}</p>
-            <main class="stage">
-                <CodePanel title={state.title.clone()} source={state.source.clone()} />
-                <ProcessPanel view={state.view.clone()} />
-                <ConsolePanel view={state.view.clone()} />
+            <main class="workspace">
+                <section class="panel code-panel" aria-label="Code">
+                    <h2>{ if state.title.is_empty() { "Code".to_string() } else { state.title.clone() } }</h2>
+                    <Editor source={state.source.clone()} errors={code_errors} executing_line={state.executing_line()}
+                        on_input={on_edit} on_run={run_now.clone()} />
+                    <KnobsPanel state={state.clone()} on_knob={{
+                        let dispatcher = store.dispatcher();
+                        Callback::from(move |knob: Knob| dispatcher.dispatch(Action::SetKnob(knob)))
+                    }} on_reset={dispatch(Action::ResetKnobs)} />
+                    <ConsolePanel view={state.view.clone()} on_seek={{
+                        let dispatcher = store.dispatcher();
+                        Callback::from(move |t_us: u64| dispatcher.dispatch(Action::SeekTime(t_us)))
+                    }} />
+                </section>
+                <section class="panel stage" aria-label="Simulation">
+                    <div class="controls" role="toolbar" aria-label="Playback">
+                        <button data-testid="restart" onclick={dispatch(Action::Restart)} title="Back to the start (Home)" aria-label="Back to the start">{icon("M3 3h2v10H3z M13 3v10L6 8z")}</button>
+                        <button data-testid="step-back" onclick={dispatch(Action::StepBack)} title="Step back one event (←)" aria-label="Step back one event">{icon("M11 3v10L4 8z")}</button>
+                        <button data-testid="play" class="primary" onclick={dispatch(Action::TogglePlay)}
+                            disabled={state.events.is_empty()} aria-pressed={state.playing.to_string()} title="Play or pause (space)">
+                            { if state.playing { "Pause" } else { "Play" } }
+                        </button>
+                        <button data-testid="step-forward" onclick={dispatch(Action::StepForward)} title="Step forward one event (→)" aria-label="Step forward one event">{icon("M5 3v10l7-5z")}</button>
+                        <button data-testid="to-end" onclick={dispatch(Action::ToEnd)} title="Instant: jump to the end (End)" aria-label="Jump to the end">{icon("M3 3v10l7-5z M11 3h2v10h-2z")}</button>
+                        <button data-testid="next-stall" onclick={dispatch(Action::NextStall)} disabled={state.stalls.iter().all(|stall| stall.start_us <= state.clock_us)}
+                            title="Jump to the next stall (n)">{"Next stall"}</button>
+                        <label class="speed">{"Speed "}
+                            <select data-testid="speed" onchange={on_speed} aria-label="Playback speed ([ and ])">
+                                { for SPEEDS.iter().enumerate().map(|(index, speed)| html! {
+                                    <option value={index.to_string()} selected={index == state.speed_index}>{format!("{speed}×")}</option>
+                                }) }
+                            </select>
+                        </label>
+                        <button data-testid="run" onclick={{ let run_now = run_now.clone(); Callback::from(move |_| run_now.emit(())) }} title="Run the code again now (Ctrl+Enter in the editor)">{"Run"}</button>
+                        if state.running { <button data-testid="stop" class="danger" onclick={on_stop} title="Stop the simulation">{"Stop"}</button> }
+                    </div>
+                    <Timeline clock_us={state.clock_us} end_us={end_us} stalls={state.stalls.clone()} on_scrub={on_scrub} />
+                    if state.running {
+                        <progress data-testid="progress" max="1" value={state.progress.unwrap_or(0.0).to_string()} aria-label="Simulation progress"></progress>
+                    }
+                    <p class="status" data-testid="status" role="status">{status}</p>
+                    <p class="narration" data-testid="narration" aria-live="polite">{state.narration()}</p>
+                    <Lanes view={state.view.clone()} clock_us={state.clock_us}
+                        has_requests={state.summary.as_ref().is_some_and(|summary| summary.metrics.requests.is_some()) || state.view.requests_done > 0 || !state.view.requests_in_flight.is_empty()}
+                        stall={state.current_stall().map(|(stall, so_far)| (stall.clone(), so_far))}
+                        cores={state.knobs.cores.unwrap_or(state.cores_in_code())} />
+                    if let Some(summary) = &state.summary {
+                        <Figures summary={summary.clone()} />
+                    }
+                    // Charts need a run long enough to have a shape.
+                    if let Some(summary) = state.summary.as_ref().filter(|summary| summary.metrics.requests.is_some() || summary.sim_time_us >= 100_000) {
+                        <Charts summary={summary.clone()} comparison={state.comparison.as_ref().and_then(|comparison| comparison.summary.clone().map(|summary| (comparison.label.clone(), summary)))}
+                            clock_us={state.clock_us} latencies_us={state.latencies_us.clone()} />
+                    }
+                    <ComparePanel state={state.clone()} on_change={{
+                        let dispatcher = store.dispatcher();
+                        Callback::from(move |with: Option<CompareWith>| dispatcher.dispatch(Action::SetCompare(with)))
+                    }} />
+                </section>
             </main>
             <footer class="keys">
-                {"Keys: space play/pause · ← → step · Home/End · [ ] speed"}
-                { state.summary.as_ref().map(|summary| html! {
+                <p class="explain" data-testid="explain" aria-live="polite">{state.explain.clone().unwrap_or_else(|| "Point at or focus anything to hear what it is.".to_string())}</p>
+                <p>{"Keys: space play/pause · ← → step · Home/End · [ ] speed · n next stall · Ctrl+Enter run · Esc leave the editor"}
+                { state.summary.as_ref().filter(|summary| !summary.trace_hash.is_empty()).map(|summary| html! {
                     <span class="hash" title="Fingerprint of the whole run: the same scenario and seed give the same trace natively and in the browser">
                         {" · trace "}<code data-testid="trace-hash">{summary.trace_hash.clone()}</code>
                     </span>
-                }).unwrap_or_default() }
+                }).unwrap_or_default() }</p>
             </footer>
         </div>
+    }
+}
+
+impl AppState {
+    /// The pool size the code's own directives set (4 without one).
+    pub fn pool_size_in_code(&self) -> u32 {
+        self.directive_settings().pool_size
+    }
+
+    pub fn cores_in_code(&self) -> u32 {
+        self.directive_settings().cores
+    }
+
+    fn directive_settings(&self) -> Settings {
+        let mut settings = Settings::default();
+        let mut fs = looplab_core::fs::VirtualFs::default();
+        let mut workload = looplab_core::load::Workload::default();
+        let _ = looplab_core::directives::apply(&self.source, &mut settings, &mut fs, &mut workload);
+        settings
+    }
+
+    /// The code's own load line (the words after `load`), for the knob's
+    /// placeholder.
+    pub fn load_in_code(&self) -> Option<String> {
+        self.source.lines().find_map(|line| line.trim_start().strip_prefix("// @looplab load ").map(|rest| rest.trim().to_string()))
+    }
+}
+
+pub fn format_ms(t_us: u64) -> String {
+    let ms = t_us as f64 / 1000.0;
+    if ms >= 10_000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        format!("{ms:.3} ms")
     }
 }
 
@@ -190,126 +453,314 @@ fn icon(path: &'static str) -> Html {
 
 fn typing_in_a_control(event: &KeyboardEvent) -> bool {
     let tag = event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()).map(|element| element.tag_name()).unwrap_or_default();
-    matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON") && matches!(event.key().as_str(), " " | "Enter" | "ArrowLeft" | "ArrowRight")
+    match tag.as_str() {
+        "TEXTAREA" => true,
+        "INPUT" | "SELECT" => !matches!(event.key().as_str(), "[" | "]" | "n") || tag == "INPUT",
+        "BUTTON" => matches!(event.key().as_str(), " " | "Enter"),
+        _ => false,
+    }
 }
 
 #[derive(Properties, PartialEq)]
-struct CodeProps {
-    title: String,
-    source: String,
+struct GalleryProps {
+    current: Option<String>,
+    on_pick: Callback<String>,
 }
 
-#[function_component(CodePanel)]
-fn code_panel(props: &CodeProps) -> Html {
+/// Every seed example, one click away, each with its one-line promise.
+#[function_component(Gallery)]
+fn gallery(props: &GalleryProps) -> Html {
+    let details = use_node_ref();
     html! {
-        <section class="panel code" aria-label="Code">
-            <h2>{ if props.title.is_empty() { "Code".to_string() } else { props.title.clone() } }</h2>
-            <pre data-testid="code"><code>
-                { for props.source.lines().enumerate().map(|(index, line)| html! {
-                    <span class="line"><span class="ln" aria-hidden="true">{index + 1}</span>{line}{"\n"}</span>
+        <details class="gallery" data-testid="gallery" ref={details.clone()}>
+            <summary>{"Examples"}</summary>
+            <ul>
+                { for PRESETS.iter().map(|preset| {
+                    let on_pick = props.on_pick.clone();
+                    let id = preset.id.to_string();
+                    let details = details.clone();
+                    html! {
+                        <li>
+                            <button class={classes!("preset", (props.current.as_deref() == Some(preset.id)).then_some("current"))}
+                                data-testid={format!("preset-{}", preset.id)} data-explain={preset.description}
+                                onclick={Callback::from(move |_| {
+                                    // Picked: fold the gallery away, back to the code.
+                                    if let Some(element) = details.cast::<web_sys::Element>() {
+                                        let _ = element.remove_attribute("open");
+                                    }
+                                    on_pick.emit(id.clone());
+                                })}>
+                                <strong>{preset.title}</strong>
+                                <span>{preset.description}</span>
+                            </button>
+                        </li>
+                    }
                 }) }
-            </code></pre>
+            </ul>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KnobsProps {
+    state: AppState,
+    on_knob: Callback<Knob>,
+    on_reset: Callback<MouseEvent>,
+}
+
+fn parse_number<T: std::str::FromStr>(event: &Event) -> Option<T> {
+    let input = event.target_dyn_into::<web_sys::HtmlInputElement>()?;
+    input.value().trim().parse().ok()
+}
+
+#[function_component(KnobsPanel)]
+fn knobs_panel(props: &KnobsProps) -> Html {
+    let state = &props.state;
+    let knob = |make: fn(&Event) -> Knob| {
+        let on_knob = props.on_knob.clone();
+        Callback::from(move |event: Event| on_knob.emit(make(&event)))
+    };
+    let errors = state.knob_errors();
+    html! {
+        <fieldset class="knobs" data-testid="knobs" data-explain="The runtime and the load, without editing the code: each change re-runs the simulation.">
+            <legend>{"Runtime and load"}</legend>
+            <label data-explain="UV_THREADPOOL_SIZE: how many libuv pool threads run file, dns.lookup, crypto and zlib work.">{"UV_THREADPOOL_SIZE "}
+                <input type="number" min="1" max="1024" data-testid="knob-pool" placeholder={state.pool_size_in_code().to_string()}
+                    value={state.knobs.pool.map(|pool| pool.to_string()).unwrap_or_default()}
+                    onchange={knob(|event| Knob::Pool(parse_number(event)))} />
+            </label>
+            <label data-explain="CPU cores of the simulated machine: threads that compute share them.">{"CPU cores "}
+                <input type="number" min="1" max="256" data-testid="knob-cores" placeholder={state.cores_in_code().to_string()}
+                    value={state.knobs.cores.map(|cores| cores.to_string()).unwrap_or_default()}
+                    onchange={knob(|event| Knob::Cores(parse_number(event)))} />
+            </label>
+            <label data-explain="CPU speed against the machine Looplab's costs were measured on: 200% makes every computation take half as long.">{"CPU speed % "}
+                <input type="number" min="10" max="1000" step="10" data-testid="knob-cpu" placeholder="100"
+                    value={state.knobs.cpu_speed_percent.map(|percent| percent.to_string()).unwrap_or_default()}
+                    onchange={knob(|event| Knob::CpuSpeed(parse_number(event)))} />
+            </label>
+            <label data-explain="The seed of the run's random numbers: the same seed gives the same run.">{"Seed "}
+                <input type="number" min="0" data-testid="knob-seed" placeholder="1"
+                    value={state.knobs.seed.map(|seed| seed.to_string()).unwrap_or_default()}
+                    onchange={knob(|event| Knob::Seed(parse_number(event)))} />
+            </label>
+            <label class="wide" data-explain="The clients: closed connections=50 amount=1000, open rate=100/s duration=5s, or burst at=100ms count=3 (the same words as a // @looplab load line).">{"Load "}
+                <input type="text" data-testid="knob-load" placeholder={state.load_in_code().unwrap_or_else(|| "closed connections=50 amount=1000".to_string())}
+                    value={state.knobs.load.clone().unwrap_or_default()}
+                    onchange={knob(|event| Knob::Load(event.target_dyn_into::<web_sys::HtmlInputElement>().map(|input| input.value()).filter(|text| !text.trim().is_empty())))} />
+            </label>
+            <button onclick={props.on_reset.clone()} title="Back to the code's own settings">{"As the code says"}</button>
+            if !errors.is_empty() {
+                <ul class="problems" data-testid="knob-problems" role="alert">
+                    { for errors.iter().map(|error| html! { <li>{&error.message}</li> }) }
+                </ul>
+            }
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConsoleProps {
+    view: looplab_core::view::View,
+    on_seek: Callback<u64>,
+}
+
+#[function_component(ConsolePanel)]
+fn console_panel(props: &ConsoleProps) -> Html {
+    html! {
+        <section class="console" aria-label="Console output" data-explain="What the program printed so far; click a line to see the moment it was printed.">
+            <h2>{"Console"}</h2>
+            <ol class="lines" data-testid="console">
+                { for props.view.console.iter().map(|line| {
+                    let on_seek = props.on_seek.clone();
+                    let t_us = line.t_us;
+                    html! {
+                        <li data-testid="console-line">
+                            <button class="at link" onclick={Callback::from(move |_| on_seek.emit(t_us))} title="Go to this moment">{format_ms(line.t_us)}</button>
+                            <span class="text">{line.text.clone()}</span>
+                        </li>
+                    }
+                }) }
+                if props.view.console.is_empty() { <li class="empty">{"(nothing printed yet)"}</li> }
+            </ol>
         </section>
     }
 }
 
 #[derive(Properties, PartialEq)]
-struct ViewProps {
-    view: View,
+struct TimelineProps {
+    clock_us: u64,
+    end_us: u64,
+    stalls: Vec<crate::state::Stall>,
+    on_scrub: Callback<InputEvent>,
 }
 
-#[function_component(ProcessPanel)]
-fn process_panel(props: &ViewProps) -> Html {
-    let view = &props.view;
-    let main_status = if view.exit_code.is_some() {
-        "exited".to_string()
-    } else if let Some((Source::MainScript, _)) = &view.running {
-        "running the main script".to_string()
-    } else if let Some((source, label)) = &view.running {
-        format!("running {label} ({})", source.name())
-    } else if view.waiting {
-        "waiting in poll (epoll_wait)".to_string()
-    } else {
-        "between callbacks".to_string()
-    };
+/// The run's whole length: drag to any moment; stalls are marked red.
+#[function_component(Timeline)]
+fn timeline(props: &TimelineProps) -> Html {
+    let end = props.end_us.max(1) as f64;
     html! {
-        <section class="panel process" aria-label="The Node process">
-            <h2>{"Node process"}</h2>
-            <div class="lane main-thread" data-testid="main-thread">
-                <h3 title="The one thread that runs JavaScript: only one callback at a time.">{"Main thread"}</h3>
-                <p class={classes!("thread-status", view.running.as_ref().map(|_| "busy"))} data-testid="main-status">{main_status}</p>
-                <div class="stack" data-testid="call-stack" aria-label="Call stack">
-                    { for view.stack.iter().rev().map(|frame| html! { <div class="frame">{frame}</div> }) }
-                    { if view.stack.is_empty() { html! { <div class="empty">{"(empty call stack)"}</div> } } else { html! {} } }
-                </div>
+        <div class="timeline" data-explain="The run's virtual time: drag to go to any moment. Red marks are stalls, when a callback held the main thread 20 ms or more.">
+            <div class="stall-marks" aria-hidden="true">
+                { for props.stalls.iter().map(|stall| html! {
+                    <span class="stall-mark" style={format!("left:{:.3}%;width:{:.3}%", stall.start_us as f64 / end * 100.0, ((stall.end_us - stall.start_us) as f64 / end * 100.0).max(0.4))}
+                        title={format!("stall: {} for {}", stall.label, format_ms(stall.end_us - stall.start_us))}></span>
+                }) }
             </div>
-            <div class="lane loop" aria-label="Event loop phases">
-                <h3 title="One pass through these phases is one loop iteration.">{format!("Event loop · iteration {}", view.iteration)}</h3>
-                <ol class="phases">
-                    { for Phase::ALL.iter().map(|&phase| html! {
-                        <li class={classes!("phase", (view.phase == Some(phase)).then_some("current"))}
-                            data-testid={format!("phase-{}", phase.name().replace('/', "-"))}
-                            title={phase_sentence(phase)}>{phase.name()}</li>
-                    }) }
-                </ol>
-            </div>
-            <div class="lane queues" aria-label="Queues">
-                <h3>{"Queues"}</h3>
-                { for QueueKind::ALL.iter().filter(|&&queue| queue != QueueKind::PoolWork).map(|&queue| queue_row(view, queue)) }
-            </div>
-            <div class="lane pool" data-testid="pool" aria-label="Thread pool">
-                <h3 title="libuv's thread pool runs file system, dns.lookup, crypto and zlib work off the main thread.">
-                    {format!("Thread pool · {} of {} busy", view.pool_busy(), view.pool.len())}
-                </h3>
-                <div class="threads">
-                    { for view.pool.iter().enumerate().map(|(index, thread)| html! {
-                        <div class={classes!("pool-thread", thread.job.as_ref().map(|_| "busy"))} data-testid="pool-thread">
-                            <span class="thread-name">{format!("thread {index}")}</span>
-                            <span class="job">{ thread.job.as_ref().map(|job| job.label.clone()).unwrap_or_else(|| "idle".to_string()) }</span>
-                        </div>
-                    }) }
-                </div>
-                { queue_row(view, QueueKind::PoolWork) }
-            </div>
-            <div class="lane kernel" data-testid="kernel" aria-label="Kernel I/O">
-                <h3 title="Network I/O waits in the operating system (epoll): it needs no thread at all.">
-                    {format!("Kernel (epoll) · {} waiting", view.kernel.len())}
-                </h3>
-                <div class="items">
-                    { for view.kernel.iter().map(|item| html! { <span class="chip">{item.label.clone()}</span> }) }
-                    { if view.kernel.is_empty() { html! { <span class="empty">{"nothing waiting"}</span> } } else { html! {} } }
-                </div>
-            </div>
-        </section>
-    }
-}
-
-fn queue_row(view: &View, queue: QueueKind) -> Html {
-    let items = view.queue(queue);
-    html! {
-        <div class="queue" data-testid={format!("queue-{queue:?}").to_lowercase()}>
-            <span class="queue-name">{queue.name()}</span>
-            <span class="items">
-                { for items.iter().map(|item| html! { <span class="chip">{item.label.clone()}</span> }) }
-                { if items.is_empty() { html! { <span class="empty">{"empty"}</span> } } else { html! {} } }
-            </span>
+            <input type="range" data-testid="scrubber" min="0" max={props.end_us.to_string()} step="1" value={props.clock_us.to_string()}
+                oninput={props.on_scrub.clone()} aria-label="Virtual time" aria-valuetext={format_ms(props.clock_us)} />
+            <span class="clock" data-testid="clock">{format_ms(props.clock_us)}</span>
+            if !props.stalls.is_empty() { <span class="stall-count">{format!("{} stall{}", props.stalls.len(), if props.stalls.len() == 1 { "" } else { "s" })}</span> }
         </div>
     }
 }
 
-#[function_component(ConsolePanel)]
-fn console_panel(props: &ViewProps) -> Html {
+#[derive(Properties, PartialEq)]
+struct FiguresProps {
+    summary: RunSummary,
+}
+
+/// The run's key numbers, named as Node names them.
+#[function_component(Figures)]
+fn figures(props: &FiguresProps) -> Html {
+    let metrics = &props.summary.metrics;
+    let ms = |us: f64| format!("{:.1} ms", us / 1000.0);
     html! {
-        <section class="panel console" aria-label="Console output">
-            <h2>{"Console"}</h2>
-            <ol class="lines" data-testid="console">
-                { for props.view.console.iter().map(|line| html! {
-                    <li data-testid="console-line">
-                        <span class="at">{format!("{:.3} ms", line.t_us as f64 / 1000.0)}</span>
-                        <span class="text">{line.text.clone()}</span>
-                    </li>
-                }) }
-            </ol>
+        <dl class="figures" data-testid="figures">
+            if let Some(requests) = &metrics.requests {
+                <div data-explain="From a request's arrival to the handler's response."><dt>{"latency p50 / p99"}</dt>
+                    <dd data-testid="figure-latency">{format!("{} / {}", ms(requests.latency_us.p50), ms(requests.latency_us.p99))}</dd></div>
+                <div><dt>{"requests"}</dt><dd data-testid="figure-requests">{format!("{} answered", requests.completed)}</dd></div>
+                <div><dt>{"throughput"}</dt><dd>{format!("{:.0} req/s", requests.throughput_rps)}</dd></div>
+            }
+            <div data-explain="perf_hooks.monitorEventLoopDelay(): how late a 10 ms timer fires; a free loop shows about 10 ms, a stall shows its length.">
+                <dt>{"event-loop delay p99"}</dt><dd data-testid="figure-delay">{ms(metrics.event_loop.delay_us.p99)}</dd></div>
+            <div data-explain="performance.eventLoopUtilization(): the share of time the main thread was not idle in poll.">
+                <dt>{"event-loop utilization"}</dt><dd data-testid="figure-elu">{format!("{:.0}%", metrics.event_loop.utilization * 100.0)}</dd></div>
+            <div data-explain="How long work waited for a free pool thread, on average.">
+                <dt>{"pool wait (mean)"}</dt><dd>{ms(metrics.pool.wait_us.mean)}</dd></div>
+            <div><dt>{"memory (peak)"}</dt><dd>{format!("{:.1} MiB", metrics.memory_peak_bytes as f64 / (1024.0 * 1024.0))}</dd></div>
+        </dl>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartsProps {
+    summary: RunSummary,
+    comparison: Option<(String, RunSummary)>,
+    clock_us: u64,
+    latencies_us: Rc<Vec<u64>>,
+}
+
+#[function_component(Charts)]
+fn charts(props: &ChartsProps) -> Html {
+    let main = &props.summary.metrics.timeline;
+    let other = props.comparison.as_ref();
+    let x_max_ms = (props.summary.sim_time_us.max(other.map_or(0, |(_, summary)| summary.sim_time_us))) as f64 / 1000.0;
+    // This run's line is solid; the comparison's is dashed, in a second
+    // colour. A chart's second measure gets a third colour.
+    let series_in = |measure: Measure, name: &str, class: &'static str| {
+        let mut all = vec![Series { name: format!("{name}{}", if other.is_some() { " · this run" } else { "" }), class, points: measure.points(main) }];
+        if let Some((label, summary)) = other {
+            all.push(Series { name: format!("{name} · {label}"), class: "s1", points: measure.points(&summary.metrics.timeline) });
+        }
+        all
+    };
+    let series = |measure: Measure, name: &str| series_in(measure, name, "s0");
+    let cursor_ms = props.clock_us as f64 / 1000.0;
+    let has_requests = props.summary.metrics.requests.is_some();
+    let marks = props
+        .summary
+        .metrics
+        .requests
+        .as_ref()
+        .map(|requests| {
+            vec![
+                ("p50".to_string(), requests.latency_us.p50 / 1000.0),
+                ("p90".to_string(), requests.latency_us.p90 / 1000.0),
+                ("p99".to_string(), requests.latency_us.p99 / 1000.0),
+            ]
+        })
+        .unwrap_or_default();
+    html! {
+        <div class="charts" data-testid="charts">
+            if has_requests {
+                <LineChart title="Latency over time" unit="ms" testid="chart-latency" series={series(Measure::LatencyMean, "mean").into_iter().chain(series_in(Measure::LatencyMax, "max", "s2")).collect::<Vec<_>>()}
+                    x_max_ms={x_max_ms} cursor_ms={cursor_ms} explain="Each slice's mean and slowest request latency." />
+                <Histogram values_us={props.latencies_us.clone()} marks_ms={marks} />
+            }
+            <LineChart title="Event-loop delay" unit="ms" testid="chart-delay" series={series(Measure::Delay, "delay")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+                explain="monitorEventLoopDelay: the largest delay sampled in each slice. A stall shows as a spike as tall as the stall." />
+            <LineChart title="Event-loop utilization" unit="share" testid="chart-elu" series={series(Measure::Utilization, "ELU")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+                explain="eventLoopUtilization: the share of each slice the main thread was busy (1 = never idle)." />
+            <LineChart title="Thread pool" unit="threads / jobs" testid="chart-pool"
+                series={series(Measure::PoolBusy, "busy").into_iter().chain(series_in(Measure::PoolQueue, "queued", "s2")).collect::<Vec<_>>()}
+                x_max_ms={x_max_ms} cursor_ms={cursor_ms} explain="Busy pool threads and jobs waiting for one, per slice." />
+            if has_requests {
+                <LineChart title="Requests in flight" unit="requests" testid="chart-inflight" series={series(Measure::InFlight, "in flight")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+                    explain="Requests that arrived and have no answer yet: they pile up when the main thread is blocked." />
+                <LineChart title="Throughput" unit="req/s" testid="chart-throughput" series={series(Measure::Throughput, "answered")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+                    explain="Requests answered per second, per slice." />
+                <LineChart title="Memory" unit="MiB" testid="chart-memory" series={series(Measure::MemoryMiB, "resident")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+                    explain="Node's resident memory in the model: the process's baseline plus about 7 KiB per open connection." />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CompareProps {
+    state: AppState,
+    on_change: Callback<Option<CompareWith>>,
+}
+
+/// Run a variant beside this one: the charts overlay both on one scale and
+/// the figures sit side by side.
+#[function_component(ComparePanel)]
+fn compare_panel(props: &CompareProps) -> Html {
+    let state = &props.state;
+    let pair = state.preset_id.as_deref().and_then(presets::by_id).and_then(|preset| preset.pair).and_then(presets::by_id);
+    let on_change = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |event: Event| {
+            let value = event.target_dyn_into::<web_sys::HtmlSelectElement>().map(|select| select.value()).unwrap_or_default();
+            on_change.emit(CompareWith::from_key(&value));
+        })
+    };
+    let option = |with: CompareWith, text: String| html! { <option value={with.key()} selected={state.compare_with == Some(with)}>{text}</option> };
+    html! {
+        <section class="compare" data-testid="compare" data-explain="Run a variant of this scenario beside it: the charts share one scale.">
+            <label>{"Compare with "}
+                <select data-testid="compare-select" onchange={on_change}>
+                    <option value="" selected={state.compare_with.is_none()}>{"nothing"}</option>
+                    if let Some(pair) = pair { {option(CompareWith::Pair, format!("“{}”", pair.title))} }
+                    {option(CompareWith::DoublePool, format!("twice the pool ({})", state.knobs.pool.unwrap_or(state.pool_size_in_code()) * 2))}
+                    {option(CompareWith::DoubleCores, format!("twice the cores ({})", state.knobs.cores.unwrap_or(state.cores_in_code()) * 2))}
+                    {option(CompareWith::ThreadPerRequest, "a thread-per-request server".to_string())}
+                </select>
+            </label>
+            if let Some(comparison) = &state.comparison {
+                if let Some(error) = &comparison.error { <p class="problems">{error}</p> }
+                else if let (Some(other), Some(this)) = (&comparison.summary, &state.summary) {
+                    <table class="compare-table" data-testid="compare-table">
+                        <thead><tr><th></th><th>{"this run"}</th><th>{&comparison.label}</th></tr></thead>
+                        <tbody>
+                            { compare_row("latency p99", this, other, |summary| summary.metrics.requests.as_ref().map(|requests| format!("{:.1} ms", requests.latency_us.p99 / 1000.0))) }
+                            { compare_row("throughput", this, other, |summary| summary.metrics.requests.as_ref().map(|requests| format!("{:.0} req/s", requests.throughput_rps))) }
+                            { compare_row("event-loop delay p99", this, other, |summary| Some(format!("{:.1} ms", summary.metrics.event_loop.delay_us.p99 / 1000.0))) }
+                            { compare_row("pool wait (mean)", this, other, |summary| Some(format!("{:.1} ms", summary.metrics.pool.wait_us.mean / 1000.0))) }
+                            { compare_row("memory (peak)", this, other, |summary| Some(format!("{:.1} MiB", summary.metrics.memory_peak_bytes as f64 / (1024.0 * 1024.0)))) }
+                            { compare_row("run ends at", this, other, |summary| Some(format_ms(summary.sim_time_us))) }
+                        </tbody>
+                    </table>
+                } else { <p class="status">{"Simulating the comparison…"}</p> }
+            }
         </section>
+    }
+}
+
+fn compare_row(name: &str, this: &RunSummary, other: &RunSummary, figure: impl Fn(&RunSummary) -> Option<String>) -> Html {
+    html! {
+        <tr><th scope="row">{name}</th><td>{figure(this).unwrap_or_else(|| "—".to_string())}</td><td>{figure(other).unwrap_or_else(|| "—".to_string())}</td></tr>
     }
 }

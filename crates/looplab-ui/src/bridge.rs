@@ -1,8 +1,16 @@
 //! The page's end of the worker conversation: spawn the simulation worker,
 //! turn its JSON messages into [`Action`]s, send it requests.
+//!
+//! A run is one synchronous loop inside the worker, so a new run cannot
+//! interrupt an old one. When the page needs the worker while it is busy
+//! (a knob changed during a long run, or the person pressed Stop), it
+//! terminates the worker and starts a fresh one; messages sent before the
+//! new one says `Ready` wait here.
 
 use crate::state::Action;
 use looplab_protocol::{FromWorker, ToWorker};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
@@ -11,43 +19,100 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 /// A relative URL keeps the app working when hosted under a sub-path.
 const WORKER_SCRIPT: &str = "./looplab_worker_loader.js";
 
-pub struct WorkerBridge {
+struct Live {
     worker: Worker,
     // The closures must live as long as the worker may call them.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
+#[derive(Default)]
+struct Shared {
+    ready: bool,
+    /// Requests waiting for `Ready`.
+    waiting: Vec<String>,
+}
+
+pub struct WorkerBridge {
+    live: Option<Live>,
+    shared: Rc<RefCell<Shared>>,
+    dispatch: Rc<dyn Fn(Action)>,
+}
+
 impl WorkerBridge {
-    pub fn spawn(dispatch: impl Fn(Action) + Clone + 'static) -> Result<WorkerBridge, String> {
+    pub fn spawn(dispatch: impl Fn(Action) + 'static) -> Result<WorkerBridge, String> {
+        let mut bridge = WorkerBridge { live: None, shared: Rc::default(), dispatch: Rc::new(dispatch) };
+        bridge.start()?;
+        Ok(bridge)
+    }
+
+    fn start(&mut self) -> Result<(), String> {
         let worker = Worker::new(WORKER_SCRIPT).map_err(|error| format!("could not start the simulation worker: {error:?}"))?;
+        let shared = Rc::new(RefCell::new(Shared::default()));
+        self.shared = shared.clone();
         let on_message = {
-            let dispatch = dispatch.clone();
+            let dispatch = self.dispatch.clone();
+            let worker = worker.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 let text = event.data().as_string().unwrap_or_default();
                 match FromWorker::from_json(&text) {
-                    Ok(message) => dispatch(Action::FromWorker(message)),
+                    Ok(message) => {
+                        if matches!(message, FromWorker::Ready { .. }) {
+                            let waiting = {
+                                let mut shared = shared.borrow_mut();
+                                shared.ready = true;
+                                std::mem::take(&mut shared.waiting)
+                            };
+                            for text in waiting {
+                                let _ = worker.post_message(&JsValue::from_str(&text));
+                            }
+                        }
+                        dispatch(Action::FromWorker(message));
+                    }
                     Err(message) => dispatch(Action::WorkerCrashed(message)),
                 }
             })
         };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            dispatch(Action::WorkerCrashed(format!("the simulation worker failed: {}", event.message())));
-        });
+        let on_error = {
+            let dispatch = self.dispatch.clone();
+            Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+                dispatch(Action::WorkerCrashed(format!("the simulation worker failed: {}", event.message())));
+            })
+        };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(WorkerBridge { worker, _on_message: on_message, _on_error: on_error })
+        self.live = Some(Live { worker, _on_message: on_message, _on_error: on_error });
+        Ok(())
     }
 
     pub fn send(&self, message: &ToWorker) {
-        // Posting a string to a live worker does not fail; a dead worker has
-        // already reported through `onerror`.
-        let _ = self.worker.post_message(&JsValue::from_str(&message.to_json()));
+        let text = message.to_json();
+        let mut shared = self.shared.borrow_mut();
+        match (&self.live, shared.ready) {
+            // Posting a string to a live worker does not fail; a dead worker
+            // has already reported through `onerror`.
+            (Some(live), true) => {
+                let _ = live.worker.post_message(&JsValue::from_str(&text));
+            }
+            _ => shared.waiting.push(text),
+        }
+    }
+
+    /// Ends whatever the worker is doing and starts a fresh one.
+    pub fn restart(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.worker.terminate();
+        }
+        if let Err(message) = self.start() {
+            (self.dispatch)(Action::WorkerCrashed(message));
+        }
     }
 }
 
 impl Drop for WorkerBridge {
     fn drop(&mut self) {
-        self.worker.terminate();
+        if let Some(live) = self.live.take() {
+            live.worker.terminate();
+        }
     }
 }

@@ -7,6 +7,11 @@
 
 mod app;
 mod bridge;
+mod charts;
+mod editor;
+mod highlight;
+mod lanes;
+mod presets;
 mod state;
 
 fn main() {

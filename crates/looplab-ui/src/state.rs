@@ -1,16 +1,33 @@
 //! The UI's state and the closed set of actions that change it. Pure logic,
 //! tested natively; the components only render it and dispatch actions.
+//!
+//! Playback runs on the run's virtual clock: at speed 1× one virtual
+//! millisecond takes one real millisecond. So that events which happen at
+//! the same instant (a whole main script at t = 0) can still be followed,
+//! each speed also gives every event a minimum time on screen; while that
+//! holds an event back, the clock waits for it.
 
+use crate::presets::{self, Preset};
 use looplab_core::view::View;
-use looplab_core::{Phase, Source, TraceEvent, TraceKind};
+use looplab_core::{Phase, ScriptError, Source, TraceEvent, TraceKind};
 use looplab_protocol::{FromWorker, RunSummary};
 use std::rc::Rc;
 
-/// Playback speeds, as multiples of the base pace of one trace event per
-/// [`BASE_STEP_MS`].
-pub const SPEEDS: [f64; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
-pub const DEFAULT_SPEED_INDEX: usize = 2;
-pub const BASE_STEP_MS: f64 = 160.0;
+/// Playback speeds: virtual time per real time.
+pub const SPEEDS: [f64; 7] = [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0];
+/// The least real time each event stays on screen at each speed, ms.
+const DWELL_MS: [f64; 7] = [400.0, 250.0, 100.0, 20.0, 2.0, 0.0, 0.0];
+pub const DEFAULT_SPEED_INDEX: usize = 1;
+
+/// Events the worker records for one run; past that it only measures.
+pub const TRACE_EVENTS_MAX: u64 = 300_000;
+/// A view is kept every this many events, so seeking replays few.
+const CHECKPOINT_EVERY: usize = 2_000;
+/// A callback that holds the main thread at least this long is a stall.
+pub const STALL_MIN_US: u64 = 20_000;
+/// The playground's limits on the knobs (a runaway value is refused, not run).
+pub const POOL_MAX: u32 = 1024;
+pub const CORES_MAX: u32 = 256;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum WorkerStatus {
@@ -19,97 +36,283 @@ pub enum WorkerStatus {
     Failed(String),
 }
 
+/// Settings the page overrides without editing the code, applied as
+/// `// @looplab` lines after the code's own (later lines win).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Knobs {
+    pub pool: Option<u32>,
+    pub cores: Option<u32>,
+    pub cpu_speed_percent: Option<u32>,
+    pub seed: Option<u64>,
+    /// A load line's words after `load` (`open rate=100/s duration=5s`).
+    pub load: Option<String>,
+}
+
+impl Knobs {
+    /// As `key=value` overrides (see `looplab_core::directives::apply_overrides`).
+    pub fn overrides(&self) -> Vec<String> {
+        let mut overrides = Vec::new();
+        if let Some(pool) = self.pool {
+            overrides.push(format!("pool={pool}"));
+        }
+        if let Some(cores) = self.cores {
+            overrides.push(format!("cores={cores}"));
+        }
+        if let Some(percent) = self.cpu_speed_percent {
+            overrides.push(format!("cpu-speed={percent}%"));
+        }
+        if let Some(seed) = self.seed {
+            overrides.push(format!("seed={seed}"));
+        }
+        if let Some(load) = self.load.as_ref().filter(|load| !load.trim().is_empty()) {
+            overrides.push(format!("load={}", load.trim()));
+        }
+        overrides
+    }
+}
+
+/// One knob's new value (`None`: as the code says).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Knob {
+    Pool(Option<u32>),
+    Cores(Option<u32>),
+    CpuSpeed(Option<u32>),
+    Seed(Option<u64>),
+    Load(Option<String>),
+}
+
+/// A callback that held the main thread for a long time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stall {
+    pub start_us: u64,
+    pub end_us: u64,
+    pub label: String,
+}
+
+/// A finished comparison run (measured, no trace).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub label: String,
+    pub run_id: u64,
+    pub summary: Option<RunSummary>,
+    pub error: Option<String>,
+}
+
+/// What the compare view runs beside the current scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareWith {
+    DoublePool,
+    DoubleCores,
+    ThreadPerRequest,
+    /// The preset that differs in one idea (sync vs worker…).
+    Pair,
+}
+
+impl CompareWith {
+    pub const ALL: [CompareWith; 4] = [CompareWith::Pair, CompareWith::DoublePool, CompareWith::DoubleCores, CompareWith::ThreadPerRequest];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            CompareWith::DoublePool => "pool",
+            CompareWith::DoubleCores => "cores",
+            CompareWith::ThreadPerRequest => "threads",
+            CompareWith::Pair => "pair",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<CompareWith> {
+        CompareWith::ALL.into_iter().find(|with| with.key() == key)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub worker: WorkerStatus,
-    pub run_id: u64,
-    pub scenario_id: String,
+    /// The preset the code came from, if it did.
+    pub preset_id: Option<String>,
     pub title: String,
+    /// The editor's text: the user's, never replaced without their action.
     pub source: String,
+    pub knobs: Knobs,
+    /// The current run.
+    pub run_id: u64,
+    pub running: bool,
+    pub progress: Option<f64>,
+    /// The text the current run ran (its lines are the editor's lines).
+    pub run_source: String,
     pub pool_size: u32,
-    /// Every trace event received so far for the current run.
     pub events: Rc<Vec<TraceEvent>>,
-    /// How many events the animation has applied.
+    checkpoints: Rc<Vec<View>>,
     pub cursor: usize,
     pub view: View,
+    /// Playback's position on the run's virtual clock.
+    pub clock_us: u64,
+    /// Events playback may still show before the clock moves on.
+    credit: f64,
     pub playing: bool,
     pub speed_index: usize,
+    /// Whether the person chose a speed (then a new run keeps it).
+    speed_chosen: bool,
     pub summary: Option<RunSummary>,
     pub error: Option<String>,
+    /// Problems in the code, at their line and column.
+    pub errors: Vec<ScriptError>,
+    pub stalls: Vec<Stall>,
+    /// Latencies of the requests in the trace, µs (for the histogram).
+    pub latencies_us: Rc<Vec<u64>>,
+    /// One sentence about what the pointer or focus is on.
+    pub explain: Option<String>,
+    pub compare_with: Option<CompareWith>,
+    pub comparison: Option<Comparison>,
 }
 
 /// Everything that can happen to the UI.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// The page asked the worker for a run with this id.
+    WorkerCrashed(String),
+    FromWorker(FromWorker),
+    /// The editor's text changed.
+    EditSource(String),
+    LoadPreset(String),
+    SetKnob(Knob),
+    ResetKnobs,
+    /// The page sent a run of the current text with this id.
     RunRequested {
         run_id: u64,
     },
-    WorkerCrashed(String),
-    FromWorker(FromWorker),
+    /// The page sent the comparison run with this id.
+    CompareRequested {
+        run_id: u64,
+        label: String,
+    },
+    SetCompare(Option<CompareWith>),
     TogglePlay,
-    /// One beat of playback while playing.
-    Tick,
+    /// Real time passed while playing.
+    Tick {
+        real_ms: f64,
+    },
     StepForward,
     StepBack,
     Restart,
+    /// Show the end at once ("instant": results only).
     ToEnd,
+    /// Move the clock (the timeline's scrubber, a console line).
+    SeekTime(u64),
+    NextStall,
     Faster,
     Slower,
     SetSpeed(usize),
+    Explain(Option<String>),
 }
 
 impl Default for AppState {
     fn default() -> AppState {
+        let first = &presets::PRESETS[0];
         AppState {
             worker: WorkerStatus::Starting,
+            preset_id: Some(first.id.to_string()),
+            title: first.title.to_string(),
+            source: first.source.to_string(),
+            knobs: Knobs::default(),
             run_id: 0,
-            scenario_id: "readfile-intro".to_string(),
-            title: String::new(),
-            source: String::new(),
+            running: false,
+            progress: None,
+            run_source: String::new(),
             pool_size: 4,
             events: Rc::new(Vec::new()),
+            checkpoints: Rc::new(Vec::new()),
             cursor: 0,
             view: View::new(4),
+            clock_us: 0,
+            credit: 0.0,
             playing: false,
             speed_index: DEFAULT_SPEED_INDEX,
+            speed_chosen: false,
             summary: None,
             error: None,
+            errors: Vec::new(),
+            stalls: Vec::new(),
+            latencies_us: Rc::new(Vec::new()),
+            explain: None,
+            compare_with: None,
+            comparison: None,
         }
     }
 }
 
 impl AppState {
+    /// A state that starts from `preset`, or from the user's own text.
+    pub fn with_source(title: &str, source: &str, preset_id: Option<&str>) -> AppState {
+        AppState { title: title.to_string(), source: source.to_string(), preset_id: preset_id.map(str::to_string), ..AppState::default() }
+    }
+
     pub fn apply(mut self, action: Action) -> AppState {
         match action {
-            Action::RunRequested { run_id } => {
-                self.run_id = run_id;
-                self.events = Rc::new(Vec::new());
-                self.summary = None;
-                self.error = None;
-                self.seek(0);
-            }
             Action::WorkerCrashed(message) => {
                 self.worker = WorkerStatus::Failed(message);
                 self.playing = false;
+                self.running = false;
             }
             Action::FromWorker(message) => self.receive(message),
+            Action::EditSource(text) => {
+                if text != self.source {
+                    self.source = text;
+                }
+            }
+            Action::LoadPreset(id) => {
+                if let Some(preset) = presets::by_id(&id) {
+                    self.load_preset(preset);
+                }
+            }
+            Action::SetKnob(knob) => match knob {
+                Knob::Pool(pool) => self.knobs.pool = pool.map(|pool| pool.clamp(1, POOL_MAX)),
+                Knob::Cores(cores) => self.knobs.cores = cores.map(|cores| cores.clamp(1, CORES_MAX)),
+                Knob::CpuSpeed(percent) => {
+                    let range = looplab_core::CPU_SPEED_PERCENT_RANGE;
+                    self.knobs.cpu_speed_percent = percent.map(|percent| percent.clamp(*range.start(), *range.end()));
+                }
+                Knob::Seed(seed) => self.knobs.seed = seed,
+                Knob::Load(load) => self.knobs.load = load,
+            },
+            Action::ResetKnobs => self.knobs = Knobs::default(),
+            Action::RunRequested { run_id } => {
+                self.run_id = run_id;
+                self.running = true;
+                self.progress = None;
+                self.events = Rc::new(Vec::new());
+                self.checkpoints = Rc::new(Vec::new());
+                self.summary = None;
+                self.error = None;
+                self.errors.clear();
+                self.stalls.clear();
+                self.latencies_us = Rc::new(Vec::new());
+                self.comparison = None;
+                self.playing = false;
+                self.seek_cursor(0);
+            }
+            Action::CompareRequested { run_id, label } => {
+                self.comparison = Some(Comparison { label, run_id, summary: None, error: None });
+            }
+            Action::SetCompare(with) => {
+                self.compare_with = with;
+                if with.is_none() {
+                    self.comparison = None;
+                }
+            }
             Action::TogglePlay => {
                 if self.playing {
                     self.playing = false;
                 } else if self.can_play() {
                     if self.at_end() {
-                        self.seek(0);
+                        self.seek_cursor(0);
                     }
                     self.playing = true;
+                    self.credit = 1.0;
                 }
             }
-            Action::Tick => {
+            Action::Tick { real_ms } => {
                 if self.playing {
-                    self.step_forward();
-                    if self.at_end() {
-                        self.playing = false;
-                    }
+                    self.advance(real_ms);
                 }
             }
             Action::StepForward => {
@@ -118,53 +321,185 @@ impl AppState {
             }
             Action::StepBack => {
                 self.playing = false;
-                self.seek(self.cursor.saturating_sub(1));
+                self.seek_cursor(self.cursor.saturating_sub(1));
             }
             Action::Restart => {
                 self.playing = false;
-                self.seek(0);
+                self.seek_cursor(0);
             }
             Action::ToEnd => {
                 self.playing = false;
-                self.seek(self.events.len());
+                self.seek_cursor(self.events.len());
+                self.clock_us = self.end_us();
             }
-            Action::Faster => self.speed_index = (self.speed_index + 1).min(SPEEDS.len() - 1),
-            Action::Slower => self.speed_index = self.speed_index.saturating_sub(1),
-            Action::SetSpeed(index) => self.speed_index = index.min(SPEEDS.len() - 1),
+            Action::SeekTime(t_us) => {
+                let t_us = t_us.min(self.end_us());
+                let cursor = self.events.partition_point(|event| event.t_us <= t_us);
+                self.seek_cursor(cursor);
+                self.clock_us = t_us;
+            }
+            Action::NextStall => {
+                let next = self.stalls.iter().find(|stall| stall.start_us > self.clock_us).map(|stall| stall.start_us);
+                if let Some(start_us) = next {
+                    self.playing = false;
+                    // Just after its start: the stall is on screen.
+                    let cursor = self.events.partition_point(|event| event.t_us <= start_us);
+                    self.seek_cursor(cursor);
+                    self.clock_us = start_us;
+                }
+            }
+            Action::Faster => self.set_speed(self.speed_index + 1),
+            Action::Slower => self.set_speed(self.speed_index.saturating_sub(1)),
+            Action::SetSpeed(index) => self.set_speed(index),
+            Action::Explain(text) => self.explain = text,
         }
         self
+    }
+
+    fn load_preset(&mut self, preset: &Preset) {
+        self.preset_id = Some(preset.id.to_string());
+        self.title = preset.title.to_string();
+        self.source = preset.source.to_string();
+        self.knobs = Knobs::default();
+        self.speed_chosen = false;
+        if self.compare_with == Some(CompareWith::Pair) && preset.pair.is_none() {
+            self.compare_with = None;
+        }
+    }
+
+    fn set_speed(&mut self, index: usize) {
+        self.speed_index = index.min(SPEEDS.len() - 1);
+        self.speed_chosen = true;
     }
 
     fn receive(&mut self, message: FromWorker) {
         match message {
             FromWorker::Ready { .. } => self.worker = WorkerStatus::Ready,
-            FromWorker::Started { run_id, source, title, pool_size } if run_id == self.run_id => {
-                self.source = source;
-                self.title = title;
+            FromWorker::Started { run_id, source, pool_size, .. } if run_id == self.run_id => {
+                self.run_source = source;
                 self.pool_size = pool_size;
-                self.seek(0);
+                self.seek_cursor(0);
             }
             FromWorker::Trace { run_id, events } if run_id == self.run_id => {
                 Rc::make_mut(&mut self.events).extend(events);
             }
+            FromWorker::Progress { run_id, share, .. } if run_id == self.run_id => self.progress = share,
             FromWorker::Finished { run_id, summary } if run_id == self.run_id => {
-                self.summary = Some(summary);
+                self.running = false;
+                self.progress = None;
+                self.finish(summary);
             }
-            FromWorker::Failed { run_id, message } if run_id == self.run_id || run_id == 0 => {
-                self.error = Some(message);
+            FromWorker::Finished { run_id, summary } => {
+                if let Some(comparison) = self.comparison.as_mut().filter(|comparison| comparison.run_id == run_id) {
+                    comparison.summary = Some(summary);
+                }
+            }
+            FromWorker::Failed { run_id, message, errors } if run_id == self.run_id || run_id == 0 => {
+                self.running = false;
+                self.progress = None;
                 self.playing = false;
+                self.error = Some(message);
+                self.errors = errors;
+            }
+            FromWorker::Failed { run_id, message, .. } => {
+                if let Some(comparison) = self.comparison.as_mut().filter(|comparison| comparison.run_id == run_id) {
+                    comparison.error = Some(message);
+                }
             }
             // An answer to a run the page no longer shows.
             _ => {}
         }
     }
 
+    /// The run is complete: index the trace for seeking, find the stalls,
+    /// and pick a pace that shows the whole run in about half a minute
+    /// (unless the person chose one).
+    fn finish(&mut self, summary: RunSummary) {
+        let mut checkpoints = Vec::new();
+        let mut view = View::new(self.pool_size);
+        let mut open: Option<(u64, String)> = None;
+        let mut stalls = Vec::new();
+        let mut arrivals = std::collections::HashMap::new();
+        let mut latencies = Vec::new();
+        for (index, event) in self.events.iter().enumerate() {
+            if index % CHECKPOINT_EVERY == 0 {
+                checkpoints.push(view.clone());
+            }
+            view.apply(event);
+            match &event.kind {
+                TraceKind::CallbackStart { label, .. } if event.thread == 0 => open = Some((event.t_us, label.clone())),
+                TraceKind::CallbackEnd if event.thread == 0 => {
+                    if let Some((start_us, label)) = open.take() {
+                        if event.t_us.saturating_sub(start_us) >= STALL_MIN_US {
+                            stalls.push(Stall { start_us, end_us: event.t_us, label });
+                        }
+                    }
+                }
+                TraceKind::RequestArrive { request, .. } => {
+                    arrivals.insert(*request, event.t_us);
+                }
+                TraceKind::RequestDone { request, .. } => {
+                    if let Some(arrived_us) = arrivals.remove(request) {
+                        latencies.push(event.t_us - arrived_us);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.checkpoints = Rc::new(checkpoints);
+        self.stalls = stalls;
+        self.latencies_us = Rc::new(latencies);
+        if !self.speed_chosen {
+            self.speed_index = pace_for(summary.sim_time_us);
+        }
+        self.summary = Some(summary);
+    }
+
     fn can_play(&self) -> bool {
         !self.events.is_empty()
     }
 
+    /// The run's last moment (its summary's, or the last event's so far).
+    pub fn end_us(&self) -> u64 {
+        let last = self.events.last().map_or(0, |event| event.t_us);
+        self.summary.as_ref().map_or(last, |summary| summary.sim_time_us.max(last))
+    }
+
     pub fn at_end(&self) -> bool {
-        self.summary.is_some() && self.cursor >= self.events.len()
+        self.summary.is_some() && self.cursor >= self.events.len() && self.clock_us >= self.end_us()
+    }
+
+    /// Playback for `real_ms` of real time.
+    fn advance(&mut self, real_ms: f64) {
+        let speed = SPEEDS[self.speed_index];
+        let dwell_ms = DWELL_MS[self.speed_index];
+        let target_us = self.clock_us.saturating_add((real_ms * 1000.0 * speed) as u64);
+        if dwell_ms > 0.0 {
+            // Credit never piles up beyond one frame's worth: after a quiet
+            // stretch, simultaneous events still come one dwell apart.
+            self.credit = (self.credit + real_ms / dwell_ms).min((real_ms / dwell_ms).max(1.0));
+        }
+        while let Some(event) = self.events.get(self.cursor) {
+            if event.t_us > target_us {
+                break;
+            }
+            if dwell_ms > 0.0 && self.credit < 1.0 {
+                // The next event is due but the last still needs its time on
+                // screen: the clock waits with it.
+                self.clock_us = self.clock_us.max(self.events[self.cursor.saturating_sub(1)].t_us);
+                return;
+            }
+            self.view.apply(event);
+            self.cursor += 1;
+            if dwell_ms > 0.0 {
+                // At slow speeds the next event waits a whole dwell.
+                self.credit = if dwell_ms >= real_ms { 0.0 } else { self.credit - 1.0 };
+            }
+        }
+        self.clock_us = target_us.min(self.end_us());
+        if self.summary.is_some() && self.cursor >= self.events.len() && self.clock_us >= self.end_us() {
+            self.playing = false;
+        }
     }
 
     /// Applies the next event; `false` when there is none yet.
@@ -172,6 +507,7 @@ impl AppState {
         match self.events.get(self.cursor) {
             Some(event) => {
                 self.view.apply(event);
+                self.clock_us = event.t_us;
                 self.cursor += 1;
                 true
             }
@@ -179,23 +515,55 @@ impl AppState {
         }
     }
 
-    /// Rebuilds the view after the first `cursor` events (stepping back
-    /// replays from the start: the trace is the only source of truth).
-    fn seek(&mut self, cursor: usize) {
+    /// Rebuilds the view after the first `cursor` events, replaying from
+    /// the nearest checkpoint before it (the trace is the only truth).
+    fn seek_cursor(&mut self, cursor: usize) {
         let cursor = cursor.min(self.events.len());
-        self.view = View::after(self.pool_size, &self.events, cursor);
+        let checkpoint = (cursor / CHECKPOINT_EVERY).min(self.checkpoints.len().saturating_sub(1));
+        let (mut view, from) = match self.checkpoints.get(checkpoint) {
+            Some(view) => (view.clone(), checkpoint * CHECKPOINT_EVERY),
+            None => (View::new(self.pool_size), 0),
+        };
+        for event in &self.events[from..cursor] {
+            view.apply(event);
+        }
+        self.view = view;
         self.cursor = cursor;
+        self.clock_us = cursor.checked_sub(1).and_then(|index| self.events.get(index)).map_or(0, |event| event.t_us);
+        self.credit = 1.0;
     }
 
-    pub fn step_interval_ms(&self) -> u32 {
-        (BASE_STEP_MS / SPEEDS[self.speed_index]).round().max(1.0) as u32
+    /// The stall the clock is inside, if any: (its start, how long so far).
+    pub fn current_stall(&self) -> Option<(&Stall, u64)> {
+        self.stalls.iter().find(|stall| stall.start_us <= self.clock_us && self.clock_us < stall.end_us).map(|stall| (stall, self.clock_us - stall.start_us))
+    }
+
+    /// The source line of the callback the main thread runs now (1-based).
+    pub fn executing_line(&self) -> Option<u32> {
+        self.view.running.as_ref()?;
+        // The running callback's start is the last CallbackStart on the main
+        // thread before the cursor.
+        let line = self.events[..self.cursor].iter().rev().find_map(|event| match &event.kind {
+            TraceKind::CallbackStart { line, .. } if event.thread == 0 => Some(*line),
+            _ => None,
+        })?;
+        (line > 0).then_some(line)
     }
 
     /// The last applied event in words: the animation's text alternative.
     pub fn narration(&self) -> String {
+        if let Some((stall, so_far_us)) = self.current_stall() {
+            return format!(
+                "The main thread is blocked running `{}`: {:.1} ms so far, {:.1} ms in all. Nothing else runs meanwhile; new requests wait at the door.",
+                stall.label,
+                so_far_us as f64 / 1000.0,
+                (stall.end_us - stall.start_us) as f64 / 1000.0
+            );
+        }
         match self.cursor.checked_sub(1).and_then(|index| self.events.get(index)) {
             Some(event) => narrate(&event.kind),
-            None if self.events.is_empty() => "Waiting for the simulation…".to_string(),
+            None if self.running => "Simulating…".to_string(),
+            None if self.events.is_empty() => "No events yet.".to_string(),
             None => "Ready. Press play (space) to watch the process run.".to_string(),
         }
     }
@@ -203,13 +571,33 @@ impl AppState {
     pub fn stop_description(&self) -> Option<String> {
         self.summary.as_ref().map(|summary| summary.stop_reason.describe())
     }
+
+    /// Problems to show at the knobs: those in lines past the code (the
+    /// knobs' own `// @looplab` lines).
+    pub fn knob_errors(&self) -> Vec<&ScriptError> {
+        let code_lines = self.source.lines().count() as u32;
+        self.errors.iter().chain(self.summary.iter().flat_map(|summary| summary.problems.iter())).filter(|error| error.line > code_lines).collect()
+    }
+
+    /// Problems in the code itself, with the summary's (a load line whose
+    /// server never listened).
+    pub fn code_errors(&self) -> Vec<&ScriptError> {
+        let code_lines = self.source.lines().count() as u32;
+        self.errors.iter().chain(self.summary.iter().flat_map(|summary| summary.problems.iter())).filter(|error| error.line <= code_lines).collect()
+    }
+}
+
+/// The speed at which a run of `sim_time_us` plays in about 30 seconds.
+fn pace_for(sim_time_us: u64) -> usize {
+    let wanted = sim_time_us as f64 / 30_000_000.0;
+    SPEEDS.iter().position(|&speed| speed >= wanted).unwrap_or(SPEEDS.len() - 1).max(DEFAULT_SPEED_INDEX)
 }
 
 /// One sentence for one trace event, in the seeds' plain language.
 pub fn narrate(kind: &TraceKind) -> String {
     match kind {
         TraceKind::CallbackStart { source: Source::MainScript, .. } => "The main thread starts running your script from top to bottom.".to_string(),
-        TraceKind::CallbackStart { source, label } => {
+        TraceKind::CallbackStart { source, label, .. } => {
             format!("The event loop hands the main thread `{label}` ({}).", source.name())
         }
         TraceKind::CallbackEnd => "The callback returns; the call stack is empty again.".to_string(),
@@ -262,13 +650,24 @@ pub fn phase_sentence(phase: Phase) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use looplab_core::Settings;
     use looplab_protocol::ToWorker;
 
-    /// Feeds the state the worker's real answers for the seed scenario.
-    fn loaded_state() -> AppState {
-        let mut state = AppState::default().apply(Action::FromWorker(FromWorker::Ready { protocol_version: 1 }));
+    /// Feeds the state the worker's real answers for a preset.
+    fn loaded(preset: &str, knobs: Knobs) -> AppState {
+        let mut state = AppState::default().apply(Action::FromWorker(FromWorker::Ready { protocol_version: 3 }));
+        state = state.apply(Action::LoadPreset(preset.to_string()));
+        state.knobs = knobs;
         state = state.apply(Action::RunRequested { run_id: 1 });
-        let request = ToWorker::Run { run_id: 1, scenario_id: "readfile-intro".into(), settings: Default::default() };
+        let source = looplab_core::directives::apply_overrides(&state.source, &state.knobs.overrides()).expect("overrides");
+        let request = ToWorker::RunSource {
+            run_id: 1,
+            title: state.title.clone(),
+            source,
+            settings: Settings::default(),
+            trace: true,
+            trace_events_max: TRACE_EVENTS_MAX,
+        };
         let mut answers = Vec::new();
         looplab_worker::execute(request, &mut |answer| answers.push(answer));
         for answer in answers {
@@ -277,35 +676,58 @@ mod tests {
         state
     }
 
+    fn loaded_intro() -> AppState {
+        loaded("readfile-intro", Knobs::default())
+    }
+
+    fn play_to_end(mut state: AppState) -> AppState {
+        state = state.apply(Action::TogglePlay);
+        for _ in 0..1_000_000 {
+            if !state.playing {
+                break;
+            }
+            state = state.apply(Action::Tick { real_ms: 16.0 });
+        }
+        state
+    }
+
     #[test]
     fn playing_to_the_end_shows_the_three_lines_in_order() {
-        let mut state = loaded_state().apply(Action::TogglePlay);
-        assert!(state.playing);
-        for _ in 0..10_000 {
-            state = state.apply(Action::Tick);
-        }
-        assert!(!state.playing, "playback stops at the end");
+        let state = play_to_end(loaded_intro());
         assert!(state.at_end());
         let lines: Vec<&str> = state.view.console.iter().map(|line| line.text.as_str()).collect();
         assert_eq!(lines, ["before reading file", "after calling readFile", "file has been read"]);
     }
 
     #[test]
-    fn playback_stops_on_the_last_event_not_a_beat_later() {
-        let mut state = loaded_state().apply(Action::TogglePlay);
-        let total = state.events.len();
-        for _ in 0..total - 1 {
-            state = state.apply(Action::Tick);
+    fn every_event_gets_its_time_on_screen() {
+        // At the default pace each event stays at least 250 ms: 16 ms ticks
+        // never apply two events in a row.
+        let mut state = loaded_intro().apply(Action::TogglePlay);
+        let mut last_cursor = 0;
+        let mut ticks_since_change = 0;
+        for _ in 0..100_000 {
+            if !state.playing {
+                break;
+            }
+            state = state.apply(Action::Tick { real_ms: 16.0 });
+            if state.cursor != last_cursor {
+                assert!(state.cursor - last_cursor <= 1, "two events in one tick");
+                if last_cursor > 1 {
+                    assert!(ticks_since_change >= 15, "an event was shown for only {ticks_since_change} ticks");
+                }
+                last_cursor = state.cursor;
+                ticks_since_change = 0;
+            } else {
+                ticks_since_change += 1;
+            }
         }
-        assert!(state.playing);
-        state = state.apply(Action::Tick);
-        assert!(!state.playing);
-        assert_eq!(state.cursor, total);
+        assert!(state.at_end());
     }
 
     #[test]
     fn step_back_undoes_step_forward() {
-        let mut state = loaded_state();
+        let mut state = loaded_intro();
         for _ in 0..5 {
             state = state.apply(Action::StepForward);
         }
@@ -316,8 +738,87 @@ mod tests {
     }
 
     #[test]
+    fn seeking_far_into_a_long_trace_matches_replaying_it() {
+        let state = loaded("pool-queue-erlang-c", Knobs { load: Some("open rate=32/s arrivals=poisson amount=500".into()), ..Knobs::default() });
+        assert!(state.events.len() > 2 * CHECKPOINT_EVERY, "a long trace: {}", state.events.len());
+        let t_us = state.events[state.events.len() * 2 / 3].t_us;
+        let sought = state.clone().apply(Action::SeekTime(t_us));
+        let replayed = View::after(state.pool_size, &state.events, sought.cursor);
+        assert_eq!(sought.view, replayed);
+        assert_eq!(sought.clock_us, t_us);
+    }
+
+    #[test]
+    fn the_stall_is_found_and_next_stall_jumps_to_it() {
+        let state = loaded("stall-on-main-thread", Knobs::default());
+        let stall = state.stalls.first().cloned().expect("the /heavy stall");
+        assert!((195_000..=205_000).contains(&(stall.end_us - stall.start_us)), "{stall:?}");
+        let state = state.apply(Action::NextStall);
+        assert_eq!(state.clock_us, stall.start_us);
+        let state = state.apply(Action::SeekTime(stall.start_us + 50_000));
+        assert!(state.current_stall().is_some());
+        assert!(state.narration().contains("blocked"), "{}", state.narration());
+        assert!(state.latencies_us.len() > 40);
+    }
+
+    #[test]
+    fn a_knob_changes_the_run() {
+        let four = loaded("pbkdf2-waves-pool-4", Knobs::default());
+        let eight = loaded("pbkdf2-waves-pool-4", Knobs { pool: Some(8), ..Knobs::default() });
+        let end = |state: &AppState| state.summary.as_ref().map(|summary| summary.sim_time_us).unwrap_or(0);
+        assert!(end(&eight) * 3 < end(&four) * 2, "pool 8: {} vs pool 4: {}", end(&eight), end(&four));
+        assert_eq!(eight.pool_size, 4, "the knob is a directive line: the page's settings stay default");
+        assert_eq!(eight.view.pool.len(), 4);
+    }
+
+    #[test]
+    fn a_bad_knob_is_reported_at_the_knobs_not_in_the_code() {
+        let state = loaded("stall-on-main-thread", Knobs { load: Some("open rate=fast".into()), ..Knobs::default() });
+        assert!(state.summary.is_none());
+        assert_eq!(state.knob_errors().len(), 1, "{:?}", state.errors);
+        assert!(state.code_errors().is_empty());
+    }
+
+    #[test]
+    fn a_code_error_keeps_the_text_and_points_at_its_line() {
+        let mut state = AppState::default().apply(Action::EditSource("const a = 1;\nlet = ;\n".into()));
+        state = state.apply(Action::RunRequested { run_id: 1 });
+        let mut answers = Vec::new();
+        let request = ToWorker::RunSource {
+            run_id: 1,
+            title: String::new(),
+            source: state.source.clone(),
+            settings: Settings::default(),
+            trace: true,
+            trace_events_max: 0,
+        };
+        looplab_worker::execute(request, &mut |answer| answers.push(answer));
+        for answer in answers {
+            state = state.apply(Action::FromWorker(answer));
+        }
+        assert_eq!(state.code_errors().first().map(|error| error.line), Some(2));
+        assert_eq!(state.source, "const a = 1;\nlet = ;\n");
+        assert!(!state.running);
+    }
+
+    #[test]
+    fn the_executing_line_is_the_running_callbacks() {
+        let mut state = loaded_intro();
+        let callback_line = state.source.lines().position(|line| line.contains("fs.readFile(")).expect("readFile line") as u32 + 1;
+        let mut seen = Vec::new();
+        while state.cursor < state.events.len() {
+            state = state.apply(Action::StepForward);
+            if let Some(line) = state.executing_line() {
+                seen.push(line);
+            }
+        }
+        assert!(seen.contains(&1), "the main script: {seen:?}");
+        assert!(seen.contains(&callback_line), "the readFile callback's line {callback_line}: {seen:?}");
+    }
+
+    #[test]
     fn answers_for_an_old_run_are_ignored() {
-        let state = loaded_state().apply(Action::RunRequested { run_id: 2 });
+        let state = loaded_intro().apply(Action::RunRequested { run_id: 2 });
         let stale = FromWorker::Trace { run_id: 1, events: vec![] };
         let state = state.apply(Action::FromWorker(stale));
         assert!(state.events.is_empty());
@@ -334,15 +835,29 @@ mod tests {
             state = state.apply(Action::Slower);
         }
         assert_eq!(state.speed_index, 0);
-        assert!(state.step_interval_ms() > 0);
+    }
+
+    #[test]
+    fn a_long_run_gets_a_faster_pace_unless_one_was_chosen() {
+        let state = loaded("pool-queue-erlang-c", Knobs::default());
+        assert!(state.speed_index > DEFAULT_SPEED_INDEX, "{}", state.speed_index);
+        let chosen = AppState::default().apply(Action::SetSpeed(0));
+        assert!(chosen.speed_chosen);
     }
 
     #[test]
     fn play_at_the_end_restarts() {
-        let state = loaded_state().apply(Action::ToEnd);
+        let state = loaded_intro().apply(Action::ToEnd);
         assert!(state.at_end());
         let state = state.apply(Action::TogglePlay);
         assert_eq!(state.cursor, 0);
         assert!(state.playing);
+    }
+
+    #[test]
+    fn absurd_knob_values_are_clamped() {
+        let state = AppState::default().apply(Action::SetKnob(Knob::Pool(Some(1_000_000)))).apply(Action::SetKnob(Knob::CpuSpeed(Some(0))));
+        assert_eq!(state.knobs.pool, Some(POOL_MAX));
+        assert_eq!(state.knobs.cpu_speed_percent, Some(10));
     }
 }

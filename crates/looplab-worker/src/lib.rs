@@ -12,29 +12,48 @@ pub fn execute(request: ToWorker, emit: &mut dyn FnMut(FromWorker)) {
         ToWorker::Run { run_id, scenario_id, settings } => {
             let Some(scenario) = scenarios::by_id(&scenario_id) else {
                 let message = format!("unknown scenario '{scenario_id}'");
-                return emit(FromWorker::Failed { run_id, message });
+                return emit(FromWorker::Failed { run_id, message, errors: Vec::new() });
             };
-            run(run_id, scenario.title, scenario.source, settings, true, emit);
+            run(run_id, scenario.title, scenario.source, settings, TraceLimit::All, emit);
         }
-        ToWorker::RunSource { run_id, title, source, settings, trace } => run(run_id, &title, &source, settings, trace, emit),
+        ToWorker::RunSource { run_id, title, source, settings, trace, trace_events_max } => {
+            let limit = match (trace, trace_events_max) {
+                (false, _) => TraceLimit::None,
+                (true, 0) => TraceLimit::All,
+                (true, max) => TraceLimit::First(max),
+            };
+            run(run_id, &title, &source, settings, limit, emit);
+        }
     }
 }
 
+/// How much of a run's trace to record and send.
+#[derive(Clone, Copy)]
+enum TraceLimit {
+    None,
+    All,
+    First(u64),
+}
+
+/// Events between two `Progress` messages.
+const PROGRESS_EVERY_EVENTS: u64 = 16_384;
+
 /// Runs a scenario's text: `Started`, the trace in chunks (unless `trace`
 /// is off), then `Finished` with the summary and metrics.
-fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings, trace: bool, emit: &mut dyn FnMut(FromWorker)) {
+fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings, limit: TraceLimit, emit: &mut dyn FnMut(FromWorker)) {
     emit(FromWorker::Started { run_id, source: source.to_string(), title: title.to_string(), pool_size: settings.pool_size });
     // The scenario's text is real JavaScript, run by the interpreter.
     let mut sim = match looplab_js::prepare(source, settings) {
         Ok(sim) => sim,
         Err(errors) => {
             let message = errors.iter().map(|error| format!("{}:{}: {}", error.line, error.column, error.message)).collect::<Vec<_>>().join("\n");
-            return emit(FromWorker::Failed { run_id, message });
+            return emit(FromWorker::Failed { run_id, message, errors });
         }
     };
-    if !trace {
+    if matches!(limit, TraceLimit::None) {
         sim.disable_trace();
     }
+    let mut trace_truncated = false;
     // The hash is folded over the whole trace while it streams, so the
     // worker never has to keep the trace itself.
     let mut hasher = TraceHasher::default();
@@ -42,9 +61,21 @@ fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings,
     let mut running = true;
     while running {
         running = sim.step();
+        if sim.events_processed() % PROGRESS_EVERY_EVENTS == 0 {
+            emit(FromWorker::Progress { run_id, share: sim.load_progress(), sim_time_us: sim.now_us(), events: sim.events_processed() });
+        }
         let mut events = sim.drain_trace();
         if events.is_empty() {
             continue;
+        }
+        if let TraceLimit::First(max) = limit {
+            if trace_events + events.len() as u64 >= max && !trace_truncated {
+                events.truncate(max.saturating_sub(trace_events) as usize);
+                sim.disable_trace();
+                trace_truncated = true;
+            } else if trace_truncated {
+                continue;
+            }
         }
         events.iter().for_each(|event| hasher.add(event));
         trace_events += events.len() as u64;
@@ -59,7 +90,9 @@ fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings,
         sim_time_us: sim.now_us(),
         events: sim.events_processed(),
         trace_events,
-        trace_hash: if trace { format!("{:016x}", hasher.finish()) } else { String::new() },
+        trace_truncated,
+        // A cut trace's hash would describe only its start: none is given.
+        trace_hash: if matches!(limit, TraceLimit::None) || trace_truncated { String::new() } else { format!("{:016x}", hasher.finish()) },
         console: sim.console().to_vec(),
         metrics: sim.metrics(),
         problems: sim.load_problems(),
@@ -99,6 +132,34 @@ mod tests {
     #[test]
     fn unknown_scenario_fails_with_a_message() {
         let answers = answers(ToWorker::Run { run_id: 1, scenario_id: "nope".into(), settings: Settings::default() });
-        assert_eq!(answers, [FromWorker::Failed { run_id: 1, message: "unknown scenario 'nope'".into() }]);
+        assert_eq!(answers, [FromWorker::Failed { run_id: 1, message: "unknown scenario 'nope'".into(), errors: Vec::new() }]);
+    }
+
+    #[test]
+    fn a_long_trace_is_cut_at_the_limit_and_the_metrics_cover_the_whole_run() {
+        let source = include_str!("../../../www/scenarios/pool-queue-erlang-c.js").to_string();
+        let request = ToWorker::RunSource { run_id: 4, title: "t".into(), source, settings: Settings::default(), trace: true, trace_events_max: 1000 };
+        let answers = answers(request);
+        let streamed: usize = answers
+            .iter()
+            .map(|answer| match answer {
+                FromWorker::Trace { events, .. } => events.len(),
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(streamed, 1000);
+        assert!(answers.iter().any(|answer| matches!(answer, FromWorker::Progress { run_id: 4, .. })), "a long run reports progress");
+        let Some(FromWorker::Finished { summary, .. }) = answers.last() else { panic!("no summary") };
+        assert!(summary.trace_truncated);
+        assert_eq!(summary.metrics.requests.as_ref().map(|requests| requests.completed), Some(5000));
+    }
+
+    #[test]
+    fn code_errors_come_back_with_their_positions() {
+        let request =
+            ToWorker::RunSource { run_id: 5, title: "t".into(), source: "let x = ;\n".into(), settings: Settings::default(), trace: true, trace_events_max: 0 };
+        let answers = answers(request);
+        let Some(FromWorker::Failed { errors, .. }) = answers.last() else { panic!("expected Failed: {answers:?}") };
+        assert_eq!(errors.first().map(|error| error.line), Some(1));
     }
 }

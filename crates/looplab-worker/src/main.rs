@@ -22,7 +22,7 @@ fn main() {
         let text = event.data().as_string().unwrap_or_default();
         match ToWorker::from_json(&text) {
             Ok(request) => looplab_worker::execute(request, &mut post_for_handler),
-            Err(message) => post_for_handler(FromWorker::Failed { run_id: 0, message }),
+            Err(message) => post_for_handler(FromWorker::Failed { run_id: 0, message, errors: Vec::new() }),
         }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
