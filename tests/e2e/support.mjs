@@ -71,14 +71,46 @@ export class PlaygroundPage {
     this.consoleLines = page.getByTestId('console-line').locator('.text');
     this.status = page.getByTestId('status');
     this.narration = page.getByTestId('narration');
+    this.editor = page.getByTestId('editor');
   }
 
   async open(url) {
     this.errors = [];
     this.page.on('pageerror', (error) => this.errors.push(String(error)));
     await this.page.goto(url);
-    // Play is enabled once the worker has streamed the run's trace.
-    await this.page.waitForSelector('[data-testid="play"]:not([disabled])', { timeout: 30_000 });
+    await this.waitForRun();
+  }
+
+  /** The id of the page's current run (0 before the first). */
+  async runId() {
+    return Number(await this.status.getAttribute('data-run-id'));
+  }
+
+  /** Waits until a run newer than `after` has finished (or failed). */
+  async waitForRun(after = 0, timeout = 60_000) {
+    await this.page.waitForFunction(
+      (after) => {
+        const status = document.querySelector('[data-testid="status"]');
+        return status && Number(status.dataset.runId) > after && status.dataset.done === 'true';
+      },
+      after,
+      { timeout },
+    );
+  }
+
+  /** Does `change` and waits for the run it causes. */
+  async rerunAfter(change, timeout = 60_000) {
+    const before = await this.runId();
+    await change();
+    await this.waitForRun(before, timeout);
+  }
+
+  async loadPreset(id) {
+    await this.rerunAfter(async () => {
+      const gallery = this.page.getByTestId('gallery');
+      if (!(await gallery.evaluate((element) => element.open))) await gallery.locator('summary').click();
+      await this.page.getByTestId(`preset-${id}`).click();
+    });
   }
 
   async setSpeed(label) {
@@ -87,6 +119,26 @@ export class PlaygroundPage {
 
   async play() {
     await this.playButton.click();
+  }
+
+  async toEnd() {
+    await this.page.getByTestId('to-end').click();
+  }
+
+  async setKnob(name, value) {
+    await this.rerunAfter(async () => {
+      const input = this.page.getByTestId(`knob-${name}`);
+      await input.fill(String(value));
+      await input.press('Tab');
+    });
+  }
+
+  /** The run's last virtual moment, in ms, from the status line. */
+  async endMs() {
+    const text = await this.status.textContent();
+    const match = text.match(/the run ends at ([0-9.]+) (ms|s)/);
+    if (!match) throw new Error(`no end time in: ${text}`);
+    return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
   }
 
   async consoleTexts() {

@@ -679,6 +679,10 @@ struct LoadRun {
     /// Requests in flight by slot; freed slots are reused.
     in_flight: Vec<Option<InFlight>>,
     free_slots: Vec<u32>,
+    /// Slots of answered requests, free from the moment of the answer: a
+    /// callback runs ahead of the engine's clock (its CPU time is known at
+    /// once), and an id must not name two requests at one virtual time.
+    releasing: BinaryHeap<Reverse<(u64, u32)>>,
     in_flight_count: u64,
     in_flight_peak: u64,
     /// Client connections open now: a closed client keeps its connection
@@ -1088,6 +1092,11 @@ impl Core {
         };
         let (_, thread, _) = self.listeners[listener];
         let record = InFlight { arrival_us: now_us, group, connection, path, thread, listener: listener as u32 };
+        while load.releasing.peek().is_some_and(|Reverse((at_us, _))| *at_us <= now_us) {
+            if let Some(Reverse((_, slot))) = load.releasing.pop() {
+                load.free_slots.push(slot);
+            }
+        }
         let slot = slab_insert(&mut load.in_flight, &mut load.free_slots, record);
         load.in_flight_count += 1;
         load.in_flight_peak = load.in_flight_peak.max(load.in_flight_count);
@@ -1241,7 +1250,7 @@ impl Core {
     fn respond(&mut self, slot: u32, status: u16, at_us: u64) {
         let Some(load) = self.load.as_mut() else { return };
         let Some(record) = load.in_flight.get_mut(slot as usize).and_then(Option::take) else { return };
-        load.free_slots.push(slot);
+        load.releasing.push(Reverse((at_us, slot)));
         load.in_flight_count -= 1;
         // The client measures from sending to receiving: the request's and
         // the response's trips across loopback are part of its latency.
@@ -1764,6 +1773,7 @@ impl<G: Guest> Sim<G> {
                 groups,
                 in_flight: Vec::new(),
                 free_slots: Vec::new(),
+                releasing: BinaryHeap::new(),
                 in_flight_count: 0,
                 in_flight_peak: 0,
                 connections_open: 0,

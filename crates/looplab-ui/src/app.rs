@@ -374,7 +374,8 @@ pub fn app() -> Html {
                     if state.running {
                         <progress data-testid="progress" max="1" value={state.progress.unwrap_or(0.0).to_string()} aria-label="Simulation progress"></progress>
                     }
-                    <p class="status" data-testid="status" role="status">{status}</p>
+                    <p class="status" data-testid="status" role="status" data-run-id={state.run_id.to_string()}
+                        data-done={(!state.running && (state.summary.is_some() || state.error.is_some())).to_string()}>{status}</p>
                     <p class="narration" data-testid="narration" aria-live="polite">{state.narration()}</p>
                     <Lanes view={state.view.clone()} clock_us={state.clock_us}
                         has_requests={state.summary.as_ref().is_some_and(|summary| summary.metrics.requests.is_some()) || state.view.requests_done > 0 || !state.view.requests_in_flight.is_empty()}
@@ -617,7 +618,7 @@ fn timeline(props: &TimelineProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct FiguresProps {
-    summary: RunSummary,
+    summary: Rc<RunSummary>,
 }
 
 /// The run's key numbers, named as Node names them.
@@ -646,8 +647,8 @@ fn figures(props: &FiguresProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ChartsProps {
-    summary: RunSummary,
-    comparison: Option<(String, RunSummary)>,
+    summary: Rc<RunSummary>,
+    comparison: Option<(String, Rc<RunSummary>)>,
     clock_us: u64,
     latencies_us: Rc<Vec<u64>>,
 }

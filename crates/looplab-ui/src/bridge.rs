@@ -31,6 +31,11 @@ struct Shared {
     ready: bool,
     /// Requests waiting for `Ready`.
     waiting: Vec<String>,
+    /// Trace chunks of the run in progress, handed to the page in one
+    /// piece when it finishes: the state is immutable, and appending chunk
+    /// by chunk would copy the growing trace each time.
+    trace: Vec<looplab_core::TraceEvent>,
+    trace_run: u64,
 }
 
 pub struct WorkerBridge {
@@ -56,7 +61,26 @@ impl WorkerBridge {
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 let text = event.data().as_string().unwrap_or_default();
                 match FromWorker::from_json(&text) {
+                    Ok(FromWorker::Trace { run_id, events }) => {
+                        let mut shared = shared.borrow_mut();
+                        if shared.trace_run != run_id {
+                            shared.trace_run = run_id;
+                            shared.trace.clear();
+                        }
+                        shared.trace.extend(events);
+                    }
                     Ok(message) => {
+                        if let FromWorker::Finished { run_id, .. } = &message {
+                            let events = {
+                                let mut shared = shared.borrow_mut();
+                                if shared.trace_run == *run_id {
+                                    std::mem::take(&mut shared.trace)
+                                } else {
+                                    Vec::new()
+                                }
+                            };
+                            dispatch(Action::FromWorker(FromWorker::Trace { run_id: *run_id, events }));
+                        }
                         if matches!(message, FromWorker::Ready { .. }) {
                             let waiting = {
                                 let mut shared = shared.borrow_mut();

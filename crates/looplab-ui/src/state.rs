@@ -94,7 +94,7 @@ pub struct Stall {
 pub struct Comparison {
     pub label: String,
     pub run_id: u64,
-    pub summary: Option<RunSummary>,
+    pub summary: Option<Rc<RunSummary>>,
     pub error: Option<String>,
 }
 
@@ -153,7 +153,8 @@ pub struct AppState {
     pub speed_index: usize,
     /// Whether the person chose a speed (then a new run keeps it).
     speed_chosen: bool,
-    pub summary: Option<RunSummary>,
+    /// Shared: every frame of playback copies the state, not the figures.
+    pub summary: Option<Rc<RunSummary>>,
     pub error: Option<String>,
     /// Problems in the code, at their line and column.
     pub errors: Vec<ScriptError>,
@@ -391,7 +392,7 @@ impl AppState {
             }
             FromWorker::Finished { run_id, summary } => {
                 if let Some(comparison) = self.comparison.as_mut().filter(|comparison| comparison.run_id == run_id) {
-                    comparison.summary = Some(summary);
+                    comparison.summary = Some(Rc::new(summary));
                 }
             }
             FromWorker::Failed { run_id, message, errors } if run_id == self.run_id || run_id == 0 => {
@@ -452,7 +453,7 @@ impl AppState {
         if !self.speed_chosen {
             self.speed_index = pace_for(summary.sim_time_us);
         }
-        self.summary = Some(summary);
+        self.summary = Some(Rc::new(summary));
     }
 
     fn can_play(&self) -> bool {
