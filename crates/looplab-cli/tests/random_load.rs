@@ -85,9 +85,22 @@ fn check(seed: u64, source: &str, report: &RunReport) -> Result<(), String> {
             return Err(format!("server threads: {server:?}"));
         }
     }
-    let again = run_source(source, Settings::default(), false);
+    let again = run_source(source, Settings::default(), true);
     if again.trace_hash != report.trace_hash {
         return Err(format!("seed {seed}: the same scenario gave another trace"));
+    }
+    // A request id names one request at a time: it is not reused before
+    // the answer it names (the UI pairs arrivals and answers by id).
+    let mut open = std::collections::HashSet::new();
+    for line in again.trace_text.lines() {
+        // `t_us [wN] kind id …`: a thread other than the main one is named.
+        let mut words = line.split_whitespace().skip(1).skip_while(|word| word.starts_with('w') && word[1..].chars().all(|c| c.is_ascii_digit()));
+        let (kind, id) = (words.next(), words.next());
+        match (kind, id) {
+            (Some("req+"), Some(id)) if !open.insert(id.to_string()) => return Err(format!("request {id} arrives while {id} is in flight: {line}")),
+            (Some("req-"), Some(id)) if !open.remove(id) => return Err(format!("request {id} answered but not in flight: {line}")),
+            _ => {}
+        }
     }
     Ok(())
 }
