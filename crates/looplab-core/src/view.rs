@@ -24,7 +24,8 @@ pub struct PoolThread {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestItem {
     pub id: u64,
-    pub path: String,
+    /// Shared: the UI copies the view on every frame of playback.
+    pub path: std::rc::Rc<str>,
     pub arrived_us: u64,
 }
 
@@ -180,7 +181,11 @@ impl View {
                 self.phase = None;
             }
             TraceKind::RequestArrive { request, path } => {
-                self.requests_in_flight.push(RequestItem { id: *request, path: path.clone(), arrived_us: event.t_us });
+                let path = match self.requests_in_flight.last() {
+                    Some(last) if *last.path == **path => last.path.clone(),
+                    _ => std::rc::Rc::from(path.as_str()),
+                };
+                self.requests_in_flight.push(RequestItem { id: *request, path, arrived_us: event.t_us });
             }
             TraceKind::RequestDone { request, .. } => {
                 self.requests_in_flight.retain(|item| item.id != *request);

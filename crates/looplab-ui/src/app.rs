@@ -3,7 +3,7 @@
 //! to the world: the worker, timers, the keyboard, local storage.
 
 use crate::bridge::WorkerBridge;
-use crate::charts::{Histogram, LineChart, Measure, Series};
+use crate::charts::{Histogram, LineChart, Measure, Series, Shared};
 use crate::editor::Editor;
 use crate::lanes::Lanes;
 use crate::presets::{self, PRESETS};
@@ -74,12 +74,12 @@ fn run_request(state: &AppState, run_id: u64, compare: Option<CompareWith>) -> O
                 label = pair.title.to_string();
             }
             CompareWith::DoublePool => {
-                let pool = state.knobs.pool.unwrap_or(state.pool_size_in_code()) * 2;
+                let pool = state.knobs.pool.unwrap_or(CodeSettings::of(&state.source).pool) * 2;
                 overrides.push(format!("pool={pool}"));
                 label = format!("pool of {pool}");
             }
             CompareWith::DoubleCores => {
-                let cores = state.knobs.cores.unwrap_or(state.cores_in_code()) * 2;
+                let cores = state.knobs.cores.unwrap_or(CodeSettings::of(&state.source).cores) * 2;
                 overrides.push(format!("cores={cores}"));
                 label = format!("{cores} cores");
             }
@@ -154,6 +154,8 @@ pub fn app() -> Html {
             }
         })
     };
+    let latest_run = use_mut_ref(|| None::<Callback<()>>);
+    *latest_run.borrow_mut() = Some(run_now.clone());
     {
         let run_now = run_now.clone();
         let key = (state.source.clone(), state.knobs.clone(), state.compare_with, state.worker == WorkerStatus::Ready);
@@ -258,10 +260,41 @@ pub fn app() -> Html {
         let dispatcher = store.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(action.clone()))
     };
+    // Callbacks that never change, so the editor and the panels re-render
+    // only when their own data does (playback re-renders 60 times a second).
     let on_edit = {
         let dispatcher = store.dispatcher();
-        Callback::from(move |text: String| dispatcher.dispatch(Action::EditSource(text)))
+        use_callback((), move |text: String, _| dispatcher.dispatch(Action::EditSource(text)))
     };
+    let on_run = {
+        let latest_run = latest_run.clone();
+        use_callback((), move |_: (), _| {
+            if let Some(run_now) = latest_run.borrow().as_ref() {
+                run_now.emit(());
+            }
+        })
+    };
+    let on_pick = {
+        let dispatcher = store.dispatcher();
+        use_callback((), move |id: String, _| dispatcher.dispatch(Action::LoadPreset(id)))
+    };
+    let on_knob = {
+        let dispatcher = store.dispatcher();
+        use_callback((), move |knob: Knob, _| dispatcher.dispatch(Action::SetKnob(knob)))
+    };
+    let on_reset = {
+        let dispatcher = store.dispatcher();
+        use_callback((), move |_: MouseEvent, _| dispatcher.dispatch(Action::ResetKnobs))
+    };
+    let on_seek = {
+        let dispatcher = store.dispatcher();
+        use_callback((), move |t_us: u64, _| dispatcher.dispatch(Action::SeekTime(t_us)))
+    };
+    let on_compare = {
+        let dispatcher = store.dispatcher();
+        use_callback((), move |with: Option<CompareWith>, _| dispatcher.dispatch(Action::SetCompare(with)))
+    };
+    let in_code = use_memo(state.source.clone(), |source| CodeSettings::of(source));
     let on_speed = {
         let dispatcher = store.dispatcher();
         Callback::from(move |event: Event| {
@@ -329,24 +362,16 @@ pub fn app() -> Html {
             <header class="topbar">
                 <h1 class="brand">{"Looplab"}</h1>
                 <p class="tagline">{"How Node.js serves many requests on one JavaScript thread"}</p>
-                <Gallery current={state.preset_id.clone()} on_pick={{
-                    let dispatcher = store.dispatcher();
-                    Callback::from(move |id: String| dispatcher.dispatch(Action::LoadPreset(id)))
-                }} />
+                <Gallery current={state.preset_id.clone()} on_pick={on_pick} />
             </header>
             <main class="workspace">
                 <section class="panel code-panel" aria-label="Code">
                     <h2>{ if state.title.is_empty() { "Code".to_string() } else { state.title.clone() } }</h2>
                     <Editor source={state.source.clone()} errors={code_errors} executing_line={state.executing_line()}
-                        on_input={on_edit} on_run={run_now.clone()} />
-                    <KnobsPanel state={state.clone()} on_knob={{
-                        let dispatcher = store.dispatcher();
-                        Callback::from(move |knob: Knob| dispatcher.dispatch(Action::SetKnob(knob)))
-                    }} on_reset={dispatch(Action::ResetKnobs)} />
-                    <ConsolePanel view={state.view.clone()} on_seek={{
-                        let dispatcher = store.dispatcher();
-                        Callback::from(move |t_us: u64| dispatcher.dispatch(Action::SeekTime(t_us)))
-                    }} />
+                        on_input={on_edit} on_run={on_run} />
+                    <KnobsPanel knobs={state.knobs.clone()} in_code={(*in_code).clone()} errors={state.knob_errors().into_iter().cloned().collect::<Vec<_>>()}
+                        on_knob={on_knob} on_reset={on_reset} />
+                    <ConsolePanel console={state.view.console.clone()} on_seek={on_seek} />
                 </section>
                 <section class="panel stage" aria-label="Simulation">
                     <div class="controls" role="toolbar" aria-label="Playback">
@@ -380,19 +405,17 @@ pub fn app() -> Html {
                     <Lanes view={state.view.clone()} clock_us={state.clock_us}
                         has_requests={state.summary.as_ref().is_some_and(|summary| summary.metrics.requests.is_some()) || state.view.requests_done > 0 || !state.view.requests_in_flight.is_empty()}
                         stall={state.current_stall().map(|(stall, so_far)| (stall.clone(), so_far))}
-                        cores={state.knobs.cores.unwrap_or(state.cores_in_code())} />
+                        cores={state.knobs.cores.unwrap_or(in_code.cores)} />
                     if let Some(summary) = &state.summary {
-                        <Figures summary={summary.clone()} />
+                        <Figures summary={Shared(summary.clone())} />
                     }
                     // Charts need a run long enough to have a shape.
                     if let Some(summary) = state.summary.as_ref().filter(|summary| summary.metrics.requests.is_some() || summary.sim_time_us >= 100_000) {
-                        <Charts summary={summary.clone()} comparison={state.comparison.as_ref().and_then(|comparison| comparison.summary.clone().map(|summary| (comparison.label.clone(), summary)))}
+                        <Charts summary={Shared(summary.clone())} comparison={state.comparison.as_ref().and_then(|comparison| comparison.summary.clone().map(|summary| (comparison.label.clone(), Shared(summary))))}
                             clock_us={state.clock_us} latencies_us={state.latencies_us.clone()} />
                     }
-                    <ComparePanel state={state.clone()} on_change={{
-                        let dispatcher = store.dispatcher();
-                        Callback::from(move |with: Option<CompareWith>| dispatcher.dispatch(Action::SetCompare(with)))
-                    }} />
+                    <ComparePanel preset_id={state.preset_id.clone()} compare_with={state.compare_with} knobs={state.knobs.clone()} in_code={(*in_code).clone()}
+                        comparison={state.comparison.clone()} summary={state.summary.clone()} on_change={on_compare} />
                 </section>
             </main>
             <footer class="keys">
@@ -408,28 +431,35 @@ pub fn app() -> Html {
     }
 }
 
-impl AppState {
-    /// The pool size the code's own directives set (4 without one).
-    pub fn pool_size_in_code(&self) -> u32 {
-        self.directive_settings().pool_size
-    }
+/// What the code's own `// @looplab` lines set: the knobs' placeholders,
+/// and the base the compare view doubles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeSettings {
+    pub pool: u32,
+    pub cores: u32,
+    /// The load line's words after `load`.
+    pub load: Option<String>,
+}
 
-    pub fn cores_in_code(&self) -> u32 {
-        self.directive_settings().cores
-    }
-
-    fn directive_settings(&self) -> Settings {
-        let mut settings = Settings::default();
-        let mut fs = looplab_core::fs::VirtualFs::default();
-        let mut workload = looplab_core::load::Workload::default();
-        let _ = looplab_core::directives::apply(&self.source, &mut settings, &mut fs, &mut workload);
+impl CodeSettings {
+    /// Reads the lines as the core does (the last one wins), without
+    /// linking the core's whole directive parser into the page.
+    pub fn of(source: &str) -> CodeSettings {
+        let defaults = Settings::default();
+        let mut settings = CodeSettings { pool: defaults.pool_size, cores: defaults.cores, load: None };
+        for line in source.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("// @looplab ") else { continue };
+            let mut words = rest.split_whitespace();
+            match (words.next(), words.next().and_then(|word| word.parse::<u32>().ok())) {
+                (Some("pool"), Some(pool)) if pool > 0 => settings.pool = pool,
+                (Some("cores"), Some(cores)) if cores > 0 => settings.cores = cores,
+                _ => {}
+            }
+            if settings.load.is_none() {
+                settings.load = rest.strip_prefix("load ").map(|load| load.trim().to_string());
+            }
+        }
         settings
-    }
-
-    /// The code's own load line (the words after `load`), for the knob's
-    /// placeholder.
-    pub fn load_in_code(&self) -> Option<String> {
-        self.source.lines().find_map(|line| line.trim_start().strip_prefix("// @looplab load ").map(|rest| rest.trim().to_string()))
     }
 }
 
@@ -504,7 +534,9 @@ fn gallery(props: &GalleryProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct KnobsProps {
-    state: AppState,
+    knobs: crate::state::Knobs,
+    in_code: CodeSettings,
+    errors: Vec<looplab_core::ScriptError>,
     on_knob: Callback<Knob>,
     on_reset: Callback<MouseEvent>,
 }
@@ -516,38 +548,38 @@ fn parse_number<T: std::str::FromStr>(event: &Event) -> Option<T> {
 
 #[function_component(KnobsPanel)]
 fn knobs_panel(props: &KnobsProps) -> Html {
-    let state = &props.state;
+    let knobs = &props.knobs;
     let knob = |make: fn(&Event) -> Knob| {
         let on_knob = props.on_knob.clone();
         Callback::from(move |event: Event| on_knob.emit(make(&event)))
     };
-    let errors = state.knob_errors();
+    let errors = &props.errors;
     html! {
         <fieldset class="knobs" data-testid="knobs" data-explain="The runtime and the load, without editing the code: each change re-runs the simulation.">
             <legend>{"Runtime and load"}</legend>
             <label data-explain="UV_THREADPOOL_SIZE: how many libuv pool threads run file, dns.lookup, crypto and zlib work.">{"UV_THREADPOOL_SIZE "}
-                <input type="number" min="1" max="1024" data-testid="knob-pool" placeholder={state.pool_size_in_code().to_string()}
-                    value={state.knobs.pool.map(|pool| pool.to_string()).unwrap_or_default()}
+                <input type="number" min="1" max="1024" data-testid="knob-pool" placeholder={props.in_code.pool.to_string()}
+                    value={knobs.pool.map(|pool| pool.to_string()).unwrap_or_default()}
                     onchange={knob(|event| Knob::Pool(parse_number(event)))} />
             </label>
             <label data-explain="CPU cores of the simulated machine: threads that compute share them.">{"CPU cores "}
-                <input type="number" min="1" max="256" data-testid="knob-cores" placeholder={state.cores_in_code().to_string()}
-                    value={state.knobs.cores.map(|cores| cores.to_string()).unwrap_or_default()}
+                <input type="number" min="1" max="256" data-testid="knob-cores" placeholder={props.in_code.cores.to_string()}
+                    value={knobs.cores.map(|cores| cores.to_string()).unwrap_or_default()}
                     onchange={knob(|event| Knob::Cores(parse_number(event)))} />
             </label>
             <label data-explain="CPU speed against the machine Looplab's costs were measured on: 200% makes every computation take half as long.">{"CPU speed % "}
                 <input type="number" min="10" max="1000" step="10" data-testid="knob-cpu" placeholder="100"
-                    value={state.knobs.cpu_speed_percent.map(|percent| percent.to_string()).unwrap_or_default()}
+                    value={knobs.cpu_speed_percent.map(|percent| percent.to_string()).unwrap_or_default()}
                     onchange={knob(|event| Knob::CpuSpeed(parse_number(event)))} />
             </label>
             <label data-explain="The seed of the run's random numbers: the same seed gives the same run.">{"Seed "}
                 <input type="number" min="0" data-testid="knob-seed" placeholder="1"
-                    value={state.knobs.seed.map(|seed| seed.to_string()).unwrap_or_default()}
+                    value={knobs.seed.map(|seed| seed.to_string()).unwrap_or_default()}
                     onchange={knob(|event| Knob::Seed(parse_number(event)))} />
             </label>
             <label class="wide" data-explain="The clients: closed connections=50 amount=1000, open rate=100/s duration=5s, or burst at=100ms count=3 (the same words as a // @looplab load line).">{"Load "}
-                <input type="text" data-testid="knob-load" placeholder={state.load_in_code().unwrap_or_else(|| "closed connections=50 amount=1000".to_string())}
-                    value={state.knobs.load.clone().unwrap_or_default()}
+                <input type="text" data-testid="knob-load" placeholder={props.in_code.load.clone().unwrap_or_else(|| "closed connections=50 amount=1000".to_string())}
+                    value={knobs.load.clone().unwrap_or_default()}
                     onchange={knob(|event| Knob::Load(event.target_dyn_into::<web_sys::HtmlInputElement>().map(|input| input.value()).filter(|text| !text.trim().is_empty())))} />
             </label>
             <button onclick={props.on_reset.clone()} title="Back to the code's own settings">{"As the code says"}</button>
@@ -562,7 +594,7 @@ fn knobs_panel(props: &KnobsProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ConsoleProps {
-    view: looplab_core::view::View,
+    console: Vec<looplab_core::view::ConsoleLine>,
     on_seek: Callback<u64>,
 }
 
@@ -572,7 +604,7 @@ fn console_panel(props: &ConsoleProps) -> Html {
         <section class="console" aria-label="Console output" data-explain="What the program printed so far; click a line to see the moment it was printed.">
             <h2>{"Console"}</h2>
             <ol class="lines" data-testid="console">
-                { for props.view.console.iter().map(|line| {
+                { for props.console.iter().map(|line| {
                     let on_seek = props.on_seek.clone();
                     let t_us = line.t_us;
                     html! {
@@ -582,7 +614,7 @@ fn console_panel(props: &ConsoleProps) -> Html {
                         </li>
                     }
                 }) }
-                if props.view.console.is_empty() { <li class="empty">{"(nothing printed yet)"}</li> }
+                if props.console.is_empty() { <li class="empty">{"(nothing printed yet)"}</li> }
             </ol>
         </section>
     }
@@ -618,7 +650,7 @@ fn timeline(props: &TimelineProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct FiguresProps {
-    summary: Rc<RunSummary>,
+    summary: Shared<RunSummary>,
 }
 
 /// The run's key numbers, named as Node names them.
@@ -647,27 +679,60 @@ fn figures(props: &FiguresProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ChartsProps {
-    summary: Rc<RunSummary>,
-    comparison: Option<(String, Rc<RunSummary>)>,
+    summary: Shared<RunSummary>,
+    comparison: Option<(String, Shared<RunSummary>)>,
     clock_us: u64,
     latencies_us: Rc<Vec<u64>>,
 }
 
+/// Every chart's series, from a run's timeline (and the comparison's).
+struct ChartData {
+    latency: Shared<Vec<Series>>,
+    delay: Shared<Vec<Series>>,
+    utilization: Shared<Vec<Series>>,
+    pool: Shared<Vec<Series>>,
+    in_flight: Shared<Vec<Series>>,
+    throughput: Shared<Vec<Series>>,
+    memory: Shared<Vec<Series>>,
+    x_max_ms: f64,
+}
+
+impl ChartData {
+    fn of(summary: &RunSummary, comparison: Option<&(String, Shared<RunSummary>)>) -> ChartData {
+        let main = &summary.metrics.timeline;
+        // This run's line is solid; the comparison's is dashed, in a second
+        // colour. A chart's second measure gets a third colour.
+        let series_in = |measure: Measure, name: &str, class: &'static str| {
+            let mut all =
+                vec![Series { name: format!("{name}{}", if comparison.is_some() { " · this run" } else { "" }), class, points: measure.points(main) }];
+            if let Some((label, other)) = comparison {
+                all.push(Series { name: format!("{name} · {label}"), class: "s1", points: measure.points(&other.metrics.timeline) });
+            }
+            all
+        };
+        let series = |measure: Measure, name: &str| series_in(measure, name, "s0");
+        let join = |mut first: Vec<Series>, second: Vec<Series>| {
+            first.extend(second);
+            Shared(Rc::new(first))
+        };
+        let one = |series: Vec<Series>| Shared(Rc::new(series));
+        ChartData {
+            latency: join(series(Measure::LatencyMean, "mean"), series_in(Measure::LatencyMax, "max", "s2")),
+            delay: one(series(Measure::Delay, "delay")),
+            utilization: one(series(Measure::Utilization, "ELU")),
+            pool: join(series(Measure::PoolBusy, "busy"), series_in(Measure::PoolQueue, "queued", "s2")),
+            in_flight: one(series(Measure::InFlight, "in flight")),
+            throughput: one(series(Measure::Throughput, "answered")),
+            memory: one(series(Measure::MemoryMiB, "resident")),
+            x_max_ms: (summary.sim_time_us.max(comparison.map_or(0, |(_, other)| other.sim_time_us))) as f64 / 1000.0,
+        }
+    }
+}
+
 #[function_component(Charts)]
 fn charts(props: &ChartsProps) -> Html {
-    let main = &props.summary.metrics.timeline;
-    let other = props.comparison.as_ref();
-    let x_max_ms = (props.summary.sim_time_us.max(other.map_or(0, |(_, summary)| summary.sim_time_us))) as f64 / 1000.0;
-    // This run's line is solid; the comparison's is dashed, in a second
-    // colour. A chart's second measure gets a third colour.
-    let series_in = |measure: Measure, name: &str, class: &'static str| {
-        let mut all = vec![Series { name: format!("{name}{}", if other.is_some() { " · this run" } else { "" }), class, points: measure.points(main) }];
-        if let Some((label, summary)) = other {
-            all.push(Series { name: format!("{name} · {label}"), class: "s1", points: measure.points(&summary.metrics.timeline) });
-        }
-        all
-    };
-    let series = |measure: Measure, name: &str| series_in(measure, name, "s0");
+    let data = use_memo((props.summary.clone(), props.comparison.clone()), |(summary, comparison)| ChartData::of(summary, comparison.as_ref()));
+    let x_max_ms = data.x_max_ms;
     let cursor_ms = props.clock_us as f64 / 1000.0;
     let has_requests = props.summary.metrics.requests.is_some();
     let marks = props
@@ -686,23 +751,22 @@ fn charts(props: &ChartsProps) -> Html {
     html! {
         <div class="charts" data-testid="charts">
             if has_requests {
-                <LineChart title="Latency over time" unit="ms" testid="chart-latency" series={series(Measure::LatencyMean, "mean").into_iter().chain(series_in(Measure::LatencyMax, "max", "s2")).collect::<Vec<_>>()}
+                <LineChart title="Latency over time" unit="ms" testid="chart-latency" series={data.latency.clone()}
                     x_max_ms={x_max_ms} cursor_ms={cursor_ms} explain="Each slice's mean and slowest request latency." />
                 <Histogram values_us={props.latencies_us.clone()} marks_ms={marks} />
             }
-            <LineChart title="Event-loop delay" unit="ms" testid="chart-delay" series={series(Measure::Delay, "delay")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+            <LineChart title="Event-loop delay" unit="ms" testid="chart-delay" series={data.delay.clone()} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
                 explain="monitorEventLoopDelay: the largest delay sampled in each slice. A stall shows as a spike as tall as the stall." />
-            <LineChart title="Event-loop utilization" unit="share" testid="chart-elu" series={series(Measure::Utilization, "ELU")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+            <LineChart title="Event-loop utilization" unit="share" testid="chart-elu" series={data.utilization.clone()} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
                 explain="eventLoopUtilization: the share of each slice the main thread was busy (1 = never idle)." />
-            <LineChart title="Thread pool" unit="threads / jobs" testid="chart-pool"
-                series={series(Measure::PoolBusy, "busy").into_iter().chain(series_in(Measure::PoolQueue, "queued", "s2")).collect::<Vec<_>>()}
+            <LineChart title="Thread pool" unit="threads / jobs" testid="chart-pool" series={data.pool.clone()}
                 x_max_ms={x_max_ms} cursor_ms={cursor_ms} explain="Busy pool threads and jobs waiting for one, per slice." />
             if has_requests {
-                <LineChart title="Requests in flight" unit="requests" testid="chart-inflight" series={series(Measure::InFlight, "in flight")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+                <LineChart title="Requests in flight" unit="requests" testid="chart-inflight" series={data.in_flight.clone()} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
                     explain="Requests that arrived and have no answer yet: they pile up when the main thread is blocked." />
-                <LineChart title="Throughput" unit="req/s" testid="chart-throughput" series={series(Measure::Throughput, "answered")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+                <LineChart title="Throughput" unit="req/s" testid="chart-throughput" series={data.throughput.clone()} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
                     explain="Requests answered per second, per slice." />
-                <LineChart title="Memory" unit="MiB" testid="chart-memory" series={series(Measure::MemoryMiB, "resident")} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
+                <LineChart title="Memory" unit="MiB" testid="chart-memory" series={data.memory.clone()} x_max_ms={x_max_ms} cursor_ms={cursor_ms}
                     explain="Node's resident memory in the model: the process's baseline plus about 7 KiB per open connection." />
             }
         </div>
@@ -711,7 +775,12 @@ fn charts(props: &ChartsProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct CompareProps {
-    state: AppState,
+    preset_id: Option<String>,
+    compare_with: Option<CompareWith>,
+    knobs: crate::state::Knobs,
+    in_code: CodeSettings,
+    comparison: Option<crate::state::Comparison>,
+    summary: Option<Rc<RunSummary>>,
     on_change: Callback<Option<CompareWith>>,
 }
 
@@ -719,7 +788,7 @@ struct CompareProps {
 /// the figures sit side by side.
 #[function_component(ComparePanel)]
 fn compare_panel(props: &CompareProps) -> Html {
-    let state = &props.state;
+    let state = props;
     let pair = state.preset_id.as_deref().and_then(presets::by_id).and_then(|preset| preset.pair).and_then(presets::by_id);
     let on_change = {
         let on_change = props.on_change.clone();
@@ -735,8 +804,8 @@ fn compare_panel(props: &CompareProps) -> Html {
                 <select data-testid="compare-select" onchange={on_change}>
                     <option value="" selected={state.compare_with.is_none()}>{"nothing"}</option>
                     if let Some(pair) = pair { {option(CompareWith::Pair, format!("“{}”", pair.title))} }
-                    {option(CompareWith::DoublePool, format!("twice the pool ({})", state.knobs.pool.unwrap_or(state.pool_size_in_code()) * 2))}
-                    {option(CompareWith::DoubleCores, format!("twice the cores ({})", state.knobs.cores.unwrap_or(state.cores_in_code()) * 2))}
+                    {option(CompareWith::DoublePool, format!("twice the pool ({})", state.knobs.pool.unwrap_or(state.in_code.pool) * 2))}
+                    {option(CompareWith::DoubleCores, format!("twice the cores ({})", state.knobs.cores.unwrap_or(state.in_code.cores) * 2))}
                     {option(CompareWith::ThreadPerRequest, "a thread-per-request server".to_string())}
                 </select>
             </label>

@@ -13,6 +13,30 @@ const RIGHT: f64 = 8.0;
 const TOP: f64 = 8.0;
 const BOTTOM: f64 = 22.0;
 
+/// A value shared between frames, equal only to itself: comparing two
+/// runs' data point by point on every frame would cost more than drawing.
+#[derive(Debug)]
+pub struct Shared<T>(pub std::rc::Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 /// One line on a chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
@@ -72,7 +96,7 @@ impl Measure {
 pub struct LineChartProps {
     pub title: String,
     pub unit: String,
-    pub series: Vec<Series>,
+    pub series: Shared<Vec<Series>>,
     pub x_max_ms: f64,
     /// The playback clock, ms.
     pub cursor_ms: f64,
@@ -107,9 +131,31 @@ fn trim(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// The SVG paths of a chart's series (the costly part: made once per run,
+/// not per frame).
+fn series_paths(series: &[Series], x_max_ms: f64) -> (f64, Vec<String>) {
+    let y_max = nice_max(series.iter().flat_map(|series| series.points.iter().map(|(_, y)| *y)).fold(0.0, f64::max));
+    let x_max = x_max_ms.max(1.0);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let paths = series
+        .iter()
+        .map(|series| {
+            let mut path = String::with_capacity(series.points.len() * 14);
+            for (index, (px, py)) in series.points.iter().enumerate() {
+                use std::fmt::Write as _;
+                let _ = write!(path, "{}{:.1},{:.1}", if index == 0 { "M" } else { "L" }, LEFT + px / x_max * plot_w, TOP + plot_h - py / y_max * plot_h);
+            }
+            path
+        })
+        .collect();
+    (y_max, paths)
+}
+
 #[function_component(LineChart)]
 pub fn line_chart(props: &LineChartProps) -> Html {
-    let y_max = nice_max(props.series.iter().flat_map(|series| series.points.iter().map(|(_, y)| *y)).fold(0.0, f64::max));
+    let drawn = use_memo((props.series.clone(), props.x_max_ms.to_bits()), |(series, x_max_bits)| series_paths(series, f64::from_bits(*x_max_bits)));
+    let (y_max, paths) = (drawn.0, &drawn.1);
     let x_max = props.x_max_ms.max(1.0);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
@@ -144,11 +190,8 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 }) }
                 <text class="tick" x={LEFT.to_string()} y={(HEIGHT - 6.0).to_string()}>{"0"}</text>
                 <text class="tick" x={(WIDTH - RIGHT).to_string()} y={(HEIGHT - 6.0).to_string()} text-anchor="end">{format!("{} ms", axis_label(x_max))}</text>
-                { for props.series.iter().map(|series| {
-                    let path: String = series.points.iter().enumerate()
-                        .map(|(index, (px, py))| format!("{}{:.1},{:.1}", if index == 0 { "M" } else { "L" }, x(*px), y(*py)))
-                        .collect();
-                    html! { <path class={classes!("series", series.class)} d={path} /> }
+                { for props.series.iter().zip(paths.iter()).map(|(series, path)| html! {
+                    <path class={classes!("series", series.class)} d={path.clone()} />
                 }) }
                 if empty { <text class="tick" x={(LEFT + plot_w / 2.0).to_string()} y={(TOP + plot_h / 2.0).to_string()} text-anchor="middle">{"no data in this run"}</text> }
                 <line class="cursor" x1={cursor.to_string()} x2={cursor.to_string()} y1={TOP.to_string()} y2={(TOP + plot_h).to_string()} />

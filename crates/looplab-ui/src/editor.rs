@@ -75,7 +75,8 @@ pub fn editor(props: &EditorProps) -> Html {
             })
         }
     };
-    let lines = highlight(&props.source);
+    // Colouring runs when the text changes, not on every frame of playback.
+    let lines = use_memo(props.source.clone(), |source| highlight(source));
     let error_at = |line: u32| props.errors.iter().find(|error| error.line == line);
     html! {
         <div class="editor" data-explain="Your code: edit it and the simulation re-runs. Ctrl+Enter runs at once; Escape leaves the editor.">

@@ -68,7 +68,9 @@ pub fn lanes(props: &LanesProps) -> Html {
                     { for view.requests_in_flight.iter().take(TOKENS_MAX).map(|request| {
                         let waited_us = props.clock_us.saturating_sub(request.arrived_us);
                         let class = if waited_us < 10_000 { "fresh" } else if waited_us < 100_000 { "waiting" } else { "late" };
-                        html! { <span class={classes!("token", class)} title={format!("{} · waiting {:.1} ms", request.path, waited_us as f64 / 1000.0)}></span> }
+                        // The title names the request and its arrival, which do not change
+                        // from frame to frame (so the page does not rewrite 1,000 titles).
+                        html! { <span key={request.id} class={classes!("token", class)} title={format!("{} · arrived at {:.3} ms", request.path, request.arrived_us as f64 / 1000.0)}></span> }
                     }) }
                     if view.requests_in_flight.len() > TOKENS_MAX { <span class="more">{format!("+{}", view.requests_in_flight.len() - TOKENS_MAX)}</span> }
                     if view.requests_in_flight.is_empty() { <span class="empty">{"none waiting"}</span> }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 /// Playback speeds: virtual time per real time.
 pub const SPEEDS: [f64; 7] = [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0];
 /// The least real time each event stays on screen at each speed, ms.
-const DWELL_MS: [f64; 7] = [400.0, 250.0, 100.0, 20.0, 2.0, 0.0, 0.0];
+const DWELL_MS: [f64; 7] = [400.0, 250.0, 60.0, 0.0, 0.0, 0.0, 0.0];
 pub const DEFAULT_SPEED_INDEX: usize = 1;
 
 /// Events the worker records for one run; past that it only measures.

@@ -36,7 +36,7 @@ enum TraceLimit {
 }
 
 /// Events between two `Progress` messages.
-const PROGRESS_EVERY_EVENTS: u64 = 16_384;
+const PROGRESS_EVERY_EVENTS: u64 = 131_072;
 
 /// Runs a scenario's text: `Started`, the trace in chunks (unless `trace`
 /// is off), then `Finished` with the summary and metrics.
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn a_long_trace_is_cut_at_the_limit_and_the_metrics_cover_the_whole_run() {
-        let source = include_str!("../../../www/scenarios/pool-queue-erlang-c.js").to_string();
+        let source = include_str!("../../../www/scenarios/pool-queue-erlang-c.js").replace("amount=5000", "amount=40000");
         let request = ToWorker::RunSource { run_id: 4, title: "t".into(), source, settings: Settings::default(), trace: true, trace_events_max: 1000 };
         let answers = answers(request);
         let streamed: usize = answers
@@ -151,7 +151,7 @@ mod tests {
         assert!(answers.iter().any(|answer| matches!(answer, FromWorker::Progress { run_id: 4, .. })), "a long run reports progress");
         let Some(FromWorker::Finished { summary, .. }) = answers.last() else { panic!("no summary") };
         assert!(summary.trace_truncated);
-        assert_eq!(summary.metrics.requests.as_ref().map(|requests| requests.completed), Some(5000));
+        assert_eq!(summary.metrics.requests.as_ref().map(|requests| requests.completed), Some(40000));
     }
 
     #[test]
