@@ -24,7 +24,7 @@ http.createServer((req, res) => {
 }).listen(3000);
 `;
 
-const MILLION = `// @looplab load open rate=20000/s amount=1000000
+const MILLION = `// @looplab load open rate=10000/s amount=1000000
 const http = require('http');
 http.createServer((req, res) => res.end('ok')).listen(3000);
 `;

@@ -544,11 +544,13 @@ pub const TIMELINE_BUCKETS_MAX: usize = 1000;
 struct TimelineState {
     bucket_us: u64,
     buckets: Vec<Bucket>,
+    /// The levels at the last sample: they held until this one.
+    last: Gauges,
 }
 
 impl Default for TimelineState {
     fn default() -> TimelineState {
-        TimelineState { bucket_us: 10_000, buckets: Vec::new() }
+        TimelineState { bucket_us: 10_000, buckets: Vec::new(), last: Gauges::default() }
     }
 }
 
@@ -561,15 +563,19 @@ impl TimelineState {
             self.bucket_us *= 2;
         }
         let index = (t_us / self.bucket_us) as usize;
+        // Slices since the last sample saw the levels of that sample: they
+        // only change when something samples them.
+        let last = self.last;
         while self.buckets.len() <= index {
             self.buckets.push(Bucket {
-                in_flight_max: gauges.in_flight,
-                pool_queue_max: gauges.pool_queue,
-                pool_busy_max: gauges.pool_busy,
-                connections_max: gauges.connections,
+                in_flight_max: last.in_flight,
+                pool_queue_max: last.pool_queue,
+                pool_busy_max: last.pool_busy,
+                connections_max: last.connections,
                 ..Bucket::default()
             });
         }
+        self.last = gauges;
         let bucket = &mut self.buckets[index];
         bucket.in_flight_max = bucket.in_flight_max.max(gauges.in_flight);
         bucket.pool_queue_max = bucket.pool_queue_max.max(gauges.pool_queue);

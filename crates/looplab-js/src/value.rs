@@ -478,31 +478,14 @@ pub fn intern(text: &str) -> Str {
     })
 }
 
-/// [`lookup`] for an interned name.
-pub fn lookup_key(object: &ObjRef, key: &Str) -> Option<Value> {
+/// Walks the prototype chain from `object`, returning the first value
+/// `own` finds on an object of it.
+fn lookup_with(object: &ObjRef, own: impl Fn(&Object) -> Option<&Value>) -> Option<Value> {
     let mut current = Some(object.clone());
     let mut hops = 0;
     while let Some(node) = current {
         let borrowed = node.borrow();
-        if let Some(value) = borrowed.own_key(key) {
-            return Some(value.clone());
-        }
-        current = borrowed.proto.clone();
-        hops += 1;
-        if hops > 10_000 {
-            return None;
-        }
-    }
-    None
-}
-
-/// Looks a property up along the prototype chain.
-pub fn lookup(object: &ObjRef, key: &str) -> Option<Value> {
-    let mut current = Some(object.clone());
-    let mut hops = 0;
-    while let Some(node) = current {
-        let borrowed = node.borrow();
-        if let Some(value) = borrowed.own(key) {
+        if let Some(value) = own(&borrowed) {
             return Some(value.clone());
         }
         current = borrowed.proto.clone();
@@ -514,6 +497,16 @@ pub fn lookup(object: &ObjRef, key: &str) -> Option<Value> {
         }
     }
     None
+}
+
+/// [`lookup`] for an interned name.
+pub fn lookup_key(object: &ObjRef, key: &Str) -> Option<Value> {
+    lookup_with(object, |node| node.own_key(key))
+}
+
+/// Looks a property up along the prototype chain.
+pub fn lookup(object: &ObjRef, key: &str) -> Option<Value> {
+    lookup_with(object, |node| node.own(key))
 }
 
 /// JavaScript's `Number.prototype.toString()` (ECMA-262 Number::toString):

@@ -105,6 +105,17 @@ mod tests {
     use super::*;
     use looplab_core::Settings;
 
+    /// Trace events the answers carried.
+    fn streamed_events(answers: &[FromWorker]) -> usize {
+        answers
+            .iter()
+            .map(|answer| match answer {
+                FromWorker::Trace { events, .. } => events.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
     fn answers(request: ToWorker) -> Vec<FromWorker> {
         let mut answers = Vec::new();
         execute(request, &mut |message| answers.push(message));
@@ -119,13 +130,7 @@ mod tests {
             panic!("last answer must be Finished: {answers:?}");
         };
         assert_eq!(summary.console, ["before reading file", "after calling readFile", "file has been read"]);
-        let streamed: usize = answers
-            .iter()
-            .map(|answer| match answer {
-                FromWorker::Trace { events, .. } => events.len(),
-                _ => 0,
-            })
-            .sum();
+        let streamed = streamed_events(&answers);
         assert_eq!(streamed as u64, summary.trace_events);
     }
 
@@ -140,13 +145,7 @@ mod tests {
         let source = include_str!("../../../www/scenarios/pool-queue-erlang-c.js").replace("amount=5000", "amount=40000");
         let request = ToWorker::RunSource { run_id: 4, title: "t".into(), source, settings: Settings::default(), trace: true, trace_events_max: 1000 };
         let answers = answers(request);
-        let streamed: usize = answers
-            .iter()
-            .map(|answer| match answer {
-                FromWorker::Trace { events, .. } => events.len(),
-                _ => 0,
-            })
-            .sum();
+        let streamed = streamed_events(&answers);
         assert_eq!(streamed, 1000);
         assert!(answers.iter().any(|answer| matches!(answer, FromWorker::Progress { run_id: 4, .. })), "a long run reports progress");
         let Some(FromWorker::Finished { summary, .. }) = answers.last() else { panic!("no summary") };
