@@ -1,7 +1,7 @@
 // @looplab db 50ms
 // The article's Express example: three requests at roughly the same time,
-// each awaiting a ~50 ms database call. (The three clients at the bottom are
-// until the playground's load settings arrive.)
+// each awaiting a ~50 ms database call. The three clients at the bottom are
+// part of the script, so real Node prints the same three lines.
 const express = require('express');
 const app = express();
 
