@@ -130,16 +130,16 @@ fn object_with<const N: usize>(proto: &ObjRef, keys: &[Str], values: [Value; N])
 /// A load request reaches `server` (the job `binding.listen` registered):
 /// what `Server.prototype._loadRequest` in http.js does, natively.
 pub fn load_request(vm: &mut Vm, host: &mut Host<'_>, server: &Value, id: Value, method: Value, path: Value) -> JsResult<()> {
-    let Some(keys) = vm.http.as_ref().map(|protos| protos.keys.clone()) else {
-        let load_request = vm.get(server, "_loadRequest")?;
-        return vm.call(host, &load_request, server.clone(), vec![id, method, path]).map(|_| ());
-    };
-    let load_request = vm.get_key(server, &keys.load_request)?;
     let protos = vm.http.clone();
+    let load_request = match &protos {
+        Some(protos) => vm.get_key(server, &protos.keys.load_request)?,
+        None => vm.get(server, "_loadRequest")?,
+    };
     let Some(protos) = protos.filter(|protos| load_request.same_object(&protos.load_request)) else {
         // A net.Server, or an http.Server whose _loadRequest a script replaced.
         return vm.call(host, &load_request, server.clone(), vec![id, method, path]).map(|_| ());
     };
+    let keys = protos.keys.clone();
     let empty = || Value::Object(Object::new(Class::Plain, Some(vm.realm.object_prototype.clone())));
     let headers = empty();
     if let Value::Object(headers) = &headers {

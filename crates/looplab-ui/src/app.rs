@@ -52,9 +52,9 @@ fn initial_state() -> AppState {
     });
     match saved {
         Some((source, preset)) => {
-            let title = preset.as_deref().and_then(presets::by_id).filter(|preset| preset.source == source).map_or("Your code", |preset| preset.title);
-            let preset = preset.filter(|id| presets::by_id(id).is_some_and(|preset| preset.source == source));
-            AppState::with_source(title, &source, preset.as_deref())
+            // Still the example as shipped, or the person's own text.
+            let preset = preset.as_deref().and_then(presets::by_id).filter(|preset| preset.source == source);
+            AppState::with_source(preset.map_or("Your code", |preset| preset.title), &source, preset.map(|preset| preset.id))
         }
         None => AppState::default(),
     }
