@@ -43,10 +43,11 @@ try {
       const answer = (wanted) =>
         new Promise((resolve) => {
           worker.addEventListener('message', function listen(event) {
-            const message = JSON.parse(event.data);
-            if (wanted.includes(message.type)) {
+            // Each message is one JSON object keyed by its kind: {"Finished": {...}}.
+            const [kind, body] = Object.entries(JSON.parse(event.data))[0];
+            if (wanted.includes(kind)) {
               worker.removeEventListener('message', listen);
-              resolve(message);
+              resolve({ kind, ...body });
             }
           });
         });
@@ -54,11 +55,11 @@ try {
       const settings = { pool_size: 4, cores: 4, db_latency_us: 50000, seed: 1, events_max: 10000000, time_max_us: 600000000 };
       const finished = answer(['Finished', 'Failed']);
       const start = performance.now();
-      worker.postMessage(JSON.stringify({ type: 'RunSource', run_id: 1, title: 'bench', source, settings, trace: false }));
+      worker.postMessage(JSON.stringify({ RunSource: { run_id: 1, title: 'bench', source, settings, trace: false } }));
       const message = await finished;
       const seconds = (performance.now() - start) / 1000;
       worker.terminate();
-      if (message.type === 'Failed') throw new Error(message.message);
+      if (message.kind === 'Failed') throw new Error(message.message);
       return { seconds, completed: message.summary.metrics.requests.completed, waitMs: message.summary.metrics.pool.wait_us.mean / 1000 };
     }, source);
     const mine = native(customers);

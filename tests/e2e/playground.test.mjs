@@ -247,3 +247,30 @@ test('a runaway loop stops with a reason and the page stays responsive; Stop end
     await context.close();
   }
 });
+
+test('a phone shows the code or the simulation, with tabs; problems in the code turn to it', async () => {
+  const { context, page, playground } = await openPlayground({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const code = page.locator('#pane-code');
+    const simulation = page.locator('#pane-simulation');
+    assert.ok(await simulation.isVisible(), 'the simulation is shown first');
+    assert.ok(!(await code.isVisible()));
+    await page.getByTestId('pane-code').click();
+    assert.ok(await code.isVisible());
+    assert.ok(!(await simulation.isVisible()));
+    assert.equal(await page.getByTestId('pane-code').getAttribute('aria-selected'), 'true');
+    await page.getByTestId('pane-simulation').click();
+    await playground.toEnd();
+    assert.deepEqual(await playground.consoleTexts(), ['before reading file', 'after calling readFile', 'file has been read']);
+    // Nothing is wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+    // Bad code typed on the code tab: the code tab stays, with the problem.
+    await page.getByTestId('pane-code').click();
+    await playground.rerunAfter(() => playground.editor.fill('let = ;\n'));
+    assert.ok(await code.isVisible());
+    await page.getByTestId('problems').waitFor();
+  } finally {
+    await context.close();
+  }
+});

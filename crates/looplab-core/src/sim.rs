@@ -2333,6 +2333,14 @@ impl<G: Guest> Sim<G> {
                 Runnable::Continuation(Continuation::Callback { callback }) => {
                     self.core.pool_callbacks.get(*callback).map_or(0, |(callback, _)| self.guest.source_line(callback.func))
                 }
+                // A load client's request: the server's handler.
+                Runnable::Continuation(Continuation::Request { slot }) => self
+                    .core
+                    .load
+                    .as_ref()
+                    .and_then(|load| load.in_flight.get(*slot as usize).copied().flatten())
+                    .and_then(|record| self.core.listeners.get(record.listener as usize))
+                    .map_or(0, |(_, _, callback)| self.guest.source_line(callback.func)),
                 // The last step of fs.readFile calls the user's callback.
                 Runnable::Continuation(Continuation::ReadFile { context, step: ReadFileStep::Close }) => {
                     self.core.read_files.get(*context).map_or(0, |file| self.guest.source_line(file.callback.func))

@@ -125,7 +125,6 @@ pub struct TraceEvent {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type")]
 pub enum TraceKind {
     CallbackStart {
         source: Source,

@@ -139,6 +139,9 @@ impl Guest for JsGuest {
         match guest.vm.jobs.get(func.0 as usize).and_then(Option::as_ref) {
             Some(Job::Call { function, .. }) => function_line(function),
             Some(Job::Reaction { handler: crate::value::Handler::Function(function), .. }) => function_line(function),
+            // A load client's request runs the server's first 'request'
+            // listener: the handler the script gave createServer or `on`.
+            Some(Job::LoadRequest { server }) => first_listener_line(server, "request"),
             _ => 0,
         }
     }
@@ -173,6 +176,21 @@ impl Guest for JsGuest {
 
 /// Where a closure is defined (0 for Node's own modules). A native that
 /// wraps the user's function (`readFileDone`) is where that function is.
+/// The line of the first function in `emitter._events[name]` (a list or a
+/// single function), read without running any script code.
+fn first_listener_line(emitter: &Value, name: &str) -> u32 {
+    let Some(events) = emitter.as_object().and_then(|object| crate::value::lookup(object, "_events")) else { return 0 };
+    let Some(listeners) = events.as_object().and_then(|object| object.borrow().own(name).cloned()) else { return 0 };
+    let first = match listeners.as_object().map(|object| object.borrow()) {
+        Some(borrowed) => match &borrowed.class {
+            Class::Array(items) => items.first().cloned(),
+            _ => Some(listeners.clone()),
+        },
+        None => None,
+    };
+    first.as_ref().map_or(0, function_line)
+}
+
 fn function_line(function: &Value) -> u32 {
     match function.as_object().map(|object| object.borrow()) {
         Some(borrowed) => match &borrowed.class {

@@ -7,7 +7,7 @@ use crate::charts::{Histogram, LineChart, Measure, Series, Shared};
 use crate::editor::Editor;
 use crate::lanes::Lanes;
 use crate::presets::{self, PRESETS};
-use crate::state::{Action, AppState, CompareWith, Knob, WorkerStatus, SPEEDS, TRACE_EVENTS_MAX};
+use crate::state::{Action, AppState, CompareWith, Knob, Pane, WorkerStatus, SPEEDS, TRACE_EVENTS_MAX};
 use gloo_timers::callback::{Interval, Timeout};
 use looplab_core::Settings;
 use looplab_protocol::{RunSummary, ToWorker};
@@ -364,8 +364,15 @@ pub fn app() -> Html {
                 <p class="tagline">{"How Node.js serves many requests on one JavaScript thread"}</p>
                 <Gallery current={state.preset_id.clone()} on_pick={on_pick} />
             </header>
-            <main class="workspace">
-                <section class="panel code-panel" aria-label="Code">
+            <div class="pane-tabs" role="tablist" aria-label="Show">
+                { for [(Pane::Code, "Code"), (Pane::Simulation, "Simulation")].into_iter().map(|(pane, label)| html! {
+                    <button role="tab" id={format!("tab-{}", pane.key())} data-testid={format!("pane-{}", pane.key())}
+                        aria-selected={(state.pane == pane).to_string()} aria-controls={format!("pane-{}", pane.key())}
+                        onclick={dispatch(Action::ShowPane(pane))}>{label}</button>
+                }) }
+            </div>
+            <main class="workspace" data-pane={state.pane.key()}>
+                <section class="panel code-panel" id="pane-code" aria-label="Code">
                     <h2>{ if state.title.is_empty() { "Code".to_string() } else { state.title.clone() } }</h2>
                     <Editor source={state.source.clone()} errors={code_errors} executing_line={state.executing_line()}
                         on_input={on_edit} on_run={on_run} />
@@ -373,7 +380,7 @@ pub fn app() -> Html {
                         on_knob={on_knob} on_reset={on_reset} />
                     <ConsolePanel console={state.view.console.clone()} on_seek={on_seek} />
                 </section>
-                <section class="panel stage" aria-label="Simulation">
+                <section class="panel stage" id="pane-simulation" aria-label="Simulation">
                     <div class="controls" role="toolbar" aria-label="Playback">
                         <button data-testid="restart" onclick={dispatch(Action::Restart)} title="Back to the start (Home)" aria-label="Back to the start">{icon("M3 3h2v10H3z M13 3v10L6 8z")}</button>
                         <button data-testid="step-back" onclick={dispatch(Action::StepBack)} title="Step back one event (←)" aria-label="Step back one event">{icon("M11 3v10L4 8z")}</button>

@@ -125,6 +125,28 @@ impl CompareWith {
     }
 }
 
+/// Which half of the workspace a narrow screen shows: a phone has room for
+/// the code or the simulation, not both (wide screens show both always).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    Code,
+    #[default]
+    Simulation,
+}
+
+impl Pane {
+    pub fn key(self) -> &'static str {
+        match self {
+            Pane::Code => "code",
+            Pane::Simulation => "simulation",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Pane> {
+        [Pane::Code, Pane::Simulation].into_iter().find(|pane| pane.key() == key)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub worker: WorkerStatus,
@@ -165,6 +187,8 @@ pub struct AppState {
     pub explain: Option<String>,
     pub compare_with: Option<CompareWith>,
     pub comparison: Option<Comparison>,
+    /// The half shown on a narrow screen.
+    pub pane: Pane,
 }
 
 /// Everything that can happen to the UI.
@@ -204,6 +228,7 @@ pub enum Action {
     Slower,
     SetSpeed(usize),
     Explain(Option<String>),
+    ShowPane(Pane),
 }
 
 impl Default for AppState {
@@ -237,6 +262,7 @@ impl Default for AppState {
             explain: None,
             compare_with: None,
             comparison: None,
+            pane: Pane::default(),
         }
     }
 }
@@ -353,6 +379,7 @@ impl AppState {
             Action::Slower => self.set_speed(self.speed_index.saturating_sub(1)),
             Action::SetSpeed(index) => self.set_speed(index),
             Action::Explain(text) => self.explain = text,
+            Action::ShowPane(pane) => self.pane = pane,
         }
         self
     }
@@ -400,6 +427,11 @@ impl AppState {
                 self.progress = None;
                 self.playing = false;
                 self.error = Some(message);
+                // Problems in the code are shown in the editor: a phone
+                // showing the simulation turns to it.
+                if !errors.is_empty() {
+                    self.pane = Pane::Code;
+                }
                 self.errors = errors;
             }
             FromWorker::Failed { run_id, message, .. } => {
@@ -815,6 +847,45 @@ mod tests {
         }
         assert!(seen.contains(&1), "the main script: {seen:?}");
         assert!(seen.contains(&callback_line), "the readFile callback's line {callback_line}: {seen:?}");
+    }
+
+    #[test]
+    fn a_load_request_lights_its_handlers_line() {
+        let mut state = loaded("handler-readfile", Knobs::default());
+        let handler_line = state.source.lines().position(|line| line.contains("http.createServer(")).expect("createServer line") as u32 + 1;
+        let mut seen = Vec::new();
+        while state.cursor < state.events.len() && seen.len() < 50 {
+            state = state.apply(Action::StepForward);
+            if let Some(TraceKind::CallbackStart { label, .. }) = state.events.get(state.cursor.wrapping_sub(1)).map(|event| &event.kind) {
+                if label == "parserOnIncoming" {
+                    seen.push(state.executing_line());
+                }
+            }
+        }
+        assert!(!seen.is_empty(), "no request reached the handler");
+        assert!(seen.iter().all(|line| *line == Some(handler_line)), "the handler's line {handler_line}: {seen:?}");
+    }
+
+    #[test]
+    fn a_phone_turns_to_the_code_when_it_has_problems() {
+        let mut state = AppState::default().apply(Action::ShowPane(Pane::Simulation));
+        assert_eq!(state.pane, Pane::Simulation);
+        state = state.apply(Action::EditSource("let = ;\n".to_string())).apply(Action::RunRequested { run_id: 1 });
+        let request = ToWorker::RunSource {
+            run_id: 1,
+            title: state.title.clone(),
+            source: state.source.clone(),
+            settings: Settings::default(),
+            trace: true,
+            trace_events_max: 0,
+        };
+        let mut answers = Vec::new();
+        looplab_worker::execute(request, &mut |answer| answers.push(answer));
+        for answer in answers {
+            state = state.apply(Action::FromWorker(answer));
+        }
+        assert_eq!(state.pane, Pane::Code);
+        assert_eq!(Pane::from_key(Pane::Code.key()), Some(Pane::Code));
     }
 
     #[test]
