@@ -21,11 +21,19 @@ const mimeTypes = {
   '.json': 'application/json',
 };
 
-/** Serves dist/ on a free loopback port; resolves to { url, close }. */
-export async function serveDist() {
+/**
+ * Serves dist/ on a free loopback port under `base` (a sub-path, as GitHub
+ * Pages serves a project); resolves to { url, close }.
+ */
+export async function serveDist({ base = '/' } = {}) {
   await fs.access(path.join(distDir, 'index.html'));
   const server = http.createServer(async (request, response) => {
-    const urlPath = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    const fullPath = decodeURIComponent(new URL(request.url, 'http://x').pathname);
+    if (!fullPath.startsWith(base)) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    const urlPath = '/' + fullPath.slice(base.length);
     const file = path.join(distDir, urlPath === '/' ? 'index.html' : urlPath);
     if (!file.startsWith(distDir)) {
       response.writeHead(403).end();
@@ -39,6 +47,18 @@ export async function serveDist() {
       response.writeHead(404).end('not found');
     }
   });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** Serves one HTML page (a blog post, say) from its own origin. */
+export async function servePage(html) {
+  const server = http.createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(html);
+  });
+  // Another port: another origin than the playground's.
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) };

@@ -7,6 +7,8 @@ use crate::charts::{Histogram, LineChart, Measure, Series, Shared};
 use crate::editor::Editor;
 use crate::lanes::Lanes;
 use crate::presets::{self, PRESETS};
+use crate::share::{self as share_state, Saved};
+use crate::sharing::{self, ExportKind, SharePanel};
 use crate::state::{Action, AppState, CompareWith, Knob, Pane, WorkerStatus, SPEEDS, TRACE_EVENTS_MAX};
 use gloo_timers::callback::{Interval, Timeout};
 use looplab_core::Settings;
@@ -20,6 +22,11 @@ use yew::prelude::*;
 /// Where the editor's text is kept between visits (nothing typed is lost).
 const STORAGE_SOURCE: &str = "looplab.source";
 const STORAGE_PRESET: &str = "looplab.preset";
+/// The person's own text, set aside when they opened someone's link.
+const STORAGE_OWN_SOURCE: &str = "looplab.own.source";
+const STORAGE_OWN_PRESET: &str = "looplab.own.preset";
+/// "1" while the kept text is a link's, unedited.
+const STORAGE_FROM_LINK: &str = "looplab.source.from-link";
 /// Quiet time after typing before the code runs again.
 const EDIT_DEBOUNCE_MS: u32 = 400;
 /// Playback's frame interval.
@@ -42,22 +49,33 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The state a visit starts from: the text the person left last time, or
-/// the first preset.
-fn initial_state() -> AppState {
-    let saved = storage().and_then(|storage| {
-        let source = storage.get_item(STORAGE_SOURCE).ok().flatten()?;
-        let preset = storage.get_item(STORAGE_PRESET).ok().flatten().filter(|id| !id.is_empty());
-        Some((source, preset))
-    });
-    match saved {
-        Some((source, preset)) => {
-            // Still the example as shipped, or the person's own text.
-            let preset = preset.as_deref().and_then(presets::by_id).filter(|preset| preset.source == source);
-            AppState::with_source(preset.map_or("Your code", |preset| preset.title), &source, preset.map(|preset| preset.id))
+fn load_saved(source_key: &str, preset_key: &str) -> Option<Saved> {
+    let storage = storage()?;
+    let source = storage.get_item(source_key).ok().flatten()?;
+    let preset_id = storage.get_item(preset_key).ok().flatten().filter(|id| !id.is_empty());
+    let from_link = source_key == STORAGE_SOURCE && storage.get_item(STORAGE_FROM_LINK).ok().flatten().as_deref() == Some("1");
+    Some(Saved { source, preset_id, from_link })
+}
+
+fn store_saved(source_key: &str, preset_key: &str, saved: &Saved) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(source_key, &saved.source);
+        let _ = storage.set_item(preset_key, saved.preset_id.as_deref().unwrap_or(""));
+        if source_key == STORAGE_SOURCE {
+            let _ = storage.set_item(STORAGE_FROM_LINK, if saved.from_link { "1" } else { "" });
         }
-        None => AppState::default(),
     }
+}
+
+/// The state a visit starts from: a share link's scenario (the person's own
+/// text set aside in local storage), or the text they left last time, or
+/// the first preset (see `share::open`).
+fn initial_state() -> AppState {
+    let opening = share_state::open(sharing::location_fragment().as_deref(), load_saved(STORAGE_SOURCE, STORAGE_PRESET));
+    if let Some(own) = &opening.set_aside {
+        store_saved(STORAGE_OWN_SOURCE, STORAGE_OWN_PRESET, own);
+    }
+    opening.state
 }
 
 /// What the worker should run for the state: the code plus the knobs'
@@ -165,14 +183,76 @@ pub fn app() -> Html {
         });
     }
 
-    // Keep the text, so a reload or a crash loses nothing.
+    // Keep the text, so a reload or a crash loses nothing. An embed keeps
+    // nothing: it shows someone's scenario inside someone else's page.
     {
-        let key = (state.source.clone(), state.preset_id.clone());
-        use_effect_with(key, move |(source, preset)| {
-            if let Some(storage) = storage() {
-                let _ = storage.set_item(STORAGE_SOURCE, source);
-                let _ = storage.set_item(STORAGE_PRESET, preset.as_deref().unwrap_or(""));
+        let key = (state.source.clone(), state.preset_id.clone(), state.embed.is_some());
+        let from_link = state.link_source.as_ref() == Some(&state.source);
+        use_effect_with(key, move |(source, preset_id, embedded)| {
+            if !embedded {
+                store_saved(STORAGE_SOURCE, STORAGE_PRESET, &Saved { source: source.clone(), preset_id: preset_id.clone(), from_link });
             }
+        });
+    }
+
+    // The address bar holds the scenario, so the address is always a link
+    // to what is on screen (the playground only; an embed's is its own).
+    {
+        let key =
+            (state.source.clone(), state.preset_id.clone(), state.title.clone(), state.knobs.clone(), state.compare_with, state.pane, state.embed.is_some());
+        let scenario = share_state::scenario_of(state);
+        use_effect_with(key, move |key| {
+            if !key.6 {
+                let scenario = looplab_share::Scenario { view: looplab_share::ViewState { time_us: None, ..scenario.view }, ..scenario };
+                sharing::replace_fragment(&looplab_share::encode(&scenario));
+            }
+        });
+    }
+
+    // Another link pasted into the address bar of this tab changes only the
+    // fragment: start over from it. (The page's own updates use
+    // replaceState, which fires no hashchange.)
+    use_effect_with((), |_| {
+        let listener = Closure::<dyn FnMut()>::new(|| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+        });
+        let window = web_sys::window();
+        if let Some(window) = &window {
+            let _ = window.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(window) = &window {
+                let _ = window.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            }
+        }
+    });
+
+    // An embed: its theme, its height told to the page around it after
+    // every render, and playback paused while it is off screen.
+    {
+        let theme = state.embed.as_ref().and_then(|embed| embed.theme);
+        use_effect_with(theme, |theme| sharing::set_theme(*theme));
+    }
+    {
+        let last_height = use_mut_ref(|| 0);
+        let embedded = state.embed.is_some();
+        use_effect(move || {
+            if embedded {
+                let height = sharing::document_height();
+                if height != *last_height.borrow() {
+                    *last_height.borrow_mut() = height;
+                    sharing::post_height(height);
+                }
+            }
+        });
+    }
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with(state.embed.is_some(), move |embedded| {
+            let observer = embedded.then(|| sharing::watch_visibility(Callback::from(move |visible| dispatcher.dispatch(Action::Visible(visible)))));
+            move || drop(observer)
         });
     }
 
@@ -330,6 +410,55 @@ pub fn app() -> Html {
         })
     };
 
+    let share_open = use_state(|| false);
+    let export_message = use_state(|| None::<String>);
+    let on_export = {
+        let state = state.clone();
+        let export_message = export_message.clone();
+        Callback::from(move |kind: ExportKind| {
+            let stem = crate::export::file_stem(&state.title);
+            export_message.set(None);
+            match kind {
+                ExportKind::RequestsCsv => sharing::download_text(&format!("{stem}-requests.csv"), "text/csv", &crate::export::requests_csv(&state.events)),
+                ExportKind::RequestsJson => {
+                    sharing::download_text(&format!("{stem}-requests.json"), "application/json", &crate::export::requests_json(&state.events))
+                }
+                ExportKind::TraceCsv => sharing::download_text(&format!("{stem}-trace.csv"), "text/csv", &crate::export::trace_csv(&state.events)),
+                ExportKind::TraceText => sharing::download_text(&format!("{stem}-trace.txt"), "text/plain", &crate::export::trace_text(&state.events)),
+                ExportKind::ViewPng => {
+                    let export_message = export_message.clone();
+                    sharing::download_png(
+                        "[data-testid=lanes]",
+                        &format!("{stem}.png"),
+                        Callback::from(move |outcome: Result<(), String>| {
+                            export_message.set(Some(match outcome {
+                                Ok(()) => "Saved the view as a PNG.".to_string(),
+                                Err(message) => format!("The PNG could not be made: {message}."),
+                            }))
+                        }),
+                    );
+                }
+            }
+        })
+    };
+    let on_share = {
+        let share_open = share_open.clone();
+        Callback::from(move |_: MouseEvent| share_open.set(!*share_open))
+    };
+    let on_share_close = {
+        let share_open = share_open.clone();
+        Callback::from(move |_: ()| share_open.set(false))
+    };
+    let on_restore = {
+        let dispatcher = store.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(own) = load_saved(STORAGE_OWN_SOURCE, STORAGE_OWN_PRESET) {
+                dispatcher.dispatch(Action::RestoreOwn { source: own.source, preset_id: own.preset_id });
+            }
+        })
+    };
+    let on_dismiss = dispatch(Action::DismissNotice);
+
     let status = match (&state.worker, &state.error) {
         (WorkerStatus::Failed(message), _) => format!("Error: {message}"),
         (_, Some(message)) if state.errors.is_empty() => message.clone(),
@@ -357,30 +486,7 @@ pub fn app() -> Html {
     let end_us = state.end_us();
     let code_errors: Vec<_> = state.code_errors().into_iter().cloned().collect();
 
-    html! {
-        <div class="app">
-            <header class="topbar">
-                <h1 class="brand">{"Looplab"}</h1>
-                <p class="tagline">{"How Node.js serves many requests on one JavaScript thread"}</p>
-                <Gallery current={state.preset_id.clone()} on_pick={on_pick} />
-            </header>
-            <div class="pane-tabs" role="tablist" aria-label="Show">
-                { for [(Pane::Code, "Code"), (Pane::Simulation, "Simulation")].into_iter().map(|(pane, label)| html! {
-                    <button role="tab" id={format!("tab-{}", pane.key())} data-testid={format!("pane-{}", pane.key())}
-                        aria-selected={(state.pane == pane).to_string()} aria-controls={format!("pane-{}", pane.key())}
-                        onclick={dispatch(Action::ShowPane(pane))}>{label}</button>
-                }) }
-            </div>
-            <main class="workspace" data-pane={state.pane.key()}>
-                <section class="panel code-panel" id="pane-code" aria-label="Code">
-                    <h2>{ if state.title.is_empty() { "Code".to_string() } else { state.title.clone() } }</h2>
-                    <Editor source={state.source.clone()} errors={code_errors} executing_line={state.executing_line()}
-                        on_input={on_edit} on_run={on_run} />
-                    <KnobsPanel knobs={state.knobs.clone()} in_code={(*in_code).clone()} errors={state.knob_errors().into_iter().cloned().collect::<Vec<_>>()}
-                        on_knob={on_knob} on_reset={on_reset} />
-                    <ConsolePanel console={state.view.console.clone()} on_seek={on_seek} />
-                </section>
-                <section class="panel stage" id="pane-simulation" aria-label="Simulation">
+    let controls = html! {
                     <div class="controls" role="toolbar" aria-label="Playback">
                         <button data-testid="restart" onclick={dispatch(Action::Restart)} title="Back to the start (Home)" aria-label="Back to the start">{icon("M3 3h2v10H3z M13 3v10L6 8z")}</button>
                         <button data-testid="step-back" onclick={dispatch(Action::StepBack)} title="Step back one event (←)" aria-label="Step back one event">{icon("M11 3v10L4 8z")}</button>
@@ -402,6 +508,9 @@ pub fn app() -> Html {
                         <button data-testid="run" onclick={{ let run_now = run_now.clone(); Callback::from(move |_| run_now.emit(())) }} title="Run the code again now (Ctrl+Enter in the editor)">{"Run"}</button>
                         if state.running { <button data-testid="stop" class="danger" onclick={on_stop} title="Stop the simulation">{"Stop"}</button> }
                     </div>
+    };
+    let stage_core = html! {
+        <>
                     <Timeline clock_us={state.clock_us} end_us={end_us} stalls={state.stalls.clone()} on_scrub={on_scrub} />
                     if state.running {
                         <progress data-testid="progress" max="1" value={state.progress.unwrap_or(0.0).to_string()} aria-label="Simulation progress"></progress>
@@ -413,6 +522,10 @@ pub fn app() -> Html {
                         has_requests={state.summary.as_ref().is_some_and(|summary| summary.metrics.requests.is_some()) || state.view.requests_done > 0 || !state.view.requests_in_flight.is_empty()}
                         stall={state.current_stall().map(|(stall, so_far)| (stall.clone(), so_far))}
                         cores={state.knobs.cores.unwrap_or(in_code.cores)} />
+        </>
+    };
+    let figures = html! {
+        <>
                     if let Some(summary) = &state.summary {
                         <Figures summary={Shared(summary.clone())} />
                     }
@@ -421,6 +534,90 @@ pub fn app() -> Html {
                         <Charts summary={Shared(summary.clone())} comparison={state.comparison.as_ref().and_then(|comparison| comparison.summary.clone().map(|summary| (comparison.label.clone(), Shared(summary))))}
                             clock_us={state.clock_us} latencies_us={state.latencies_us.clone()} />
                     }
+        </>
+    };
+    let notice = state
+        .notice
+        .as_ref()
+        .map(|notice| {
+            html! {
+                <div class="notice" role="status" data-testid="notice">
+                    <span>{notice.text.clone()}</span>
+                    if notice.offers_restore {
+                        <button data-testid="restore-own" onclick={on_restore.clone()}>{"Restore my code"}</button>
+                    }
+                    <button data-testid="dismiss-notice" onclick={on_dismiss.clone()} aria-label="Dismiss this message">{"Dismiss"}</button>
+                </div>
+            }
+        })
+        .unwrap_or_default();
+
+    if let Some(embed) = &state.embed {
+        // The embed view: the animation and its controls, with the panels
+        // the author chose, and a way out to the full playground.
+        let full = format!("{}#{}", sharing::page_address(), looplab_share::encode(&share_state::scenario_of(state)));
+        let shows = |panel: looplab_share::Panel| embed.panels.contains(&panel);
+        return html! {
+            <div class="app embed" data-testid="embed">
+                <header class="embed-bar">
+                    <strong class="brand">{"Looplab"}</strong>
+                    <span class="embed-title">{state.title.clone()}</span>
+                    <a class="open-full" data-testid="open-full" href={full} target="_blank" rel="noopener">{"Open in Looplab ↗"}</a>
+                </header>
+                { notice }
+                <main class="workspace embed-workspace">
+                    if shows(looplab_share::Panel::Code) {
+                        <section class="panel code-panel" aria-label="Code">
+                            <pre class="code-readonly" data-testid="embed-code" tabindex="0" aria-label="The scenario's code">{state.source.clone()}</pre>
+                        </section>
+                    }
+                    <section class="panel stage" aria-label="Simulation">
+                        { controls }
+                        { stage_core }
+                        if shows(looplab_share::Panel::Charts) { { figures } }
+                        if shows(looplab_share::Panel::Console) {
+                            <ConsolePanel console={state.view.console.clone()} on_seek={on_seek} />
+                        }
+                    </section>
+                </main>
+            </div>
+        };
+    }
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <h1 class="brand">{"Looplab"}</h1>
+                <p class="tagline">{"How Node.js serves many requests on one JavaScript thread"}</p>
+                <button class="share-button" data-testid="share" aria-expanded={share_open.to_string()} onclick={on_share}
+                    title="A link to this scenario, an embed for a post, and exports">{"Share"}</button>
+                <Gallery current={state.preset_id.clone()} on_pick={on_pick} />
+            </header>
+            { notice }
+            if *share_open {
+                <SharePanel scenario={share_state::scenario_of(state)} title={state.title.clone()} has_run={state.summary.is_some()}
+                    on_export={on_export} on_close={on_share_close} export_message={(*export_message).clone()} />
+            }
+            <div class="pane-tabs" role="tablist" aria-label="Show">
+                { for [(Pane::Code, "Code"), (Pane::Simulation, "Simulation")].into_iter().map(|(pane, label)| html! {
+                    <button role="tab" id={format!("tab-{}", pane.key())} data-testid={format!("pane-{}", pane.key())}
+                        aria-selected={(state.pane == pane).to_string()} aria-controls={format!("pane-{}", pane.key())}
+                        onclick={dispatch(Action::ShowPane(pane))}>{label}</button>
+                }) }
+            </div>
+            <main class="workspace" data-pane={state.pane.key()}>
+                <section class="panel code-panel" id="pane-code" aria-label="Code">
+                    <h2>{ if state.title.is_empty() { "Code".to_string() } else { state.title.clone() } }</h2>
+                    <Editor source={state.source.clone()} errors={code_errors} executing_line={state.executing_line()}
+                        on_input={on_edit} on_run={on_run} />
+                    <KnobsPanel knobs={state.knobs.clone()} in_code={(*in_code).clone()} errors={state.knob_errors().into_iter().cloned().collect::<Vec<_>>()}
+                        on_knob={on_knob} on_reset={on_reset} />
+                    <ConsolePanel console={state.view.console.clone()} on_seek={on_seek} />
+                </section>
+                <section class="panel stage" id="pane-simulation" aria-label="Simulation">
+                    { controls }
+                    { stage_core }
+                    { figures }
                     <ComparePanel preset_id={state.preset_id.clone()} compare_with={state.compare_with} knobs={state.knobs.clone()} in_code={(*in_code).clone()}
                         comparison={state.comparison.clone()} summary={state.summary.clone()} on_change={on_compare} />
                 </section>

@@ -173,11 +173,12 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         .collect::<Vec<_>>()
         .join("; ");
     html! {
-        <figure class="chart" data-testid={props.testid.clone()} data-explain={props.explain.clone()} tabindex="0">
+        <figure class="chart" data-testid={props.testid.clone()} data-title={format!("{} ({})", props.title, props.unit)} data-explain={props.explain.clone()} tabindex="0">
             <figcaption>{&props.title}<span class="unit">{format!(" ({})", props.unit)}</span>
                 { for props.series.iter().filter(|_| props.series.len() > 1).map(|series| html! {
                     <span class={classes!("legend", series.class)}>{&series.name}</span>
                 }) }
+                { svg_button(&props.title) }
             </figcaption>
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={format!("{}: {}", props.title, if empty { "no data".to_string() } else { summary })}>
                 <line class="axis" x1={LEFT.to_string()} y1={TOP.to_string()} x2={LEFT.to_string()} y2={(TOP + plot_h).to_string()} />
@@ -197,6 +198,18 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 <line class="cursor" x1={cursor.to_string()} x2={cursor.to_string()} y1={TOP.to_string()} y2={(TOP + plot_h).to_string()} />
             </svg>
         </figure>
+    }
+}
+
+/// Saves the chart it sits in as a standalone SVG file.
+fn svg_button(title: &str) -> Html {
+    let onclick = Callback::from(|event: MouseEvent| {
+        if let Some(target) = event.target_dyn_into::<web_sys::Element>() {
+            crate::sharing::download_chart_of(&target);
+        }
+    });
+    html! {
+        <button class="svg-button" data-testid="chart-svg" onclick={onclick} aria-label={format!("Save the chart {title} as SVG")} title="Save as SVG">{"SVG"}</button>
     }
 }
 
@@ -226,9 +239,9 @@ pub fn histogram(props: &HistogramProps) -> Html {
     let bar_w = plot_w / BINS as f64;
     let x = |ms: f64| LEFT + ms / x_max * plot_w;
     html! {
-        <figure class="chart" data-testid="chart-histogram" tabindex="0"
+        <figure class="chart" data-testid="chart-histogram" data-title="Latency histogram (requests per bin)" tabindex="0"
             data-explain="How many requests took how long, from arrival to the handler's response; the lines mark the run's percentiles.">
-            <figcaption>{"Latency histogram"}<span class="unit">{" (requests per bin)"}</span></figcaption>
+            <figcaption>{"Latency histogram"}<span class="unit">{" (requests per bin)"}</span>{ svg_button("Latency histogram") }</figcaption>
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
                 aria-label={format!("Latency histogram of {} requests; {}", values_ms.len(),
                     props.marks_ms.iter().map(|(name, ms)| format!("{name} {ms:.1} ms")).collect::<Vec<_>>().join(", "))}>

@@ -60,7 +60,7 @@ pub fn lanes(props: &LanesProps) -> Html {
     let runnable = usize::from(view.running.is_some()) + pool_computing + workers_computing;
     let cores = props.cores.max(1) as usize;
     html! {
-        <section class="lanes" aria-label="The Node process">
+        <section class="lanes" data-testid="lanes" aria-label="The Node process">
             if props.has_requests {
             <div class="lane requests" data-testid="requests" data-explain="Clients' requests: each dot is one that has arrived and has no answer yet, coloured by how long it has waited (green under 10 ms, amber under 100 ms, red beyond).">
                 <h3>{format!("Requests · {} in flight · {} answered", view.requests_in_flight.len(), view.requests_done)}</h3>

@@ -9,9 +9,12 @@ mod app;
 mod bridge;
 mod charts;
 mod editor;
+mod export;
 mod highlight;
 mod lanes;
 mod presets;
+mod share;
+mod sharing;
 mod state;
 
 fn main() {

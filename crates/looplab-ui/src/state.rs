@@ -69,6 +69,27 @@ impl Knobs {
         }
         overrides
     }
+
+    /// The inverse of [`Knobs::overrides`] (a share link's knobs). Words
+    /// it does not know are skipped: the code's own lines still apply.
+    pub fn from_overrides(overrides: &[String]) -> Knobs {
+        let mut knobs = Knobs::default();
+        for item in overrides {
+            let Some((key, value)) = item.split_once('=') else { continue };
+            match key.trim() {
+                "pool" => knobs.pool = value.trim().parse().ok().map(|pool: u32| pool.clamp(1, POOL_MAX)),
+                "cores" => knobs.cores = value.trim().parse().ok().map(|cores: u32| cores.clamp(1, CORES_MAX)),
+                "cpu-speed" => {
+                    let range = looplab_core::CPU_SPEED_PERCENT_RANGE;
+                    knobs.cpu_speed_percent = value.trim().trim_end_matches('%').parse().ok().map(|percent: u32| percent.clamp(*range.start(), *range.end()));
+                }
+                "seed" => knobs.seed = value.trim().parse().ok(),
+                "load" => knobs.load = Some(value.trim().to_string()).filter(|load| !load.is_empty()),
+                _ => {}
+            }
+        }
+        knobs
+    }
 }
 
 /// One knob's new value (`None`: as the code says).
@@ -189,6 +210,27 @@ pub struct AppState {
     pub comparison: Option<Comparison>,
     /// The half shown on a narrow screen.
     pub pane: Pane,
+    /// The embed view's options (None: the playground).
+    pub embed: Option<looplab_share::EmbedOptions>,
+    /// Where playback goes when the next run finishes (a link's moment).
+    pub start_at_us: Option<u64>,
+    /// Whether the page is on screen (an embed scrolled away pauses).
+    pub visible: bool,
+    /// Playback paused because the page left the screen, to resume on return.
+    resume_when_visible: bool,
+    /// A message above the workspace (a link opened, or one that could not be).
+    pub notice: Option<Notice>,
+    /// The code a share link opened with (kept text equal to it is the
+    /// link's, not the person's own work).
+    pub link_source: Option<String>,
+}
+
+/// A message about the page itself, with what the person can do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    /// The person's own code was set aside for a link's: offer it back.
+    pub offers_restore: bool,
 }
 
 /// Everything that can happen to the UI.
@@ -229,6 +271,14 @@ pub enum Action {
     SetSpeed(usize),
     Explain(Option<String>),
     ShowPane(Pane),
+    /// The page came on or went off screen.
+    Visible(bool),
+    DismissNotice,
+    /// Put back the person's own code, set aside when a link was opened.
+    RestoreOwn {
+        source: String,
+        preset_id: Option<String>,
+    },
 }
 
 impl Default for AppState {
@@ -263,6 +313,12 @@ impl Default for AppState {
             compare_with: None,
             comparison: None,
             pane: Pane::default(),
+            embed: None,
+            start_at_us: None,
+            visible: true,
+            resume_when_visible: false,
+            notice: None,
+            link_source: None,
         }
     }
 }
@@ -380,6 +436,25 @@ impl AppState {
             Action::SetSpeed(index) => self.set_speed(index),
             Action::Explain(text) => self.explain = text,
             Action::ShowPane(pane) => self.pane = pane,
+            Action::Visible(visible) => {
+                self.visible = visible;
+                if !visible && self.playing {
+                    self.playing = false;
+                    self.resume_when_visible = true;
+                } else if visible && std::mem::take(&mut self.resume_when_visible) && self.can_play() {
+                    self.playing = true;
+                    self.credit = 1.0;
+                }
+            }
+            Action::DismissNotice => self.notice = None,
+            Action::RestoreOwn { source, preset_id } => {
+                let preset = preset_id.as_deref().and_then(presets::by_id).filter(|preset| preset.source == source);
+                self.title = preset.map_or("Your code", |preset| preset.title).to_string();
+                self.preset_id = preset.map(|preset| preset.id.to_string());
+                self.source = source;
+                self.knobs = Knobs::default();
+                self.notice = None;
+            }
         }
         self
     }
@@ -396,6 +471,11 @@ impl AppState {
     }
 
     fn set_speed(&mut self, index: usize) {
+        self.choose_speed(index);
+    }
+
+    /// A speed the person (or a link) chose: later runs keep it.
+    pub fn choose_speed(&mut self, index: usize) {
         self.speed_index = index.min(SPEEDS.len() - 1);
         self.speed_chosen = true;
     }
@@ -486,6 +566,19 @@ impl AppState {
             self.speed_index = pace_for(summary.sim_time_us);
         }
         self.summary = Some(Rc::new(summary));
+        // A link's moment, once.
+        if let Some(t_us) = self.start_at_us.take() {
+            *self = std::mem::take(self).apply(Action::SeekTime(t_us));
+        }
+        if self.embed.as_ref().is_some_and(|embed| embed.autoplay) && self.can_play() {
+            // An embed off screen starts when it is scrolled to.
+            if self.visible {
+                self.playing = true;
+                self.credit = 1.0;
+            } else {
+                self.resume_when_visible = true;
+            }
+        }
     }
 
     fn can_play(&self) -> bool {
@@ -531,7 +624,13 @@ impl AppState {
         }
         self.clock_us = target_us.min(self.end_us());
         if self.summary.is_some() && self.cursor >= self.events.len() && self.clock_us >= self.end_us() {
-            self.playing = false;
+            if self.embed.as_ref().is_some_and(|embed| embed.looped) {
+                // A looping embed starts over and keeps playing.
+                self.seek_cursor(0);
+                self.clock_us = 0;
+            } else {
+                self.playing = false;
+            }
         }
     }
 
@@ -681,16 +780,22 @@ pub fn phase_sentence(phase: Phase) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use looplab_core::Settings;
     use looplab_protocol::ToWorker;
 
     /// Feeds the state the worker's real answers for a preset.
     fn loaded(preset: &str, knobs: Knobs) -> AppState {
-        let mut state = AppState::default().apply(Action::FromWorker(FromWorker::Ready { protocol_version: 3 }));
-        state = state.apply(Action::LoadPreset(preset.to_string()));
+        let mut state = AppState::default().apply(Action::LoadPreset(preset.to_string()));
         state.knobs = knobs;
+        run_to_finish(state)
+    }
+
+    /// Runs the state's code and knobs through the worker's real request
+    /// handling, as the page does, and applies every answer.
+    pub(crate) fn run_to_finish(mut state: AppState) -> AppState {
+        state = state.apply(Action::FromWorker(FromWorker::Ready { protocol_version: looplab_protocol::PROTOCOL_VERSION }));
         state = state.apply(Action::RunRequested { run_id: 1 });
         let source = looplab_core::directives::apply_overrides(&state.source, &state.knobs.overrides()).expect("overrides");
         let request = ToWorker::RunSource {

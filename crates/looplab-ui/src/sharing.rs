@@ -1,0 +1,517 @@
+//! The page's side of sharing: the address bar's fragment, the clipboard,
+//! downloads, pictures of the view and of charts, the Share dialog, and an
+//! embed's messages to the page around it. The formats themselves live in
+//! `looplab-share` and `export.rs`; this is browser glue.
+
+use looplab_share::{EmbedOptions, Panel, Scenario, Theme};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The message an embed posts to its parent page whenever its height
+/// changes: `{ type: "looplab:height", height: <CSS px>, href: <the
+/// embed's address> }` (documented in the README).
+pub const HEIGHT_MESSAGE: &str = "looplab:height";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The address's fragment, without '#'.
+pub fn location_fragment() -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    let hash = hash.strip_prefix('#').unwrap_or(&hash).to_string();
+    Some(hash).filter(|hash| !hash.is_empty())
+}
+
+/// The page's address without its fragment (works from any sub-path).
+pub fn page_address() -> String {
+    let href = window().and_then(|window| window.location().href().ok()).unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+/// Puts `fragment` in the address bar without a history entry or reload.
+pub fn replace_fragment(fragment: &str) {
+    let Some(window) = window() else { return };
+    if window.location().hash().ok().as_deref().map(|hash| hash.trim_start_matches('#')) == Some(fragment) {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
+    }
+}
+
+/// Copies `text`; `done` hears whether the clipboard took it (a page
+/// without clipboard permission gets `false` and shows the text to copy).
+pub fn copy_text(text: &str, done: Callback<bool>) {
+    let Some(window) = window() else {
+        done.emit(false);
+        return;
+    };
+    let promise = window.navigator().clipboard().write_text(text);
+    let ok = {
+        let done = done.clone();
+        Closure::<dyn FnMut(JsValue)>::once(move |_: JsValue| done.emit(true))
+    };
+    let failed = Closure::<dyn FnMut(JsValue)>::once(move |_: JsValue| done.emit(false));
+    let _ = promise.then2(&ok, &failed);
+    // One of the two runs, once, when the promise settles; a click's pair
+    // of small closures is left to the page's lifetime.
+    ok.forget();
+    failed.forget();
+}
+
+fn download_blob(name: &str, blob: &web_sys::Blob) {
+    let Some(document) = window().and_then(|window| window.document()) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    if let Ok(anchor) = document.create_element("a").map(|element| element.unchecked_into::<web_sys::HtmlAnchorElement>()) {
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.click();
+    }
+    // The download has its own copy once clicked.
+    let revoke = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(window) = window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+    }
+}
+
+/// Saves `text` as a file called `name`.
+pub fn download_text(name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
+        download_blob(name, &blob);
+    }
+}
+
+/// The page's style sheets as text (all of them are the page's own).
+fn page_css() -> String {
+    let Some(document) = window().and_then(|window| window.document()) else { return String::new() };
+    let sheets = document.style_sheets();
+    let mut css = String::new();
+    for index in 0..sheets.length() {
+        let Some(sheet) = sheets.item(index).and_then(|sheet| sheet.dyn_into::<web_sys::CssStyleSheet>().ok()) else { continue };
+        let Ok(rules) = sheet.css_rules() else { continue };
+        for rule in 0..rules.length() {
+            if let Some(rule) = rules.item(rule) {
+                css.push_str(&rule.css_text());
+                css.push('\n');
+            }
+        }
+    }
+    css
+}
+
+/// The colours the theme resolved to, as one CSS rule for `selector`, so a
+/// picture taken out of the page keeps the page's look.
+fn resolved_colours(selector: &str) -> String {
+    let Some(window) = window() else { return String::new() };
+    let Some(root) = window.document().and_then(|document| document.document_element()) else { return String::new() };
+    let Ok(Some(style)) = window.get_computed_style(&root) else { return String::new() };
+    // The colours are light-dark() pairs: the picture takes the scheme the
+    // page shows now.
+    let forced = root.get_attribute("data-theme").filter(|theme| theme == "light" || theme == "dark");
+    let dark = window.match_media("(prefers-color-scheme: dark)").ok().flatten().is_some_and(|query| query.matches());
+    let scheme = forced.unwrap_or_else(|| if dark { "dark".to_string() } else { "light".to_string() });
+    let mut rule = format!("{selector} {{ color-scheme: {scheme};");
+    for name in [
+        "--bg",
+        "--panel",
+        "--ink",
+        "--muted",
+        "--line",
+        "--accent",
+        "--accent-ink",
+        "--busy",
+        "--busy-bg",
+        "--current",
+        "--current-bg",
+        "--chip",
+        "--code-bg",
+        "--danger",
+        "--danger-bg",
+        "--warn",
+        "--s0",
+        "--s1",
+        "--s2",
+        "--exec-bg",
+    ] {
+        if let Ok(value) = style.get_property_value(name) {
+            rule.push_str(&format!("{name}: {value};"));
+        }
+    }
+    rule.push('}');
+    rule
+}
+
+fn serialize(node: &web_sys::Node) -> String {
+    web_sys::XmlSerializer::new().and_then(|serializer| serializer.serialize_to_string(node)).unwrap_or_default()
+}
+
+/// The chart in `figure` as a standalone SVG file: the chart's own styles
+/// and resolved colours go inside it.
+pub fn chart_svg(figure: &web_sys::Element) -> Option<String> {
+    let svg = figure.query_selector("svg").ok()??;
+    let title = figure.get_attribute("data-title").unwrap_or_default();
+    let view_box = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 480 200".to_string());
+    let mut size = view_box.split_whitespace().skip(2).map(|number| number.parse::<f64>().unwrap_or(0.0));
+    let (width, height) = (size.next().unwrap_or(480.0), size.next().unwrap_or(200.0));
+    // A copy, placed under the title at the chart's own size.
+    let placed = svg.clone_node_with_deep(true).ok()?.dyn_into::<web_sys::Element>().ok()?;
+    let _ = placed.set_attribute("y", "20");
+    let _ = placed.set_attribute("width", &width.to_string());
+    let _ = placed.set_attribute("height", &height.to_string());
+    let chart_rules: String = page_css().lines().filter(|rule| rule.starts_with(".chart")).map(|rule| format!("{rule}\n")).collect();
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\">\
+<title>{}</title><style>{}\n.chart {{ font: 11px sans-serif; background: var(--panel); }}\n{chart_rules}</style>\
+<rect width=\"100%\" height=\"100%\" fill=\"var(--panel)\"/><text x=\"8\" y=\"14\" fill=\"var(--ink)\" font-size=\"12\">{}</text>\
+{}</svg>",
+        height + 20.0,
+        height + 20.0,
+        escape_xml(&title),
+        resolved_colours(".chart"),
+        escape_xml(&title),
+        serialize(&placed),
+    ))
+}
+
+pub fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Saves the chart that holds `target` (a button inside its figure).
+pub fn download_chart_of(target: &web_sys::Element) {
+    let Some(figure) = target.closest("figure.chart").ok().flatten() else { return };
+    let name = figure.get_attribute("data-testid").unwrap_or_else(|| "chart".to_string());
+    if let Some(svg) = chart_svg(&figure) {
+        download_text(&format!("looplab-{name}.svg"), "image/svg+xml", &svg);
+    }
+}
+
+/// A PNG of the element matching `selector` (the animation's lanes): its
+/// HTML and the page's CSS drawn through an SVG `foreignObject` onto a
+/// canvas at twice its size. `done` hears the outcome in words.
+pub fn download_png(selector: &str, name: &str, done: Callback<Result<(), String>>) {
+    let fail = |message: &str| done.emit(Err(message.to_string()));
+    let Some(document) = window().and_then(|window| window.document()) else { return fail("no document") };
+    let Some(element) = document.query_selector(selector).ok().flatten() else { return fail("nothing to draw yet") };
+    let rect = element.get_bounding_client_rect();
+    // The element's size plus the picture's 8 px margin on each side.
+    let (width, height) = (rect.width().ceil().max(1.0) + 16.0, element.scroll_height().max(1) as f64 + 16.0);
+    let theme = document.document_element().and_then(|root| root.get_attribute("data-theme")).unwrap_or_default();
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" data-theme=\"{theme}\"><style>{}\n{}</style>\
+<foreignObject width=\"100%\" height=\"100%\"><div xmlns=\"http://www.w3.org/1999/xhtml\" class=\"app picture\" style=\"padding:8px;margin:0;background:var(--panel);color:var(--ink);font:15px/1.45 var(--sans)\">{}</div></foreignObject></svg>",
+        page_css(),
+        resolved_colours(".picture"),
+        serialize(&element),
+    );
+    let Ok(image) = web_sys::HtmlImageElement::new() else { return fail("no image support") };
+    let scale = 2.0;
+    let Ok(canvas) = document.create_element("canvas").map(|element| element.unchecked_into::<web_sys::HtmlCanvasElement>()) else {
+        return fail("no canvas support");
+    };
+    canvas.set_width((width * scale) as u32);
+    canvas.set_height((height * scale) as u32);
+    let name = name.to_string();
+    let loaded = {
+        let image = image.clone();
+        let done = done.clone();
+        Closure::once_into_js(move || {
+            let context = canvas.get_context("2d").ok().flatten().and_then(|context| context.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+            let Some(context) = context else { return done.emit(Err("no 2D canvas".to_string())) };
+            let _ = context.scale(scale, scale);
+            if context.draw_image_with_html_image_element(&image, 0.0, 0.0).is_err() {
+                return done.emit(Err("the picture could not be drawn".to_string()));
+            }
+            let saved = Closure::once_into_js(move |blob: Option<web_sys::Blob>| match blob {
+                Some(blob) => {
+                    download_blob(&name, &blob);
+                    done.emit(Ok(()));
+                }
+                None => done.emit(Err("the browser would not encode the PNG".to_string())),
+            });
+            if canvas.to_blob(saved.unchecked_ref()).is_err() {
+                // A tainted canvas: nothing to save.
+            }
+        })
+    };
+    let failed = Closure::once_into_js(move || done.emit(Err("the view could not be rendered as an image".to_string())));
+    image.set_onload(Some(loaded.unchecked_ref()));
+    image.set_onerror(Some(failed.unchecked_ref()));
+    image.set_src(&format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg))));
+}
+
+/// Tells the page around an embed how tall the embed is.
+pub fn post_height(height: i32) {
+    let Some(window) = window() else { return };
+    let Ok(Some(parent)) = window.parent() else { return };
+    if parent == window {
+        return;
+    }
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"type".into(), &HEIGHT_MESSAGE.into());
+    let _ = js_sys::Reflect::set(&message, &"height".into(), &JsValue::from(height));
+    let _ = js_sys::Reflect::set(&message, &"href".into(), &JsValue::from_str(&window.location().href().unwrap_or_default()));
+    // Any page may embed Looplab; the message holds nothing private.
+    let _ = parent.post_message(&message, "*");
+}
+
+/// The page's own height in CSS pixels.
+pub fn document_height() -> i32 {
+    window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+        .map_or(0, |root| root.get_bounding_client_rect().height().ceil() as i32)
+}
+
+/// Sets or clears the page's forced theme (`data-theme` on `<html>`).
+pub fn set_theme(theme: Option<Theme>) {
+    let Some(root) = window().and_then(|window| window.document()).and_then(|document| document.document_element()) else { return };
+    let _ = match theme {
+        Some(Theme::Light) => root.set_attribute("data-theme", "light"),
+        Some(Theme::Dark) => root.set_attribute("data-theme", "dark"),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// The `<iframe>` an author pastes into a post.
+pub fn iframe_snippet(url: &str, title: &str, height: u32) -> String {
+    format!(
+        "<iframe src=\"{}\" title=\"{}\" loading=\"lazy\" width=\"100%\" height=\"{height}\" style=\"border: 0; max-width: 960px;\" allow=\"clipboard-write\"></iframe>",
+        escape_xml(url),
+        escape_xml(&format!("Looplab: {title}"))
+    )
+}
+
+/// The web component's snippet, for authors who prefer a script tag.
+pub fn component_snippet(script_url: &str, fragment: &str, title: &str) -> String {
+    format!(
+        "<script src=\"{}\" defer></script>\n<looplab-embed scenario=\"{}\" title=\"{}\"></looplab-embed>",
+        escape_xml(script_url),
+        escape_xml(fragment),
+        escape_xml(&format!("Looplab: {title}"))
+    )
+}
+
+/// What the Share dialog can save.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    RequestsCsv,
+    RequestsJson,
+    TraceCsv,
+    TraceText,
+    ViewPng,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SharePanelProps {
+    pub scenario: Scenario,
+    pub title: String,
+    pub has_run: bool,
+    pub on_export: Callback<ExportKind>,
+    pub on_close: Callback<()>,
+    /// What the last export said (a PNG that failed, say).
+    pub export_message: Option<String>,
+}
+
+/// The Share dialog: the link, the link as Markdown, an embed snippet with
+/// its options and a preview, and the exports.
+#[function_component(SharePanel)]
+pub fn share_panel(props: &SharePanelProps) -> Html {
+    let embed = use_state(|| EmbedOptions { autoplay: true, ..EmbedOptions::default() });
+    let copied = use_state(|| None::<(String, bool)>);
+    let preview = use_state(|| false);
+    let fragment = looplab_share::encode(&props.scenario);
+    let link = format!("{}#{fragment}", page_address());
+    let markdown = format!("[Looplab: {}]({link})", props.title.replace(['[', ']'], ""));
+    let embed_fragment = looplab_share::encode_embed(&props.scenario, &embed);
+    let embed_url = format!("{}#{embed_fragment}", page_address());
+    let height = if embed.panels.contains(&Panel::Code) || embed.panels.contains(&Panel::Charts) { 720 } else { 480 };
+    let iframe = iframe_snippet(&embed_url, &props.title, height);
+    let script_url = format!("{}embed.js", page_address().rsplit_once('/').map_or(String::new(), |(base, _)| format!("{base}/")));
+    let component = component_snippet(&script_url, &embed_fragment, &props.title);
+
+    let copy = |what: &'static str, text: String| {
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            copy_text(&text, Callback::from(move |ok: bool| copied.set(Some((what.to_string(), ok)))));
+        })
+    };
+    let toggle = |change: fn(&mut EmbedOptions, bool)| {
+        let embed = embed.clone();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                let mut options = (*embed).clone();
+                change(&mut options, input.checked());
+                embed.set(options);
+            }
+        })
+    };
+    let panel_toggle = |panel: Panel| {
+        let embed = embed.clone();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                let mut options = (*embed).clone();
+                options.panels.retain(|shown| *shown != panel);
+                if input.checked() {
+                    options.panels.push(panel);
+                }
+                embed.set(options);
+            }
+        })
+    };
+    let on_theme = {
+        let embed = embed.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                let mut options = (*embed).clone();
+                options.theme = match select.value().as_str() {
+                    "light" => Some(Theme::Light),
+                    "dark" => Some(Theme::Dark),
+                    _ => None,
+                };
+                embed.set(options);
+            }
+        })
+    };
+    let export = |kind: ExportKind| {
+        let on_export = props.on_export.clone();
+        Callback::from(move |_: MouseEvent| on_export.emit(kind))
+    };
+    let on_close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let on_keydown = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" {
+                event.stop_propagation();
+                on_close.emit(());
+            }
+        })
+    };
+    let copied_note = |what: &str| match copied.as_ref() {
+        Some((copied, true)) if copied == what => html! { <span class="copied" role="status">{"Copied."}</span> },
+        Some((copied, false)) if copied == what => {
+            html! { <span class="copied" role="status">{"The clipboard is not available here: select the text and press Ctrl+C."}</span> }
+        }
+        _ => html! {},
+    };
+    html! {
+        <section class="share-panel panel" role="dialog" aria-label="Share, embed and export" data-testid="share-panel" onkeydown={on_keydown}>
+            <header class="share-head">
+                <h2>{"Share"}</h2>
+                <button data-testid="share-close" onclick={on_close} aria-label="Close the share panel">{"Close"}</button>
+            </header>
+            <p class="hint">{"The link holds the whole scenario: the code, the knobs, the view. Nothing is stored anywhere else."}</p>
+            <label class="field">{"Link"}
+                <input data-testid="share-link" readonly=true value={link.clone()} aria-label="Share link" />
+            </label>
+            <div class="row">
+                <button data-testid="copy-link" onclick={copy("link", link.clone())}>{"Copy link"}</button>
+                <button data-testid="copy-markdown" onclick={copy("markdown", markdown.clone())}>{"Copy as Markdown"}</button>
+                { copied_note("link") }{ copied_note("markdown") }
+            </div>
+            <h3>{"Embed"}</h3>
+            <div class="row embed-options" data-testid="embed-options">
+                <label><input type="checkbox" checked={embed.autoplay} onchange={toggle(|options, on| options.autoplay = on)} />{" autoplay"}</label>
+                <label><input type="checkbox" checked={embed.looped} onchange={toggle(|options, on| options.looped = on)} />{" loop"}</label>
+                { for Panel::ALL.iter().map(|panel| html! {
+                    <label><input type="checkbox" data-testid={format!("embed-show-{}", panel.key())} checked={embed.panels.contains(panel)} onchange={panel_toggle(*panel)} />{format!(" {}", panel.key())}</label>
+                }) }
+                <label>{"theme "}
+                    <select onchange={on_theme} aria-label="Embed theme">
+                        <option value="" selected={embed.theme.is_none()}>{"the reader's"}</option>
+                        <option value="light" selected={embed.theme == Some(Theme::Light)}>{"light"}</option>
+                        <option value="dark" selected={embed.theme == Some(Theme::Dark)}>{"dark"}</option>
+                    </select>
+                </label>
+            </div>
+            <label class="field">{"iframe"}
+                <textarea data-testid="embed-snippet" readonly=true rows="3" value={iframe.clone()} aria-label="Embed snippet" />
+            </label>
+            <div class="row">
+                <button data-testid="copy-embed" onclick={copy("embed", iframe.clone())}>{"Copy iframe"}</button>
+                <button data-testid="copy-component" onclick={copy("component", component.clone())}>{"Copy as <looplab-embed>"}</button>
+                <button data-testid="embed-preview-toggle" aria-pressed={preview.to_string()} onclick={{ let preview = preview.clone(); Callback::from(move |_| preview.set(!*preview)) }}>
+                    { if *preview { "Hide preview" } else { "Preview" } }
+                </button>
+                { copied_note("embed") }{ copied_note("component") }
+            </div>
+            if *preview {
+                <iframe class="embed-preview" data-testid="embed-preview" src={embed_url} title={format!("Looplab: {} (preview)", props.title)} loading="lazy" height={height.to_string()}></iframe>
+            }
+            <h3>{"Export"}</h3>
+            <div class="row" data-testid="exports">
+                <button data-testid="export-png" disabled={!props.has_run} onclick={export(ExportKind::ViewPng)}>{"View as PNG"}</button>
+                <button data-testid="export-requests-csv" disabled={!props.has_run} onclick={export(ExportKind::RequestsCsv)}>{"Requests CSV"}</button>
+                <button data-testid="export-requests-json" disabled={!props.has_run} onclick={export(ExportKind::RequestsJson)}>{"Requests JSON"}</button>
+                <button data-testid="export-trace-csv" disabled={!props.has_run} onclick={export(ExportKind::TraceCsv)}>{"Trace CSV"}</button>
+                <button data-testid="export-trace-text" disabled={!props.has_run} onclick={export(ExportKind::TraceText)}>{"Trace text"}</button>
+            </div>
+            <p class="hint">{"Each chart has its own SVG button. Animated clips are not available yet."}</p>
+            { props.export_message.clone().map(|message| html! { <p class="hint" role="status" data-testid="export-message">{message}</p> }).unwrap_or_default() }
+        </section>
+    }
+}
+
+/// Watches whether the page is on screen: scrolled into the reader's view
+/// (an embed's iframe) and its tab shown. Stops when dropped.
+pub struct VisibilityWatch {
+    observer: Option<web_sys::IntersectionObserver>,
+    _on_intersect: Closure<dyn FnMut(js_sys::Array)>,
+    on_visibility: Closure<dyn FnMut()>,
+}
+
+pub fn watch_visibility(changed: Callback<bool>) -> VisibilityWatch {
+    let document = window().and_then(|window| window.document());
+    let intersecting = std::rc::Rc::new(std::cell::Cell::new(true));
+    let report = {
+        let document = document.clone();
+        let intersecting = intersecting.clone();
+        move || {
+            let shown = document.as_ref().is_none_or(|document| !document.hidden());
+            changed.emit(shown && intersecting.get());
+        }
+    };
+    let on_intersect = {
+        let report = report.clone();
+        let intersecting = intersecting.clone();
+        Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Some(entry) = entries.iter().last().and_then(|entry| entry.dyn_into::<web_sys::IntersectionObserverEntry>().ok()) {
+                intersecting.set(entry.is_intersecting());
+                report();
+            }
+        })
+    };
+    // The implicit root is the top-level page's viewport, so an iframe
+    // scrolled out of its parent's view counts as off screen.
+    let observer = web_sys::IntersectionObserver::new(on_intersect.as_ref().unchecked_ref()).ok();
+    if let (Some(observer), Some(root)) = (&observer, document.as_ref().and_then(|document| document.document_element())) {
+        observer.observe(&root);
+    }
+    let on_visibility = Closure::<dyn FnMut()>::new(report);
+    if let Some(document) = &document {
+        let _ = document.add_event_listener_with_callback("visibilitychange", on_visibility.as_ref().unchecked_ref());
+    }
+    VisibilityWatch { observer, _on_intersect: on_intersect, on_visibility }
+}
+
+impl Drop for VisibilityWatch {
+    fn drop(&mut self) {
+        if let Some(observer) = &self.observer {
+            observer.disconnect();
+        }
+        if let Some(document) = window().and_then(|window| window.document()) {
+            let _ = document.remove_event_listener_with_callback("visibilitychange", self.on_visibility.as_ref().unchecked_ref());
+        }
+    }
+}
