@@ -226,3 +226,26 @@ test('exports: the view as PNG, a chart as SVG, requests as CSV and JSON, the tr
     await context.close();
   }
 });
+
+test('a clip: a stretch of the animation recorded as WebM, with progress', async () => {
+  const { context, page, playground } = await openPage(server.url);
+  try {
+    await playground.loadPreset('stall-on-main-thread');
+    await page.getByTestId('share').click();
+    await page.getByTestId('clip-from').fill('90');
+    await page.getByTestId('clip-from').press('Tab');
+    await page.getByTestId('clip-to').fill('320');
+    await page.getByTestId('clip-to').press('Tab');
+    await page.getByTestId('clip-seconds').fill('2');
+    await page.getByTestId('clip-seconds').press('Tab');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('record-clip').click()]);
+    const webm = await fs.readFile(await download.path());
+    assert.deepEqual([...webm.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], 'an EBML (WebM) header');
+    assert.ok(webm.length > 2000, `a ${webm.length}-byte clip`);
+    assert.match(await page.getByTestId('export-message').textContent(), /Saved the clip/);
+    // The clock ends where the clip ended.
+    assert.match(await playground.status.textContent(), /t = 320/);
+  } finally {
+    await context.close();
+  }
+});

@@ -441,6 +441,38 @@ pub fn app() -> Html {
             }
         })
     };
+    let clip_progress = use_state(|| None::<f64>);
+    let on_clip = {
+        let dispatcher = store.dispatcher();
+        let clip_progress = clip_progress.clone();
+        let export_message = export_message.clone();
+        let stem = crate::export::file_stem(&state.title);
+        Callback::from(move |request: sharing::ClipRequest| {
+            dispatcher.dispatch(Action::Pause);
+            clip_progress.set(Some(0.0));
+            export_message.set(None);
+            let seek = {
+                let dispatcher = dispatcher.clone();
+                Callback::from(move |t_us: u64| dispatcher.dispatch(Action::SeekTime(t_us)))
+            };
+            let progress = {
+                let clip_progress = clip_progress.clone();
+                Callback::from(move |share: f64| clip_progress.set(Some(share)))
+            };
+            let done = {
+                let clip_progress = clip_progress.clone();
+                let export_message = export_message.clone();
+                Callback::from(move |outcome: Result<(), String>| {
+                    clip_progress.set(None);
+                    export_message.set(Some(match outcome {
+                        Ok(()) => "Saved the clip as WebM.".to_string(),
+                        Err(message) => format!("The clip could not be made: {message}."),
+                    }));
+                })
+            };
+            sharing::record_clip(request, &format!("{stem}.webm"), seek, progress, done);
+        })
+    };
     let on_share = {
         let share_open = share_open.clone();
         Callback::from(move |_: MouseEvent| share_open.set(!*share_open))
@@ -596,7 +628,8 @@ pub fn app() -> Html {
             { notice }
             if *share_open {
                 <SharePanel scenario={share_state::scenario_of(state)} title={state.title.clone()} has_run={state.summary.is_some()}
-                    on_export={on_export} on_close={on_share_close} export_message={(*export_message).clone()} />
+                    on_export={on_export} on_close={on_share_close} export_message={(*export_message).clone()}
+                    clock_us={state.clock_us} end_us={state.end_us()} on_clip={on_clip} clip_progress={*clip_progress} />
             }
             <div class="pane-tabs" role="tablist" aria-label="Show">
                 { for [(Pane::Code, "Code"), (Pane::Simulation, "Simulation")].into_iter().map(|(pane, label)| html! {

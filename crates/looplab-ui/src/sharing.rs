@@ -6,6 +6,7 @@
 use looplab_share::{EmbedOptions, Panel, Scenario, Theme};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 /// The message an embed posts to its parent page whenever its height
@@ -193,13 +194,12 @@ pub fn download_chart_of(target: &web_sys::Element) {
     }
 }
 
-/// A PNG of the element matching `selector` (the animation's lanes): its
-/// HTML and the page's CSS drawn through an SVG `foreignObject` onto a
-/// canvas at twice its size. `done` hears the outcome in words.
-pub fn download_png(selector: &str, name: &str, done: Callback<Result<(), String>>) {
-    let fail = |message: &str| done.emit(Err(message.to_string()));
-    let Some(document) = window().and_then(|window| window.document()) else { return fail("no document") };
-    let Some(element) = document.query_selector(selector).ok().flatten() else { return fail("nothing to draw yet") };
+/// What the animation's view looks like now: the element matching
+/// `selector` (the lanes) with the page's CSS, drawn through an SVG
+/// `foreignObject` into an image, with its size in CSS pixels.
+async fn view_image(selector: &str) -> Result<(web_sys::HtmlImageElement, f64, f64), String> {
+    let document = window().and_then(|window| window.document()).ok_or("no document")?;
+    let element = document.query_selector(selector).ok().flatten().ok_or("nothing to draw yet")?;
     let rect = element.get_bounding_client_rect();
     // The element's size plus the picture's 8 px margin on each side.
     let (width, height) = (rect.width().ceil().max(1.0) + 16.0, element.scroll_height().max(1) as f64 + 16.0);
@@ -211,40 +211,153 @@ pub fn download_png(selector: &str, name: &str, done: Callback<Result<(), String
         resolved_colours(".picture"),
         serialize(&element),
     );
-    let Ok(image) = web_sys::HtmlImageElement::new() else { return fail("no image support") };
-    let scale = 2.0;
-    let Ok(canvas) = document.create_element("canvas").map(|element| element.unchecked_into::<web_sys::HtmlCanvasElement>()) else {
-        return fail("no canvas support");
-    };
-    canvas.set_width((width * scale) as u32);
-    canvas.set_height((height * scale) as u32);
-    let name = name.to_string();
-    let loaded = {
-        let image = image.clone();
-        let done = done.clone();
-        Closure::once_into_js(move || {
-            let context = canvas.get_context("2d").ok().flatten().and_then(|context| context.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
-            let Some(context) = context else { return done.emit(Err("no 2D canvas".to_string())) };
-            let _ = context.scale(scale, scale);
-            if context.draw_image_with_html_image_element(&image, 0.0, 0.0).is_err() {
-                return done.emit(Err("the picture could not be drawn".to_string()));
-            }
-            let saved = Closure::once_into_js(move |blob: Option<web_sys::Blob>| match blob {
-                Some(blob) => {
-                    download_blob(&name, &blob);
-                    done.emit(Ok(()));
-                }
-                None => done.emit(Err("the browser would not encode the PNG".to_string())),
-            });
-            if canvas.to_blob(saved.unchecked_ref()).is_err() {
-                // A tainted canvas: nothing to save.
-            }
-        })
-    };
-    let failed = Closure::once_into_js(move || done.emit(Err("the view could not be rendered as an image".to_string())));
-    image.set_onload(Some(loaded.unchecked_ref()));
-    image.set_onerror(Some(failed.unchecked_ref()));
+    let image = web_sys::HtmlImageElement::new().map_err(|_| "no image support")?;
     image.set_src(&format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg))));
+    JsFuture::from(image.decode()).await.map_err(|_| "the view could not be rendered as an image")?;
+    Ok((image, width, height))
+}
+
+fn canvas_2d(width: f64, height: f64, scale: f64) -> Result<(web_sys::HtmlCanvasElement, web_sys::CanvasRenderingContext2d), String> {
+    let document = window().and_then(|window| window.document()).ok_or("no document")?;
+    let canvas = document.create_element("canvas").map_err(|_| "no canvas support")?.unchecked_into::<web_sys::HtmlCanvasElement>();
+    // Video encoders want even sizes.
+    canvas.set_width(((width * scale) as u32).div_ceil(2) * 2);
+    canvas.set_height(((height * scale) as u32).div_ceil(2) * 2);
+    let context =
+        canvas.get_context("2d").ok().flatten().and_then(|context| context.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()).ok_or("no 2D canvas")?;
+    let _ = context.scale(scale, scale);
+    Ok((canvas, context))
+}
+
+/// A PNG of the animation's view (`selector`), at twice its size. `done`
+/// hears the outcome in words.
+pub fn download_png(selector: &str, name: &str, done: Callback<Result<(), String>>) {
+    let selector = selector.to_string();
+    let name = name.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        let outcome = async {
+            let (image, width, height) = view_image(&selector).await?;
+            let (canvas, context) = canvas_2d(width, height, 2.0)?;
+            context.draw_image_with_html_image_element(&image, 0.0, 0.0).map_err(|_| "the picture could not be drawn")?;
+            let blob = JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
+                let _ = canvas.to_blob(&resolve);
+            }))
+            .await
+            .ok()
+            .and_then(|blob| blob.dyn_into::<web_sys::Blob>().ok())
+            .ok_or("the browser would not encode the PNG")?;
+            download_blob(&name, &blob);
+            Ok::<(), String>(())
+        }
+        .await;
+        done.emit(outcome.map_err(|message| message.to_string()));
+    });
+}
+
+/// A stretch of the animation to record as a video.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClipRequest {
+    pub from_us: u64,
+    pub to_us: u64,
+    /// The video's length.
+    pub seconds: u32,
+}
+
+/// Frames per second of a clip, and the longest clip: 100 frames of the
+/// lanes keep a clip to a few MB and its recording under ten seconds.
+pub const CLIP_FPS: u32 = 10;
+pub const CLIP_SECONDS_MAX: u32 = 10;
+
+fn sleep_ms(ms: i32) -> JsFuture {
+    JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    }))
+}
+
+fn next_frame() -> JsFuture {
+    JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    }))
+}
+
+/// Records the lanes from `from_us` to `to_us` of virtual time as a WebM
+/// clip (`MediaRecorder` over a canvas): `seek` moves the page's clock,
+/// one frame is drawn per tenth of a second, and `progress` hears the share
+/// done. The frames are paced in real time because the recorder stamps
+/// them with the time they arrive.
+pub fn record_clip(request: ClipRequest, name: &str, seek: Callback<u64>, progress: Callback<f64>, done: Callback<Result<(), String>>) {
+    let name = name.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        let outcome = async {
+            if request.to_us <= request.from_us {
+                return Err("the clip's end must come after its start".to_string());
+            }
+            if !(1..=CLIP_SECONDS_MAX).contains(&request.seconds) {
+                return Err(format!("a clip is 1 to {CLIP_SECONDS_MAX} seconds long"));
+            }
+            let frames = request.seconds * CLIP_FPS;
+            let time_at = |frame: u32| request.from_us + (request.to_us - request.from_us) * u64::from(frame) / u64::from(frames - 1);
+            seek.emit(time_at(0));
+            next_frame().await.map_err(|_| "no animation frames")?;
+            next_frame().await.map_err(|_| "no animation frames")?;
+            let (image, width, height) = view_image("[data-testid=lanes]").await?;
+            let (canvas, context) = canvas_2d(width, height, 1.0)?;
+            let stream = canvas.capture_stream_with_frame_request_rate(0.0).map_err(|_| "this browser cannot record a canvas")?;
+            let track =
+                stream.get_video_tracks().get(0).dyn_into::<web_sys::CanvasCaptureMediaStreamTrack>().map_err(|_| "this browser cannot record a canvas")?;
+            let mime = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"]
+                .into_iter()
+                .find(|mime| web_sys::MediaRecorder::is_type_supported(mime))
+                .ok_or("this browser cannot record WebM")?;
+            let options = web_sys::MediaRecorderOptions::new();
+            options.set_mime_type(mime);
+            let recorder =
+                web_sys::MediaRecorder::new_with_media_stream_and_media_recorder_options(&stream, &options).map_err(|_| "this browser cannot record WebM")?;
+            let chunks = js_sys::Array::new();
+            let on_data = {
+                let chunks = chunks.clone();
+                Closure::<dyn FnMut(web_sys::BlobEvent)>::new(move |event: web_sys::BlobEvent| {
+                    if let Some(data) = event.data() {
+                        chunks.push(&data);
+                    }
+                })
+            };
+            recorder.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
+            let stopped = JsFuture::from(js_sys::Promise::new(&mut |resolve, _| recorder.set_onstop(Some(&resolve))));
+            recorder.start().map_err(|_| "the recorder would not start")?;
+            let started = js_sys::Date::now();
+            let mut image = image;
+            for frame in 0..frames {
+                if frame > 0 {
+                    seek.emit(time_at(frame));
+                    next_frame().await.map_err(|_| "no animation frames")?;
+                    next_frame().await.map_err(|_| "no animation frames")?;
+                    image = view_image("[data-testid=lanes]").await?.0;
+                }
+                context.clear_rect(0.0, 0.0, width, height);
+                let _ = context.draw_image_with_html_image_element(&image, 0.0, 0.0);
+                track.request_frame();
+                progress.emit(f64::from(frame + 1) / f64::from(frames));
+                let due = started + f64::from(frame + 1) * 1000.0 / f64::from(CLIP_FPS);
+                let wait = (due - js_sys::Date::now()).max(0.0);
+                sleep_ms(wait as i32).await.map_err(|_| "timers stopped")?;
+            }
+            recorder.stop().map_err(|_| "the recorder would not stop")?;
+            stopped.await.map_err(|_| "the recording failed")?;
+            drop(on_data);
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("video/webm");
+            let blob = web_sys::Blob::new_with_blob_sequence_and_options(&chunks, &options).map_err(|_| "the clip could not be assembled")?;
+            download_blob(&name, &blob);
+            Ok(())
+        }
+        .await;
+        done.emit(outcome);
+    });
 }
 
 /// Tells the page around an embed how tall the embed is.
@@ -318,6 +431,11 @@ pub struct SharePanelProps {
     pub on_close: Callback<()>,
     /// What the last export said (a PNG that failed, say).
     pub export_message: Option<String>,
+    pub clock_us: u64,
+    pub end_us: u64,
+    pub on_clip: Callback<ClipRequest>,
+    /// How far the clip being recorded is (None: none is).
+    pub clip_progress: Option<f64>,
 }
 
 /// The Share dialog: the link, the link as Markdown, an embed snippet with
@@ -325,6 +443,30 @@ pub struct SharePanelProps {
 #[function_component(SharePanel)]
 pub fn share_panel(props: &SharePanelProps) -> Html {
     let embed = use_state(|| EmbedOptions { autoplay: true, ..EmbedOptions::default() });
+    // The clip: from the playback's moment to the run's end, 5 s of video.
+    let clip = use_state(|| {
+        let from_us = if props.clock_us >= props.end_us { 0 } else { props.clock_us };
+        ClipRequest { from_us, to_us: props.end_us.max(from_us + 1), seconds: 5 }
+    });
+    let clip_field = |change: fn(&mut ClipRequest, f64)| {
+        let clip = clip.clone();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                if let Ok(value) = input.value().trim().parse::<f64>() {
+                    if value.is_finite() && value >= 0.0 {
+                        let mut request = *clip;
+                        change(&mut request, value);
+                        clip.set(request);
+                    }
+                }
+            }
+        })
+    };
+    let on_record = {
+        let on_clip = props.on_clip.clone();
+        let clip = clip.clone();
+        Callback::from(move |_: MouseEvent| on_clip.emit(*clip))
+    };
     let copied = use_state(|| None::<(String, bool)>);
     let preview = use_state(|| false);
     let fragment = looplab_share::encode(&props.scenario);
@@ -457,7 +599,21 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
                 <button data-testid="export-trace-csv" disabled={!props.has_run} onclick={export(ExportKind::TraceCsv)}>{"Trace CSV"}</button>
                 <button data-testid="export-trace-text" disabled={!props.has_run} onclick={export(ExportKind::TraceText)}>{"Trace text"}</button>
             </div>
-            <p class="hint">{"Each chart has its own SVG button. Animated clips are not available yet."}</p>
+            <p class="hint">{"Each chart has its own SVG button."}</p>
+            <h3>{"Clip (WebM video)"}</h3>
+            <div class="row clip" data-testid="clip">
+                <label>{"from "}<input type="number" min="0" step="any" data-testid="clip-from" value={(clip.from_us as f64 / 1000.0).to_string()}
+                    onchange={clip_field(|request, ms| request.from_us = (ms * 1000.0) as u64)} aria-label="Clip start, ms of virtual time" />{" ms"}</label>
+                <label>{"to "}<input type="number" min="0" step="any" data-testid="clip-to" value={(clip.to_us as f64 / 1000.0).to_string()}
+                    onchange={clip_field(|request, ms| request.to_us = (ms * 1000.0) as u64)} aria-label="Clip end, ms of virtual time" />{" ms"}</label>
+                <label>{"length "}<input type="number" min="1" max={CLIP_SECONDS_MAX.to_string()} data-testid="clip-seconds" value={clip.seconds.to_string()}
+                    onchange={clip_field(|request, seconds| request.seconds = seconds.round().clamp(1.0, f64::from(CLIP_SECONDS_MAX)) as u32)} aria-label="Clip length, seconds" />{" s"}</label>
+                <button data-testid="record-clip" disabled={!props.has_run || props.clip_progress.is_some()} onclick={on_record}>{"Record clip"}</button>
+                if let Some(share) = props.clip_progress {
+                    <progress data-testid="clip-progress" max="1" value={share.to_string()} aria-label="Recording the clip"></progress>
+                }
+            </div>
+            <p class="hint">{format!("{CLIP_FPS} frames a second, at most {CLIP_SECONDS_MAX} s; recording takes as long as the clip.")}</p>
             { props.export_message.clone().map(|message| html! { <p class="hint" role="status" data-testid="export-message">{message}</p> }).unwrap_or_default() }
         </section>
     }

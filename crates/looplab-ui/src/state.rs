@@ -254,6 +254,8 @@ pub enum Action {
     },
     SetCompare(Option<CompareWith>),
     TogglePlay,
+    /// Stop playing (a clip is being recorded, say).
+    Pause,
     /// Real time passed while playing.
     Tick {
         real_ms: f64,
@@ -393,6 +395,7 @@ impl AppState {
                     self.credit = 1.0;
                 }
             }
+            Action::Pause => self.playing = false,
             Action::Tick { real_ms } => {
                 if self.playing {
                     self.advance(real_ms);
