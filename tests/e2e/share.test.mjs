@@ -134,8 +134,9 @@ test('the embed: in an iframe on another origin it plays, tells its height, and 
   try {
     await page.getByTestId('share').click();
     await page.getByTestId('embed-show-charts').check();
+    await page.getByTestId('embed-speed').selectOption('0.1');
     const snippet = await page.getByTestId('embed-snippet').inputValue();
-    assert.match(snippet, /^<iframe src="[^"]+#embed&amp;autoplay&amp;show=code,charts&amp;s=1\.[^"]+" title="Looplab: fs.readFile does not block" loading="lazy"/);
+    assert.match(snippet, /^<iframe src="[^"]+#embed&amp;autoplay&amp;speed=0.1&amp;show=code,charts&amp;s=1\.[^"]+" title="Looplab: fs.readFile does not block" loading="lazy"/);
     embedUrl = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
     await page.getByTestId('copy-component').click();
     component = await page.evaluate(() => navigator.clipboard.readText());

@@ -20,6 +20,28 @@ load=\"open rate=100/s duration=5s\" (replaces the file's load lines).\n\
 --compare runs the file twice, on Node's event loop and on a thread-per-request server\n\
 (`// @looplab server thread-per-request threads=N stack=SIZE` sets that server), side by side.";
 
+/// Writes to standard output; a reader that went away (`looplab trace … |
+/// head`) ends the program quietly instead of panicking on a broken pipe.
+fn write_out(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("looplab: cannot write the output: {error}");
+        std::process::exit(1);
+    }
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { write_out(format_args!($($arg)*)) };
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => { write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, file) = match (args.first(), args.get(1)) {
@@ -103,15 +125,15 @@ fn main() -> ExitCode {
         eprint!("\r{}\r", " ".repeat(78));
     }
     if command == "trace" {
-        print!("{}", report.trace_text);
+        out!("{}", report.trace_text);
     } else if json {
         match serde_json::to_string_pretty(&report) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => outln!("{text}"),
             Err(error) => eprintln!("looplab: {error}"),
         }
     } else {
         for line in &report.console {
-            println!("{line}");
+            outln!("{line}");
         }
         for line in &report.stderr {
             eprintln!("{line}");
@@ -157,12 +179,12 @@ fn compare(source: &str, trace_mode: TraceMode, json: bool, timeline: bool) -> E
     if json {
         let both = serde_json::json!({ "event_loop": node, "thread_per_request": blocking });
         match serde_json::to_string_pretty(&both) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => outln!("{text}"),
             Err(error) => eprintln!("looplab: {error}"),
         }
     } else {
-        let row = |name: &str, value: &dyn Fn(&looplab_cli::RunReport) -> String| println!("{name:<28} {:>22} {:>22}", value(&node), value(&blocking));
-        println!("{:<28} {:>22} {:>22}", "", "event loop (Node)", "thread per request");
+        let row = |name: &str, value: &dyn Fn(&looplab_cli::RunReport) -> String| outln!("{name:<28} {:>22} {:>22}", value(&node), value(&blocking));
+        outln!("{:<28} {:>22} {:>22}", "", "event loop (Node)", "thread per request");
         let latency = |report: &looplab_cli::RunReport, pick: fn(&looplab_cli::Millis) -> f64| {
             report.requests.as_ref().map_or("-".to_string(), |requests| format!("{:.1} ms", pick(&requests.latency_ms)))
         };

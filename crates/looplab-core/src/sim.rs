@@ -2406,8 +2406,19 @@ impl<G: Guest> Sim<G> {
             return;
         }
         if let Some(code) = self.core.exit_requested.take() {
+            if self.core.current_thread == 0 {
+                // The process ends where the callback did: nothing runs after.
+                self.core.now_us = end_us;
+                return self.exit(code);
+            }
+            // A worker thread ends where its callback did, but the engine's
+            // clock is shared: other threads still have events before
+            // `end_us`, so the clock moves there only for the exit itself.
+            let engine_us = self.core.now_us;
             self.core.now_us = end_us;
-            return self.exit(code);
+            self.exit(code);
+            self.core.now_us = engine_us;
+            return;
         }
         // The callback's work needs a core: with more computing threads
         // than cores it takes longer than its CPU time (see `cpu`).

@@ -18,7 +18,7 @@ use looplab_core::{Settings, StopReason, TraceEvent};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a message changes shape.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// How many trace events one [`FromWorker::Trace`] message carries at most.
 pub const TRACE_CHUNK_EVENTS: usize = 512;
@@ -44,6 +44,9 @@ pub enum ToWorker {
         #[serde(default)]
         trace_events_max: u64,
     },
+    /// Makes the worker panic, as a bug would: the page's crash handling
+    /// (restart, keep the code, say what happened) is tested with it.
+    CrashDrill,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -180,3 +180,24 @@ fn limits_hold() {
     assert!(decode("").is_err_and(|error| error.0.contains("no scenario")));
     assert!(decode("embed&speed=1e9&s=1.AA").is_err_and(|error| error.0.contains("speed")));
 }
+
+/// Inputs the link fuzzer (`cargo +nightly fuzz run --fuzz-dir tests/fuzz
+/// link`) starts from or once broke us with: each decodes or fails in
+/// words, and what decodes re-encodes to itself.
+#[test]
+fn saved_link_fuzz_inputs_decode_or_fail_cleanly() {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fuzz");
+    let mut count = 0;
+    for dir in ["seeds/link", "regressions/link"] {
+        for entry in std::fs::read_dir(fuzz.join(dir)).into_iter().flatten().filter_map(Result::ok) {
+            let bytes = std::fs::read(entry.path()).expect("a saved input");
+            let fragment = String::from_utf8_lossy(&bytes);
+            match decode(&fragment) {
+                Ok(link) => assert_eq!(decode(&encode(&link.scenario)).map(|again| again.scenario), Ok(link.scenario)),
+                Err(error) => assert!(error.0.starts_with("the link"), "{}: {}", entry.path().display(), error.0),
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 6, "only {count} saved link inputs");
+}

@@ -176,10 +176,44 @@ pub fn app() -> Html {
     *latest_run.borrow_mut() = Some(run_now.clone());
     {
         let run_now = run_now.clone();
-        let key = (state.source.clone(), state.knobs.clone(), state.compare_with, state.worker == WorkerStatus::Ready);
+        let key = (state.source.clone(), state.knobs.clone(), state.compare_with, state.worker == WorkerStatus::Ready && !state.halted_by_crash);
         use_effect_with(key, move |(_, _, _, ready)| {
             let timeout = ready.then(|| Timeout::new(EDIT_DEBOUNCE_MS, move || run_now.emit(())));
             move || drop(timeout)
+        });
+    }
+
+    // A crashed worker is replaced at once; the reducer keeps the code and
+    // holds automatic runs until the person acts.
+    {
+        let bridge = bridge.clone();
+        use_effect_with(state.crashes, move |crashes| {
+            if *crashes > 0 {
+                if let Some(bridge) = bridge.borrow_mut().as_mut() {
+                    bridge.restart();
+                }
+            }
+        });
+    }
+    // The crash drill: a `looplab:crash-drill` event on the window makes the
+    // worker panic, so the crash path can be tested in a real browser.
+    {
+        let bridge = bridge.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn FnMut()>::new(move || {
+                if let Some(bridge) = bridge.borrow().as_ref() {
+                    bridge.send(&ToWorker::CrashDrill);
+                }
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback("looplab:crash-drill", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(window) = &window {
+                    let _ = window.remove_event_listener_with_callback("looplab:crash-drill", listener.as_ref().unchecked_ref());
+                }
+            }
         });
     }
 
@@ -577,6 +611,10 @@ pub fn app() -> Html {
                     <span>{notice.text.clone()}</span>
                     if notice.offers_restore {
                         <button data-testid="restore-own" onclick={on_restore.clone()}>{"Restore my code"}</button>
+                    }
+                    if notice.offers_link {
+                        <a data-testid="crash-link" href={format!("{}#{}", sharing::page_address(), looplab_share::encode(&share_state::scenario_of(state)))}>
+                            {"The link that reproduces it"}</a>
                     }
                     <button data-testid="dismiss-notice" onclick={on_dismiss.clone()} aria-label="Dismiss this message">{"Dismiss"}</button>
                 </div>

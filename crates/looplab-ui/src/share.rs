@@ -98,13 +98,21 @@ pub fn open(fragment: Option<&str>, saved: Option<Saved>) -> Opening {
             // An embed shows the link and touches nothing of the reader's.
             let own = saved.filter(|saved| link.embed.is_none() && !saved.from_link && saved.source != state.source);
             if own.is_some() {
-                state.notice = Some(Notice { text: "You opened a shared scenario. Your own code was set aside, not lost.".to_string(), offers_restore: true });
+                state.notice = Some(Notice {
+                    text: "You opened a shared scenario. Your own code was set aside, not lost.".to_string(),
+                    offers_restore: true,
+                    offers_link: false,
+                });
             }
             Opening { state, set_aside: own }
         }
         Err(LinkError(message)) => {
             let mut state = saved_state(saved.as_ref());
-            state.notice = Some(Notice { text: format!("This link could not be opened: {message}. Your own code is shown instead."), offers_restore: false });
+            state.notice = Some(Notice {
+                text: format!("This link could not be opened: {message}. Your own code is shown instead."),
+                offers_restore: false,
+                offers_link: false,
+            });
             Opening { state, set_aside: None }
         }
     }

@@ -509,6 +509,27 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
             }
         })
     };
+    let on_speed = {
+        let embed = embed.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                let mut options = (*embed).clone();
+                options.speed = select.value().parse::<f64>().ok();
+                embed.set(options);
+            }
+        })
+    };
+    let on_start_here = {
+        let embed = embed.clone();
+        let clock_us = props.clock_us;
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+                let mut options = (*embed).clone();
+                options.start_us = (input.checked() && clock_us > 0).then_some(clock_us);
+                embed.set(options);
+            }
+        })
+    };
     let on_theme = {
         let embed = embed.clone();
         Callback::from(move |event: Event| {
@@ -569,6 +590,18 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
                 { for Panel::ALL.iter().map(|panel| html! {
                     <label><input type="checkbox" data-testid={format!("embed-show-{}", panel.key())} checked={embed.panels.contains(panel)} onchange={panel_toggle(*panel)} />{format!(" {}", panel.key())}</label>
                 }) }
+                <label>{"speed "}
+                    <select onchange={on_speed} data-testid="embed-speed" aria-label="Embed playback speed">
+                        <option value="" selected={embed.speed.is_none()}>{"automatic"}</option>
+                        { for crate::state::SPEEDS.iter().map(|speed| html! {
+                            <option value={speed.to_string()} selected={embed.speed == Some(*speed)}>{format!("{speed}×")}</option>
+                        }) }
+                    </select>
+                </label>
+                <label title="The embed opens at the moment playback shows now">
+                    <input type="checkbox" data-testid="embed-start-here" checked={embed.start_us.is_some()} disabled={props.clock_us == 0} onchange={on_start_here} />
+                    {format!(" start at {:.1} ms", props.clock_us as f64 / 1000.0)}
+                </label>
                 <label>{"theme "}
                     <select onchange={on_theme} aria-label="Embed theme">
                         <option value="" selected={embed.theme.is_none()}>{"the reader's"}</option>

@@ -223,6 +223,11 @@ pub struct AppState {
     /// The code a share link opened with (kept text equal to it is the
     /// link's, not the person's own work).
     pub link_source: Option<String>,
+    /// How many times the worker crashed (the page restarts it each time).
+    pub crashes: u32,
+    /// A crash stopped automatic runs until the person changes something or
+    /// presses Run: the same code would crash the fresh worker again.
+    pub halted_by_crash: bool,
 }
 
 /// A message about the page itself, with what the person can do about it.
@@ -231,6 +236,8 @@ pub struct Notice {
     pub text: String,
     /// The person's own code was set aside for a link's: offer it back.
     pub offers_restore: bool,
+    /// The worker crashed: offer the link that reproduces it.
+    pub offers_link: bool,
 }
 
 /// Everything that can happen to the UI.
@@ -321,6 +328,8 @@ impl Default for AppState {
             resume_when_visible: false,
             notice: None,
             link_source: None,
+            crashes: 0,
+            halted_by_crash: false,
         }
     }
 }
@@ -334,7 +343,17 @@ impl AppState {
     pub fn apply(mut self, action: Action) -> AppState {
         match action {
             Action::WorkerCrashed(message) => {
+                self.notice = Some(Notice {
+                    text: format!(
+                        "The simulation crashed ({message}). It has been restarted and your code is kept; press Run to try again. \
+                         This is a bug in Looplab: the link below reproduces it."
+                    ),
+                    offers_restore: false,
+                    offers_link: true,
+                });
                 self.worker = WorkerStatus::Failed(message);
+                self.crashes += 1;
+                self.halted_by_crash = true;
                 self.playing = false;
                 self.running = false;
             }
@@ -342,6 +361,7 @@ impl AppState {
             Action::EditSource(text) => {
                 if text != self.source {
                     self.source = text;
+                    self.halted_by_crash = false;
                 }
             }
             Action::LoadPreset(id) => {
@@ -349,18 +369,13 @@ impl AppState {
                     self.load_preset(preset);
                 }
             }
-            Action::SetKnob(knob) => match knob {
-                Knob::Pool(pool) => self.knobs.pool = pool.map(|pool| pool.clamp(1, POOL_MAX)),
-                Knob::Cores(cores) => self.knobs.cores = cores.map(|cores| cores.clamp(1, CORES_MAX)),
-                Knob::CpuSpeed(percent) => {
-                    let range = looplab_core::CPU_SPEED_PERCENT_RANGE;
-                    self.knobs.cpu_speed_percent = percent.map(|percent| percent.clamp(*range.start(), *range.end()));
-                }
-                Knob::Seed(seed) => self.knobs.seed = seed,
-                Knob::Load(load) => self.knobs.load = load,
-            },
+            Action::SetKnob(knob) => {
+                self.halted_by_crash = false;
+                self.set_knob(knob);
+            }
             Action::ResetKnobs => self.knobs = Knobs::default(),
             Action::RunRequested { run_id } => {
+                self.halted_by_crash = false;
                 self.run_id = run_id;
                 self.running = true;
                 self.progress = None;
@@ -462,7 +477,21 @@ impl AppState {
         self
     }
 
+    fn set_knob(&mut self, knob: Knob) {
+        match knob {
+            Knob::Pool(pool) => self.knobs.pool = pool.map(|pool| pool.clamp(1, POOL_MAX)),
+            Knob::Cores(cores) => self.knobs.cores = cores.map(|cores| cores.clamp(1, CORES_MAX)),
+            Knob::CpuSpeed(percent) => {
+                let range = looplab_core::CPU_SPEED_PERCENT_RANGE;
+                self.knobs.cpu_speed_percent = percent.map(|percent| percent.clamp(*range.start(), *range.end()));
+            }
+            Knob::Seed(seed) => self.knobs.seed = seed,
+            Knob::Load(load) => self.knobs.load = load,
+        }
+    }
+
     fn load_preset(&mut self, preset: &Preset) {
+        self.halted_by_crash = false;
         self.preset_id = Some(preset.id.to_string());
         self.title = preset.title.to_string();
         self.source = preset.source.to_string();
@@ -994,6 +1023,23 @@ pub(crate) mod tests {
         }
         assert_eq!(state.pane, Pane::Code);
         assert_eq!(Pane::from_key(Pane::Code.key()), Some(Pane::Code));
+    }
+
+    #[test]
+    fn a_crash_keeps_the_code_says_so_and_holds_runs_until_the_person_acts() {
+        let mut state = loaded_intro();
+        let source = state.source.clone();
+        state = state.apply(Action::WorkerCrashed("RuntimeError: unreachable".into()));
+        assert_eq!(state.source, source);
+        assert_eq!(state.crashes, 1);
+        assert!(state.halted_by_crash);
+        let notice = state.notice.clone().expect("a notice");
+        assert!(notice.offers_link && notice.text.contains("RuntimeError: unreachable"), "{}", notice.text);
+        state = state.apply(Action::FromWorker(FromWorker::Ready { protocol_version: looplab_protocol::PROTOCOL_VERSION }));
+        assert_eq!(state.worker, WorkerStatus::Ready);
+        assert!(state.halted_by_crash, "the fresh worker is not handed the same code at once");
+        state = state.apply(Action::EditSource(format!("{source}\n")));
+        assert!(!state.halted_by_crash);
     }
 
     #[test]

@@ -17,6 +17,14 @@ pub fn execute(request: ToWorker, emit: &mut dyn FnMut(FromWorker)) {
             run(run_id, scenario.title, scenario.source, settings, TraceLimit::All, emit);
         }
         ToWorker::RunSource { run_id, title, source, settings, trace, trace_events_max } => {
+            if source.len() > SOURCE_MAX_BYTES {
+                let message = format!(
+                    "the code is {} KiB; Looplab runs at most {} KiB. Shorten it (a large data literal can become a `// @looplab file` line).",
+                    source.len() / 1024,
+                    SOURCE_MAX_BYTES / 1024
+                );
+                return emit(FromWorker::Failed { run_id, message, errors: Vec::new() });
+            }
             let limit = match (trace, trace_events_max) {
                 (false, _) => TraceLimit::None,
                 (true, 0) => TraceLimit::All,
@@ -24,8 +32,15 @@ pub fn execute(request: ToWorker, emit: &mut dyn FnMut(FromWorker)) {
             };
             run(run_id, &title, &source, settings, limit, emit);
         }
+        // A deliberate panic; in the browser it aborts the worker, which is
+        // what a real bug would do.
+        ToWorker::CrashDrill => panic!("crash drill: the page asked the worker to fail"),
     }
 }
+
+/// The most code a run takes: far beyond any scenario written by hand, and
+/// small enough that parsing it stays quick.
+pub const SOURCE_MAX_BYTES: usize = 256 * 1024;
 
 /// How much of a run's trace to record and send.
 #[derive(Clone, Copy)]
@@ -120,6 +135,16 @@ mod tests {
         let mut answers = Vec::new();
         execute(request, &mut |message| answers.push(message));
         answers
+    }
+
+    #[test]
+    fn code_over_the_size_limit_is_refused_in_words() {
+        let source = format!("// {}\nconsole.log(1);\n", "x".repeat(SOURCE_MAX_BYTES));
+        let request = ToWorker::RunSource { run_id: 3, title: "big".into(), source, settings: Settings::default(), trace: true, trace_events_max: 0 };
+        match answers(request).as_slice() {
+            [FromWorker::Failed { run_id: 3, message, .. }] => assert!(message.contains("at most 256 KiB"), "{message}"),
+            other => panic!("expected one Failed answer, got {other:?}"),
+        }
     }
 
     #[test]

@@ -1,0 +1,150 @@
+//! Hostile and broken programs through the front door (directives, parser,
+//! compiler, interpreter, simulator), on stable, in every test run:
+//!
+//! - every saved fuzz input (`tests/fuzz/seeds/script`, and
+//!   `tests/fuzz/regressions/script`: inputs a fuzzer once broke us with);
+//! - seeded mutations of the presets and real Node's corpus: spans cut,
+//!   repeated and swapped, hostile fragments spliced in. `HOSTILE_SEED=N`
+//!   replays one mutation.
+//!
+//! Each must end with a report (errors are fine, panics are not) within
+//! small limits. `cargo +nightly fuzz run --fuzz-dir tests/fuzz script`
+//! explores further from the same seeds.
+
+use looplab_cli::{run_source_with, TraceMode};
+use looplab_core::rng::Rng;
+use looplab_core::Settings;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn files(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.is_file())
+                .map(|path| (path.display().to_string(), String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn limits() -> Settings {
+    Settings { events_max: 20_000, time_max_us: 10_000_000, ..Settings::default() }
+}
+
+#[test]
+fn saved_fuzz_inputs_end_cleanly() {
+    let fuzz = repo().join("tests/fuzz");
+    let inputs: Vec<_> = files(&fuzz.join("seeds/script")).into_iter().chain(files(&fuzz.join("regressions/script"))).collect();
+    assert!(inputs.len() >= 16, "only {} saved inputs", inputs.len());
+    for (name, source) in inputs {
+        let report = run_source_with(&source, limits(), TraceMode::Hash);
+        // Ended, with a reason or with the problems found in the code (a
+        // load raises the event limit with its own length, by design).
+        assert!(!report.stop_reason.is_empty() || !report.errors.is_empty(), "{name}: no stop reason");
+    }
+}
+
+/// Fragments a hostile or confused program might hold.
+const SPLICES: &[&str] = &[
+    "process.nextTick(function again() { process.nextTick(again); });",
+    "setInterval(() => {}, 0);",
+    "Promise.resolve().then(function loop() { return Promise.resolve().then(loop); });",
+    "function f() { return f(); } f();",
+    "new Array(1e9).fill(0);",
+    "'x'.repeat(1 << 30);",
+    "throw new Error('<script>alert(1)</script>');",
+    "await",
+    "}}}}",
+    "((((",
+    "// @looplab load open rate=1e12/s amount=1e15",
+    "// @looplab pool 100000",
+    "// @looplab file /<img src=x onerror=alert(1)> 99999GiB",
+    "require('fs').readFile(null, undefined);",
+    "JSON.parse('{');",
+    "const x = 1; const x = 2;",
+    "let a = []; a.length = -1;",
+    "Object.prototype.__proto__ = Object.prototype;",
+];
+
+fn mutate(rng: &mut Rng, source: &str) -> String {
+    let chars: Vec<char> = source.chars().collect();
+    if chars.is_empty() {
+        return SPLICES[rng.below(SPLICES.len() as u64) as usize].to_string();
+    }
+    let at = rng.below(chars.len() as u64) as usize;
+    let span = (rng.below(40) as usize).min(chars.len() - at);
+    let mut out: Vec<char> = chars[..at].to_vec();
+    match rng.below(4) {
+        // Cut a span.
+        0 => out.extend_from_slice(&chars[at + span..]),
+        // Repeat a span.
+        1 => {
+            out.extend_from_slice(&chars[at..at + span]);
+            out.extend_from_slice(&chars[at..]);
+        }
+        // Move a span elsewhere.
+        2 => {
+            let rest: Vec<char> = chars[at + span..].to_vec();
+            let to = rng.below(rest.len() as u64 + 1) as usize;
+            out.extend_from_slice(&rest[..to]);
+            out.extend_from_slice(&chars[at..at + span]);
+            out.extend_from_slice(&rest[to..]);
+        }
+        // Splice in a hostile fragment.
+        _ => {
+            out.push('\n');
+            out.extend(SPLICES[rng.below(SPLICES.len() as u64) as usize].chars());
+            out.push('\n');
+            out.extend_from_slice(&chars[at..]);
+        }
+    }
+    out.into_iter().collect()
+}
+
+#[test]
+fn mutated_programs_end_cleanly() {
+    let seeds: Vec<u64> = match std::env::var("HOSTILE_SEED") {
+        Ok(seed) => vec![seed.parse().expect("HOSTILE_SEED is a number")],
+        Err(_) => (0..400).collect(),
+    };
+    let bases: Vec<(String, String)> = files(&repo().join("www/scenarios")).into_iter().chain(files(&repo().join("tests/fuzz/seeds/script"))).collect();
+    for seed in seeds {
+        let mut rng = Rng::new(seed);
+        let (name, base) = &bases[rng.below(bases.len() as u64) as usize];
+        let mut source = base.clone();
+        for _ in 0..=rng.below(3) {
+            source = mutate(&mut rng, &source);
+        }
+        let report = run_source_with(&source, limits(), TraceMode::Hash);
+        assert!(!report.stop_reason.is_empty() || !report.errors.is_empty(), "seed {seed} ({name}): no stop reason");
+    }
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    use std::io::Read;
+    let file = repo().join("www/scenarios/stall-on-main-thread.js");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_looplab"))
+        .args(["trace", &file.display().to_string()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("looplab starts");
+    let mut first = [0u8; 64];
+    let read = child.stdout.as_mut().expect("stdout").read(&mut first).expect("some output");
+    assert!(read > 0);
+    // `| head`: the reader goes away.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("looplab ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "exit {:?}: {stderr}", output.status);
+}
