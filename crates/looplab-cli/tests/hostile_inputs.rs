@@ -148,3 +148,25 @@ fn a_reader_that_stops_early_is_not_a_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(output.status.success(), "exit {:?}: {stderr}", output.status);
 }
+
+/// Real Node v20 prints "error event: boom" then "exit 1" for this: an
+/// uncaught exception in a worker becomes the Worker's 'error' event, then
+/// 'exit' with code 1, and nothing is printed by the worker itself. (A
+/// worker throwing while its pool job was pending once moved the shared
+/// clock backwards: `tests/fuzz/regressions/script/time-goes-back.js`.)
+#[test]
+fn a_worker_that_throws_tells_its_parent_as_node_does() {
+    let source = "const { Worker } = require('worker_threads');\n\
+        const w = new Worker(`require('crypto').pbkdf2('p', 's', 200000, 64, 'sha512', () => {});\\nthrow new RangeError('boom');`, { eval: true });\n\
+        w.on('error', (e) => console.log('error event: ' + e.name + ': ' + e.message));\n\
+        w.on('exit', (code) => console.log('exit ' + code));\n";
+    let report = run_source_with(source, Settings::default(), TraceMode::Hash);
+    assert_eq!(report.console, ["error event: RangeError: boom", "exit 1"]);
+    assert!(report.stderr.is_empty(), "{:?}", report.stderr);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    // With no 'error' listener the parent dies of it, with code 1.
+    let unhandled = "const { Worker } = require('worker_threads');\nnew Worker(`throw new TypeError('boom');`, { eval: true });\nsetTimeout(() => console.log('never'), 1000);\n";
+    let report = run_source_with(unhandled, Settings::default(), TraceMode::Hash);
+    assert!(report.console.is_empty(), "{:?}", report.console);
+    assert!(report.stop_reason.contains("code 1"), "{}", report.stop_reason);
+}

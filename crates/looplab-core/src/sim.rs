@@ -1483,6 +1483,12 @@ impl Host<'_> {
     }
 
     /// The JS thread running this callback (0 is the main thread).
+    /// Whether this thread is a thread-per-request server's (not a
+    /// `worker_threads` Worker).
+    pub fn is_server_thread(&self) -> bool {
+        self.core.is_server_thread(self.core.current_thread)
+    }
+
     pub fn thread(&self) -> u32 {
         self.core.current_thread
     }

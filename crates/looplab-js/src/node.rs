@@ -261,7 +261,8 @@ impl ThreadGuest {
             vec![Value::str("exit"), code]
         } else if let Some(message) = control("%error") {
             let message = vm.to_string(&message);
-            vec![Value::str("error"), vm.make_error("Error", &message)]
+            let name = control("%name").map(|name| vm.to_string(&name).to_string()).unwrap_or_else(|| "Error".to_string());
+            vec![Value::str("error"), vm.make_error(&name, &message)]
         } else {
             vec![Value::str("message"), value]
         };
@@ -297,6 +298,27 @@ impl ThreadGuest {
     }
 
     fn uncaught(&mut self, error: Value, host: &mut Host<'_>) {
+        let thread = host.thread();
+        if thread != 0 && !host.is_server_thread() {
+            // In a worker thread an uncaught exception is not printed: the
+            // parent's Worker emits 'error' with it, then 'exit' with code 1
+            // (Node docs, worker_threads, "Event: 'error'").
+            let (name, message) = match &error {
+                Value::Object(_) => {
+                    let name = self.vm.get(&error, "name").map(|name| self.vm.to_string(&name).to_string()).unwrap_or_default();
+                    let message = self.vm.get(&error, "message").map(|message| self.vm.to_string(&message).to_string()).unwrap_or_default();
+                    (if name.is_empty() { "Error".to_string() } else { name }, message)
+                }
+                other => ("Error".to_string(), format!("Uncaught {}", crate::builtins::inspect(&self.vm, other, 0, true))),
+            };
+            let _ = self.vm.error_position.take();
+            let payload = format!("{{\"%error\":{},\"%name\":{}}}", crate::builtins::json_quote(&message), crate::builtins::json_quote(&name));
+            host.post_message(0, u64::from(thread), payload);
+            let _ = emit_process(&mut self.vm, host, "exit", 1);
+            self.vm.flush_cpu(host);
+            host.exit(1);
+            return;
+        }
         let text = crate::builtins::inspect(&self.vm, &error, 0, false);
         let message = match &error {
             Value::Object(_) => self.vm.to_string(&error).to_string(),
