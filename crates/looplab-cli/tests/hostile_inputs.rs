@@ -1,8 +1,9 @@
 //! Hostile and broken programs through the front door (directives, parser,
 //! compiler, interpreter, simulator), on stable, in every test run:
 //!
-//! - every saved fuzz input (`tests/fuzz/seeds/script`, and
-//!   `tests/fuzz/regressions/script`: inputs a fuzzer once broke us with);
+//! - every input the fuzzer starts from (the presets, `www/scenarios`, and
+//!   real Node's corpus, `tests/corpus/cases`) and every input it once
+//!   broke us with (`tests/fuzz/regressions/script`);
 //! - seeded mutations of the presets and real Node's corpus: spans cut,
 //!   repeated and swapped, hostile fragments spliced in. `HOSTILE_SEED=N`
 //!   replays one mutation.
@@ -41,8 +42,10 @@ fn limits() -> Settings {
 
 #[test]
 fn saved_fuzz_inputs_end_cleanly() {
-    let fuzz = repo().join("tests/fuzz");
-    let inputs: Vec<_> = files(&fuzz.join("seeds/script")).into_iter().chain(files(&fuzz.join("regressions/script"))).collect();
+    let inputs: Vec<_> = [repo().join("www/scenarios"), repo().join("tests/corpus/cases"), repo().join("tests/fuzz/regressions/script")]
+        .iter()
+        .flat_map(|dir| files(dir))
+        .collect();
     assert!(inputs.len() >= 16, "only {} saved inputs", inputs.len());
     for (name, source) in inputs {
         let report = run_source_with(&source, limits(), TraceMode::Hash);
@@ -115,7 +118,7 @@ fn mutated_programs_end_cleanly() {
         Ok(seed) => vec![seed.parse().expect("HOSTILE_SEED is a number")],
         Err(_) => (0..400).collect(),
     };
-    let bases: Vec<(String, String)> = files(&repo().join("www/scenarios")).into_iter().chain(files(&repo().join("tests/fuzz/seeds/script"))).collect();
+    let bases: Vec<(String, String)> = files(&repo().join("www/scenarios")).into_iter().chain(files(&repo().join("tests/corpus/cases"))).collect();
     for seed in seeds {
         let mut rng = Rng::new(seed);
         let (name, base) = &bases[rng.below(bases.len() as u64) as usize];
