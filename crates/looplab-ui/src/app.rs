@@ -231,14 +231,20 @@ pub fn app() -> Html {
 
     // The address bar holds the scenario, so the address is always a link
     // to what is on screen (the playground only; an embed's is its own).
+    // Encoded once per change of what it holds, not per frame of playback
+    // (the embed's "Open in Looplab" and the crash notice use it too).
+    let fragment = {
+        let key = (state.source.clone(), state.preset_id.clone(), state.title.clone(), state.knobs.clone(), state.compare_with, state.pane);
+        use_memo(key, |_| {
+            let scenario = share_state::scenario_of(state);
+            looplab_share::encode(&looplab_share::Scenario { view: looplab_share::ViewState { time_us: None, ..scenario.view }, ..scenario })
+        })
+    };
     {
-        let key =
-            (state.source.clone(), state.preset_id.clone(), state.title.clone(), state.knobs.clone(), state.compare_with, state.pane, state.embed.is_some());
-        let scenario = share_state::scenario_of(state);
-        use_effect_with(key, move |key| {
-            if !key.6 {
-                let scenario = looplab_share::Scenario { view: looplab_share::ViewState { time_us: None, ..scenario.view }, ..scenario };
-                sharing::replace_fragment(&looplab_share::encode(&scenario));
+        let embedded = state.embed.is_some();
+        use_effect_with(fragment.clone(), move |fragment| {
+            if !embedded {
+                sharing::replace_fragment(fragment);
             }
         });
     }
@@ -613,7 +619,7 @@ pub fn app() -> Html {
                         <button data-testid="restore-own" onclick={on_restore.clone()}>{"Restore my code"}</button>
                     }
                     if notice.offers_link {
-                        <a data-testid="crash-link" href={format!("{}#{}", sharing::page_address(), looplab_share::encode(&share_state::scenario_of(state)))}>
+                        <a data-testid="crash-link" href={format!("{}#{}", sharing::page_address(), fragment)}>
                             {"The link that reproduces it"}</a>
                     }
                     <button data-testid="dismiss-notice" onclick={on_dismiss.clone()} aria-label="Dismiss this message">{"Dismiss"}</button>
@@ -625,7 +631,7 @@ pub fn app() -> Html {
     if let Some(embed) = &state.embed {
         // The embed view: the animation and its controls, with the panels
         // the author chose, and a way out to the full playground.
-        let full = format!("{}#{}", sharing::page_address(), looplab_share::encode(&share_state::scenario_of(state)));
+        let full = format!("{}#{}", sharing::page_address(), fragment);
         let shows = |panel: looplab_share::Panel| embed.panels.contains(&panel);
         return html! {
             <div class="app embed" data-testid="embed">

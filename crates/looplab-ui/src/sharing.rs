@@ -469,10 +469,12 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
     };
     let copied = use_state(|| None::<(String, bool)>);
     let preview = use_state(|| false);
-    let fragment = looplab_share::encode(&props.scenario);
+    // Deflating is cheap but not free: once per change, not per render
+    // (the dialog re-renders with playback's clock).
+    let fragment = use_memo(props.scenario.clone(), looplab_share::encode);
     let link = format!("{}#{fragment}", page_address());
     let markdown = format!("[Looplab: {}]({link})", props.title.replace(['[', ']'], ""));
-    let embed_fragment = looplab_share::encode_embed(&props.scenario, &embed);
+    let embed_fragment = use_memo((props.scenario.clone(), (*embed).clone()), |(scenario, options)| looplab_share::encode_embed(scenario, options));
     let embed_url = format!("{}#{embed_fragment}", page_address());
     let height = if embed.panels.contains(&Panel::Code) || embed.panels.contains(&Panel::Charts) { 720 } else { 480 };
     let iframe = iframe_snippet(&embed_url, &props.title, height);
