@@ -53,6 +53,12 @@ pub fn by_id(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|preset| preset.id == id)
 }
 
+/// The preset `id` names, if `source` is still its text as shipped (kept or
+/// restored text that was edited is the person's own code).
+pub fn unedited(id: Option<&str>, source: &str) -> Option<&'static Preset> {
+    id.and_then(by_id).filter(|preset| preset.source == source)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,7 +47,7 @@ fn saved_state(saved: Option<&Saved>) -> AppState {
     match saved {
         Some(saved) => {
             // Still the example as shipped, or the person's own text.
-            let preset = saved.preset_id.as_deref().and_then(presets::by_id).filter(|preset| preset.source == saved.source);
+            let preset = presets::unedited(saved.preset_id.as_deref(), &saved.source);
             AppState::with_source(preset.map_or("Your code", |preset| preset.title), &saved.source, preset.map(|preset| preset.id))
         }
         None => AppState::default(),

@@ -466,7 +466,7 @@ impl AppState {
             }
             Action::DismissNotice => self.notice = None,
             Action::RestoreOwn { source, preset_id } => {
-                let preset = preset_id.as_deref().and_then(presets::by_id).filter(|preset| preset.source == source);
+                let preset = presets::unedited(preset_id.as_deref(), &source);
                 self.title = preset.map_or("Your code", |preset| preset.title).to_string();
                 self.preset_id = preset.map(|preset| preset.id.to_string());
                 self.source = source;
