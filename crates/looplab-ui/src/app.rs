@@ -45,6 +45,38 @@ impl Reducible for Store {
     }
 }
 
+/// Page-wide event listeners that stop listening when dropped (an
+/// effect's cleanup drops them).
+struct Listening {
+    target: Option<web_sys::EventTarget>,
+    kinds: &'static [&'static str],
+    closure: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+fn listen(target: Option<web_sys::EventTarget>, kinds: &'static [&'static str], handler: impl FnMut(web_sys::Event) + 'static) -> Listening {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+    if let Some(target) = &target {
+        for kind in kinds {
+            let _ = target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
+        }
+    }
+    Listening { target, kinds, closure }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        if let Some(target) = &self.target {
+            for kind in self.kinds {
+                let _ = target.remove_event_listener_with_callback(kind, self.closure.as_ref().unchecked_ref());
+            }
+        }
+    }
+}
+
+fn document() -> Option<web_sys::EventTarget> {
+    web_sys::window().and_then(|window| window.document()).map(Into::into)
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -200,20 +232,12 @@ pub fn app() -> Html {
     {
         let bridge = bridge.clone();
         use_effect_with((), move |_| {
-            let listener = Closure::<dyn FnMut()>::new(move || {
+            let listening = listen(web_sys::window().map(Into::into), &["looplab:crash-drill"], move |_| {
                 if let Some(bridge) = bridge.borrow().as_ref() {
                     bridge.send(&ToWorker::CrashDrill);
                 }
             });
-            let window = web_sys::window();
-            if let Some(window) = &window {
-                let _ = window.add_event_listener_with_callback("looplab:crash-drill", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(window) = &window {
-                    let _ = window.remove_event_listener_with_callback("looplab:crash-drill", listener.as_ref().unchecked_ref());
-                }
-            }
+            move || drop(listening)
         });
     }
 
@@ -253,20 +277,12 @@ pub fn app() -> Html {
     // fragment: start over from it. (The page's own updates use
     // replaceState, which fires no hashchange.)
     use_effect_with((), |_| {
-        let listener = Closure::<dyn FnMut()>::new(|| {
+        let listening = listen(web_sys::window().map(Into::into), &["hashchange"], |_| {
             if let Some(window) = web_sys::window() {
                 let _ = window.location().reload();
             }
         });
-        let window = web_sys::window();
-        if let Some(window) = &window {
-            let _ = window.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(window) = &window {
-                let _ = window.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
-            }
-        }
+        move || drop(listening)
     });
 
     // An embed: its theme, its height told to the page around it after
@@ -318,8 +334,9 @@ pub fn app() -> Html {
     {
         let dispatcher = store.dispatcher();
         use_effect_with((), move |_| {
-            let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |event: KeyboardEvent| {
-                if typing_in_a_control(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
+            let listening = listen(document(), &["keydown"], move |event| {
+                let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+                if typing_in_a_control(event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
                     return;
                 }
                 let action = match event.key().as_str() {
@@ -336,15 +353,7 @@ pub fn app() -> Html {
                 event.prevent_default();
                 dispatcher.dispatch(action);
             });
-            let document = web_sys::window().and_then(|window| window.document());
-            if let Some(document) = &document {
-                let _ = document.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(document) = &document {
-                    let _ = document.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-                }
-            }
+            move || drop(listening)
         });
     }
 
@@ -352,7 +361,7 @@ pub fn app() -> Html {
     {
         let dispatcher = store.dispatcher();
         use_effect_with((), move |_| {
-            let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let listening = listen(document(), &["mouseover", "focusin"], move |event| {
                 let text = event
                     .target()
                     .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
@@ -360,19 +369,7 @@ pub fn app() -> Html {
                     .and_then(|element| element.get_attribute("data-explain"));
                 dispatcher.dispatch(Action::Explain(text));
             });
-            let document = web_sys::window().and_then(|window| window.document());
-            if let Some(document) = &document {
-                for kind in ["mouseover", "focusin"] {
-                    let _ = document.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-                }
-            }
-            move || {
-                if let Some(document) = &document {
-                    for kind in ["mouseover", "focusin"] {
-                        let _ = document.remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-                    }
-                }
-            }
+            move || drop(listening)
         });
     }
 
