@@ -29,6 +29,15 @@ function native(customers) {
   return { seconds, completed: report.requests.completed, waitMs: report.pool.wait_ms.mean };
 }
 
+// The page's wire format is postcard; `looplab message` converts it.
+function message(direction, input) {
+  const run = spawnSync(path.join(repoRoot, 'target', 'release', 'looplab'), ['message', direction], { input, maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`looplab message ${direction} failed: ${run.stderr}`);
+  return run.stdout;
+}
+const encode = (request) => message('encode', JSON.stringify(request));
+const decode = (bytes) => JSON.parse(message('decode', Buffer.from(bytes)).toString('utf8'));
+
 const server = await serveDist();
 const { browser, close } = await launchChromium();
 try {
@@ -38,30 +47,35 @@ try {
   console.log('|---:|---:|---:|---:|---:|---:|');
   for (const customers of sizes) {
     const source = withLoad(customers);
-    const wasm = await page.evaluate(async (source) => {
+    const settings = { pool_size: 4, cores: 4, db_latency_us: 50000, seed: 1, events_max: 10000000, time_max_us: 600000000 };
+    const request = encode({ RunSource: { run_id: 1, title: 'bench', source, settings, trace: false } });
+    const { seconds, answer } = await page.evaluate(async (request) => {
       const worker = new Worker('./looplab_worker_loader.js');
-      const answer = (wanted) =>
+      // Messages are postcard bytes; the first byte of an answer is its kind:
+      // 0 Ready, 4 Finished, 5 Failed (FromWorker's variants in order).
+      const answer = (kinds) =>
         new Promise((resolve) => {
           worker.addEventListener('message', function listen(event) {
-            // Each message is one JSON object keyed by its kind: {"Finished": {...}}.
-            const [kind, body] = Object.entries(JSON.parse(event.data))[0];
-            if (wanted.includes(kind)) {
+            const bytes = new Uint8Array(event.data);
+            if (kinds.includes(bytes[0])) {
               worker.removeEventListener('message', listen);
-              resolve({ kind, ...body });
+              resolve(bytes);
             }
           });
         });
-      await answer(['Ready']);
-      const settings = { pool_size: 4, cores: 4, db_latency_us: 50000, seed: 1, events_max: 10000000, time_max_us: 600000000 };
-      const finished = answer(['Finished', 'Failed']);
+      await answer([0]);
+      const finished = answer([4, 5]);
       const start = performance.now();
-      worker.postMessage(JSON.stringify({ RunSource: { run_id: 1, title: 'bench', source, settings, trace: false } }));
-      const message = await finished;
+      worker.postMessage(new Uint8Array(request));
+      const bytes = await finished;
       const seconds = (performance.now() - start) / 1000;
       worker.terminate();
-      if (message.kind === 'Failed') throw new Error(message.message);
-      return { seconds, completed: message.summary.metrics.requests.completed, waitMs: message.summary.metrics.pool.wait_us.mean / 1000 };
-    }, source);
+      return { seconds, answer: Array.from(bytes) };
+    }, Array.from(request));
+    const message = decode(answer);
+    if (message.Failed) throw new Error(message.Failed.message);
+    const summary = message.Finished.summary;
+    const wasm = { seconds, completed: summary.metrics.requests.completed, waitMs: summary.metrics.pool.wait_us.mean / 1000 };
     const mine = native(customers);
     if (mine.completed !== customers || wasm.completed !== customers) throw new Error('a run did not answer every customer');
     if (Math.abs(mine.waitMs - wasm.waitMs) > 1e-9) throw new Error(`native and wasm disagree: ${mine.waitMs} vs ${wasm.waitMs}`);

@@ -1,4 +1,5 @@
-//! `looplab run FILE.js [--json]` and `looplab trace FILE.js`.
+//! `looplab run FILE.js [--json]`, `looplab trace FILE.js`, and
+//! `looplab message encode|decode` for the worker's wire format.
 
 use looplab_cli::{run_source_reporting, run_source_with, Progress, TraceMode};
 use looplab_core::Settings;
@@ -11,14 +12,16 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
-    "usage: looplab run FILE.js [--json] [--no-trace] [--timeline] [--compare] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n\n\
+    "usage: looplab run FILE.js [--json] [--no-trace] [--timeline] [--compare] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n       looplab message encode|decode\n\n\
 `trace` prints the event trace, one event a line; the legend is in crates/looplab-core/src/trace.rs.\n\
 --set overrides a setting as a `// @looplab` line would: pool=8, cores=2, seed=3, db=20ms, cpu-speed=2x,\n\
 load=\"open rate=100/s duration=5s\" (replaces the file's load lines).\n\
 --no-trace records no trace (faster; for benchmarks): trace_hash is empty.\n\
 --timeline adds the measurements over time to --json (in-flight, pool, utilization, delay per slice).\n\
 --compare runs the file twice, on Node's event loop and on a thread-per-request server\n\
-(`// @looplab server thread-per-request threads=N stack=SIZE` sets that server), side by side.";
+(`// @looplab server thread-per-request threads=N stack=SIZE` sets that server), side by side.\n\
+`message encode` turns a request to the page's worker, as JSON on stdin, into the bytes the page posts;\n\
+`message decode` turns the bytes of a worker's answer, on stdin, into JSON (scripts/bench-wasm.mjs uses both).";
 
 /// Writes to standard output; a reader that went away (`looplab trace … |
 /// head`) ends the program quietly instead of panicking on a broken pipe.
@@ -42,8 +45,46 @@ macro_rules! outln {
     ($($arg:tt)*) => { write_out(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
+/// The page and its worker speak postcard (crates/looplab-protocol); this
+/// converts between that and JSON, so a script can talk to the real worker.
+fn message(direction: Option<&str>) -> ExitCode {
+    use std::io::{Read, Write};
+    let mut input = Vec::new();
+    if let Err(error) = std::io::stdin().read_to_end(&mut input) {
+        eprintln!("looplab: cannot read standard input: {error}");
+        return ExitCode::from(2);
+    }
+    let output = match direction {
+        Some("encode") => String::from_utf8(input)
+            .map_err(|_| "the request is not UTF-8 text".to_string())
+            .and_then(|text| looplab_protocol::ToWorker::from_json(&text))
+            .map(|request| request.to_bytes()),
+        Some("decode") => looplab_protocol::FromWorker::from_bytes(&input).map(|answer| answer.to_json().into_bytes()),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match output {
+        Ok(bytes) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(&bytes).and_then(|()| stdout.flush()).is_err() {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("looplab: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("message") {
+        return message(args.get(1).map(String::as_str));
+    }
     let (command, file) = match (args.first(), args.get(1)) {
         (Some(command), Some(file)) if command == "run" || command == "trace" => (command.as_str(), file),
         _ => {

@@ -1,10 +1,14 @@
 //! The messages between the UI (page) and the simulation Web Worker.
 //!
-//! Both ends use these types; on the wire each message is one JSON string,
-//! which keeps the boundary easy to inspect in devtools and in browser tests.
-//! Enums use serde's default (external) tagging, `{"Finished": {...}}`: an
-//! internally tagged enum (`"type": "Finished"`) makes serde buffer every
-//! message and costs the page about 20 KB of gzipped wasm.
+//! Both ends use these types; on the wire each message is postcard bytes
+//! (a `Uint8Array`): decoding postcard takes a fraction of the wasm that
+//! decoding JSON did (the page and the worker were about 40 KB of gzipped
+//! wasm lighter without serde_json). `looplab message encode|decode` turns
+//! messages into JSON and back, for scripts and for reading one by eye; the
+//! JSON has serde's default (external) tagging, `{"Finished": {...}}`.
+//!
+//! postcard writes fields in order with no names, so both ends must be built
+//! from the same source, which they always are (one build makes both).
 //!
 //! The conversation: the worker starts, installs its message listener, and
 //! only then sends [`FromWorker::Ready`] (messages posted to a worker before
@@ -115,6 +119,14 @@ impl ToWorker {
     pub fn from_json(text: &str) -> Result<ToWorker, String> {
         serde_json::from_str(text).map_err(|error| format!("bad message to worker: {error}"))
     }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<ToWorker, String> {
+        postcard::from_bytes(bytes).map_err(|error| format!("bad message to worker: {error}"))
+    }
 }
 
 impl FromWorker {
@@ -124,6 +136,14 @@ impl FromWorker {
 
     pub fn from_json(text: &str) -> Result<FromWorker, String> {
         serde_json::from_str(text).map_err(|error| format!("bad message from worker: {error}"))
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<FromWorker, String> {
+        postcard::from_bytes(bytes).map_err(|error| format!("bad message from worker: {error}"))
     }
 }
 
@@ -151,5 +171,36 @@ mod tests {
     fn malformed_message_is_an_error_not_a_panic() {
         assert!(ToWorker::from_json("{\"type\":\"Nope\"}").is_err());
         assert!(FromWorker::from_json("not json").is_err());
+        assert!(ToWorker::from_bytes(&[]).is_err());
+        assert!(ToWorker::from_bytes(&[99, 1, 2]).is_err());
+        assert!(FromWorker::from_bytes(&[2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).is_err());
+    }
+
+    /// The page's wire format carries messages intact, and the worker's
+    /// answer kinds have the first bytes scripts/bench-wasm.mjs looks for
+    /// (0 Ready, 4 Finished, 5 Failed). The worker's tests send a real run's
+    /// answers through it too.
+    #[test]
+    fn messages_round_trip_through_postcard() {
+        let run = ToWorker::RunSource {
+            run_id: 9,
+            title: "t".into(),
+            source: "setTimeout(() => {}, 5);".into(),
+            settings: Settings::default(),
+            trace: true,
+            trace_events_max: 300_000,
+        };
+        assert_eq!(ToWorker::from_bytes(&run.to_bytes()), Ok(run));
+        assert_eq!(ToWorker::from_bytes(&ToWorker::CrashDrill.to_bytes()), Ok(ToWorker::CrashDrill));
+        let trace = FromWorker::Trace {
+            run_id: 9,
+            events: vec![TraceEvent { t_us: 3, thread: 1, kind: TraceKind::CallbackStart { source: Source::MainScript, label: "x".into(), line: 2 } }],
+        };
+        assert_eq!(FromWorker::from_bytes(&trace.to_bytes()), Ok(trace));
+        let progress = FromWorker::Progress { run_id: 9, share: Some(0.5), sim_time_us: 7, events: 8 };
+        assert_eq!(FromWorker::from_bytes(&progress.to_bytes()), Ok(progress));
+        let failed = FromWorker::Failed { run_id: 1, message: "m".into(), errors: Vec::new() };
+        assert_eq!(failed.to_bytes()[0], 5);
+        assert_eq!(FromWorker::Ready { protocol_version: PROTOCOL_VERSION }.to_bytes()[0], 0);
     }
 }

@@ -1,5 +1,5 @@
 //! The page's end of the worker conversation: spawn the simulation worker,
-//! turn its JSON messages into [`Action`]s, send it requests.
+//! turn its messages (postcard bytes) into [`Action`]s, send it requests.
 //!
 //! A run is one synchronous loop inside the worker, so a new run cannot
 //! interrupt an old one. When the page needs the worker while it is busy
@@ -30,7 +30,7 @@ struct Live {
 struct Shared {
     ready: bool,
     /// Requests waiting for `Ready`.
-    waiting: Vec<String>,
+    waiting: Vec<Vec<u8>>,
     /// Trace chunks of the run in progress, handed to the page in one
     /// piece when it finishes: the state is immutable, and appending chunk
     /// by chunk would copy the growing trace each time.
@@ -59,8 +59,8 @@ impl WorkerBridge {
             let dispatch = self.dispatch.clone();
             let worker = worker.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let text = event.data().as_string().unwrap_or_default();
-                match FromWorker::from_json(&text) {
+                let bytes = js_sys::Uint8Array::new(&event.data()).to_vec();
+                match FromWorker::from_bytes(&bytes) {
                     Ok(FromWorker::Trace { run_id, events }) => {
                         let mut shared = shared.borrow_mut();
                         if shared.trace_run != run_id {
@@ -87,8 +87,8 @@ impl WorkerBridge {
                                 shared.ready = true;
                                 std::mem::take(&mut shared.waiting)
                             };
-                            for text in waiting {
-                                let _ = worker.post_message(&JsValue::from_str(&text));
+                            for bytes in waiting {
+                                let _ = worker.post_message(&js_sys::Uint8Array::from(&bytes[..]));
                             }
                         }
                         dispatch(Action::FromWorker(message));
@@ -110,15 +110,15 @@ impl WorkerBridge {
     }
 
     pub fn send(&self, message: &ToWorker) {
-        let text = message.to_json();
+        let bytes = message.to_bytes();
         let mut shared = self.shared.borrow_mut();
         match (&self.live, shared.ready) {
             // Posting a string to a live worker does not fail; a dead worker
             // has already reported through `onerror`.
             (Some(live), true) => {
-                let _ = live.worker.post_message(&JsValue::from_str(&text));
+                let _ = live.worker.post_message(&js_sys::Uint8Array::from(&bytes[..]));
             }
-            _ => shared.waiting.push(text),
+            _ => shared.waiting.push(bytes),
         }
     }
 

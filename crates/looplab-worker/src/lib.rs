@@ -159,6 +159,23 @@ mod tests {
         assert_eq!(streamed as u64, summary.trace_events);
     }
 
+    /// Every answer of a real run (a server under load: requests, pool,
+    /// metrics with every figure) crosses the page's wire format intact.
+    #[test]
+    fn a_runs_answers_cross_the_wire_intact() {
+        let source = include_str!("../../../www/scenarios/handler-readfile.js").to_string();
+        let request = ToWorker::RunSource { run_id: 4, title: "x".into(), source, settings: Settings::default(), trace: true, trace_events_max: 0 };
+        assert_eq!(ToWorker::from_bytes(&request.to_bytes()).as_ref(), Ok(&request));
+        let answers = answers(request);
+        assert!(
+            matches!(answers.last(), Some(FromWorker::Finished { summary, .. }) if summary.metrics.requests.as_ref().is_some_and(|requests| requests.completed > 0)),
+            "the run answered no request"
+        );
+        for answer in &answers {
+            assert_eq!(FromWorker::from_bytes(&answer.to_bytes()).as_ref(), Ok(answer));
+        }
+    }
+
     #[test]
     fn unknown_scenario_fails_with_a_message() {
         let answers = answers(ToWorker::Run { run_id: 1, scenario_id: "nope".into(), settings: Settings::default() });
