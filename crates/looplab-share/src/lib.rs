@@ -26,6 +26,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod json;
+pub use json::push_string as push_json_string;
+
 /// The version new links are written in.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -168,36 +171,175 @@ fn frozen_v1(id: &str) -> Option<&'static str> {
 }
 
 /// Version 1's payload. Short names: every byte is in the link.
-#[derive(Default, Serialize, Deserialize)]
+/// Written and read as JSON by [`payload_to_json`] and [`payload_from_json`];
+/// the serde derives exist for the test that holds those to serde_json's
+/// behaviour, which is what links were made with.
+#[derive(Debug, Default, PartialEq)]
+#[cfg_attr(test, derive(Serialize, Deserialize))]
 struct PayloadV1 {
     /// Title (omitted when it is the preset's; the reader supplies it).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "String::is_empty"))]
     t: String,
     /// The preset whose frozen text the code is based on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     p: Option<String>,
     /// Whether `p` is only a label: the code is `c`, whole.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "std::ops::Not::not"))]
     l: bool,
     /// The code, whole (no preset base).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     c: Option<String>,
     /// The one differing span against the base: first line (0-based),
     /// lines removed, the lines put there.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     d: Option<Diff>,
     /// Overrides.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Vec::is_empty"))]
     o: Vec<String>,
     /// Pane.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "String::is_empty"))]
     v: String,
     /// Compare.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     m: Option<String>,
     /// Time, µs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(default, skip_serializing_if = "Option::is_none"))]
     a: Option<u64>,
+}
+
+/// The payload as serde_json wrote it: fields in order, empty ones left
+/// out, no blanks.
+fn payload_to_json(payload: &PayloadV1) -> String {
+    let mut out = String::from("{");
+    let key = |out: &mut String, name: &str| {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        json::push_string(out, name);
+        out.push(':');
+    };
+    let strings = |out: &mut String, items: &[String]| {
+        out.push('[');
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                out.push(',');
+            }
+            json::push_string(out, item);
+        }
+        out.push(']');
+    };
+    if !payload.t.is_empty() {
+        key(&mut out, "t");
+        json::push_string(&mut out, &payload.t);
+    }
+    if let Some(preset) = &payload.p {
+        key(&mut out, "p");
+        json::push_string(&mut out, preset);
+    }
+    if payload.l {
+        key(&mut out, "l");
+        out.push_str("true");
+    }
+    if let Some(code) = &payload.c {
+        key(&mut out, "c");
+        json::push_string(&mut out, code);
+    }
+    if let Some((first, removed, lines)) = &payload.d {
+        key(&mut out, "d");
+        out.push_str(&format!("[{first},{removed},"));
+        strings(&mut out, lines);
+        out.push(']');
+    }
+    if !payload.o.is_empty() {
+        key(&mut out, "o");
+        strings(&mut out, &payload.o);
+    }
+    if !payload.v.is_empty() {
+        key(&mut out, "v");
+        json::push_string(&mut out, &payload.v);
+    }
+    if let Some(compare) = &payload.m {
+        key(&mut out, "m");
+        json::push_string(&mut out, compare);
+    }
+    if let Some(time_us) = payload.a {
+        key(&mut out, "a");
+        out.push_str(&time_us.to_string());
+    }
+    out.push('}');
+    out
+}
+
+/// The payload from JSON, accepting what serde_json's derived reader
+/// accepted for links: unknown keys are skipped, a known key twice or of the
+/// wrong type is refused, `null` is an absent optional. (serde_json also
+/// read a struct written as an array; Looplab never wrote one.)
+fn payload_from_json(text: &str) -> Option<PayloadV1> {
+    use json::Value;
+    fn text_of(value: Value) -> Option<String> {
+        match value {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+    fn optional_text(value: Value) -> Option<Option<String>> {
+        match value {
+            Value::Null => Some(None),
+            other => text_of(other).map(Some),
+        }
+    }
+    fn texts(value: Value) -> Option<Vec<String>> {
+        match value {
+            Value::Array(items) => items.into_iter().map(text_of).collect(),
+            _ => None,
+        }
+    }
+    fn index(value: &Value) -> Option<usize> {
+        match value {
+            Value::Integer(number) => usize::try_from(*number).ok(),
+            _ => None,
+        }
+    }
+    let entries = json::parse_object(text, |key| key.len() == 1 && "tplcdovma".contains(key))?;
+    let mut payload = PayloadV1::default();
+    let mut seen = Vec::new();
+    for (key, value) in entries {
+        if seen.contains(&key) {
+            return None;
+        }
+        seen.push(key.clone());
+        match key.as_str() {
+            "t" => payload.t = text_of(value)?,
+            "p" => payload.p = optional_text(value)?,
+            "l" => match value {
+                Value::Bool(flag) => payload.l = flag,
+                _ => return None,
+            },
+            "c" => payload.c = optional_text(value)?,
+            "d" => {
+                payload.d = match value {
+                    Value::Null => None,
+                    Value::Array(mut items) if items.len() == 3 => {
+                        let lines = texts(items.pop()?)?;
+                        Some((index(&items[0])?, index(&items[1])?, lines))
+                    }
+                    _ => return None,
+                }
+            }
+            "o" => payload.o = texts(value)?,
+            "v" => payload.v = text_of(value)?,
+            "m" => payload.m = optional_text(value)?,
+            "a" => {
+                payload.a = match value {
+                    Value::Null => None,
+                    Value::Integer(number) => Some(number),
+                    _ => return None,
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(payload)
 }
 
 /// One span of lines replaced: (first line, lines removed, lines put there).
@@ -290,7 +432,7 @@ fn encode_scenario(scenario: &Scenario) -> String {
             payload.c = Some(scenario.code.clone());
         }
     }
-    let json = serde_json::to_string(&payload).unwrap_or_default();
+    let json = payload_to_json(&payload);
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
     format!("{FORMAT_VERSION}.{}", base64url_encode(&packed))
 }
@@ -314,8 +456,8 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
             ("embed", None) => embed = Some(EmbedOptions::default()),
             ("autoplay", None) => options.autoplay = true,
             ("loop", None) => options.looped = true,
-            ("speed", Some(value)) => match value.parse::<f64>() {
-                Ok(speed) if speed.is_finite() && (0.001..=1000.0).contains(&speed) => options.speed = Some(speed),
+            ("speed", Some(value)) => match parse_decimal(value) {
+                Some(speed) if speed.is_finite() && (0.001..=1000.0).contains(&speed) => options.speed = Some(speed),
                 _ => return error(format!("the link's speed \"{}\" is not a number from 0.001 to 1000", shorten(value))),
             },
             ("t", Some(value)) => options.start_us = Some(parse_time_us(value)?),
@@ -353,8 +495,8 @@ fn parse_time_us(value: &str) -> Result<u64, LinkError> {
     } else {
         (value, 1000.0)
     };
-    match number.parse::<f64>() {
-        Ok(number) if number.is_finite() && number >= 0.0 && number * scale < 1e15 => Ok((number * scale).round() as u64),
+    match parse_decimal(number) {
+        Some(number) if number.is_finite() && number >= 0.0 && number * scale < 1e15 => Ok((number * scale).round() as u64),
         _ => error(format!("the link's start time \"{}\" is not a time like 1.5s or 300ms", shorten(value))),
     }
 }
@@ -391,14 +533,11 @@ fn decode_v1(data: &str) -> Result<Scenario, LinkError> {
         }
         Err(_) => return error("the link is damaged: its scenario does not decompress (was it cut short?)"),
     };
-    // from_str, not from_slice: the page already carries serde_json's str
-    // reader for the worker's messages, and each reader is its own copy.
     let Ok(json) = String::from_utf8(json) else {
         return error("the link is damaged: its scenario is not text");
     };
-    let payload: PayloadV1 = match serde_json::from_str(&json) {
-        Ok(payload) => payload,
-        Err(_) => return error("the link is damaged: its scenario is not in Looplab's format"),
+    let Some(payload) = payload_from_json(&json) else {
+        return error("the link is damaged: its scenario is not in Looplab's format");
     };
     let code = match (&payload.p, payload.l, &payload.c, &payload.d) {
         (_, _, Some(code), None) => code.clone(),
@@ -460,9 +599,231 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// A plain decimal ("2", "0.25", "1234.567") as `str::parse::<f64>` reads
+/// it, or None. The page uses this instead of `parse::<f64>`: Rust's general
+/// float parser carries a 10 KB table of powers of five that does not
+/// compress, a tenth of what the page may grow by.
+///
+/// The value is exact: a mantissa below 2^53 and a power of ten up to 10^22
+/// are both exact doubles, so one IEEE division rounds the decimal correctly
+/// (Clinger's fast path), which is what `parse::<f64>` gives. Anything else
+/// (signs, exponents, more precision than that) is None.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let fraction = fraction.trim_end_matches('0');
+    if whole.is_empty() && fraction.is_empty() || fraction.len() > 22 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for byte in whole.bytes().chain(fraction.bytes()) {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(byte - b'0'))?;
+        if mantissa > 1 << 53 {
+            return None;
+        }
+    }
+    let scale = (0..fraction.len()).fold(1.0f64, |scale, _| scale * 10.0);
+    Some(mantissa as f64 / scale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A small xorshift generator: the tests' randomness, seeded.
+    struct Random(u64);
+
+    impl Random {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, bound: usize) -> usize {
+            (self.next() % bound as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    /// JSON text shaped like a payload, right and wrong: known keys with
+    /// values of every type, unknown keys with nested values, duplicates,
+    /// and strings with every kind of escape, valid or not.
+    fn payload_like(random: &mut Random) -> String {
+        const PIECES: &[&str] = &[
+            "a",
+            "é",
+            "😀",
+            "\\n",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\b",
+            "\\u0041",
+            "\\u00e9",
+            "\\ud83d\\ude00",
+            "\\ud800",
+            "\\udc00",
+            "\\ud800\\u0041",
+            "\\ud800x",
+            "\\x",
+            "\\u12",
+            "\u{1}",
+            "\u{2028}",
+            " ",
+            "\t",
+            "const x = 1;",
+            "}",
+            "]",
+            "'",
+        ];
+        const NUMBERS: &[&str] =
+            &["0", "-0", "7", "-7", "1.5", "1e3", "1E+2", "01", "18446744073709551615", "18446744073709551616", "4294967296", "1.", ".5", "-"];
+        fn string(random: &mut Random) -> String {
+            let mut text = String::from("\"");
+            for _ in 0..random.below(5) {
+                text.push_str(random.pick(PIECES));
+            }
+            text.push('"');
+            text
+        }
+        fn value(random: &mut Random, depth: usize) -> String {
+            match random.below(if depth > 2 { 5 } else { 8 }) {
+                0 => "null".into(),
+                1 => random.pick(&["true", "false", "tru", "nul"]).into(),
+                2 => random.pick(NUMBERS).into(),
+                3 | 4 => string(random),
+                5 | 6 => {
+                    let items: Vec<String> = (0..random.below(4)).map(|_| value(random, depth + 1)).collect();
+                    format!("[{}]", items.join(","))
+                }
+                _ => {
+                    let items: Vec<String> = (0..random.below(3)).map(|_| format!("{}:{}", string(random), value(random, depth + 1))).collect();
+                    format!("{{{}}}", items.join(","))
+                }
+            }
+        }
+        let mut entries = Vec::new();
+        for _ in 0..random.below(6) {
+            let key = random.pick(&["t", "p", "l", "c", "d", "o", "v", "m", "a", "x", "tt", "\\u0074", "\\ud800"]);
+            let value = match (key, random.below(3)) {
+                ("d", 0) => format!("[{},{},[{}]]", random.pick(NUMBERS), random.pick(NUMBERS), string(random)),
+                ("o", 0) => format!("[{},{}]", string(random), string(random)),
+                ("a", 0) => random.pick(NUMBERS).to_string(),
+                _ => value(random, 0),
+            };
+            let blank = random.pick(&["", " ", "\n", "\t"]);
+            entries.push(format!("{blank}\"{key}\"{blank}:{blank}{value}{blank}"));
+        }
+        let mut text = format!("{{{}}}", entries.join(","));
+        // Now and then, damage it: a character out, in or changed.
+        for _ in 0..random.below(3).saturating_sub(1) {
+            let mut characters: Vec<char> = text.chars().collect();
+            let at = random.below(characters.len() + 1);
+            let inserted = random.pick(&["\"", "{", "}", "[", "]", ",", ":", "\\", "0", " ", "\u{0}"]).chars().next().unwrap_or(' ');
+            match random.below(3) {
+                0 if at < characters.len() => {
+                    characters.remove(at);
+                }
+                1 => characters.insert(at, inserted),
+                _ if at < characters.len() => characters[at] = inserted,
+                _ => {}
+            }
+            text = characters.into_iter().collect();
+        }
+        text
+    }
+
+    #[test]
+    fn payload_json_reads_what_serde_json_read() {
+        let mut random = Random(0x5eed_1234_abcd_ef01);
+        let (mut accepted, mut refused) = (0, 0);
+        for _ in 0..30_000 {
+            let text = payload_like(&mut random);
+            let expected = serde_json::from_str::<PayloadV1>(&text).ok();
+            assert_eq!(payload_from_json(&text), expected, "{text}");
+            if expected.is_some() {
+                accepted += 1;
+            } else {
+                refused += 1;
+            }
+        }
+        // Both outcomes must be well exercised, or the test proves little.
+        assert!(accepted > 3_000 && refused > 3_000, "{accepted} accepted, {refused} refused");
+        for deep in [2, 127, 128, 129, 5000] {
+            let text = format!("{{\"x\":{}{}}}", "[".repeat(deep), "]".repeat(deep));
+            assert_eq!(payload_from_json(&text).is_some(), serde_json::from_str::<PayloadV1>(&text).is_ok(), "depth {deep}");
+        }
+    }
+
+    #[test]
+    fn payload_json_writes_what_serde_json_wrote() {
+        let mut random = Random(77);
+        let text = |random: &mut Random| -> String {
+            let pieces = ["a", "\"", "\\", "\n", "\u{1}", "\u{1f}", "\u{7f}", "é", "😀", "\u{2028}", "/", "<script>"];
+            (0..random.below(6)).map(|_| pieces[random.below(pieces.len())]).collect()
+        };
+        for _ in 0..5_000 {
+            let mut payload = PayloadV1::default();
+            if random.below(2) == 0 {
+                payload.t = text(&mut random);
+            }
+            if random.below(2) == 0 {
+                payload.p = Some(text(&mut random));
+            }
+            payload.l = random.below(2) == 0;
+            if random.below(2) == 0 {
+                payload.c = Some(text(&mut random));
+            }
+            if random.below(2) == 0 {
+                payload.d = Some((random.below(100), random.below(100), (0..random.below(3)).map(|_| text(&mut random)).collect()));
+            }
+            payload.o = (0..random.below(3)).map(|_| text(&mut random)).collect();
+            if random.below(2) == 0 {
+                payload.v = text(&mut random);
+            }
+            if random.below(2) == 0 {
+                payload.m = Some(text(&mut random));
+            }
+            if random.below(2) == 0 {
+                payload.a = Some(random.next());
+            }
+            let written = payload_to_json(&payload);
+            assert_eq!(written, serde_json::to_string(&payload).expect("plain data"), "{payload:?}");
+            assert_eq!(payload_from_json(&written), Some(payload));
+        }
+    }
+
+    #[test]
+    fn parse_decimal_agrees_with_rusts_parser() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            // At most 15 digits in all: always inside the exact range.
+            let whole = next() % 10u64.pow((next() % 8) as u32 + 1);
+            let fraction_digits = (next() % 8) as usize;
+            let fraction = next() % 10u64.pow(fraction_digits as u32);
+            let text = if fraction_digits == 0 { whole.to_string() } else { format!("{whole}.{fraction:0fraction_digits$}") };
+            assert_eq!(parse_decimal(&text), text.parse::<f64>().ok(), "{text}");
+        }
+        for text in ["0", "0.001", "1000", ".5", "5.", "2.50", "9007199254740992", "0.000000000000000000001"] {
+            assert_eq!(parse_decimal(text), text.parse::<f64>().ok(), "{text}");
+        }
+        for text in ["", ".", "-1", "+1", "1e3", "inf", "NaN", "1.2.3", "1,5", " 1", "9007199254740993", "0.1234567890123456789012"] {
+            assert_eq!(parse_decimal(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn base64url_round_trips_every_length() {

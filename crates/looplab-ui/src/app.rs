@@ -426,8 +426,9 @@ pub fn app() -> Html {
         let dispatcher = store.dispatcher();
         Callback::from(move |event: InputEvent| {
             if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
-                if let Ok(t_us) = input.value().parse::<f64>() {
-                    dispatcher.dispatch(Action::SeekTime(t_us.max(0.0) as u64));
+                // The scrubber's step is 1 µs, so its value is a whole number.
+                if let Ok(t_us) = input.value().parse::<u64>() {
+                    dispatcher.dispatch(Action::SeekTime(t_us));
                 }
             }
         })

@@ -3,10 +3,9 @@
 //! run's figures. Pure functions over the state; the page only downloads.
 
 use looplab_core::{TraceEvent, TraceKind};
-use serde::Serialize;
 
 /// One request from arrival to answer, as the trace saw it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RequestRow {
     pub id: u64,
     pub path: String,
@@ -73,8 +72,30 @@ pub fn requests_csv(events: &[TraceEvent]) -> String {
     csv
 }
 
+/// The requests as a JSON array of objects, one per request. Written by
+/// hand, with the link codec's string escaping: serde_json's writer would
+/// add to the page's download for this one file.
 pub fn requests_json(events: &[TraceEvent]) -> String {
-    serde_json::to_string(&requests(events)).unwrap_or_default()
+    fn number_or_null(value: Option<impl std::fmt::Display>) -> String {
+        value.map_or_else(|| "null".to_string(), |value| value.to_string())
+    }
+    let mut json = String::from("[");
+    for (index, row) in requests(events).iter().enumerate() {
+        if index > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!("{{\"id\":{},\"path\":", row.id));
+        looplab_share::push_json_string(&mut json, &row.path);
+        json.push_str(&format!(
+            ",\"arrived_ms\":{},\"answered_ms\":{},\"latency_ms\":{},\"status\":{}}}",
+            row.arrived_ms,
+            number_or_null(row.answered_ms),
+            number_or_null(row.latency_ms),
+            number_or_null(row.status)
+        ));
+    }
+    json.push(']');
+    json
 }
 
 /// The trace as CSV: time, thread, and the event in the dense text's words.
@@ -135,6 +156,10 @@ mod tests {
         assert_eq!(csv, "id,path,arrived_ms,answered_ms,latency_ms,status\n0,\"/a,\"\"b\"\"\",1,3,2,200\n1,'=HYPERLINK(1),1.5,,,\n0,/c,4,,,\n");
         let parsed: serde_json::Value = serde_json::from_str(&requests_json(&events)).expect("JSON");
         assert_eq!(parsed[0]["status"], 200);
+        assert_eq!(parsed[0]["path"], "/a,\"b\"");
+        assert_eq!(parsed[0]["latency_ms"], 2.0);
+        assert_eq!(parsed[1]["arrived_ms"], 1.5);
+        assert_eq!(parsed[2]["answered_ms"], serde_json::Value::Null);
     }
 
     #[test]

@@ -159,7 +159,7 @@ pub fn chart_svg(figure: &web_sys::Element) -> Option<String> {
     let svg = figure.query_selector("svg").ok()??;
     let title = figure.get_attribute("data-title").unwrap_or_default();
     let view_box = svg.get_attribute("viewBox").unwrap_or_else(|| "0 0 480 200".to_string());
-    let mut size = view_box.split_whitespace().skip(2).map(|number| number.parse::<f64>().unwrap_or(0.0));
+    let mut size = view_box.split_whitespace().skip(2).map(|number| looplab_share::parse_decimal(number).unwrap_or(0.0));
     let (width, height) = (size.next().unwrap_or(480.0), size.next().unwrap_or(200.0));
     // A copy, placed under the title at the chart's own size.
     let placed = svg.clone_node_with_deep(true).ok()?.dyn_into::<web_sys::Element>().ok()?;
@@ -452,12 +452,12 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
         let clip = clip.clone();
         Callback::from(move |event: Event| {
             if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
-                if let Ok(value) = input.value().trim().parse::<f64>() {
-                    if value.is_finite() && value >= 0.0 {
-                        let mut request = *clip;
-                        change(&mut request, value);
-                        clip.set(request);
-                    }
+                // NaN for an empty or unreadable field: the clip keeps its value.
+                let value = input.value_as_number();
+                if value.is_finite() && value >= 0.0 {
+                    let mut request = *clip;
+                    change(&mut request, value);
+                    clip.set(request);
                 }
             }
         })
@@ -516,7 +516,7 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
         Callback::from(move |event: Event| {
             if let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() {
                 let mut options = (*embed).clone();
-                options.speed = select.value().parse::<f64>().ok();
+                options.speed = looplab_share::parse_decimal(&select.value());
                 embed.set(options);
             }
         })
