@@ -484,7 +484,7 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
             );
             let promises = module_object(vm, "fs.promises", &["readFile", "writeFile", "stat"]);
             vm_set_plain(&fs, "promises", promises);
-            let streams = js_module(vm, _host, "fs_streams", include_str!("lib_js/fs_streams.js"))?;
+            let streams = js_module(vm, _host, "fs_streams", include_str!(concat!(env!("OUT_DIR"), "/fs_streams.js")))?;
             for name in ["createReadStream", "ReadStream"] {
                 let value = vm.get(&streams, name)?;
                 vm_set_plain(&fs, name, value);
@@ -503,21 +503,21 @@ pub fn require(vm: &mut Vm, _host: &mut Host<'_>, name: &Value) -> JsResult<Valu
         }
         "os" => module_object(vm, "os", &["cpus", "availableParallelism", "totalmem", "freemem", "platform"]),
         "%dnsbinding" => module_object(vm, "dns", &["lookup", "resolve", "resolve4"]),
-        "dns" => return js_module(vm, _host, "dns", include_str!("lib_js/dns.js")),
-        "dgram" => return js_module(vm, _host, "dgram", include_str!("lib_js/dgram.js")),
-        "util" => return js_module(vm, _host, "util", include_str!("lib_js/util.js")),
-        "timers/promises" => return js_module(vm, _host, "timers/promises", include_str!("lib_js/timers_promises.js")),
-        "perf_hooks" => return js_module(vm, _host, "perf_hooks", include_str!("lib_js/perf_hooks.js")),
+        "dns" => return js_module(vm, _host, "dns", include_str!(concat!(env!("OUT_DIR"), "/dns.js"))),
+        "dgram" => return js_module(vm, _host, "dgram", include_str!(concat!(env!("OUT_DIR"), "/dgram.js"))),
+        "util" => return js_module(vm, _host, "util", include_str!(concat!(env!("OUT_DIR"), "/util.js"))),
+        "timers/promises" => return js_module(vm, _host, "timers/promises", include_str!(concat!(env!("OUT_DIR"), "/timers_promises.js"))),
+        "perf_hooks" => return js_module(vm, _host, "perf_hooks", include_str!(concat!(env!("OUT_DIR"), "/perf_hooks.js"))),
         "%utilbinding" => module_object(vm, "utilbinding", &["format", "inspect"]),
         "%perfbinding" => module_object(vm, "perfbinding", &["elu"]),
-        "events" => return js_module(vm, _host, "events", include_str!("lib_js/events.js")),
+        "events" => return js_module(vm, _host, "events", include_str!(concat!(env!("OUT_DIR"), "/events.js"))),
         "%fsbinding" => module_object(vm, "fsbinding", &["open", "read", "close"]),
         "%netbinding" => module_object(vm, "netbinding", &["hop", "ref", "nextPort", "close", "listen", "unlisten", "respond", "httpSetup"]),
-        "net" => return js_module(vm, _host, "net", include_str!("lib_js/net.js")),
+        "net" => return js_module(vm, _host, "net", include_str!(concat!(env!("OUT_DIR"), "/net.js"))),
         "%workerbinding" => module_object(vm, "workerbinding", &["spawn", "post", "threadId", "ref", "register", "setParentPort"]),
-        "worker_threads" => return js_module(vm, _host, "worker_threads", include_str!("lib_js/worker_threads.js")),
-        "http" => return js_module(vm, _host, "http", include_str!("lib_js/http.js")),
-        "express" => return js_module(vm, _host, "express", include_str!("lib_js/express.js")),
+        "worker_threads" => return js_module(vm, _host, "worker_threads", include_str!(concat!(env!("OUT_DIR"), "/worker_threads.js"))),
+        "http" => return js_module(vm, _host, "http", include_str!(concat!(env!("OUT_DIR"), "/http.js"))),
+        "express" => return js_module(vm, _host, "express", include_str!(concat!(env!("OUT_DIR"), "/express.js"))),
         "zlib" => module_object(vm, "zlib", &["gzip", "gunzip", "deflate", "inflate", "gzipSync", "gunzipSync", "deflateSync", "inflateSync"]),
         other => {
             let message = format!(
