@@ -1300,7 +1300,23 @@ impl Compiler {
                 }
             }
             Expression::ObjectExpression(object) => self.object(object),
-            Expression::FunctionExpression(function) => self.function_value(function, None),
+            Expression::FunctionExpression(function) => match &function.id {
+                // A named function expression sees its own name, bound in a
+                // scope of its own around it (ECMAScript's
+                // InstantiateOrdinaryFunctionExpression): recursion through
+                // `function again() { … again … }` works wherever the value goes.
+                Some(id) => {
+                    self.state().scopes.push(Scope::default());
+                    self.state().scopes.last_mut().expect("the scope just pushed").declare(id.name.as_str());
+                    let push = self.emit(Op::PushEnv(0));
+                    self.function_value(function, None);
+                    self.store(id.name.as_str());
+                    let scope = self.state().scopes.pop().expect("the function name's scope");
+                    self.state().ops[push] = Op::PushEnv(scope.size);
+                    self.emit(Op::PopEnv);
+                }
+                None => self.function_value(function, None),
+            },
             Expression::ArrowFunctionExpression(arrow) => self.arrow(arrow, ""),
             Expression::ClassExpression(class) => self.class(class),
             Expression::StaticMemberExpression(member) => self.static_member(member),
