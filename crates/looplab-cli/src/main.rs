@@ -179,7 +179,7 @@ fn main() -> ExitCode {
         for line in &report.stderr {
             eprintln!("{line}");
         }
-        eprintln!("-- {} after {:.3} ms of virtual time, {} events", report.stop_reason, report.sim_time_ms, report.events);
+        eprintln!("-- {} (after {:.3} ms of virtual time, {} events)", report.stop_reason, report.sim_time_ms, report.events);
         if let Some(requests) = &report.requests {
             eprintln!(
                 "-- {} requests, {} answered, latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; event-loop delay p99 {:.1} ms; utilization {:.2}",

@@ -73,27 +73,34 @@ pub struct Race {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StopReason {
     /// The loop had nothing left to keep it alive and the process exited.
-    Exited {
-        code: i32,
-    },
+    Exited { code: i32 },
     /// The process would wait forever: something keeps it alive but no event
     /// will ever arrive (a listening server with no more clients).
     WaitingForever,
     EventLimit {
         events_max: u64,
+        /// Why the run never ended, when the callbacks before the limit show
+        /// it (see [`Sim::diagnose_runaway`]).
+        #[serde(default)]
+        why: Option<String>,
     },
     TimeLimit {
         time_max_us: u64,
+        #[serde(default)]
+        why: Option<String>,
     },
     /// The guest stopped the run (a runaway loop hit its operation limit).
-    Halted {
-        reason: String,
-    },
+    Halted { reason: String },
     /// Every client of the scenario's load has its answer: the measurement
     /// ends, as autocannon's does, though the server still listens.
-    LoadFinished {
-        requests: u64,
-    },
+    LoadFinished { requests: u64 },
+}
+
+fn with_why(what: String, why: &Option<String>) -> String {
+    match why {
+        Some(why) => format!("{what}: {why}"),
+        None => what,
+    }
 }
 
 impl StopReason {
@@ -102,8 +109,8 @@ impl StopReason {
         match self {
             StopReason::Exited { code } => format!("exited with code {code}"),
             StopReason::WaitingForever => "waiting forever (something keeps the process alive)".to_string(),
-            StopReason::EventLimit { events_max } => format!("stopped after {events_max} events"),
-            StopReason::TimeLimit { time_max_us } => format!("stopped at the virtual time limit of {} ms", time_max_us / 1000),
+            StopReason::EventLimit { events_max, why } => with_why(format!("stopped after {events_max} events"), why),
+            StopReason::TimeLimit { time_max_us, why } => with_why(format!("stopped at the virtual time limit of {} ms", time_max_us / 1000), why),
             StopReason::Halted { reason } => reason.clone(),
             StopReason::LoadFinished { requests } => format!("the load finished: all {requests} requests answered"),
         }
@@ -512,6 +519,86 @@ struct Core {
     /// Listening servers that take the load's requests: (port, thread, handler).
     listeners: Vec<(u16, u32, Callback)>,
     metrics: MetricsState,
+    recent: RecentCallbacks,
+}
+
+/// What the main thread has been running lately, so a run stopped by a
+/// limit can say why it never ended: the starvation the Node docs warn of
+/// ("The Node.js Event Loop": a recursive `process.nextTick` "prevents the
+/// event loop from reaching the poll phase"), or a loop that never idles.
+#[derive(Debug, Default)]
+struct RecentCallbacks {
+    /// The phase the main thread's loop last entered; None while the main
+    /// module and what it queued still run (the loop has not started).
+    phase: Option<Phase>,
+    /// Callbacks by [`Source`] since the loop entered `phase`.
+    since_phase: [u64; SOURCE_KINDS],
+    /// The sources of the last [`RECENT_CALLBACKS`] callbacks, as a ring.
+    window: Vec<u8>,
+    window_at: usize,
+}
+
+const SOURCE_KINDS: usize = 8;
+const RECENT_CALLBACKS: usize = 4096;
+
+impl RecentCallbacks {
+    fn phase_entered(&mut self, phase: Phase) {
+        self.phase = Some(phase);
+        self.since_phase = [0; SOURCE_KINDS];
+    }
+
+    fn callback(&mut self, source: Source) {
+        let kind = source as usize;
+        self.since_phase[kind] += 1;
+        if self.window.len() < RECENT_CALLBACKS {
+            self.window.push(kind as u8);
+        } else {
+            self.window[self.window_at] = kind as u8;
+            self.window_at = (self.window_at + 1) % RECENT_CALLBACKS;
+        }
+    }
+
+    /// A sentence on why the run did not end by itself, or None when the
+    /// callbacks show nothing that stands out.
+    fn diagnose(&self) -> Option<String> {
+        let stuck: u64 = self.since_phase.iter().sum();
+        let share = |counts: &[u64; SOURCE_KINDS], source: Source, of: u64| of > 0 && counts[source as usize] * 10 >= of * 9;
+        // The loop has not moved on for a whole window of callbacks: the
+        // queues drained after every callback are refilling themselves.
+        if stuck >= RECENT_CALLBACKS as u64 {
+            let never = match self.phase {
+                None => "the event loop never starts: no timer, I/O callback or immediate ever runs".to_string(),
+                Some(phase) => format!("the loop stays in the {} phase: timers, I/O and immediates never get their turn", phase.name()),
+            };
+            if share(&self.since_phase, Source::NextTick, stuck) {
+                return Some(format!(
+                    "process.nextTick keeps re-queueing itself, and Node drains the nextTick queue completely after every callback, so {never}. This is the starvation real Node shows."
+                ));
+            }
+            if share(&self.since_phase, Source::Microtask, stuck) {
+                return Some(format!(
+                    "promise callbacks keep queueing more (a chain of then() or await that never ends), and Node drains the microtask queue completely after every callback, so {never}. This is the starvation real Node shows."
+                ));
+            }
+        }
+        if self.window.len() < RECENT_CALLBACKS {
+            return None;
+        }
+        let mut counts = [0u64; SOURCE_KINDS];
+        for kind in &self.window {
+            counts[*kind as usize] += 1;
+        }
+        let of = RECENT_CALLBACKS as u64;
+        if share(&counts, Source::Immediate, of) {
+            return Some(
+                "setImmediate keeps queueing another immediate, so the loop never goes idle and the process never exits. Timers and I/O still get their turn each loop iteration, as in real Node.".to_string(),
+            );
+        }
+        if share(&counts, Source::Timer, of) {
+            return Some("a timer keeps firing (a setInterval, or a setTimeout that sets itself again), so the process never exits; real Node would run it until clearInterval or clearTimeout.".to_string());
+        }
+        None
+    }
 }
 
 /// What the engine measures as it goes (see [`Metrics`]).
@@ -800,6 +887,9 @@ impl Core {
 
     fn enter_phase(&mut self, phase: Phase) {
         let iteration = self.event_loop.iteration;
+        if self.current_thread == 0 {
+            self.recent.phase_entered(phase);
+        }
         self.record(self.now_us, TraceKind::PhaseEnter { phase, iteration });
     }
 
@@ -1719,6 +1809,7 @@ impl<G: Guest> Sim<G> {
             free_direct_jobs: Vec::new(),
             listeners: Vec::new(),
             metrics: MetricsState::default(),
+            recent: RecentCallbacks::default(),
         };
         core.rng = crate::rng::Rng::new(core.settings.seed);
         core.cpu = crate::cpu::Cpu::new(core.settings.cores);
@@ -1980,14 +2071,16 @@ impl<G: Guest> Sim<G> {
         }
         if self.core.events_processed >= self.core.settings.events_max {
             let events_max = self.core.settings.events_max;
-            return self.stop(StopReason::EventLimit { events_max });
+            let why = self.core.recent.diagnose();
+            return self.stop(StopReason::EventLimit { events_max, why });
         }
         let Some(Reverse(scheduled)) = self.core.events.pop() else {
             return self.stop(StopReason::WaitingForever);
         };
         if scheduled.at_us > self.core.settings.time_max_us {
             let time_max_us = self.core.settings.time_max_us;
-            return self.stop(StopReason::TimeLimit { time_max_us });
+            let why = self.core.recent.diagnose();
+            return self.stop(StopReason::TimeLimit { time_max_us, why });
         }
         assert!(scheduled.at_us >= self.core.now_us, "virtual time never goes back");
         self.core.now_us = scheduled.at_us;
@@ -2332,6 +2425,9 @@ impl<G: Guest> Sim<G> {
     /// moment the thread is free again.
     fn run_callback(&mut self, source: Source, label: &str, runnable: Runnable) {
         let start_us = self.core.now_us;
+        if self.core.current_thread == 0 {
+            self.core.recent.callback(source);
+        }
         if !self.core.trace.off {
             let line = match &runnable {
                 Runnable::Main => 1,

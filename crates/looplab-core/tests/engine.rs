@@ -205,7 +205,7 @@ fn runaway_next_tick_recursion_stops_at_the_event_limit() {
     }
     let settings = Settings { events_max: 20, ..Settings::default() };
     let run = run_program(Program { main: chain }, settings, VirtualFs::default());
-    assert_eq!(run.stop, StopReason::EventLimit { events_max: 20 });
+    assert_eq!(run.stop, StopReason::EventLimit { events_max: 20, why: None });
 }
 
 /// A random program over every statement kind, nested a few levels deep.
