@@ -232,6 +232,13 @@ test('a runaway loop stops with a reason and the page stays responsive; Stop end
   try {
     await playground.rerunAfter(() => playground.editor.fill('while (true) {}\n'), 120_000);
     assert.match(await playground.status.textContent(), /stopped|limit|operations/i);
+    // A timer that never stops: the run ends at the virtual time limit, says
+    // why, and what happened before the limit stays viewable.
+    await playground.rerunAfter(() => playground.editor.fill("let n = 0;\nsetInterval(() => { if (++n === 2) console.log('second tick'); }, 1);\n"), 120_000);
+    assert.match(await playground.status.textContent(), /time limit.*a timer keeps firing/);
+    await playground.toEnd();
+    assert.deepEqual(await playground.consoleTexts(), ['second tick']);
+    assert.ok((await playground.endMs()) > 1000, 'the trace up to the limit can be played');
     // A run of a million requests: Stop ends it at once.
     const long = "// @looplab load open rate=1000/s amount=1000000\nrequire('http').createServer((req, res) => res.end('ok')).listen(3000);\n";
     await playground.editor.fill(long);
