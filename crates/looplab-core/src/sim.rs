@@ -2050,6 +2050,11 @@ impl<G: Guest> Sim<G> {
         &self.core.errors
     }
 
+    /// The guest that runs the scenario's code.
+    pub fn guest(&self) -> &G {
+        &self.guest
+    }
+
     pub fn stop_reason(&self) -> Option<&StopReason> {
         self.core.stop_reason.as_ref()
     }

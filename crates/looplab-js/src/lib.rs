@@ -15,6 +15,7 @@ pub mod builtins;
 pub mod bytecode;
 pub mod compile;
 pub mod date;
+pub mod heap;
 pub mod http_load;
 pub mod node;
 pub mod value;

@@ -60,6 +60,15 @@ pub struct JsGuest {
     files: Rc<BTreeMap<String, String>>,
     /// Workers' code and environment, waiting for their thread to start.
     pending: BTreeMap<u32, crate::vm::Spawned>,
+    /// Every object the run allocates, freed with the guest (see
+    /// [`crate::heap`]). Every entry point below enters it first.
+    heap: Rc<crate::heap::Heap>,
+}
+
+impl Drop for JsGuest {
+    fn drop(&mut self) {
+        self.heap.break_cycles();
+    }
 }
 
 impl JsGuest {
@@ -68,8 +77,18 @@ impl JsGuest {
         let main_path = files.first().map_or_else(|| format!("{MAIN_DIR}/main.js"), |file| file.path.clone());
         let main_source = files.first().map(|file| file.source.clone()).unwrap_or_default();
         let files: Rc<BTreeMap<String, String>> = Rc::new(files.into_iter().map(|file| (file.path, file.source)).collect());
-        let main = ThreadGuest::new(&main_source, 0, files.clone(), main_path)?;
-        Ok(JsGuest { threads: vec![Some(main)], files, pending: BTreeMap::new() })
+        let heap = crate::heap::Heap::new();
+        let main = {
+            let _entered = crate::heap::enter(&heap);
+            ThreadGuest::new(&main_source, 0, files.clone(), main_path)
+        };
+        Ok(JsGuest { threads: vec![Some(main?)], files, pending: BTreeMap::new(), heap })
+    }
+
+    /// The run's heap: how many of its objects are alive (for tests that it
+    /// is freed with the run).
+    pub fn heap(&self) -> Rc<crate::heap::Heap> {
+        self.heap.clone()
     }
 
     fn thread(&mut self, thread: u32) -> Option<&mut ThreadGuest> {
@@ -87,6 +106,7 @@ impl JsGuest {
 
 impl Guest for JsGuest {
     fn run_main(&mut self, host: &mut Host<'_>) {
+        let _entered = crate::heap::enter(&self.heap);
         let thread = host.thread();
         if thread != 0 {
             let Some(spawned) = self.pending.remove(&thread) else {
@@ -124,6 +144,7 @@ impl Guest for JsGuest {
     }
 
     fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>) {
+        let _entered = crate::heap::enter(&self.heap);
         // A thread-per-request server's threads run the main program.
         let thread = host.isolate();
         if let Some(guest) = self.thread(thread) {
@@ -151,6 +172,7 @@ impl Guest for JsGuest {
     }
 
     fn emit_process_event(&mut self, event: &str, code: i32, host: &mut Host<'_>) {
+        let _entered = crate::heap::enter(&self.heap);
         let thread = host.thread();
         if let Some(guest) = self.thread(thread) {
             guest.vm.enter_callback();
@@ -160,6 +182,7 @@ impl Guest for JsGuest {
     }
 
     fn deliver_message(&mut self, port: u64, payload: &str, host: &mut Host<'_>) {
+        let _entered = crate::heap::enter(&self.heap);
         let thread = host.thread();
         if let Some(guest) = self.thread(thread) {
             let outcome = guest.deliver(port, payload, host);
@@ -169,6 +192,7 @@ impl Guest for JsGuest {
     }
 
     fn thread_exited(&mut self, code: i32, host: &mut Host<'_>) {
+        let _entered = crate::heap::enter(&self.heap);
         let thread = host.thread();
         host.post_message(0, u64::from(thread), format!("{{\"%exit\":{code}}}"));
     }

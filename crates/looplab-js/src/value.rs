@@ -1,8 +1,9 @@
 //! JavaScript values and objects.
 //!
 //! Objects are reference-counted cells with an insertion-ordered property
-//! list and a prototype. Cycles leak, which is fine: a run is bounded and
-//! its heap is dropped with it.
+//! list and a prototype. Cycles are freed when the run ends (see
+//! [`crate::heap`]); during a run nothing is collected, which is fine: a run
+//! is bounded.
 
 use crate::bytecode::{Code, Str};
 use std::cell::RefCell;
@@ -359,14 +360,24 @@ impl Value {
 
 impl Object {
     pub fn new(class: Class, proto: Option<ObjRef>) -> ObjRef {
-        Rc::new(RefCell::new(Object { class, props: Vec::new(), proto, index: None }))
+        let object = Rc::new(RefCell::new(Object { class, props: Vec::new(), proto, index: None }));
+        crate::heap::track(&object);
+        object
     }
 
     /// Builds an object whose own properties are already known (no index:
     /// keep them under [`INDEXED_PROPS_MIN`]).
     pub fn with_props(class: Class, proto: Option<ObjRef>, props: Vec<(Str, Value)>) -> ObjRef {
         debug_assert!(props.len() <= INDEXED_PROPS_MIN);
-        Rc::new(RefCell::new(Object { class, props, proto, index: None }))
+        let object = Rc::new(RefCell::new(Object { class, props, proto, index: None }));
+        crate::heap::track(&object);
+        object
+    }
+
+    /// Drops the property index (for [`crate::heap::Heap::break_cycles`],
+    /// which empties the properties).
+    pub(crate) fn clear_index(&mut self) {
+        self.index = None;
     }
 
     fn position(&self, key: &str) -> Option<usize> {
