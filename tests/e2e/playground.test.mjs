@@ -2,6 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { serveDist, launchChromium, PlaygroundPage, repoRoot } from './support.mjs';
 
 let server;
@@ -114,6 +116,28 @@ test('the run in the browser (wasm) has the same trace hash as the native CLI', 
       const browserHash = (await page.getByTestId('trace-hash').textContent()).trim();
       assert.match(browserHash, /^[0-9a-f]{16}$/);
       assert.equal(browserHash, nativeRun(`www/scenarios/${preset}.js`).trace_hash, preset);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+// The property tests' seeded random programs and servers (the same
+// generator, printed by `looplab random`): the page's wasm and the native
+// build give each the same trace hash.
+test('seeded random programs and servers have the same trace hash in wasm as natively', async () => {
+  const { context, page, playground } = await openPlayground();
+  try {
+    const cases = [...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((seed) => ['program', seed]), ...[1, 2, 3, 4, 5, 6].map((seed) => ['server', seed])];
+    for (const [kind, seed] of cases) {
+      const source = execFileSync('cargo', ['run', '-q', '--release', '--bin', 'looplab', '--', 'random', kind, String(seed)], { cwd: repoRoot, encoding: 'utf8' });
+      const file = path.join(repoRoot, 'target', `e2e-random-${kind}-${seed}.js`);
+      fs.writeFileSync(file, source);
+      const native = nativeRun(file).trace_hash;
+      assert.match(native, /^[0-9a-f]{16}$/, `${kind} ${seed}: native hash`);
+      await playground.rerunAfter(() => playground.editor.fill(source));
+      const browserHash = (await page.getByTestId('trace-hash').textContent()).trim();
+      assert.equal(browserHash, native, `random ${kind} ${seed}: replay with \`looplab random ${kind} ${seed}\``);
     }
   } finally {
     await context.close();

@@ -1,6 +1,8 @@
 //! What `looplab run` computes, as a library so tests (the conformance
 //! runner) call the same code the command does.
 
+pub mod random;
+
 use looplab_core::trace::{dense_text, TraceHasher};
 use looplab_core::{Settings, StopReason};
 use serde::Serialize;

@@ -1,5 +1,6 @@
 //! `looplab run FILE.js [--json]`, `looplab trace FILE.js`, and
-//! `looplab message encode|decode` for the worker's wire format.
+//! `looplab message encode|decode` for the worker's wire format, and
+//! `looplab random program|server SEED` for the property tests' scenarios.
 
 use looplab_cli::{run_source_reporting, run_source_with, Progress, TraceMode};
 use looplab_core::Settings;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
-    "usage: looplab run FILE.js [--json] [--no-trace] [--timeline] [--compare] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n       looplab message encode|decode\n\n\
+    "usage: looplab run FILE.js [--json] [--no-trace] [--timeline] [--compare] [--set key=value]...\n       looplab trace FILE.js [--set key=value]...\n       looplab message encode|decode\n       looplab random program|server SEED\n\n\
 `trace` prints the event trace, one event a line; the legend is in crates/looplab-core/src/trace.rs.\n\
 --set overrides a setting as a `// @looplab` line would: pool=8, cores=2, seed=3, db=20ms, cpu-speed=2x,\n\
 load=\"open rate=100/s duration=5s\" (replaces the file's load lines).\n\
@@ -21,7 +22,8 @@ load=\"open rate=100/s duration=5s\" (replaces the file's load lines).\n\
 --compare runs the file twice, on Node's event loop and on a thread-per-request server\n\
 (`// @looplab server thread-per-request threads=N stack=SIZE` sets that server), side by side.\n\
 `message encode` turns a request to the page's worker, as JSON on stdin, into the bytes the page posts;\n\
-`message decode` turns the bytes of a worker's answer, on stdin, into JSON (scripts/bench-wasm.mjs uses both).";
+`message decode` turns the bytes of a worker's answer, on stdin, into JSON (scripts/bench-wasm.mjs uses both).\n\
+`random program SEED` and `random server SEED` print the seeded random scenarios the property tests run.";
 
 /// Writes to standard output; a reader that went away (`looplab trace … |
 /// head`) ends the program quietly instead of panicking on a broken pipe.
@@ -84,6 +86,18 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("message") {
         return message(args.get(1).map(String::as_str));
+    }
+    if args.first().map(String::as_str) == Some("random") {
+        let seed = args.get(2).and_then(|seed| seed.parse::<u64>().ok());
+        match (args.get(1).map(String::as_str), seed) {
+            (Some("program"), Some(seed)) => out!("{}", looplab_cli::random::program(seed).0),
+            (Some("server"), Some(seed)) => out!("{}", looplab_cli::random::server(seed)),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+        return ExitCode::SUCCESS;
     }
     let (command, file) = match (args.first(), args.get(1)) {
         (Some(command), Some(file)) if command == "run" || command == "trace" => (command.as_str(), file),

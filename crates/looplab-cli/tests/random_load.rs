@@ -9,47 +9,9 @@
 //! `LOOPLAB_LOAD_SEEDS=N` runs N scenarios (default 200); `LOOPLAB_LOAD_SEED=S`
 //! replays one and prints it.
 
+use looplab_cli::random::server as scenario;
 use looplab_cli::{run_source, RunReport};
-use looplab_core::rng::Rng;
 use looplab_core::Settings;
-
-fn scenario(seed: u64) -> String {
-    let mut rng = Rng::new(seed);
-    let mut text = String::new();
-    let connections = 1 + rng.below(40);
-    let load = match rng.below(3) {
-        0 => format!("closed connections={connections} amount={} think=exp({}ms)", 20 + rng.below(300), rng.below(20)),
-        1 => format!("open rate={}/s arrivals={} amount={}", 20 + rng.below(2000), if rng.below(2) == 0 { "poisson" } else { "constant" }, 20 + rng.below(300)),
-        _ => format!("burst at={}ms count={}", rng.below(50), 1 + rng.below(100)),
-    };
-    text.push_str(&format!("// @looplab load {load} paths=/a:3,/b:1\n"));
-    text.push_str(&format!("// @looplab pool {}\n// @looplab cores {}\n// @looplab seed {seed}\n", 1 + rng.below(8), 1 + rng.below(8)));
-    text.push_str("// @looplab file /data.bin 256KiB\n");
-    if rng.below(2) == 0 {
-        text.push_str(&format!("// @looplab cost pbkdf2 exp({}ms)\n", 1 + rng.below(20)));
-    }
-    if rng.below(3) == 0 {
-        text.push_str(&format!("// @looplab server thread-per-request threads={}\n", 1 + rng.below(30)));
-    }
-    let handler = |rng: &mut Rng| -> String {
-        match rng.below(7) {
-            0 => "res.end('ok');".to_string(),
-            1 => "crypto.pbkdf2('p', 's', 2000, 64, 'sha512', () => res.end('hashed'));".to_string(),
-            2 => format!("setTimeout(() => res.end('later'), {});", rng.below(30)),
-            3 => "fs.readFile('/data.bin', (err, data) => res.end(String(data.length)));".to_string(),
-            4 => format!("{{ const t = Date.now(); while (Date.now() - t < {}) {{}} }} res.end('busy');", rng.below(5)),
-            5 => "db.query('select 1').then(() => res.end('db'));".to_string(),
-            _ => "Promise.resolve().then(() => process.nextTick(() => res.end('ticked')));".to_string(),
-        }
-    };
-    text.push_str("const http = require('http');\nconst crypto = require('crypto');\nconst fs = require('fs');\n");
-    text.push_str(&format!(
-        "http.createServer((req, res) => {{\n  if (req.url === '/a') {{ {} }} else {{ {} }}\n}}).listen(3000);\n",
-        handler(&mut rng),
-        handler(&mut rng)
-    ));
-    text
-}
 
 fn check(seed: u64, source: &str, report: &RunReport) -> Result<(), String> {
     if !report.errors.is_empty() {

@@ -8,47 +8,10 @@
 //! `LOOPLAB_SEEDS=N` runs N programs (default 300); `LOOPLAB_SEED=S` replays
 //! one and prints its source.
 
-use looplab_core::rng::Rng;
+use looplab_cli::random::program;
 use looplab_core::view::View;
 use looplab_core::{QueueKind, Settings, Source, TraceKind};
 use std::collections::BTreeSet;
-
-/// A random block of statements, `depth` levels of callbacks deep.
-fn block(rng: &mut Rng, depth: u32, counter: &mut u32) -> String {
-    let mut out = String::new();
-    for _ in 0..=rng.below(3) {
-        *counter += 1;
-        let n = *counter;
-        let inner = if depth == 0 { format!("console.log('cb {n}');") } else { format!("console.log('cb {n}'); {}", block(rng, depth - 1, counter)) };
-        out.push_str(&match rng.below(11) {
-            0 => format!("console.log('line {n}');"),
-            1 => format!("setTimeout(() => {{ {inner} }}, {});", rng.below(4)),
-            2 => format!("setImmediate(() => {{ {inner} }});"),
-            3 => format!("process.nextTick(() => {{ {inner} }});"),
-            4 => format!("queueMicrotask(() => {{ {inner} }});"),
-            5 => format!("Promise.resolve({n}).then((v) => {{ {inner} }});"),
-            6 => format!("fs.readFile('/file{}', () => {{ {inner} }});", rng.below(3)),
-            7 => format!("crypto.pbkdf2('p', 's', {}, 64, 'sha512', () => {{ {inner} }});", 1000 + rng.below(5000)),
-            8 => format!("(async () => {{ await null; {inner} }})();"),
-            9 => format!("{{ const t = Date.now(); while (Date.now() - t < {}) {{}} }}", rng.below(3)),
-            _ => format!("[1, 2, 3].forEach((x) => {{ if (x === 2) {{ {inner} }} }});"),
-        });
-        out.push('\n');
-    }
-    out
-}
-
-fn program(seed: u64) -> (String, u32) {
-    let mut rng = Rng::new(seed);
-    let pool = (rng.below(4) + 1) as u32;
-    let mut counter = 0;
-    let body = block(&mut rng, 2, &mut counter);
-    let source = format!(
-        "// @looplab file /file0 10B\n// @looplab file /file1 3MiB\n// @looplab pool {pool}\n\
-         const fs = require('fs');\nconst crypto = require('crypto');\n{body}"
-    );
-    (source, pool)
-}
 
 fn check(seed: u64) -> Result<(), String> {
     let (source, pool) = program(seed);
