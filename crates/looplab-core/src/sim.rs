@@ -2087,7 +2087,18 @@ impl<G: Guest> Sim<G> {
             let why = self.core.recent.diagnose();
             return self.stop(StopReason::TimeLimit { time_max_us, why });
         }
-        assert!(scheduled.at_us >= self.core.now_us, "virtual time never goes back");
+        // An engine invariant, not a property of the program: if a bug ever
+        // breaks it, the run ends with the reason instead of taking the
+        // worker down (tests and fuzzing, in debug builds, still panic).
+        debug_assert!(scheduled.at_us >= self.core.now_us, "virtual time never goes back");
+        if scheduled.at_us < self.core.now_us {
+            return self.stop(StopReason::Halted {
+                reason: format!(
+                    "internal error: an event at {} µs came after {} µs (virtual time went back). This is a bug in Looplab; the link to this scenario reproduces it.",
+                    scheduled.at_us, self.core.now_us
+                ),
+            });
+        }
         self.core.now_us = scheduled.at_us;
         self.core.events_processed += 1;
         self.core.trace.flush_until(scheduled.at_us);

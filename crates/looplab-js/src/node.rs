@@ -927,8 +927,8 @@ pub fn call(vm: &mut Vm, host: &mut Host<'_>, name: &str, _captured: &[Value], t
             let is_promise = name.starts_with("fs.promises");
             let is_write = name.ends_with("writeFile");
             let promise = is_promise.then(|| vm.new_promise());
-            let user = if is_promise {
-                vm.native("readFile", NativeOp::Node, vec![Value::Object(promise.clone().expect("promise"))])
+            let user = if let Some(promise) = &promise {
+                vm.native("readFile", NativeOp::Node, vec![Value::Object(promise.clone())])
             } else {
                 let function = args.iter().rev().find(|value| value.is_callable()).cloned().unwrap_or_default();
                 require_callback(vm, &function, "cb")?;
