@@ -263,6 +263,15 @@ test('a runaway loop stops with a reason and the page stays responsive; Stop end
     await playground.toEnd();
     assert.deepEqual(await playground.consoleTexts(), ['second tick']);
     assert.ok((await playground.endMs()) > 1000, 'the trace up to the limit can be played');
+    // Growth without end: the worker stops the run at its memory limit
+    // instead of running out of wasm memory, and the next run works (in a
+    // fresh worker, since this one now holds over 512 MiB).
+    await playground.rerunAfter(() => playground.editor.fill("console.log('start');\nconst grow = [];\nwhile (true) grow.push({ n: grow.length });\n"), 120_000);
+    assert.match(await playground.status.textContent(), /memory grew to \d+ MiB.*JavaScript heap out of memory/);
+    assert.equal(await page.getByTestId('crash-link').count(), 0, 'no crash');
+    await playground.rerunAfter(() => playground.editor.fill("console.log('after');\n"), 60_000);
+    await playground.toEnd();
+    assert.deepEqual(await playground.consoleTexts(), ['after']);
     // A run of a million requests: Stop ends it at once.
     const long = "// @looplab load open rate=1000/s amount=1000000\nrequire('http').createServer((req, res) => res.end('ok')).listen(3000);\n";
     await playground.editor.fill(long);

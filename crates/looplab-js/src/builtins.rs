@@ -7,6 +7,11 @@ use crate::vm::{array_index, JsResult, Unwind, Vm};
 use looplab_core::Host;
 use std::rc::Rc;
 
+/// The longest string a program may make: V8's limit is 2^29 - 24 UTF-16
+/// units (about 1 GB); ours is 64 MiB, so the page's wasm memory holds it
+/// and the strings made from it.
+pub const STRING_BYTES_MAX: usize = 64 * 1024 * 1024;
+
 /// Virtual cost of reading the clock (`Date.now()`, `performance.now()`):
 /// about 30 ns in V8 on Linux (a vDSO clock_gettime plus the call), so a
 /// `while (Date.now() - t < 200) {}` busy-wait spins as many times as in Node.
@@ -969,7 +974,7 @@ fn string_method(vm: &mut Vm, name: &str, this: &Value, args: &[Value]) -> JsRes
                 return vm.throw_error("RangeError", &format!("Invalid count value: {}", format_number(count)));
             }
             let count = count as usize;
-            if text.len().saturating_mul(count) > 64 * 1024 * 1024 {
+            if text.len().saturating_mul(count) > STRING_BYTES_MAX {
                 return vm.throw_error("RangeError", "Invalid string length (Looplab caps strings at 64 MiB)");
             }
             Value::str(&text.repeat(count))

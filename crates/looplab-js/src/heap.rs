@@ -28,6 +28,33 @@ thread_local! {
     /// Objects allocated with no heap entered: never freed if in a cycle.
     /// Tests check it stays 0 across whole runs.
     static UNTRACKED: Cell<u64> = const { Cell::new(0) };
+    static MEMORY_LIMIT: Cell<Option<MemoryLimit>> = const { Cell::new(None) };
+}
+
+/// How the host measures the process's memory, and the most a run may
+/// reach. This crate reads no memory figures itself (it stays pure): the
+/// page's worker measures its wasm memory, the CLI its resident set.
+#[derive(Clone, Copy)]
+pub struct MemoryLimit {
+    pub bytes_in_use: fn() -> u64,
+    pub limit_bytes: u64,
+}
+
+/// Sets (or, with None, lifts) the memory limit for runs on this thread.
+pub fn set_memory_limit(limit: Option<MemoryLimit>) {
+    MEMORY_LIMIT.with(|cell| cell.set(limit));
+}
+
+/// The memory in use, as the host measures it, when it has said how.
+pub fn bytes_in_use() -> Option<u64> {
+    MEMORY_LIMIT.with(Cell::get).map(|limit| (limit.bytes_in_use)())
+}
+
+/// The memory in use and the limit, when a limit is set and passed.
+pub(crate) fn memory_over_limit() -> Option<(u64, u64)> {
+    let limit = MEMORY_LIMIT.with(Cell::get)?;
+    let in_use = (limit.bytes_in_use)();
+    (in_use > limit.limit_bytes).then_some((in_use, limit.limit_bytes))
 }
 
 /// Entries kept before the first sweep of dead ones.

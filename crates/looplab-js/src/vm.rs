@@ -1294,6 +1294,19 @@ impl Vm {
         if host.over_time_limit() {
             return Err(self.halt("stopped at the virtual time limit while JavaScript was still running".to_string()));
         }
+        // Memory is measured about every million operations: a loop that
+        // grows an array or an object adds a few MB in that time.
+        if self.ops % (1 << 20) < 65_536 {
+            if let Some((in_use, limit)) = crate::heap::memory_over_limit() {
+                let reason = format!(
+                    "stopped: the program's memory grew to {} MiB, past Looplab's limit of {} MiB. Real Node stops such a program too, \
+                     with \"FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\" (its heap is a few GB by default)",
+                    in_use >> 20,
+                    limit >> 20
+                );
+                return Err(self.halt(reason));
+            }
+        }
         Ok(())
     }
 
@@ -1390,7 +1403,16 @@ impl Vm {
                     let left_primitive = self.to_primitive(left);
                     let right_primitive = self.to_primitive(right);
                     if matches!(left_primitive, Value::String(_)) || matches!(right_primitive, Value::String(_)) {
-                        let joined = format!("{}{}", self.to_string(&left_primitive), self.to_string(&right_primitive));
+                        let (left_text, right_text) = (self.to_string(&left_primitive), self.to_string(&right_primitive));
+                        // V8 refuses strings past its maximum length the same way
+                        // (ours is lower: see STRING_BYTES_MAX); `s += s` in a loop
+                        // ends here instead of exhausting memory.
+                        if left_text.len() + right_text.len() > crate::builtins::STRING_BYTES_MAX {
+                            return self.throw_error("RangeError", "Invalid string length (Looplab caps strings at 64 MiB)");
+                        }
+                        let mut joined = String::with_capacity(left_text.len() + right_text.len());
+                        joined.push_str(&left_text);
+                        joined.push_str(&right_text);
                         Value::str(&joined)
                     } else {
                         Value::Number(self.to_number(&left_primitive) + self.to_number(&right_primitive))

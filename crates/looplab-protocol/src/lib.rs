@@ -108,6 +108,11 @@ pub struct RunSummary {
     /// Problems with the scenario found by running it (a load line whose
     /// server never listened), each at its line.
     pub problems: Vec<looplab_core::ScriptError>,
+    /// The worker's memory after the run (its wasm memory never shrinks):
+    /// the page starts a fresh worker before the next run when it is large.
+    /// 0 where nothing measures it.
+    #[serde(default)]
+    pub memory_in_use_bytes: u64,
 }
 
 impl ToWorker {

@@ -185,7 +185,7 @@ pub fn app() -> Html {
             let mut guard = bridge.borrow_mut();
             let Some(bridge) = guard.as_mut() else { return };
             let busy = state.running || state.comparison.as_ref().is_some_and(|comparison| comparison.summary.is_none() && comparison.error.is_none());
-            if busy {
+            if busy || bridge.needs_fresh_worker() {
                 bridge.restart();
             }
             let ids = next_run_id.borrow();

@@ -36,7 +36,13 @@ struct Shared {
     /// by chunk would copy the growing trace each time.
     trace: Vec<looplab_core::TraceEvent>,
     trace_run: u64,
+    /// The worker's memory after its last run (see [`WorkerBridge::needs_fresh_worker`]).
+    memory_in_use_bytes: u64,
 }
+
+/// Past this much memory after a run, the next run gets a fresh worker:
+/// wasm memory never shrinks, and a run may use up to 1 GiB more.
+const WORKER_MEMORY_RESTART_BYTES: u64 = 512 << 20;
 
 pub struct WorkerBridge {
     live: Option<Live>,
@@ -70,9 +76,10 @@ impl WorkerBridge {
                         shared.trace.extend(events);
                     }
                     Ok(message) => {
-                        if let FromWorker::Finished { run_id, .. } = &message {
+                        if let FromWorker::Finished { run_id, summary } = &message {
                             let events = {
                                 let mut shared = shared.borrow_mut();
+                                shared.memory_in_use_bytes = summary.memory_in_use_bytes;
                                 if shared.trace_run == *run_id {
                                     std::mem::take(&mut shared.trace)
                                 } else {
@@ -120,6 +127,12 @@ impl WorkerBridge {
             }
             _ => shared.waiting.push(bytes),
         }
+    }
+
+    /// Whether the worker's last run left it holding so much memory that
+    /// the next run should start in a fresh one.
+    pub fn needs_fresh_worker(&self) -> bool {
+        self.shared.borrow().memory_in_use_bytes > WORKER_MEMORY_RESTART_BYTES
     }
 
     /// Ends whatever the worker is doing and starts a fresh one.

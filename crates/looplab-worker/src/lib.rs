@@ -111,7 +111,12 @@ fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings,
         console: sim.console().to_vec(),
         metrics: sim.metrics(),
         problems: sim.load_problems(),
+        memory_in_use_bytes: 0,
     };
+    // The run's heap is freed with the simulation; what the worker holds
+    // after that is what the next run starts from.
+    drop(sim);
+    let summary = RunSummary { memory_in_use_bytes: looplab_js::heap::bytes_in_use().unwrap_or(0), ..summary };
     emit(FromWorker::Finished { run_id, summary });
 }
 

@@ -9,6 +9,12 @@ fn main() {
     use wasm_bindgen::prelude::*;
     use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+    // wasm32 memory ends at 4 GiB. Stopping a run at 1 GiB leaves room for
+    // the largest array or string it holds to double once more.
+    looplab_js::heap::set_memory_limit(Some(looplab_js::heap::MemoryLimit {
+        bytes_in_use: || core::arch::wasm32::memory_size(0) as u64 * 65_536,
+        limit_bytes: 1 << 30,
+    }));
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     // Messages are postcard bytes both ways: decoding JSON cost the page and
     // the worker about 40 KB of gzipped wasm. `looplab message encode|decode`
