@@ -6,7 +6,7 @@
 //! thread-per-request server never makes more threads than allowed; and the
 //! same scenario and seed give the same trace.
 //!
-//! `LOOPLAB_LOAD_SEEDS=N` runs N scenarios (default 200); `LOOPLAB_LOAD_SEED=S`
+//! `LOOPLAB_LOAD_SEEDS=N` runs N scenarios (default 1,000); `LOOPLAB_LOAD_SEED=S`
 //! replays one and prints it.
 
 use looplab_cli::random::server as scenario;
@@ -76,7 +76,7 @@ fn random_servers_under_random_load_keep_the_invariants() {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
         return check(seed, &source, &report).unwrap_or_else(|message| panic!("seed {seed}: {message}"));
     }
-    let seeds: u64 = std::env::var("LOOPLAB_LOAD_SEEDS").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
+    let seeds: u64 = std::env::var("LOOPLAB_LOAD_SEEDS").ok().and_then(|n| n.parse().ok()).unwrap_or(1000);
     for seed in 0..seeds {
         let source = scenario(seed);
         let report = run_source(&source, Settings::default(), false);

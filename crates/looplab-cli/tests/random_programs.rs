@@ -5,7 +5,7 @@
 //! busy pool threads never exceed the pool; every queued item leaves its
 //! queue exactly once; every program exits.
 //!
-//! `LOOPLAB_SEEDS=N` runs N programs (default 300); `LOOPLAB_SEED=S` replays
+//! `LOOPLAB_SEEDS=N` runs N programs (default 3,000); `LOOPLAB_SEED=S` replays
 //! one and prints its source.
 
 use looplab_cli::random::program;
@@ -79,7 +79,7 @@ fn random_javascript_programs_keep_the_invariants() {
         }
         return;
     }
-    let seeds: u64 = std::env::var("LOOPLAB_SEEDS").ok().and_then(|n| n.parse().ok()).unwrap_or(300);
+    let seeds: u64 = std::env::var("LOOPLAB_SEEDS").ok().and_then(|n| n.parse().ok()).unwrap_or(3000);
     for seed in 0..seeds {
         if let Err(message) = check(seed) {
             panic!("{message}\nreplay: LOOPLAB_SEED={seed} cargo test --release -p looplab-cli --test random_programs -- --nocapture");
