@@ -539,6 +539,8 @@ struct RecentCallbacks {
 }
 
 const SOURCE_KINDS: usize = 8;
+// The counters are indexed by `Source as usize`: a new source must grow them.
+const _: () = assert!(Source::ProcessEvent as usize + 1 == SOURCE_KINDS);
 const RECENT_CALLBACKS: usize = 4096;
 
 impl RecentCallbacks {
