@@ -100,7 +100,7 @@ fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings,
             events = rest;
         }
     }
-    let summary = RunSummary {
+    let mut summary = RunSummary {
         stop_reason: sim.stop_reason().cloned().unwrap_or(looplab_core::StopReason::WaitingForever),
         sim_time_us: sim.now_us(),
         events: sim.events_processed(),
@@ -116,7 +116,7 @@ fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings,
     // The run's heap is freed with the simulation; what the worker holds
     // after that is what the next run starts from.
     drop(sim);
-    let summary = RunSummary { memory_in_use_bytes: looplab_js::heap::bytes_in_use().unwrap_or(0), ..summary };
+    summary.memory_in_use_bytes = looplab_js::heap::bytes_in_use().unwrap_or(0);
     emit(FromWorker::Finished { run_id, summary });
 }
 
