@@ -4,7 +4,7 @@
 pub mod random;
 
 /// The process's resident memory, from Linux's /proc (0 elsewhere): the
-/// CLI's measure for `looplab_js::heap::set_memory_limit`.
+/// CLI's measure for `looplab_node::heap::set_memory_limit`.
 pub fn resident_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     statm.split_whitespace().nth(1).and_then(|pages| pages.parse::<u64>().ok()).unwrap_or(0) * 4096
@@ -207,7 +207,7 @@ pub struct Progress {
 /// [`run_source_with`], telling `progress` how far it has got as it runs.
 pub fn run_source_reporting(source: &str, settings: Settings, trace_mode: TraceMode, progress: &mut dyn FnMut(Progress)) -> RunReport {
     let keep_trace = trace_mode == TraceMode::Keep;
-    let mut sim = match looplab_js::prepare(source, settings) {
+    let mut sim = match looplab_node::prepare(source, settings) {
         Ok(sim) => sim,
         Err(errors) => {
             return RunReport {

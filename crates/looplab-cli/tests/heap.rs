@@ -1,5 +1,5 @@
 //! A run's JavaScript heap is freed when the run ends, cycles and all
-//! (crates/looplab-js/src/heap.rs): the page's worker runs one scenario
+//! (crates/looplab-node/src/heap.rs): the page's worker runs one scenario
 //! after another and must not keep any of them.
 
 use looplab_core::Settings;
@@ -33,24 +33,24 @@ fn every_runs_heap_is_freed_when_the_run_ends() {
     let sources = sources();
     assert!(sources.len() > 30, "only {} programs", sources.len());
     for (name, source) in sources {
-        let untracked_before = looplab_js::heap::untracked_objects();
-        let Ok(mut sim) = looplab_js::prepare(&source, settings.clone()) else { continue };
+        let untracked_before = looplab_node::heap::untracked_objects();
+        let Ok(mut sim) = looplab_node::prepare(&source, settings.clone()) else { continue };
         sim.run();
         let heap = sim.guest().heap();
         assert!(heap.live_objects() > 0, "{name}: a run allocates objects");
         drop(sim);
         assert_eq!(heap.live_objects(), 0, "{name}: objects outlived their run");
-        assert_eq!(looplab_js::heap::untracked_objects(), untracked_before, "{name}: objects allocated outside the run's heap");
+        assert_eq!(looplab_node::heap::untracked_objects(), untracked_before, "{name}: objects allocated outside the run's heap");
     }
 }
 
 /// Reference counting alone keeps a cycle; breaking cycles frees it.
 #[test]
 fn a_cycle_lives_until_its_heap_breaks_it() {
-    use looplab_js::value::{Class, Object, Value};
-    let heap = looplab_js::heap::Heap::new();
+    use looplab_node::value::{Class, Object, Value};
+    let heap = looplab_node::heap::Heap::new();
     let weak = {
-        let _entered = looplab_js::heap::enter(&heap);
+        let _entered = looplab_node::heap::enter(&heap);
         let object = Object::new(Class::Plain, None);
         object.borrow_mut().set_own("self", Value::Object(object.clone()));
         std::rc::Rc::downgrade(&object)

@@ -1,257 +1,467 @@
-//! The VM's instruction set. A function compiles to one [`Code`]: a flat list
-//! of [`Op`]s over an operand stack, with variables already resolved to
-//! `(depth, slot)` pairs in the chain of environments.
+//! The instruction set. A function compiles to one [`Code`]: a flat list of
+//! [`Insn`]s over an operand stack, with the function's variables resolved
+//! at compile time to a register (a slot in the frame, for bindings no
+//! closure captures) or a `(depth, slot)` pair in the chain of heap scopes
+//! (for captured ones). Property accesses carry an inline-cache index.
+//!
+//! Stack effects are written `[before] -> [after]`, top of stack last.
 
+use crate::string::JsStr;
+use crate::value::Atom;
+use std::cell::Cell;
 use std::rc::Rc;
 
-pub type Str = Rc<str>;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Op {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Insn {
+    // Constants.
     Undefined,
     Null,
-    Bool(bool),
-    Number(f64),
-    Str(Str),
+    True,
+    False,
+    /// The internal empty value (a hole, an uninitialised binding).
+    Empty,
+    Int(i32),
+    /// A number or string from [`Code::constants`].
+    Const(u32),
+
+    // The operand stack.
     Pop,
     Dup,
     /// `[a, b] -> [a, b, a, b]`.
     Dup2,
     Swap,
-    /// Reads a variable `depth` environments up.
-    Load {
+    /// `[a, b] -> [a, b, a]`.
+    Over,
+    /// `[a, b, c] -> [c, a, b]`.
+    RotDown3,
+    /// `[a, b, c, d] -> [d, a, b, c]`.
+    RotDown4,
+
+    // Registers: the frame's own bindings.
+    GetReg(u32),
+    /// Stores the top of the stack, keeping it.
+    SetReg(u32),
+    /// Stores the top of the stack, popping it.
+    PutReg(u32),
+    /// Reads a `let`/`const`/`class` binding that may still be in its
+    /// temporal dead zone; the name (a constant) is for the ReferenceError.
+    GetRegChecked {
+        reg: u32,
+        name: u32,
+    },
+    /// Throws a ReferenceError if the register is still uninitialised.
+    CheckReg {
+        reg: u32,
+        name: u32,
+    },
+
+    // Heap scopes: bindings closures capture.
+    GetScope {
         depth: u16,
         slot: u16,
     },
-    /// Writes the top of the stack to a variable, leaving it on the stack.
-    Store {
+    SetScope {
         depth: u16,
         slot: u16,
     },
-    LoadGlobal(Str),
-    /// `typeof name` for a name that may not exist.
-    TypeofGlobal(Str),
-    StoreGlobal(Str),
+    PutScope {
+        depth: u16,
+        slot: u16,
+    },
+    GetScopeChecked {
+        depth: u16,
+        slot: u16,
+    },
+    CheckScope {
+        depth: u16,
+        slot: u16,
+    },
+    /// Enters a new heap scope of layout `Code::scopes[index]`.
+    PushScope(u32),
+    PopScope,
+    /// Replaces the current scope by a copy (per-iteration `let` bindings).
+    CloneScope,
+
+    // Names not resolved at compile time.
+    GetGlobal {
+        name: Atom,
+        ic: u32,
+    },
+    /// `typeof name` for a global that may not exist.
+    TypeofGlobal(Atom),
+    SetGlobal {
+        name: Atom,
+        ic: u32,
+    },
+    /// Assignment to an undeclared global in strict code throws.
+    SetGlobalStrict {
+        name: Atom,
+        ic: u32,
+    },
+    DeleteGlobal(Atom),
+    /// Global `let`/`const`/`class` (declarative records across scripts).
+    GetGlobalLexical(Atom),
+    PutGlobalLexical(Atom),
+    /// GlobalDeclarationInstantiation for a script: `Code::globals[index]`.
+    DeclareGlobals(u32),
+    /// Direct `eval`: names looked up through the scope chain at run time.
+    GetName(Atom),
+    SetName(Atom),
+    TypeofName(Atom),
+    DeleteName(Atom),
+
+    // The function's own values.
     This,
-    /// Enters a block scope with this many slots.
-    PushEnv(u16),
-    PopEnv,
-    /// Replaces the current environment by a copy (per-iteration `let`).
-    CloneEnv,
+    /// `this` in a derived constructor: throws until `super()` ran.
+    ThisChecked,
+    NewTarget,
+    /// The function being run.
+    Callee,
+    /// Creates the `arguments` object (mapped when the code is sloppy with
+    /// simple parameters).
+    Arguments,
+    /// `[] -> [array]`: the arguments from index `n` on (rest parameter).
+    RestArguments(u32),
+    /// `[] -> [value]`: argument `n`, `undefined` if absent.
+    GetArgument(u32),
+
+    // Properties.
     /// `[obj] -> [obj.name]`.
-    GetProp(Str),
-    /// `[obj, value] -> [value]`, setting `obj.name`.
-    SetProp(Str),
+    GetProp {
+        name: Atom,
+        ic: u32,
+    },
+    /// `[obj] -> [obj, obj.name]` (method calls keep the receiver).
+    GetMethod {
+        name: Atom,
+        ic: u32,
+    },
+    /// `[obj, value] -> [value]`.
+    SetProp {
+        name: Atom,
+        ic: u32,
+    },
     /// `[obj, key] -> [obj[key]]`.
-    GetIndex,
+    GetElem,
+    /// `[obj, key] -> [obj, obj[key]]`.
+    GetElemMethod,
     /// `[obj, key, value] -> [value]`.
-    SetIndex,
-    /// `[obj] -> [result]`: `obj.name++` and friends.
-    UpdateProp {
-        name: Str,
-        delta: f64,
-        prefix: bool,
-    },
-    /// `[obj, key] -> [result]`.
-    UpdateIndex {
-        delta: f64,
-        prefix: bool,
-    },
-    UpdateLocal {
-        depth: u16,
-        slot: u16,
-        delta: f64,
-        prefix: bool,
-    },
-    UpdateGlobal {
-        name: Str,
-        delta: f64,
-        prefix: bool,
-    },
-    DeleteProp(Str),
-    DeleteIndex,
+    SetElem,
+    /// `[obj] -> [bool]`.
+    DeleteProp(Atom),
+    /// `[obj, key] -> [bool]`.
+    DeleteElem,
+    /// `[key, obj] -> [bool]`: the `in` operator.
+    In,
+    /// `[value, key] -> [bool]`: `#x in obj`, key being the private name.
+    PrivateIn,
+    /// `super.name`: `[] -> [value]` with `this` as receiver.
+    GetSuper(Atom),
+    /// `[key] -> [value]`.
+    GetSuperElem,
+    /// `[value] -> [value]`.
+    SetSuper(Atom),
+    /// `[key, value] -> [value]`.
+    SetSuperElem,
+    /// `[obj, key] -> [obj, key]` with key converted by ToPropertyKey.
+    ToPropertyKey,
+
+    // Literals.
     NewObject,
     /// `[obj, value] -> [obj]`, defining `obj.name`.
-    InitProp(Str),
+    InitProp(Atom),
     /// `[obj, key, value] -> [obj]`.
-    InitIndex,
+    InitElem,
+    /// `[obj, key, getter] -> [obj]`; `enumerable` for literals, not classes.
+    InitGetter {
+        enumerable: bool,
+    },
+    InitSetter {
+        enumerable: bool,
+    },
+    /// `[obj, key, method] -> [obj]`: a non-enumerable class method.
+    InitMethod,
     /// `[obj, source] -> [obj]`: `{ ...source }`.
-    SpreadInto,
-    NewArray,
+    CopyDataProperties,
+    /// `[target, source, k1 … kn] -> [target]`: object rest, excluding n keys.
+    CopyDataPropertiesExcept(u32),
+    /// `[obj, proto] -> [obj]`: `{ __proto__: proto }`.
+    SetProtoLiteral,
+    /// `[] -> [array]` with room for `n` elements.
+    NewArray(u32),
     /// `[array, value] -> [array]`.
     ArrayPush,
-    /// `[array, iterable] -> [array]`: `[...iterable]`.
-    ArraySpread,
-    /// `[array] -> [array, hole]`: an elision (kept as `undefined`).
+    /// `[array] -> [array]`: an elision.
     ArrayHole,
-    /// Creates a closure over the current environment from nested code `index`.
+    /// `[array, iterable] -> [array]`.
+    ArraySpread,
+    /// The template object of `Code::templates[index]`, made once per site.
+    TemplateObject(u32),
+    /// A new RegExp from `Code::regexps[index]`.
+    RegExp(u32),
+
+    // Functions and classes.
+    /// Creates a closure of `Code::functions[index]` over the current scope.
     Closure(u32),
-    /// `[callee, args…] -> [result]`.
-    Call(u16),
-    /// `[this, callee, args…] -> [result]`.
-    CallMethod(u16),
-    /// `[callee, argsArray] -> [result]` and `[this, callee, argsArray]`.
-    CallSpread {
-        with_this: bool,
+    /// `[parent_or_empty, constructor_closure] -> [class, prototype]`: sets up
+    /// a class's constructor and prototype (ECMA-262 ClassDefinitionEvaluation).
+    Class {
+        derived: bool,
     },
-    New(u16),
+    /// `[function, home] -> [function]`: sets a method's home object.
+    SetHome,
+    /// `[class, fields_fn] -> [class]`: the function that defines instance fields.
+    SetFields,
+    /// Runs the current constructor's field initialiser on `this`.
+    InitFields,
+    /// `[function, name] -> [function]`: SetFunctionName.
+    SetFunctionName,
+    /// `[function, name] -> [function]` with a `get `/`set ` prefix.
+    SetFunctionNamePrefixed(u32),
+    /// `[] -> [symbol]`: a fresh private name (`#x`) described by a constant.
+    NewPrivateName(u32),
+    /// `[obj, name] -> [obj.#x]`.
+    GetPrivate,
+    /// `[obj, name, value] -> [value]`.
+    SetPrivate,
+    /// `[obj, name, value] -> [obj]`: defines a private field.
+    DefinePrivate,
+    /// `[obj, name, method] -> [obj]`: a private method (not writable).
+    DefinePrivateMethod,
+    /// `[obj, name, getter_or_undefined, setter_or_undefined] -> [obj]`.
+    DefinePrivateAccessor,
+    /// `[obj, key, value] -> [obj]`: a public class field (CreateDataPropertyOrThrow).
+    DefineField,
+
+    // Calls.
+    /// `[callee, args…] -> [result]` with `this` undefined.
+    Call(u32),
+    /// `[this, callee, args…] -> [result]`.
+    CallMethod(u32),
+    /// `[callee, args_array] -> [result]`.
+    CallSpread,
+    /// `[this, callee, args_array] -> [result]`.
+    CallMethodSpread,
+    /// A direct `eval(…)`: `[callee, args…] -> [result]`.
+    CallEval(u32),
+    /// `[callee, args…] -> [object]`.
+    New(u32),
+    /// `[callee, args_array] -> [object]`.
     NewSpread,
+    /// `super(args…)`: `[args…] -> [this]`.
+    SuperCall(u32),
+    /// `[args_array] -> [this]`.
+    SuperCallSpread,
     Return,
-    Throw,
+
+    // Control flow (targets are instruction indices).
     Jump(u32),
     JumpIfFalse(u32),
     JumpIfTrue(u32),
-    /// Jumps, keeping the value, if it is truthy (`||`) / falsy (`&&`).
+    /// Jumps keeping the value when truthy (`||`), popping it otherwise.
     JumpIfTrueKeep(u32),
     JumpIfFalseKeep(u32),
-    /// Jumps, keeping the value, if it is not null/undefined (`??`).
+    /// Jumps keeping the value when it is neither null nor undefined (`??`).
     JumpIfNotNullishKeep(u32),
-    /// Jumps, replacing the value with `undefined`, if it is null/undefined
-    /// (optional chaining).
-    JumpIfNullishUndefined(u32),
-    /// Jumps, popping, if the value is not `undefined` (defaults).
+    /// Optional chaining: jumps (leaving `undefined`) when the value is nullish.
+    JumpIfNullish(u32),
+    /// Pops; jumps when the value was `undefined` (defaults).
+    JumpIfUndefined(u32),
     JumpIfNotUndefined(u32),
-    Unary(UnaryOp),
-    Binary(BinaryOp),
-    /// `[a, b] -> [String(a) + String(b)]` (template literals).
-    Concat,
-    Await,
-    /// Installs an exception handler at `catch_pc`.
-    EnterTry(u32),
-    ExitTry,
-    /// `[iterable] -> [iterator]`.
-    IterInit,
-    /// `[iterator] -> [iterator, value]`, or pops and jumps when done.
-    IterNext(u32),
-    /// `[object] -> [iterator over its keys]` (`for…in`).
-    KeysIter,
-    /// `[value] -> [array]` for array destructuring.
-    ToArray,
-    /// `[array] -> [array.slice(n)]`.
-    SliceFrom(u32),
-    /// `[obj, excludedKeysArray] -> [copy without them]` (object rest).
-    ObjectRest,
-    /// `[parent, ctor] -> [ctor]` or `[ctor] -> [ctor]`: finish a class.
-    MakeClass {
-        has_parent: bool,
-    },
-    /// `[ctor, fn] -> [ctor]`: a method on the prototype (or the class).
-    DefineMethod {
-        name: Str,
-        is_static: bool,
-    },
-    /// `super(args…)` in a derived constructor.
-    SuperCall(u16),
-    /// `[] -> [this, super.name]`, ready for `CallMethod`.
-    SuperMethod(Str),
-    /// A counted loop with a closed form (see `compile::loop_fast_path`).
-    FastSumLoop(Rc<FastSumLoop>),
-    /// At the top of `while (Date.now() - start < ms) {}`: skips the spins
-    /// that would find the condition still true (see `compile::busy_wait`).
-    BusyWait(Rc<BusyWait>),
-}
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnaryOp {
-    Not,
-    Negate,
-    Plus,
-    BitNot,
-    Typeof,
-    Void,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BinaryOp {
+    // Operators.
     Add,
     Sub,
     Mul,
     Div,
-    Rem,
+    Mod,
     Exp,
-    Eq,
-    NotEq,
-    StrictEq,
-    StrictNotEq,
-    Lt,
-    Le,
-    Gt,
-    Ge,
     BitAnd,
     BitOr,
     BitXor,
     Shl,
     Shr,
     UShr,
-    In,
+    Eq,
+    Ne,
+    StrictEq,
+    StrictNe,
+    Lt,
+    Le,
+    Gt,
+    Ge,
     InstanceOf,
+    Neg,
+    /// Unary `+`: ToNumber.
+    ToNumber,
+    /// ToNumeric, for `x++` (the old value is what the expression gives).
+    ToNumeric,
+    Not,
+    BitNot,
+    Typeof,
+    Inc,
+    Dec,
+    /// `[a, b] -> [String(a) + String(b)]`: template literal pieces.
+    Concat,
+    /// `[value] -> [String(value)]` as a template literal substitutes it.
+    ToStringForConcat,
+
+    // Exceptions.
+    Throw,
+    /// Throws a TypeError or ReferenceError with a message from the constants.
+    ThrowError {
+        kind: ErrorKind,
+        message: u32,
+    },
+    /// Installs a handler: an exception jumps to `catch_pc` with the stack
+    /// cut back to its height here, and the exception pushed.
+    EnterTry(u32),
+    /// Removes the innermost handler.
+    LeaveTry,
+    /// The end of a `finally` block: `[value, kind] -> []` where kind is
+    /// 0 normal, 1 throw (rethrow value), 2 return (return value, through
+    /// the next enclosing finally if `outer` is set), 3+k a jump to the
+    /// `k`th break/continue target of this finally (`Code::finally_exits`).
+    EndFinally {
+        outer: u32,
+        exits: u32,
+    },
+
+    // Iteration.
+    /// `[iterable] -> [iterator, next]` (GetIterator, sync).
+    GetIterator,
+    /// `[iterable] -> [iterator, next]` (GetIterator, async).
+    GetAsyncIterator,
+    /// `[iterator, next] -> [iterator, next, result]`: calls next, checks
+    /// the result is an object.
+    IteratorNext,
+    /// `[result] -> [result, done]`.
+    IteratorDone,
+    /// `[result] -> [value]`.
+    IteratorValue,
+    /// `[iterator, next] -> []`: IteratorClose after a normal completion.
+    IteratorClose,
+    /// `[iterator, next, exception] -> [exception]`: IteratorClose on a
+    /// throw completion (errors from `return` are dropped).
+    IteratorCloseForThrow,
+    /// `[obj] -> [for_in_state]`.
+    ForInStart,
+    /// `[state] -> [state, key]`; jumps to the target when done (popping nothing).
+    ForInNext(u32),
+
+    // Generators and async functions.
+    /// Suspends a fresh generator until its first `next()`.
+    GeneratorStart,
+    /// `[value] -> [sent]`: suspends, yielding `value`; resumes with what
+    /// `next(x)` sent (or throws / returns per the resumption).
+    Yield,
+    /// `[iterable] -> [result]`: `yield*`, delegating until done.
+    YieldStar,
+    /// `[value] -> [resolved]`: suspends until the promise settles.
+    Await,
+    /// Async generators: `[value] -> [value]` awaits a returned value.
+    AsyncGeneratorReturnAwait,
+
+    Debugger,
+    Nop,
 }
 
-/// `for (let i = start; i < end; i++) { acc += i; }` (or `acc += k`, or an
-/// empty body): run in closed form, exactly as double arithmetic would.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FastSumLoop {
-    pub counter: (u16, u16),
-    /// The accumulator's `(depth, slot)`, if the body adds to one.
-    pub accumulator: Option<(u16, u16)>,
-    /// `Some(k)`: the body adds the constant `k`; `None`: it adds the counter.
-    pub addend: Option<f64>,
-    /// Where the loop's end value is: a constant or a variable.
-    pub end: LoopBound,
-    pub inclusive: bool,
-    /// Ops one ordinary iteration would run, for its virtual CPU cost.
-    pub ops_per_iteration: u32,
-    /// Where to continue when the fast path handled the loop.
-    pub exit: u32,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    TypeError,
+    ReferenceError,
+    SyntaxError,
+    RangeError,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum LoopBound {
-    Constant(f64),
-    Variable { depth: u16, slot: u16 },
-    Global(Str),
+/// A constant in a function's pool.
+#[derive(Clone, Debug)]
+pub enum Constant {
+    Number(f64),
+    String(JsStr),
 }
 
-/// One compiled function (or the main module).
-#[derive(Debug, PartialEq)]
+/// What kind of function a [`Code`] is (ECMA-262 10.2, [[ThisMode]],
+/// [[ConstructorKind]], generator and async kinds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FunctionKind {
+    /// A script or CommonJS module body.
+    TopLevel,
+    Normal,
+    Arrow,
+    Method,
+    Getter,
+    Setter,
+    ClassConstructor,
+    DerivedConstructor,
+    /// The synthetic function that defines a class's instance fields.
+    FieldInitializer,
+    /// A class static block.
+    StaticBlock,
+}
+
+/// One heap scope's layout: its bindings' names (for `eval` and errors).
+#[derive(Clone, Debug, Default)]
+pub struct ScopeLayout {
+    pub names: Vec<Atom>,
+}
+
+/// A script's top-level declarations (ECMA-262 16.1.7,
+/// GlobalDeclarationInstantiation).
+#[derive(Clone, Debug, Default)]
+pub struct GlobalDeclarations {
+    pub vars: Vec<Atom>,
+    pub functions: Vec<Atom>,
+    pub lexicals: Vec<(Atom, bool)>,
+}
+
+/// An inline cache: the shape a property access last saw, and where the
+/// property was (own slot, or a prototype's, valid while the heap's
+/// prototype epoch stays the same).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InlineCache {
+    pub shape: u32,
+    pub slot: u32,
+    /// `u32::MAX` for an own property; else the holder's object index.
+    pub holder: u32,
+    pub epoch: u32,
+}
+
+pub const IC_EMPTY_SHAPE: u32 = u32::MAX;
+
+#[derive(Debug)]
 pub struct Code {
-    pub name: Str,
-    pub ops: Vec<Op>,
-    /// Source line and column of each op, for error messages.
-    pub lines: Vec<(u32, u32)>,
-    /// Nested functions, referenced by `Op::Closure`.
-    pub functions: Vec<Rc<Code>>,
-    pub param_count: u16,
-    /// Index of the rest parameter's slot, if any.
-    pub rest_slot: Option<u16>,
-    /// Slots in the function's environment (parameters first).
-    pub env_size: u16,
+    pub name: JsStr,
+    pub kind: FunctionKind,
+    pub is_strict: bool,
     pub is_async: bool,
-    pub is_arrow: bool,
-    pub is_class_constructor: bool,
-    /// A derived class constructor: `this` comes from `super(...)`.
-    pub is_derived: bool,
+    pub is_generator: bool,
+    /// The `length` property: parameters before the first default or rest.
+    pub length: u32,
+    /// Registers the frame needs.
+    pub registers: u32,
+    pub insns: Vec<Insn>,
+    pub constants: Vec<Constant>,
+    pub functions: Vec<Rc<Code>>,
+    pub scopes: Vec<ScopeLayout>,
+    pub globals: Vec<GlobalDeclarations>,
+    /// Template literal sites: cooked strings (None where invalid) and raw.
+    pub templates: Vec<(Vec<Option<JsStr>>, Vec<JsStr>)>,
+    pub regexps: Vec<(JsStr, JsStr)>,
+    /// Per `EndFinally`: the instruction each break/continue exit resumes at.
+    pub finally_exits: Vec<Vec<u32>>,
+    pub ics: Vec<Cell<InlineCache>>,
+    /// The 1-based source line and column of each instruction.
+    pub positions: Vec<(u32, u32)>,
+    /// Where the function is defined (0 for Node's own modules).
     pub line: u32,
     pub column: u32,
-}
-
-/// Which clock a busy-wait loop reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Clock {
-    /// `Date.now()`: whole milliseconds since the epoch.
-    DateNow,
-    /// `performance.now()`: fractional milliseconds since start.
-    PerformanceNow,
-}
-
-/// `while (CLOCK() - start < limit) {}` or `while (CLOCK() < limit) {}`
-/// (`<=` too) with an empty body.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BusyWait {
-    pub clock: Clock,
-    pub start: Option<LoopBound>,
-    pub limit: LoopBound,
-    pub inclusive: bool,
-    /// Ops one spin runs (this op, the test, the branch, the jump back).
-    pub ops_per_iteration: u32,
+    /// The function's source text, for `Function.prototype.toString`.
+    pub source: Option<Rc<str>>,
+    pub source_span: (u32, u32),
+    /// The parameter names in order, when the parameters are simple (for
+    /// mapped `arguments`): registers or scope slots are found by position.
+    pub simple_parameters: bool,
+    /// Uses direct eval: every binding lives in a named heap scope.
+    pub has_eval: bool,
 }

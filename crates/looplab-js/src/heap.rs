@@ -1,140 +1,174 @@
-//! Frees a run's JavaScript heap when the run ends.
+//! The run's heap: every object in one arena, addressed by [`ObjId`], with a
+//! precise mark-and-sweep collector.
 //!
-//! Objects are reference-counted (`Rc<RefCell<Object>>`), and JavaScript
-//! makes cycles all the time: a function's environment holds the function,
-//! `globalThis.globalThis`, a prototype's `constructor`. Reference counting
-//! never frees a cycle, so before this every run left its whole heap behind;
-//! in the page's worker, which runs one scenario after another, that memory
-//! was never returned.
-//!
-//! There is no collector during a run (a run is bounded by its limits).
-//! Instead each [`JsGuest`](crate::node::JsGuest) keeps a [`Heap`]: a weak
-//! reference to every object allocated while the guest runs. When the guest
-//! is dropped, every object still alive is emptied (properties, prototype,
-//! internal slots), which breaks every cycle: an environment only points at
-//! its parents, so any cycle passes through an object. Then ordinary
-//! reference counting frees the lot.
-//!
-//! Which heap an allocation belongs to is the one [`enter`]ed on this thread:
-//! the guest enters its own around everything it runs, so two runs that
-//! interleave on one thread still keep their heaps apart.
+//! A JavaScript callback runs to completion, and the interpreter keeps every
+//! value it works on in its own stack and frames, so the roots are always
+//! known: the VM's stack and frames, the realm's intrinsics, the job queue
+//! and the embedder's persistent handles. The collector runs only where no
+//! native Rust code holds an `ObjId` in a local (see `Vm::maybe_collect`).
+//! A run's heap is dropped whole when the run ends.
 
-use crate::value::{Class, ObjRef, Object};
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use crate::object::{Elements, Kind, Object, EXTENSIBLE, IS_PROTOTYPE, MARKED};
+use crate::shape::{ShapeId, Shapes};
+use crate::value::{ObjId, Value};
 
-thread_local! {
-    static CURRENT: RefCell<Option<Rc<Heap>>> = const { RefCell::new(None) };
-    /// Objects allocated with no heap entered: never freed if in a cycle.
-    /// Tests check it stays 0 across whole runs.
-    static UNTRACKED: Cell<u64> = const { Cell::new(0) };
-    static MEMORY_LIMIT: Cell<Option<MemoryLimit>> = const { Cell::new(None) };
-}
+/// Bytes an object costs beyond its vectors' contents (an estimate used
+/// for the memory limit: the header, the arena slot, allocator overhead).
+pub const OBJECT_BYTES: usize = 160;
+const VALUE_BYTES: usize = std::mem::size_of::<Value>();
 
-/// How the host measures the process's memory, and the most a run may
-/// reach. This crate reads no memory figures itself (it stays pure): the
-/// page's worker measures its wasm memory, the CLI its resident set.
-#[derive(Clone, Copy)]
-pub struct MemoryLimit {
-    pub bytes_in_use: fn() -> u64,
-    pub limit_bytes: u64,
-}
-
-/// Sets (or, with None, lifts) the memory limit for runs on this thread.
-pub fn set_memory_limit(limit: Option<MemoryLimit>) {
-    MEMORY_LIMIT.with(|cell| cell.set(limit));
-}
-
-/// The memory in use, as the host measures it, when it has said how.
-pub fn bytes_in_use() -> Option<u64> {
-    MEMORY_LIMIT.with(Cell::get).map(|limit| (limit.bytes_in_use)())
-}
-
-/// The memory in use and the limit, when a limit is set and passed.
-pub(crate) fn memory_over_limit() -> Option<(u64, u64)> {
-    let limit = MEMORY_LIMIT.with(Cell::get)?;
-    let in_use = (limit.bytes_in_use)();
-    (in_use > limit.limit_bytes).then_some((in_use, limit.limit_bytes))
-}
-
-/// Entries kept before the first sweep of dead ones.
-const SWEEP_FIRST_AT: usize = 4096;
-
-/// One run's objects.
-#[derive(Default)]
 pub struct Heap {
-    objects: RefCell<Vec<Weak<RefCell<Object>>>>,
-    /// The length at which dead entries are next swept out: twice the live
-    /// count after the last sweep, so sweeping costs O(1) per allocation and
-    /// a long run's entries stay proportional to what is alive.
-    sweep_at: Cell<usize>,
+    objects: Vec<Object>,
+    free: Vec<u32>,
+    pub shapes: Shapes,
+    /// Bumped whenever a prototype's own properties change shape, or an
+    /// object's prototype changes: cached prototype lookups then miss.
+    pub proto_epoch: u32,
+    /// Objects allocated since the last collection.
+    pub allocated_since_gc: usize,
+    /// Live objects after the last collection.
+    pub live_after_gc: usize,
+    /// Estimated bytes held: objects, their property and element vectors.
+    pub bytes: usize,
+    pub collections: u64,
+}
+
+impl Default for Heap {
+    fn default() -> Heap {
+        Heap {
+            objects: Vec::new(),
+            free: Vec::new(),
+            shapes: Shapes::default(),
+            proto_epoch: 0,
+            allocated_since_gc: 0,
+            live_after_gc: 0,
+            bytes: 0,
+            collections: 0,
+        }
+    }
 }
 
 impl Heap {
-    pub fn new() -> Rc<Heap> {
-        Rc::new(Heap { objects: RefCell::default(), sweep_at: Cell::new(SWEEP_FIRST_AT) })
-    }
-
-    fn track(&self, object: &ObjRef) {
-        let mut objects = self.objects.borrow_mut();
-        if objects.len() >= self.sweep_at.get() {
-            objects.retain(|weak| weak.strong_count() > 0);
-            self.sweep_at.set((objects.len() * 2).max(SWEEP_FIRST_AT));
+    /// A new ordinary object with prototype `proto` and kind `kind`.
+    pub fn alloc(&mut self, proto: Option<ObjId>, kind: Kind, flags: u8) -> ObjId {
+        if let Some(proto) = proto {
+            self.mark_prototype(proto);
         }
-        objects.push(Rc::downgrade(object));
-    }
-
-    /// How many of the heap's objects are still alive.
-    pub fn live_objects(&self) -> usize {
-        self.objects.borrow().iter().filter(|weak| weak.strong_count() > 0).count()
-    }
-
-    /// Empties every object still alive, so reference counting can free
-    /// them all. Only for a heap whose run is over: its objects become `{}`.
-    pub fn break_cycles(&self) {
-        let objects = std::mem::take(&mut *self.objects.borrow_mut());
-        // What the objects held is dropped only after all are emptied: a
-        // long chain then frees one shallow object at a time instead of
-        // recursing down the chain.
-        let mut contents = Vec::with_capacity(objects.len());
-        for object in objects.iter().filter_map(Weak::upgrade) {
-            if let Ok(mut object) = object.try_borrow_mut() {
-                contents.push((std::mem::take(&mut object.props), object.proto.take(), std::mem::replace(&mut object.class, Class::Plain)));
-                object.clear_index();
+        let shape = self.shapes.root(proto);
+        let object = Object { proto, shape, slots: Vec::new(), dict: None, elements: Elements::Dense(Vec::new()), kind, flags: flags | EXTENSIBLE };
+        self.allocated_since_gc += 1;
+        self.bytes += OBJECT_BYTES;
+        match self.free.pop() {
+            Some(index) => {
+                self.objects[index as usize] = object;
+                ObjId(index)
+            }
+            None => {
+                self.objects.push(object);
+                ObjId(self.objects.len() as u32 - 1)
             }
         }
-        drop(contents);
+    }
+
+    /// Records that `id` is some object's prototype.
+    pub fn mark_prototype(&mut self, id: ObjId) {
+        let object = &mut self.objects[id.0 as usize];
+        if object.flags & IS_PROTOTYPE == 0 {
+            object.flags |= IS_PROTOTYPE;
+            self.proto_epoch = self.proto_epoch.wrapping_add(1);
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, id: ObjId) -> &Object {
+        &self.objects[id.0 as usize]
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, id: ObjId) -> &mut Object {
+        &mut self.objects[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len() - self.free.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Accounts `count` more values held by some object's vectors.
+    pub fn grew(&mut self, count: usize) {
+        self.bytes += count * VALUE_BYTES;
+    }
+
+    /// Called when an object's own layout changed; invalidates prototype
+    /// caches when the object is someone's prototype.
+    #[inline]
+    pub fn layout_changed(&mut self, id: ObjId) {
+        if self.objects[id.0 as usize].flags & IS_PROTOTYPE != 0 {
+            self.proto_epoch = self.proto_epoch.wrapping_add(1);
+        }
+    }
+
+    pub fn set_shape(&mut self, id: ObjId, shape: ShapeId) {
+        self.objects[id.0 as usize].shape = shape;
+    }
+
+    /// Marks everything reachable from `roots`, then frees the rest.
+    /// Returns how many objects were freed.
+    pub fn collect(&mut self, roots: impl Iterator<Item = Value>) -> usize {
+        let mut stack: Vec<ObjId> = Vec::new();
+        let push = |value: &Value, stack: &mut Vec<ObjId>| {
+            if let Value::Object(id) = value {
+                stack.push(*id);
+            }
+        };
+        for root in roots {
+            push(&root, &mut stack);
+        }
+        while let Some(id) = stack.pop() {
+            let object = &mut self.objects[id.0 as usize];
+            if object.flags & MARKED != 0 {
+                continue;
+            }
+            object.flags |= MARKED;
+            let object = &self.objects[id.0 as usize];
+            object.for_each_ref(|value| push(value, &mut stack));
+        }
+        let mut freed = 0;
+        let mut bytes = 0;
+        let mut freed_prototype = false;
+        for (index, object) in self.objects.iter_mut().enumerate() {
+            if matches!(object.kind, Kind::Free) {
+                continue;
+            }
+            if object.flags & MARKED != 0 {
+                object.flags &= !MARKED;
+                bytes += OBJECT_BYTES + (object.slots.capacity() + dense_capacity(&object.elements)) * VALUE_BYTES;
+            } else {
+                freed_prototype |= object.flags & IS_PROTOTYPE != 0;
+                *object =
+                    Object { proto: None, shape: ShapeId(0), slots: Vec::new(), dict: None, elements: Elements::Dense(Vec::new()), kind: Kind::Free, flags: 0 };
+                self.free.push(index as u32);
+                freed += 1;
+            }
+        }
+        if freed_prototype {
+            // A cached holder may have died; its slot may be reused.
+            self.proto_epoch = self.proto_epoch.wrapping_add(1);
+        }
+        self.bytes = bytes;
+        self.live_after_gc = self.len();
+        self.allocated_since_gc = 0;
+        self.collections += 1;
+        freed
     }
 }
 
-/// Called for every new object: it joins the heap entered on this thread.
-pub(crate) fn track(object: &ObjRef) {
-    CURRENT.with(|current| match &*current.borrow() {
-        Some(heap) => heap.track(object),
-        None => UNTRACKED.with(|untracked| untracked.set(untracked.get() + 1)),
-    });
-}
-
-/// How many objects this thread has allocated outside any run's heap.
-pub fn untracked_objects() -> u64 {
-    UNTRACKED.with(Cell::get)
-}
-
-/// Makes `heap` the one new objects join until the guard is dropped, which
-/// restores the one entered before.
-pub fn enter(heap: &Rc<Heap>) -> Entered {
-    let previous = CURRENT.with(|current| current.replace(Some(heap.clone())));
-    Entered { previous }
-}
-
-#[must_use = "the heap is entered only while the guard lives"]
-pub struct Entered {
-    previous: Option<Rc<Heap>>,
-}
-
-impl Drop for Entered {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        CURRENT.with(|current| *current.borrow_mut() = previous);
+fn dense_capacity(elements: &Elements) -> usize {
+    match elements {
+        Elements::Dense(values) => values.capacity(),
+        Elements::Sparse(map) => map.len() * 2,
     }
 }

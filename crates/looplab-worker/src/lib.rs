@@ -58,7 +58,7 @@ const PROGRESS_EVERY_EVENTS: u64 = 131_072;
 fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings, limit: TraceLimit, emit: &mut dyn FnMut(FromWorker)) {
     emit(FromWorker::Started { run_id, source: source.to_string(), title: title.to_string(), pool_size: settings.pool_size });
     // The scenario's text is real JavaScript, run by the interpreter.
-    let mut sim = match looplab_js::prepare(source, settings) {
+    let mut sim = match looplab_node::prepare(source, settings) {
         Ok(sim) => sim,
         Err(errors) => {
             let message = errors.iter().map(|error| format!("{}:{}: {}", error.line, error.column, error.message)).collect::<Vec<_>>().join("\n");
@@ -116,7 +116,7 @@ fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings,
     // The run's heap is freed with the simulation; what the worker holds
     // after that is what the next run starts from.
     drop(sim);
-    summary.memory_in_use_bytes = looplab_js::heap::bytes_in_use().unwrap_or(0);
+    summary.memory_in_use_bytes = looplab_node::heap::bytes_in_use().unwrap_or(0);
     emit(FromWorker::Finished { run_id, summary });
 }
 

@@ -252,7 +252,7 @@ function get(target, options, callback) {
 }
 
 // Requests from the scenario's load are built and answered natively (see
-// crates/looplab-js/src/http_load.rs): the same objects and steps as above,
+// crates/looplab-node/src/http_load.rs): the same objects and steps as above,
 // without interpreting them a million times. This `end` stays as the
 // version every other exchange uses.
 ServerResponse.prototype.end = binding.httpSetup(

@@ -1,0 +1,104 @@
+//! Source text to bytecode: oxc parses, oxc_semantic resolves every name to
+//! its binding and reports the early errors (ECMA-262 "Static Semantics:
+//! Early Errors"), [`scope`] decides where each binding lives, and the code
+//! generator (next) emits [`crate::bytecode::Code`].
+
+pub mod scope;
+
+use oxc_allocator::Allocator;
+use oxc_span::SourceType;
+
+/// A problem found before anything runs, at a 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    /// A SyntaxError (the program is not JavaScript), as opposed to valid
+    /// code Looplab does not run ("not supported in Looplab").
+    pub is_syntax_error: bool,
+}
+
+/// How the source is wrapped, which decides its top-level semantics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// A classic script: top-level `var` and functions are global object
+    /// properties (ECMA-262 16.1, GlobalDeclarationInstantiation).
+    Script,
+    /// A CommonJS module: the body of Node's module wrapper function.
+    CommonJs,
+}
+
+/// Maps byte offsets to 1-based lines and columns (columns count UTF-16
+/// units, as V8's do).
+pub struct LineIndex<'s> {
+    starts: Vec<u32>,
+    source: &'s str,
+}
+
+impl<'s> LineIndex<'s> {
+    pub fn new(source: &'s str) -> LineIndex<'s> {
+        let mut starts = vec![0];
+        for (index, byte) in source.bytes().enumerate() {
+            if byte == b'\n' {
+                starts.push(index as u32 + 1);
+            }
+        }
+        LineIndex { starts, source }
+    }
+
+    pub fn position(&self, offset: u32) -> (u32, u32) {
+        let line = self.starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let start = self.starts[line] as usize;
+        let end = (offset as usize).clamp(start, self.source.len());
+        let column = self.source.get(start..end).map_or(end - start, |text| text.encode_utf16().count());
+        (line as u32 + 1, column as u32 + 1)
+    }
+}
+
+/// Parses and checks `source`: every syntax and early error, with positions.
+/// (Code generation is the next layer; this is its front door.)
+pub fn check(source: &str, goal: Goal) -> Result<scope::Summary, Vec<CompileError>> {
+    let allocator = Allocator::default();
+    let source_type = match goal {
+        Goal::Script => SourceType::script(),
+        Goal::CommonJs => SourceType::cjs(),
+    };
+    let parsed = oxc_parser::Parser::new(&allocator, source, source_type).parse();
+    let lines = LineIndex::new(source);
+    // The last label is where the offence is (a redeclaration labels the
+    // first declaration, then the second).
+    let syntax_error = |diagnostic: &oxc_diagnostics::OxcDiagnostic| {
+        let offset = diagnostic.labels.last().map_or(0, |label| label.offset() as u32);
+        let (line, column) = lines.position(offset);
+        // oxc quotes names in backticks; V8 in single quotes.
+        CompileError { line, column, message: diagnostic.message.replace('`', "'"), is_syntax_error: true }
+    };
+    if parsed.panicked || !parsed.diagnostics.is_empty() {
+        let mut errors: Vec<CompileError> = parsed.diagnostics.iter().map(syntax_error).collect();
+        if errors.is_empty() {
+            errors.push(CompileError { line: 1, column: 1, message: "Invalid or unexpected token".to_string(), is_syntax_error: true });
+        }
+        return Err(errors);
+    }
+    let built = oxc_semantic::SemanticBuilder::new().with_build_nodes(true).with_check_syntax_error(true).build(&parsed.program);
+    let mut early: Vec<CompileError> = built.diagnostics.errors().map(syntax_error).collect();
+    // A regular expression literal's pattern is checked before the program
+    // runs (ECMA-262 13.2.7.2, early errors of RegularExpressionLiteral);
+    // oxc leaves patterns unparsed here, regress judges them.
+    for node in built.semantic.nodes().iter() {
+        if let oxc_ast::AstKind::RegExpLiteral(literal) = node.kind() {
+            let flags = literal.regex.flags.to_string();
+            let pattern = literal.regex.pattern.text.as_str();
+            if let Err(error) = regress::Regex::with_flags(pattern, flags.as_str()) {
+                let (line, column) = lines.position(literal.span.start);
+                let message = format!("Invalid regular expression: /{pattern}/{flags}: {error}");
+                early.push(CompileError { line, column, message, is_syntax_error: true });
+            }
+        }
+    }
+    if !early.is_empty() {
+        return Err(early);
+    }
+    Ok(scope::analyze(&built.semantic))
+}

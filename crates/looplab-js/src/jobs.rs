@@ -1,0 +1,30 @@
+//! Jobs (ECMA-262 9.5): the work a settled promise schedules. The engine
+//! keeps each job until the embedder runs it, so the embedder's queue (which
+//! may run other work first) decides the order.
+
+use crate::object::Reaction;
+use crate::value::Value;
+
+pub enum Job {
+    /// NewPromiseReactionJob (ECMA-262 27.2.2.1): a reaction and the
+    /// settled value (or reason).
+    Reaction { reaction: Reaction, argument: Value, is_rejection: bool },
+    /// NewPromiseResolveThenableJob (ECMA-262 27.2.2.2).
+    ResolveThenable { promise: Value, thenable: Value, then: Value },
+}
+
+impl Job {
+    pub fn for_each_ref(&self, visit: &mut dyn FnMut(&Value)) {
+        match self {
+            Job::Reaction { reaction, argument, .. } => {
+                crate::object::visit_reaction(reaction, visit);
+                visit(argument);
+            }
+            Job::ResolveThenable { promise, thenable, then } => {
+                visit(promise);
+                visit(thenable);
+                visit(then);
+            }
+        }
+    }
+}
