@@ -36,6 +36,8 @@ pub enum Insn {
     RotDown3,
     /// `[a, b, c, d] -> [d, a, b, c]`.
     RotDown4,
+    /// Copies the value `n` below the top (0 is the top itself) onto the top.
+    Pick(u32),
 
     // Registers: the frame's own bindings.
     GetReg(u32),
@@ -339,11 +341,17 @@ pub enum Insn {
     IteratorDone,
     /// `[result] -> [value]`.
     IteratorValue,
+    /// `[iterator, next] -> [iterator, next, array]`: the values left (a
+    /// rest element in array destructuring).
+    IteratorRest,
     /// `[iterator, next] -> []`: IteratorClose after a normal completion.
     IteratorClose,
     /// `[iterator, next, exception] -> [exception]`: IteratorClose on a
     /// throw completion (errors from `return` are dropped).
     IteratorCloseForThrow,
+    /// `[value] -> [value]`: throws a TypeError for null and undefined
+    /// (RequireObjectCoercible, before an object pattern reads anything).
+    ToObjectCoercible,
     /// `[obj] -> [for_in_state]`.
     ForInStart,
     /// `[state] -> [state, key]`; jumps to the target when done (popping nothing).
@@ -464,4 +472,6 @@ pub struct Code {
     pub simple_parameters: bool,
     /// Uses direct eval: every binding lives in a named heap scope.
     pub has_eval: bool,
+    /// Reads `arguments`: the frame keeps every argument it was given.
+    pub uses_arguments: bool,
 }

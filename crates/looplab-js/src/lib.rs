@@ -17,14 +17,17 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod atoms;
+pub mod builtins;
 pub mod bytecode;
 pub mod compiler;
 pub mod errors;
+pub mod exec;
 pub mod heap;
 pub mod interp;
 pub mod jobs;
 pub mod number;
 pub mod object;
+pub mod ops;
 pub mod props;
 pub mod shape;
 pub mod string;
@@ -39,6 +42,10 @@ pub use vm::{Embedder, JobId, JsResult, Persistent, Unwind, Vm};
 /// Prototype chains longer than this are cut short (a cycle cannot be made
 /// through `setPrototypeOf`, which checks, but a bound keeps every walk finite).
 pub const PROTO_CHAIN_MAX: usize = 100_000;
+
+/// The longest string V8 makes (2^29 - 24 UTF-16 units); longer ones are
+/// `RangeError: Invalid string length`.
+pub const STRING_LENGTH_MAX: usize = (1 << 29) - 24;
 
 /// The collector does not run before this many objects were allocated
 /// since it last ran.

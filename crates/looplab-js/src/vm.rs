@@ -146,6 +146,9 @@ pub struct Vm {
     pub ops: u64,
     /// Operations not yet reported with [`Embedder::spend`].
     pub unreported_ops: u64,
+    /// A script's top-level `let`/`const`/`class` bindings (the global
+    /// environment's declarative record), with whether each is `const`.
+    pub global_lexicals: std::collections::HashMap<Atom, (Value, bool)>,
     /// How many native calls are on the Rust stack: the collector runs only
     /// when none is (their locals may hold handles it cannot see).
     pub native_depth: u32,
@@ -169,6 +172,7 @@ impl Vm {
             ops: 0,
             unreported_ops: 0,
             native_depth: 0,
+            global_lexicals: std::collections::HashMap::new(),
         };
         for description in WELL_KNOWN_SYMBOLS {
             vm.new_symbol(Some(JsStr::from_str(description)));
@@ -320,6 +324,7 @@ impl Vm {
             frame.for_each_ref(&mut |value| roots.push(value.clone()));
         }
         roots.extend(self.persistent.iter().flatten().cloned());
+        roots.extend(self.global_lexicals.values().map(|(value, _)| value.clone()));
         for job in self.jobs.iter().flatten() {
             job.for_each_ref(&mut |value| roots.push(value.clone()));
         }

@@ -3,7 +3,12 @@
 //! Early Errors"), [`scope`] decides where each binding lives, and the code
 //! generator (next) emits [`crate::bytecode::Code`].
 
+mod class;
+mod codegen;
+mod expr;
+mod pattern;
 pub mod scope;
+mod stmt;
 
 use oxc_allocator::Allocator;
 use oxc_span::SourceType;
@@ -57,8 +62,20 @@ impl<'s> LineIndex<'s> {
 }
 
 /// Parses and checks `source`: every syntax and early error, with positions.
-/// (Code generation is the next layer; this is its front door.)
 pub fn check(source: &str, goal: Goal) -> Result<scope::Summary, Vec<CompileError>> {
+    let mut atoms = crate::atoms::AtomTable::default();
+    front(source, goal, &mut atoms, false).map(|(summary, _)| summary)
+}
+
+/// Compiles `source` to the code of its top level. Names are interned in
+/// `atoms` (the VM's table, so the bytecode's atoms are the VM's).
+pub fn compile(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable) -> Result<std::rc::Rc<crate::bytecode::Code>, Vec<CompileError>> {
+    front(source, goal, atoms, true).and_then(|(_, code)| code.ok_or_else(Vec::new))
+}
+
+type FrontResult = Result<(scope::Summary, Option<std::rc::Rc<crate::bytecode::Code>>), Vec<CompileError>>;
+
+fn front(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable, generate: bool) -> FrontResult {
     let allocator = Allocator::default();
     let source_type = match goal {
         Goal::Script => SourceType::script(),
@@ -100,5 +117,17 @@ pub fn check(source: &str, goal: Goal) -> Result<scope::Summary, Vec<CompileErro
     if !early.is_empty() {
         return Err(early);
     }
-    Ok(scope::analyze(&built.semantic))
+    let summary = scope::analyze(&built.semantic);
+    if !generate {
+        return Ok((summary, None));
+    }
+    let mut generator = codegen::Codegen::new(source, built.semantic.scoping(), &summary, atoms, goal);
+    let code = generator.program(&parsed.program);
+    let mut errors = std::mem::take(&mut generator.errors);
+    drop(generator);
+    if !errors.is_empty() {
+        errors.sort_by_key(|error| (error.line, error.column));
+        return Err(errors);
+    }
+    Ok((summary, Some(code)))
 }

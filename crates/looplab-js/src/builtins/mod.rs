@@ -1,0 +1,42 @@
+//! The language's built-in objects, one family per file (boa's
+//! `builtins/<name>/` is the pattern). `install` puts them on a realm.
+//! The families land one by one; each installs its constructor on the
+//! global object and its methods on the intrinsic prototypes.
+
+mod array;
+mod error;
+mod function;
+mod object;
+
+use crate::shape::{CONFIGURABLE, WRITABLE};
+use crate::value::{Key, Value};
+use crate::Vm;
+
+/// The argument at `index`, or `undefined`.
+pub(crate) fn arg(args: &[Value], index: usize) -> Value {
+    args.get(index).cloned().unwrap_or_default()
+}
+
+/// Installs every built-in on the VM's realm.
+pub fn install(vm: &mut Vm) {
+    let global = vm.intrinsics.global;
+    vm.heap.put(global, Key::Atom(crate::atoms::UNDEFINED), Value::Undefined, 0);
+    vm.heap.put(global, Key::Atom(crate::atoms::NAN), Value::Number(f64::NAN), 0);
+    vm.heap.put(global, Key::Atom(crate::atoms::INFINITY), Value::Number(f64::INFINITY), 0);
+    let key = vm.key("globalThis");
+    vm.heap.put(global, key, Value::Object(global), WRITABLE | CONFIGURABLE);
+    object::install(vm);
+    function::install(vm);
+    array::install(vm);
+    error::install(vm);
+}
+
+/// Makes `constructor` a global with `prototype`, linked both ways.
+pub(crate) fn link_constructor(vm: &mut Vm, name: &str, constructor: crate::ObjId, prototype: crate::ObjId) {
+    vm.heap.put(constructor, Key::Atom(crate::atoms::PROTOTYPE), Value::Object(prototype), 0);
+    vm.heap.put(prototype, Key::Atom(crate::atoms::CONSTRUCTOR), Value::Object(constructor), WRITABLE | CONFIGURABLE);
+    let global = vm.intrinsics.global;
+    vm.define_value(global, name, Value::Object(constructor));
+    let flags = &mut vm.heap.get_mut(constructor).flags;
+    *flags |= crate::object::CONSTRUCTOR;
+}

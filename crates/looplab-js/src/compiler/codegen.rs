@@ -1,0 +1,858 @@
+//! The code generator's shared state: the function being compiled, where
+//! each binding lives, jumps and their patching, constants, and the
+//! compilation of functions themselves. Statements, expressions, patterns
+//! and classes are in their own files, as `impl Codegen` blocks.
+
+use super::scope::Summary;
+use super::{CompileError, Goal, LineIndex};
+use crate::atoms::AtomTable;
+use crate::bytecode::{Code, Constant, FunctionKind, GlobalDeclarations, InlineCache, Insn, ScopeLayout};
+use crate::string::JsStr;
+use crate::value::Atom;
+use oxc_ast::ast::*;
+use oxc_semantic::Scoping;
+use oxc_span::Span;
+use oxc_syntax::scope::ScopeId;
+use oxc_syntax::symbol::{SymbolFlags, SymbolId};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Where a binding lives.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Storage {
+    Register(u32),
+    /// Slot `slot` of the heap scope made for oxc scope `scope`.
+    Scope {
+        scope: ScopeId,
+        slot: u16,
+    },
+    /// A script's top-level `var` or function: a global object property.
+    GlobalVar,
+    /// A script's top-level `let`/`const`/`class`.
+    GlobalLexical,
+}
+
+/// A `break`/`continue` target.
+pub(super) struct JumpTarget {
+    pub labels: Vec<Atom>,
+    pub is_loop: bool,
+    /// A labelled statement that is not a loop: only labelled breaks reach it.
+    pub is_labelled_block: bool,
+    pub breaks: Vec<usize>,
+    pub continues: Vec<usize>,
+    /// The unwind stack's height at the target.
+    pub unwind_height: usize,
+}
+
+/// What a jump out of a construct must undo, innermost last.
+#[derive(Clone)]
+pub(super) enum UnwindEntry<'s, 'a> {
+    /// A heap scope was pushed (and `chain` holds it).
+    Scope,
+    /// An exception handler was installed.
+    Handler,
+    /// A value on the operand stack.
+    StackItem,
+    /// A `for…of` iterator and its `next` method: closed on the way out.
+    Iterator,
+    /// A `finally` block: run on the way out.
+    Finally(&'s BlockStatement<'a>),
+}
+
+pub(super) struct FnState {
+    pub insns: Vec<Insn>,
+    pub positions: Vec<(u32, u32)>,
+    pub constants: Vec<Constant>,
+    string_constants: HashMap<JsStr, u32>,
+    pub functions: Vec<Rc<Code>>,
+    pub scopes: Vec<ScopeLayout>,
+    pub globals: Vec<GlobalDeclarations>,
+    pub templates: Vec<(Vec<Option<JsStr>>, Vec<JsStr>)>,
+    pub regexps: Vec<(JsStr, JsStr)>,
+    pub finally_exits: Vec<Vec<u32>>,
+    pub ics: u32,
+    pub registers: u32,
+    pub kind: FunctionKind,
+    pub is_strict: bool,
+    pub is_async: bool,
+    pub is_generator: bool,
+    pub jumps: Vec<JumpTarget>,
+    pub position: (u32, u32),
+    /// Labels waiting for the statement they label.
+    pub pending_labels: Vec<Atom>,
+    pub uses_arguments: bool,
+}
+
+pub struct Codegen<'s, 'a> {
+    pub(super) source: &'s str,
+    pub(super) lines: LineIndex<'s>,
+    pub(super) scoping: &'s Scoping,
+    pub(super) summary: &'s Summary,
+    pub(super) atoms: &'s mut AtomTable,
+    pub(super) errors: Vec<CompileError>,
+    pub(super) fns: Vec<FnState>,
+    /// The oxc scopes that have a heap scope at this point, innermost last
+    /// (across functions: a closure continues its maker's chain).
+    pub(super) chain: Vec<ScopeId>,
+    pub(super) storage: HashMap<SymbolId, Storage>,
+    pub(super) goal: Goal,
+    /// Per heap-scope oxc scope: its captured bindings in slot order.
+    pub(super) layouts: HashMap<ScopeId, Vec<SymbolId>>,
+    /// Per function being compiled: what a jump out must undo.
+    pub(super) unwind: Vec<Vec<UnwindEntry<'s, 'a>>>,
+    marker: std::marker::PhantomData<&'a ()>,
+}
+
+/// Decodes oxc's string value, where lone surrogates are escaped as
+/// U+FFFD followed by four hex digits (U+FFFD itself as `\u{FFFD}fffd`).
+pub(super) fn js_string(value: &str, lone_surrogates: bool) -> JsStr {
+    if !lone_surrogates {
+        return JsStr::from_str(value);
+    }
+    let mut units = Vec::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{FFFD}' {
+            let hex: String = chars.by_ref().take(4).collect();
+            units.push(u16::from_str_radix(&hex, 16).unwrap_or(0xFFFD));
+        } else {
+            let mut buffer = [0u16; 2];
+            units.extend_from_slice(c.encode_utf16(&mut buffer));
+        }
+    }
+    JsStr::from_units(units)
+}
+
+impl<'s, 'a> Codegen<'s, 'a> {
+    pub(super) fn new(source: &'s str, scoping: &'s Scoping, summary: &'s Summary, atoms: &'s mut AtomTable, goal: Goal) -> Codegen<'s, 'a> {
+        Codegen {
+            source,
+            lines: LineIndex::new(source),
+            scoping,
+            summary,
+            atoms,
+            errors: Vec::new(),
+            fns: Vec::new(),
+            chain: Vec::new(),
+            storage: HashMap::new(),
+            goal,
+            layouts: HashMap::new(),
+            unwind: Vec::new(),
+            marker: std::marker::PhantomData,
+        }
+    }
+
+    pub(super) fn f(&mut self) -> &mut FnState {
+        // A function is always being compiled while code is emitted.
+        let last = self.fns.len() - 1;
+        &mut self.fns[last]
+    }
+
+    pub(super) fn fr(&self) -> &FnState {
+        &self.fns[self.fns.len() - 1]
+    }
+
+    pub(super) fn unsupported(&mut self, span: Span, what: &str) {
+        let (line, column) = self.lines.position(span.start);
+        self.errors.push(CompileError { line, column, message: format!("not supported in Looplab: {what} at {line}:{column}"), is_syntax_error: false });
+    }
+
+    pub(super) fn syntax_error(&mut self, span: Span, message: &str) {
+        let (line, column) = self.lines.position(span.start);
+        self.errors.push(CompileError { line, column, message: message.to_string(), is_syntax_error: true });
+    }
+
+    pub(super) fn at(&mut self, span: Span) {
+        let position = self.lines.position(span.start);
+        self.f().position = position;
+    }
+
+    pub(super) fn emit(&mut self, insn: Insn) -> usize {
+        let state = self.f();
+        if matches!(insn, Insn::RestArguments(_) | Insn::Arguments) {
+            // The frame must keep every argument it is given.
+            state.uses_arguments = true;
+        }
+        state.insns.push(insn);
+        state.positions.push(state.position);
+        state.insns.len() - 1
+    }
+
+    pub(super) fn here(&self) -> u32 {
+        self.fr().insns.len() as u32
+    }
+
+    /// Points the jump at `at` to the current position.
+    pub(super) fn patch(&mut self, at: usize) {
+        let target = self.here();
+        self.patch_to(at, target);
+    }
+
+    pub(super) fn patch_to(&mut self, at: usize, target: u32) {
+        let insn = &mut self.f().insns[at];
+        *insn = match *insn {
+            Insn::Jump(_) => Insn::Jump(target),
+            Insn::JumpIfFalse(_) => Insn::JumpIfFalse(target),
+            Insn::JumpIfTrue(_) => Insn::JumpIfTrue(target),
+            Insn::JumpIfTrueKeep(_) => Insn::JumpIfTrueKeep(target),
+            Insn::JumpIfFalseKeep(_) => Insn::JumpIfFalseKeep(target),
+            Insn::JumpIfNotNullishKeep(_) => Insn::JumpIfNotNullishKeep(target),
+            Insn::JumpIfNullish(_) => Insn::JumpIfNullish(target),
+            Insn::JumpIfUndefined(_) => Insn::JumpIfUndefined(target),
+            Insn::JumpIfNotUndefined(_) => Insn::JumpIfNotUndefined(target),
+            Insn::EnterTry(_) => Insn::EnterTry(target),
+            Insn::ForInNext(_) => Insn::ForInNext(target),
+            other => other,
+        };
+    }
+
+    pub(super) fn atom(&mut self, text: &str) -> Atom {
+        self.atoms.intern_str(text)
+    }
+
+    pub(super) fn atom_js(&mut self, text: &JsStr) -> Atom {
+        self.atoms.intern(text)
+    }
+
+    pub(super) fn string_constant(&mut self, text: JsStr) -> u32 {
+        if let Some(index) = self.fr().string_constants.get(&text) {
+            return *index;
+        }
+        let state = self.f();
+        let index = state.constants.len() as u32;
+        state.constants.push(Constant::String(text.clone()));
+        state.string_constants.insert(text, index);
+        index
+    }
+
+    pub(super) fn push_string(&mut self, text: JsStr) {
+        let index = self.string_constant(text);
+        self.emit(Insn::Const(index));
+    }
+
+    pub(super) fn push_number(&mut self, value: f64) {
+        if value.fract() == 0.0 && value.abs() < 1e9 && !(value == 0.0 && value.is_sign_negative()) {
+            self.emit(Insn::Int(value as i32));
+        } else {
+            let state = self.f();
+            let index = state.constants.len() as u32;
+            state.constants.push(Constant::Number(value));
+            self.emit(Insn::Const(index));
+        }
+    }
+
+    pub(super) fn new_ic(&mut self) -> u32 {
+        let state = self.f();
+        state.ics += 1;
+        state.ics - 1
+    }
+
+    pub(super) fn new_register(&mut self) -> u32 {
+        let state = self.f();
+        state.registers += 1;
+        state.registers - 1
+    }
+
+    // ----- Bindings -----
+
+    /// Decides the storage of every binding declared directly in `scope`,
+    /// and returns whether it needs a heap scope (some are captured).
+    pub(super) fn declare_scope(&mut self, scope: ScopeId) -> bool {
+        let is_global_script = self.goal == Goal::Script && scope == self.scoping.root_scope_id();
+        let mut captured: Vec<SymbolId> = Vec::new();
+        let mut symbols: Vec<SymbolId> = self.scoping.get_bindings(scope).values().copied().collect();
+        symbols.sort();
+        for symbol in symbols {
+            if self.storage.contains_key(&symbol) {
+                continue;
+            }
+            let storage = if is_global_script {
+                let flags = self.scoping.symbol_flags(symbol);
+                if flags.intersects(SymbolFlags::BlockScopedVariable | SymbolFlags::Class) {
+                    Storage::GlobalLexical
+                } else {
+                    Storage::GlobalVar
+                }
+            } else if self.summary.is_captured(symbol) {
+                captured.push(symbol);
+                Storage::Scope { scope, slot: (captured.len() - 1) as u16 }
+            } else {
+                Storage::Register(self.new_register())
+            };
+            self.storage.insert(symbol, storage);
+        }
+        let needs_heap = !captured.is_empty();
+        if needs_heap {
+            self.layouts.insert(scope, captured);
+        }
+        needs_heap
+    }
+
+    /// Emits `PushScope` for `scope` when it has captured bindings.
+    pub(super) fn enter_scope(&mut self, scope: ScopeId) -> bool {
+        if !self.declare_scope(scope) {
+            return false;
+        }
+        let names: Vec<Atom> = self.layouts[&scope].clone().into_iter().map(|symbol| self.atoms.intern_str(self.scoping.symbol_name(symbol))).collect();
+        let state = self.f();
+        state.scopes.push(ScopeLayout { names });
+        let index = state.scopes.len() as u32 - 1;
+        self.emit(Insn::PushScope(index));
+        self.chain.push(scope);
+        if let Some(unwind) = self.unwind.last_mut() {
+            unwind.push(UnwindEntry::Scope);
+        }
+        true
+    }
+
+    pub(super) fn leave_scope(&mut self, pushed: bool) {
+        if pushed {
+            self.emit(Insn::PopScope);
+            self.chain.pop();
+            if let Some(unwind) = self.unwind.last_mut() {
+                unwind.pop();
+            }
+        }
+    }
+
+    /// Sets every `let`/`const`/`class` binding declared in `scope` to the
+    /// empty value (the temporal dead zone), so a loop body that runs again
+    /// does not see the last iteration's values.
+    pub(super) fn init_lexical_tdz(&mut self, scope: ScopeId) {
+        let mut symbols: Vec<SymbolId> = self.scoping.get_bindings(scope).values().copied().collect();
+        symbols.sort();
+        for symbol in symbols {
+            let flags = self.scoping.symbol_flags(symbol);
+            if flags.intersects(SymbolFlags::BlockScopedVariable | SymbolFlags::Class) && !flags.contains(SymbolFlags::Function) {
+                match self.storage.get(&symbol).copied() {
+                    Some(Storage::Register(register)) => {
+                        self.emit(Insn::Empty);
+                        self.emit(Insn::PutReg(register));
+                    }
+                    Some(Storage::Scope { scope, slot }) => {
+                        if let Some(depth) = self.depth_of(scope) {
+                            self.emit(Insn::Empty);
+                            self.emit(Insn::PutScope { depth, slot });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn depth_of(&self, scope: ScopeId) -> Option<u16> {
+        let position = self.chain.iter().rposition(|entry| *entry == scope)?;
+        Some((self.chain.len() - 1 - position) as u16)
+    }
+
+    pub(super) fn is_lexical(&self, symbol: SymbolId) -> bool {
+        let flags = self.scoping.symbol_flags(symbol);
+        flags.intersects(SymbolFlags::BlockScopedVariable | SymbolFlags::Class) && !flags.contains(SymbolFlags::Function)
+    }
+
+    pub(super) fn is_const(&self, symbol: SymbolId) -> bool {
+        self.scoping.symbol_flags(symbol).contains(SymbolFlags::ConstVariable)
+    }
+
+    fn name_constant(&mut self, symbol: SymbolId) -> u32 {
+        let name = JsStr::from_str(self.scoping.symbol_name(symbol));
+        self.string_constant(name)
+    }
+
+    /// The symbol an identifier reference resolves to (None: a global).
+    pub(super) fn resolve(&self, reference: &'s IdentifierReference<'a>) -> Option<SymbolId> {
+        let id = reference.reference_id.get()?;
+        self.scoping.get_reference(id).symbol_id()
+    }
+
+    /// Pushes the value of binding `symbol`.
+    pub(super) fn load_symbol(&mut self, symbol: SymbolId, span: Span) {
+        let lexical = self.is_lexical(symbol);
+        match self.storage.get(&symbol).copied() {
+            Some(Storage::Register(reg)) => {
+                if lexical {
+                    let name = self.name_constant(symbol);
+                    self.emit(Insn::GetRegChecked { reg, name });
+                } else {
+                    self.emit(Insn::GetReg(reg));
+                }
+            }
+            Some(Storage::Scope { scope, slot }) => match self.depth_of(scope) {
+                Some(depth) => {
+                    self.emit(if lexical { Insn::GetScopeChecked { depth, slot } } else { Insn::GetScope { depth, slot } });
+                }
+                None => self.unsupported(span, "a binding used before its scope (compiler)"),
+            },
+            Some(Storage::GlobalLexical) => {
+                let name = self.atom(self.scoping.symbol_name(symbol));
+                self.emit(Insn::GetGlobalLexical(name));
+            }
+            Some(Storage::GlobalVar) => {
+                let name = self.atom(self.scoping.symbol_name(symbol));
+                let ic = self.new_ic();
+                self.emit(Insn::GetGlobal { name, ic });
+            }
+            None => self.unsupported(span, "a binding declared where Looplab does not yet look (compiler)"),
+        }
+    }
+
+    /// Stores the top of the stack into `symbol`, keeping it. `init` is a
+    /// declaration's initialisation (no TDZ check, `const` allowed).
+    pub(super) fn store_symbol(&mut self, symbol: SymbolId, span: Span, init: bool) {
+        if !init && self.is_const(symbol) {
+            // Assignment to a constant: TypeError at run time (ECMA-262
+            // 9.1.1.1.5 SetMutableBinding), after the TDZ check.
+            self.check_tdz(symbol, span);
+            let message = self.string_constant(JsStr::from_str("Assignment to constant variable."));
+            self.emit(Insn::ThrowError { kind: crate::bytecode::ErrorKind::TypeError, message });
+            return;
+        }
+        if !init && self.is_lexical(symbol) {
+            self.check_tdz(symbol, span);
+        }
+        match self.storage.get(&symbol).copied() {
+            Some(Storage::Register(reg)) => {
+                self.emit(Insn::SetReg(reg));
+            }
+            Some(Storage::Scope { scope, slot }) => match self.depth_of(scope) {
+                Some(depth) => {
+                    self.emit(Insn::SetScope { depth, slot });
+                }
+                None => self.unsupported(span, "a binding used before its scope (compiler)"),
+            },
+            Some(Storage::GlobalLexical) => {
+                let name = self.atom(self.scoping.symbol_name(symbol));
+                self.emit(Insn::Dup);
+                self.emit(Insn::PutGlobalLexical(name));
+            }
+            Some(Storage::GlobalVar) => {
+                let name = self.atom(self.scoping.symbol_name(symbol));
+                let ic = self.new_ic();
+                self.emit(Insn::SetGlobal { name, ic });
+            }
+            None => self.unsupported(span, "a binding declared where Looplab does not yet look (compiler)"),
+        }
+    }
+
+    fn check_tdz(&mut self, symbol: SymbolId, span: Span) {
+        match self.storage.get(&symbol).copied() {
+            Some(Storage::Register(reg)) => {
+                let name = self.name_constant(symbol);
+                self.emit(Insn::CheckReg { reg, name });
+            }
+            Some(Storage::Scope { scope, slot }) => {
+                if let Some(depth) = self.depth_of(scope) {
+                    self.emit(Insn::CheckScope { depth, slot });
+                }
+            }
+            Some(Storage::GlobalLexical) => {
+                let name = self.atom(self.scoping.symbol_name(symbol));
+                self.emit(Insn::GetGlobalLexical(name));
+                self.emit(Insn::Pop);
+            }
+            _ => {
+                let _ = span;
+            }
+        }
+    }
+
+    /// Loads an identifier: its binding, or a global.
+    pub(super) fn load_identifier(&mut self, reference: &'s IdentifierReference<'a>) {
+        match self.resolve(reference) {
+            Some(symbol) => self.load_symbol(symbol, reference.span),
+            None => {
+                if reference.name.as_str() == "undefined" {
+                    // The global `undefined` is read-only and non-configurable.
+                    self.emit(Insn::Undefined);
+                    return;
+                }
+                if reference.name.as_str() == "arguments" && self.in_function_with_arguments() {
+                    self.f().uses_arguments = true;
+                    self.emit(Insn::Arguments);
+                    return;
+                }
+                let name = self.atom(reference.name.as_str());
+                let ic = self.new_ic();
+                self.emit(Insn::GetGlobal { name, ic });
+            }
+        }
+    }
+
+    /// Whether an unresolved `arguments` names the enclosing function's
+    /// arguments object (not at the top level, not in a class field).
+    pub(super) fn in_function_with_arguments(&self) -> bool {
+        matches!(
+            self.fr().kind,
+            FunctionKind::Normal
+                | FunctionKind::Method
+                | FunctionKind::Getter
+                | FunctionKind::Setter
+                | FunctionKind::ClassConstructor
+                | FunctionKind::DerivedConstructor
+                | FunctionKind::Arrow
+        ) || (self.goal == Goal::CommonJs && self.fr().kind == FunctionKind::TopLevel)
+    }
+
+    /// Stores the top of the stack into an identifier, keeping it.
+    pub(super) fn store_identifier(&mut self, reference: &'s IdentifierReference<'a>) {
+        match self.resolve(reference) {
+            Some(symbol) => self.store_symbol(symbol, reference.span, false),
+            None => {
+                let name = self.atom(reference.name.as_str());
+                let ic = self.new_ic();
+                if self.fr().is_strict {
+                    self.emit(Insn::SetGlobalStrict { name, ic });
+                } else {
+                    self.emit(Insn::SetGlobal { name, ic });
+                }
+            }
+        }
+    }
+
+    /// Stores into a declared binding, popping the value.
+    pub(super) fn init_binding(&mut self, id: &'s BindingIdentifier<'a>) {
+        match id.symbol_id.get() {
+            Some(symbol) => {
+                self.store_symbol(symbol, id.span, true);
+                self.emit(Insn::Pop);
+            }
+            None => {
+                self.emit(Insn::Pop);
+            }
+        }
+    }
+
+    // ----- Functions -----
+
+    /// Compiles a function's body into a nested [`Code`] and emits a
+    /// `Closure` for it.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn function(
+        &mut self,
+        kind: FunctionKind,
+        name: &str,
+        params: &'s FormalParameters<'a>,
+        body: Option<&'s FunctionBody<'a>>,
+        expression_body: Option<&'s Expression<'a>>,
+        scope: Option<ScopeId>,
+        is_async: bool,
+        is_generator: bool,
+        span: Span,
+    ) {
+        let strict =
+            self.fr().is_strict || body.is_some_and(|body| body.directives.iter().any(|d| d.directive.as_str() == "use strict")) || kind_is_class(kind);
+        let code = self.compile_function_code(kind, name, params, body, expression_body, scope, is_async, is_generator, span, strict);
+        let state = self.f();
+        state.functions.push(code);
+        let index = state.functions.len() as u32 - 1;
+        self.emit(Insn::Closure(index));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn compile_function_code(
+        &mut self,
+        kind: FunctionKind,
+        name: &str,
+        params: &'s FormalParameters<'a>,
+        body: Option<&'s FunctionBody<'a>>,
+        expression_body: Option<&'s Expression<'a>>,
+        scope: Option<ScopeId>,
+        is_async: bool,
+        is_generator: bool,
+        span: Span,
+        strict: bool,
+    ) -> Rc<Code> {
+        let position = self.lines.position(span.start);
+        self.fns.push(FnState::new(kind, strict, is_async, is_generator, position));
+        self.unwind.push(Vec::new());
+        let chain_before = self.chain.len();
+        // Parameters: raw arguments arrive in registers 0..n.
+        let simple = params.items.iter().all(|param| matches!(param.pattern, BindingPattern::BindingIdentifier(_)) && param.initializer.is_none())
+            && params.rest.is_none();
+        let count = params.items.len() as u32;
+        self.f().registers = count;
+        let pushed = match scope {
+            Some(scope) => {
+                let pushed = self.enter_scope_for_function(scope, params, simple);
+                self.init_lexical_tdz(scope);
+                pushed
+            }
+            None => false,
+        };
+        if is_generator || (is_async && is_generator) {
+            self.emit(Insn::GeneratorStart);
+        }
+        self.parameters(params, simple);
+        if let Some(scope) = scope {
+            self.hoist_functions_in(scope, body.map(|b| &b.statements[..]).unwrap_or(&[]));
+        }
+        match (body, expression_body) {
+            (Some(body), _) => {
+                self.statements(&body.statements);
+                self.emit(Insn::Undefined);
+                self.emit(Insn::Return);
+            }
+            (None, Some(expression)) => {
+                self.expression(expression);
+                self.emit(Insn::Return);
+            }
+            (None, None) => {
+                self.emit(Insn::Undefined);
+                self.emit(Insn::Return);
+            }
+        }
+        let _ = pushed;
+        self.chain.truncate(chain_before);
+        let length =
+            params.items.iter().take_while(|param| param.initializer.is_none() && !matches!(param.pattern, BindingPattern::AssignmentPattern(_))).count()
+                as u32;
+        let source_text = self.source.get(span.start as usize..span.end as usize).map(Rc::from);
+        self.finish_function(name, length, simple, source_text, span)
+    }
+
+    /// Starts compiling a function the source does not spell out.
+    pub(super) fn begin_function(&mut self, kind: FunctionKind, strict: bool, is_async: bool, is_generator: bool, span: Span) {
+        let position = self.lines.position(span.start);
+        self.fns.push(FnState::new(kind, strict, is_async, is_generator, position));
+        self.unwind.push(Vec::new());
+    }
+
+    pub(super) fn end_function(&mut self, name: &str, length: u32, span: Span) -> Rc<Code> {
+        self.finish_function(name, length, true, None, span)
+    }
+
+    fn enter_scope_for_function(&mut self, scope: ScopeId, params: &'s FormalParameters<'a>, simple: bool) -> bool {
+        // Simple, uncaptured parameters are their argument registers.
+        for (index, param) in params.items.iter().enumerate() {
+            if let BindingPattern::BindingIdentifier(id) = &param.pattern {
+                if let Some(symbol) = id.symbol_id.get() {
+                    if simple && !self.summary.is_captured(symbol) && !self.storage.contains_key(&symbol) {
+                        self.storage.insert(symbol, Storage::Register(index as u32));
+                    }
+                }
+            }
+        }
+        self.enter_scope(scope)
+    }
+
+    /// Binds parameters from the argument registers: defaults,
+    /// destructuring, rest, and copies into the heap scope.
+    fn parameters(&mut self, params: &'s FormalParameters<'a>, simple: bool) {
+        for (index, param) in params.items.iter().enumerate() {
+            let register = index as u32;
+            if simple {
+                if let BindingPattern::BindingIdentifier(id) = &param.pattern {
+                    if let Some(symbol) = id.symbol_id.get() {
+                        if !matches!(self.storage.get(&symbol), Some(Storage::Register(r)) if *r == register) {
+                            self.emit(Insn::GetReg(register));
+                            self.init_binding(id);
+                        }
+                    }
+                }
+                continue;
+            }
+            self.emit(Insn::GetReg(register));
+            if let Some(initializer) = &param.initializer {
+                let skip = self.emit(Insn::Dup);
+                let _ = skip;
+                let jump = self.emit(Insn::JumpIfNotUndefined(0));
+                self.emit(Insn::Pop);
+                self.expression_named(initializer, binding_name(&param.pattern));
+                self.patch(jump);
+            }
+            self.bind_pattern(&param.pattern, true);
+        }
+        if let Some(rest) = &params.rest {
+            self.emit(Insn::RestArguments(params.items.len() as u32));
+            self.bind_pattern(&rest.rest.argument, true);
+        }
+    }
+
+    fn finish_function(&mut self, name: &str, length: u32, simple: bool, source: Option<Rc<str>>, span: Span) -> Rc<Code> {
+        self.unwind.pop();
+        let Some(state) = self.fns.pop() else {
+            return Rc::new(empty_code());
+        };
+        let (line, column) = self.lines.position(span.start);
+        Rc::new(Code {
+            name: JsStr::from_str(name),
+            kind: state.kind,
+            is_strict: state.is_strict,
+            is_async: state.is_async,
+            is_generator: state.is_generator,
+            length,
+            registers: state.registers,
+            insns: state.insns,
+            constants: state.constants,
+            functions: state.functions,
+            scopes: state.scopes,
+            globals: state.globals,
+            templates: state.templates,
+            regexps: state.regexps,
+            finally_exits: state.finally_exits,
+            ics: (0..state.ics).map(|_| Cell::new(InlineCache { shape: crate::bytecode::IC_EMPTY_SHAPE, ..InlineCache::default() })).collect(),
+            positions: state.positions,
+            line,
+            column,
+            source,
+            source_span: (span.start, span.end),
+            simple_parameters: simple,
+            uses_arguments: state.uses_arguments,
+            has_eval: false,
+        })
+    }
+
+    /// Function declarations are initialised when their scope is entered
+    /// (ECMA-262 10.2.11 FunctionDeclarationInstantiation step 36; for blocks
+    /// 14.2.3 BlockDeclarationInstantiation).
+    pub(super) fn hoist_functions_in(&mut self, _scope: ScopeId, statements: &'s [Statement<'a>]) {
+        for statement in statements {
+            if let Statement::FunctionDeclaration(function) = statement {
+                self.function_declaration_value(function);
+                if let Some(id) = &function.id {
+                    self.init_binding(id);
+                }
+            }
+        }
+    }
+
+    pub(super) fn function_declaration_value(&mut self, function: &'s Function<'a>) {
+        let name = function.id.as_ref().map_or("", |id| id.name.as_str()).to_string();
+        self.function(
+            FunctionKind::Normal,
+            &name,
+            &function.params,
+            function.body.as_deref(),
+            None,
+            function.scope_id.get(),
+            function.r#async,
+            function.generator,
+            function.span,
+        );
+    }
+
+    /// The whole program: a script, or a CommonJS module body whose
+    /// parameters are Node's wrapper arguments.
+    pub(super) fn program(&mut self, program: &'s Program<'a>) -> Rc<Code> {
+        let strict = program.directives.iter().any(|d| d.directive.as_str() == "use strict");
+        self.fns.push(FnState::new(FunctionKind::TopLevel, strict, false, false, (1, 1)));
+        self.unwind.push(Vec::new());
+        let root = self.scoping.root_scope_id();
+        if self.goal == Goal::Script {
+            self.declare_scope(root);
+            let mut declarations = GlobalDeclarations::default();
+            let mut symbols: Vec<SymbolId> = self.scoping.get_bindings(root).values().copied().collect();
+            symbols.sort();
+            for symbol in symbols {
+                let name = self.atom(self.scoping.symbol_name(symbol));
+                let flags = self.scoping.symbol_flags(symbol);
+                if self.is_lexical(symbol) {
+                    declarations.lexicals.push((name, flags.contains(SymbolFlags::ConstVariable)));
+                } else if flags.contains(SymbolFlags::Function) {
+                    declarations.functions.push(name);
+                } else {
+                    declarations.vars.push(name);
+                }
+            }
+            let state = self.f();
+            state.globals.push(declarations);
+            let index = state.globals.len() as u32 - 1;
+            self.emit(Insn::DeclareGlobals(index));
+        } else {
+            self.enter_scope(root);
+            self.init_lexical_tdz(root);
+        }
+        self.hoist_functions_in(root, &program.body);
+        // A script's completion value is its last expression statement's.
+        let completion = self.new_register();
+        self.emit(Insn::Undefined);
+        self.emit(Insn::PutReg(completion));
+        self.top_level_statements(&program.body, completion);
+        self.emit(Insn::GetReg(completion));
+        self.emit(Insn::Return);
+        let span = program.span;
+        self.finish_function("", 0, true, None, span)
+    }
+
+    fn top_level_statements(&mut self, statements: &'s [Statement<'a>], completion: u32) {
+        for statement in statements {
+            if let Statement::ExpressionStatement(expression) = statement {
+                self.at(expression.span);
+                self.expression(&expression.expression);
+                self.emit(Insn::PutReg(completion));
+            } else {
+                self.statement(statement);
+            }
+        }
+    }
+}
+
+fn kind_is_class(kind: FunctionKind) -> bool {
+    matches!(kind, FunctionKind::ClassConstructor | FunctionKind::DerivedConstructor | FunctionKind::FieldInitializer | FunctionKind::StaticBlock)
+}
+
+/// The name a default value's anonymous function takes from its binding.
+pub(super) fn binding_name<'b>(pattern: &'b BindingPattern<'_>) -> Option<&'b str> {
+    match pattern {
+        BindingPattern::BindingIdentifier(id) => Some(id.name.as_str()),
+        _ => None,
+    }
+}
+
+impl FnState {
+    fn new(kind: FunctionKind, is_strict: bool, is_async: bool, is_generator: bool, position: (u32, u32)) -> FnState {
+        FnState {
+            insns: Vec::new(),
+            positions: Vec::new(),
+            constants: Vec::new(),
+            string_constants: HashMap::new(),
+            functions: Vec::new(),
+            scopes: Vec::new(),
+            globals: Vec::new(),
+            templates: Vec::new(),
+            regexps: Vec::new(),
+            finally_exits: Vec::new(),
+            ics: 0,
+            registers: 0,
+            kind,
+            is_strict,
+            is_async,
+            is_generator,
+            jumps: Vec::new(),
+            position,
+            pending_labels: Vec::new(),
+            uses_arguments: false,
+        }
+    }
+}
+
+fn empty_code() -> Code {
+    Code {
+        name: JsStr::empty(),
+        kind: FunctionKind::Normal,
+        is_strict: false,
+        is_async: false,
+        is_generator: false,
+        length: 0,
+        registers: 0,
+        insns: vec![Insn::Undefined, Insn::Return],
+        constants: Vec::new(),
+        functions: Vec::new(),
+        scopes: Vec::new(),
+        globals: Vec::new(),
+        templates: Vec::new(),
+        regexps: Vec::new(),
+        finally_exits: Vec::new(),
+        ics: Vec::new(),
+        positions: vec![(0, 0), (0, 0)],
+        line: 0,
+        column: 0,
+        source: None,
+        source_span: (0, 0),
+        simple_parameters: true,
+        uses_arguments: false,
+        has_eval: false,
+    }
+}

@@ -1,0 +1,1755 @@
+//! The interpreter loop: calls push frames, returns pop them, exceptions
+//! unwind to the innermost handler (ECMA-262 10.2.1 [[Call]], 10.2.2
+//! [[Construct]], and the evaluation rules each instruction encodes).
+
+use crate::atoms;
+use crate::bytecode::{Code, Constant, ErrorKind, FunctionKind as CodeKind, Insn};
+use crate::errors::ErrorType;
+use crate::interp::{Frame, Handler};
+use crate::object::{ArrayState, Closure, FunctionKind, Kind, Lexical, Scope, CALLABLE, CLASS_CONSTRUCTOR, CONSTRUCTOR, DERIVED};
+use crate::ops::Hint;
+use crate::shape::{CONFIGURABLE, DEFAULT_ATTRS, ENUMERABLE, METHOD_ATTRS, WRITABLE};
+use crate::string::JsStr;
+use crate::value::{Key, ObjId, Value};
+use crate::vm::{symbols, Unwind};
+use crate::{Embedder, JsResult, Vm};
+use std::rc::Rc;
+
+/// How many operations run between two checks with the embedder.
+const INTERRUPT_EVERY_OPS: u64 = 1 << 14;
+/// How deep JavaScript calls may nest (V8's default stack allows about
+/// 10,000 frames of a simple recursive function).
+pub const CALL_DEPTH_MAX: usize = 10_000;
+/// How deeply natives may re-enter the interpreter (each is Rust stack).
+pub const NATIVE_DEPTH_MAX: u32 = 400;
+
+impl Vm {
+    /// Runs a compiled script (global code) with `this` the global object.
+    pub fn run_script(&mut self, host: &mut dyn Embedder, code: Rc<Code>) -> JsResult<Value> {
+        let function = self.make_closure(code, None, None);
+        let global = Value::Object(self.intrinsics.global);
+        self.call(host, &Value::Object(function), &global, &[])
+    }
+
+    /// A function object for `code` closing over `scope`.
+    pub fn make_closure(&mut self, code: Rc<Code>, scope: Option<ObjId>, lexical: Option<Box<Lexical>>) -> ObjId {
+        let is_constructor = matches!(code.kind, CodeKind::Normal | CodeKind::ClassConstructor | CodeKind::DerivedConstructor | CodeKind::TopLevel)
+            && !code.is_async
+            && !code.is_generator;
+        let mut flags = CALLABLE;
+        if is_constructor {
+            flags |= CONSTRUCTOR;
+        }
+        if matches!(code.kind, CodeKind::ClassConstructor | CodeKind::DerivedConstructor) {
+            flags |= CLASS_CONSTRUCTOR;
+        }
+        if code.kind == CodeKind::DerivedConstructor {
+            flags |= DERIVED;
+        }
+        let name = code.name.clone();
+        let length = code.length;
+        let kind = code.kind;
+        let strict = code.is_strict;
+        let is_generator = code.is_generator;
+        let proto = self.intrinsics.function_prototype;
+        let closure = Closure { code, scope, home: None, lexical, fields: None };
+        let id = self.heap.alloc(Some(proto), Kind::Function(Box::new(FunctionKind::Closure(closure))), flags);
+        self.heap.put(id, Key::Atom(atoms::LENGTH), Value::Number(f64::from(length)), CONFIGURABLE);
+        self.heap.put(id, Key::Atom(atoms::NAME), Value::String(name), CONFIGURABLE);
+        if kind == CodeKind::Normal && !is_generator && is_constructor {
+            // Ordinary functions get a fresh prototype object (ECMA-262 10.2.5 MakeConstructor).
+            let prototype = self.new_object();
+            self.heap.put(prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(id), METHOD_ATTRS);
+            self.heap.put(id, Key::Atom(atoms::PROTOTYPE), Value::Object(prototype), WRITABLE);
+        }
+        let _ = strict;
+        id
+    }
+
+    /// [[Call]]: calls any callable value.
+    pub fn call(&mut self, host: &mut dyn Embedder, function: &Value, this: &Value, args: &[Value]) -> JsResult<Value> {
+        self.call_or_construct(host, function, this.clone(), args, None)
+    }
+
+    /// [[Construct]] with `new_target` (usually the function itself).
+    pub fn construct(&mut self, host: &mut dyn Embedder, function: &Value, args: &[Value], new_target: Option<ObjId>) -> JsResult<Value> {
+        if !self.is_constructor(function) {
+            return self.type_error("not a constructor");
+        }
+        let target = new_target.or(function.as_object());
+        self.call_or_construct(host, function, Value::Empty, args, target)
+    }
+
+    fn call_or_construct(&mut self, host: &mut dyn Embedder, function: &Value, this: Value, args: &[Value], new_target: Option<ObjId>) -> JsResult<Value> {
+        let Value::Object(id) = function else {
+            return self.type_error(&format!("{} is not a function", self.describe_for_error(function)));
+        };
+        let id = *id;
+        let (native, bound, host_id) = match &self.heap.get(id).kind {
+            Kind::Function(kind) => match &**kind {
+                FunctionKind::Closure(_) => (None, None, None),
+                FunctionKind::Native { f, .. } => (Some(*f), None, None),
+                FunctionKind::Bound { target, this, args } => (None, Some((*target, this.clone(), args.clone())), None),
+                FunctionKind::Host { id, data } => (None, None, Some((*id, data.clone()))),
+            },
+            _ => return self.type_error(&format!("{} is not a function", self.describe_for_error(function))),
+        };
+        if let Some((target, bound_this, mut bound_args)) = bound {
+            bound_args.extend_from_slice(args);
+            let target_value = Value::Object(target);
+            return match new_target {
+                Some(new_target) => {
+                    let new_target = if new_target == id { target } else { new_target };
+                    self.call_or_construct(host, &target_value, Value::Empty, &bound_args, Some(new_target))
+                }
+                None => self.call_or_construct(host, &target_value, bound_this, &bound_args, None),
+            };
+        }
+        if self.native_depth >= NATIVE_DEPTH_MAX {
+            return self.range_error("Maximum call stack size exceeded");
+        }
+        if let Some(f) = native {
+            self.native_depth += 1;
+            let result = f(self, host, &this, args, new_target);
+            self.native_depth -= 1;
+            return result;
+        }
+        if let Some((host_id, data)) = host_id {
+            self.report_ops(host);
+            self.native_depth += 1;
+            let result = host.call_host(self, host_id, &data, &this, args, new_target);
+            self.native_depth -= 1;
+            return result;
+        }
+        // A closure: run it in a fresh frame, to completion.
+        let base_frames = self.frames.len();
+        self.push_closure_frame(id, this, args, new_target, true)?;
+        self.native_depth += 1;
+        let result = self.execute(host, base_frames);
+        self.native_depth -= 1;
+        result
+    }
+
+    fn describe_for_error(&self, value: &Value) -> String {
+        match value {
+            Value::String(s) => format!("\"{s}\""),
+            Value::Object(_) => "object".to_string(),
+            other => match other {
+                Value::Number(n) => crate::number::number_to_string(*n),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => "null".to_string(),
+                Value::Symbol(_) => "Symbol()".to_string(),
+                _ => "undefined".to_string(),
+            },
+        }
+    }
+
+    /// Pushes a frame for closure `id`: its registers hold the arguments
+    /// first, then `undefined`.
+    fn push_closure_frame(&mut self, id: ObjId, this: Value, args: &[Value], new_target: Option<ObjId>, is_entry: bool) -> JsResult<()> {
+        if self.frames.len() >= CALL_DEPTH_MAX {
+            return self.range_error("Maximum call stack size exceeded");
+        }
+        let Kind::Function(kind) = &self.heap.get(id).kind else { return self.type_error("not a function") };
+        let FunctionKind::Closure(closure) = &**kind else { return self.type_error("not a function") };
+        let code = closure.code.clone();
+        let scope = closure.scope;
+        let lexical = closure.lexical.clone();
+        let flags = self.heap.get(id).flags;
+        if flags & CLASS_CONSTRUCTOR != 0 && new_target.is_none() {
+            return self.type_error(&format!("Class constructor {} cannot be invoked without 'new'", code.name));
+        }
+        if code.is_generator || code.is_async {
+            return self.unsupported("generators and async functions in the rebuilt engine (in progress)");
+        }
+        let (this, new_target_value) = match &lexical {
+            Some(lexical) => (lexical.this.clone(), lexical.new_target.clone()),
+            None => {
+                let new_target_value = new_target.map_or(Value::Undefined, Value::Object);
+                let this = match new_target {
+                    Some(target) if flags & DERIVED == 0 && code.kind != CodeKind::TopLevel => {
+                        // OrdinaryCreateFromConstructor (ECMA-262 10.1.13).
+                        let target_value = Value::Object(target);
+                        let prototype = self.get_prototype_from(target_value)?;
+                        Value::Object(self.heap.alloc(Some(prototype), Kind::Ordinary, 0))
+                    }
+                    Some(_) => Value::Empty,
+                    None if code.is_strict => this,
+                    None => match this {
+                        // Sloppy functions see the global object for undefined
+                        // and null, and primitives boxed (ECMA-262 10.2.1.2).
+                        Value::Undefined | Value::Null | Value::Empty => Value::Object(self.intrinsics.global),
+                        Value::Object(_) => this,
+                        primitive => Value::Object(self.to_object(&primitive)?),
+                    },
+                };
+                (this, new_target_value)
+            }
+        };
+        let base = self.stack.len() as u32;
+        let registers = code.registers as usize;
+        let params = (code.length as usize).max(registers.min(args.len()));
+        for index in 0..registers {
+            let value = if index < params { args.get(index).cloned().unwrap_or_default() } else { Value::Undefined };
+            self.stack.push(value);
+        }
+        let arguments = if code.uses_arguments || code.simple_parameters == false || code.kind == CodeKind::Arrow { args.to_vec() } else { Vec::new() };
+        self.frames.push(Frame {
+            code,
+            pc: 0,
+            base,
+            scope,
+            scope_depth: 0,
+            this,
+            function: Some(id),
+            new_target: new_target_value,
+            arguments,
+            handlers: Vec::new(),
+            generator: None,
+            is_entry,
+        });
+        // Instance fields of a base class are defined as the constructor starts.
+        if new_target.is_some() && flags & DERIVED == 0 {
+            self.run_field_initializer_for_current_frame_pending(id);
+        }
+        Ok(())
+    }
+
+    fn run_field_initializer_for_current_frame_pending(&mut self, _id: ObjId) {
+        // Marked on the frame: the loop runs `InitFields` before the first
+        // instruction (see `execute`), where it can call into JavaScript.
+        if let Some(frame) = self.frames.last_mut() {
+            frame.scope_depth |= 1 << 31;
+        }
+    }
+
+    /// `new.target.prototype`, or the realm's Object.prototype when that is
+    /// not an object (GetPrototypeFromConstructor, ECMA-262 10.1.14).
+    fn get_prototype_from(&mut self, constructor: Value) -> JsResult<ObjId> {
+        let Value::Object(id) = constructor else { return Ok(self.intrinsics.object_prototype) };
+        // Reading `prototype` may run a getter, but only on exotic
+        // functions; an own data property is the common case.
+        match self.own_property(id, Key::Atom(atoms::PROTOTYPE)) {
+            Some(found) if !found.is_accessor() => Ok(found.value.as_object().unwrap_or(self.intrinsics.object_prototype)),
+            _ => Ok(self.intrinsics.object_prototype),
+        }
+    }
+
+    pub(crate) fn report_ops(&mut self, host: &mut dyn Embedder) {
+        if self.unreported_ops > 0 {
+            host.spend(self.unreported_ops);
+            self.unreported_ops = 0;
+        }
+    }
+
+    fn constant(code: &Code, index: u32) -> Value {
+        match code.constants.get(index as usize) {
+            Some(Constant::Number(n)) => Value::Number(*n),
+            Some(Constant::String(s)) => Value::String(s.clone()),
+            None => Value::Undefined,
+        }
+    }
+
+    fn constant_text(code: &Code, index: u32) -> String {
+        match code.constants.get(index as usize) {
+            Some(Constant::String(s)) => s.to_rust(),
+            _ => String::new(),
+        }
+    }
+
+    fn pop(&mut self) -> Value {
+        self.stack.pop().unwrap_or_default()
+    }
+
+    fn top(&self) -> Value {
+        self.stack.last().cloned().unwrap_or_default()
+    }
+
+    fn scope_at(&self, depth: u16) -> Option<ObjId> {
+        let frame = self.frames.last()?;
+        let mut scope = frame.scope?;
+        for _ in 0..depth {
+            scope = match &self.heap.get(scope).kind {
+                Kind::Scope(data) => data.parent?,
+                _ => return None,
+            };
+        }
+        Some(scope)
+    }
+
+    fn scope_get(&self, depth: u16, slot: u16) -> Value {
+        match self.scope_at(depth).map(|id| &self.heap.get(id).kind) {
+            Some(Kind::Scope(data)) => data.vars.get(slot as usize).cloned().unwrap_or_default(),
+            _ => Value::Undefined,
+        }
+    }
+
+    fn scope_set(&mut self, depth: u16, slot: u16, value: Value) {
+        if let Some(id) = self.scope_at(depth) {
+            if let Kind::Scope(data) = &mut self.heap.get_mut(id).kind {
+                if let Some(var) = data.vars.get_mut(slot as usize) {
+                    *var = value;
+                }
+            }
+        }
+    }
+
+    /// Runs frames until the one at index `base_frames` returns.
+    pub(crate) fn execute(&mut self, host: &mut dyn Embedder, base_frames: usize) -> JsResult<Value> {
+        loop {
+            match self.step_until_return(host, base_frames) {
+                Ok(value) => return Ok(value),
+                Err(Unwind::Halt) => {
+                    self.unwind_frames(base_frames);
+                    return Err(Unwind::Halt);
+                }
+                Err(Unwind::Throw(exception)) => {
+                    // Find a handler in this activation's frames.
+                    loop {
+                        let Some(frame) = self.frames.last_mut() else { return Err(Unwind::Throw(exception)) };
+                        if let Some(handler) = frame.handlers.pop() {
+                            let base = frame.base as usize;
+                            frame.pc = handler.catch_pc;
+                            self.unwind_scopes_to(handler.scope_depth);
+                            self.stack.truncate(base + handler.stack_height as usize);
+                            self.stack.push(exception.clone());
+                            break;
+                        }
+                        let is_entry = frame.is_entry;
+                        let base = frame.base as usize;
+                        self.frames.pop();
+                        self.stack.truncate(base);
+                        if is_entry || self.frames.len() <= base_frames {
+                            return Err(Unwind::Throw(exception));
+                        }
+                        // The caller's call instruction left its callee and
+                        // arguments below `base`; they were cut with it.
+                    }
+                }
+            }
+        }
+    }
+
+    fn unwind_scopes_to(&mut self, depth: u32) {
+        loop {
+            let Some(frame) = self.frames.last() else { return };
+            if frame.scope_depth & !(1 << 31) <= depth {
+                return;
+            }
+            let parent = frame.scope.and_then(|id| match &self.heap.get(id).kind {
+                Kind::Scope(data) => data.parent,
+                _ => None,
+            });
+            if let Some(frame) = self.frames.last_mut() {
+                frame.scope = parent;
+                frame.scope_depth -= 1;
+            }
+        }
+    }
+
+    fn unwind_frames(&mut self, base_frames: usize) {
+        while self.frames.len() > base_frames {
+            if let Some(frame) = self.frames.pop() {
+                self.stack.truncate(frame.base as usize);
+            }
+        }
+    }
+
+    /// The loop proper. Returns when the entry frame returns.
+    fn step_until_return(&mut self, host: &mut dyn Embedder, base_frames: usize) -> JsResult<Value> {
+        loop {
+            let frame_index = self.frames.len() - 1;
+            if self.frames[frame_index].scope_depth & (1 << 31) != 0 {
+                self.frames[frame_index].scope_depth &= !(1 << 31);
+                self.init_fields(host)?;
+            }
+            let code = self.frames[frame_index].code.clone();
+            loop {
+                let frame = &mut self.frames[frame_index];
+                let pc = frame.pc as usize;
+                let Some(insn) = code.insns.get(pc).copied() else {
+                    return self.type_error("ran past the end of a function (compiler)");
+                };
+                frame.pc += 1;
+                self.ops += 1;
+                self.unreported_ops += 1;
+                if self.ops % INTERRUPT_EVERY_OPS == 0 {
+                    self.report_ops(host);
+                    if let Some(reason) = host.interrupt(self) {
+                        let _ = reason;
+                        return Err(Unwind::Halt);
+                    }
+                }
+                match insn {
+                    Insn::Return => {
+                        let value = self.pop();
+                        let Some(frame) = self.frames.pop() else { return Ok(value) };
+                        self.stack.truncate(frame.base as usize);
+                        let value = self.construct_result(&frame, value)?;
+                        if frame.is_entry || self.frames.len() <= base_frames {
+                            return Ok(value);
+                        }
+                        self.stack.push(value);
+                        break;
+                    }
+                    Insn::Call(argc) | Insn::CallEval(argc) => {
+                        let argc = argc as usize;
+                        let args_start = self.stack.len() - argc;
+                        let callee = self.stack[args_start - 1].clone();
+                        if let Some(done) = self.enter_call(host, &callee, Value::Undefined, args_start, args_start - 1, None)? {
+                            self.stack.push(done);
+                        } else {
+                            break;
+                        }
+                    }
+                    Insn::CallMethod(argc) => {
+                        let argc = argc as usize;
+                        let args_start = self.stack.len() - argc;
+                        let callee = self.stack[args_start - 1].clone();
+                        let this = self.stack[args_start - 2].clone();
+                        if let Some(done) = self.enter_call(host, &callee, this, args_start, args_start - 2, None)? {
+                            self.stack.push(done);
+                        } else {
+                            break;
+                        }
+                    }
+                    Insn::CallSpread | Insn::CallMethodSpread => {
+                        let args = self.pop();
+                        let callee = self.pop();
+                        let this = if insn == Insn::CallMethodSpread { self.pop() } else { Value::Undefined };
+                        let args = self.array_values(&args);
+                        let result = self.call(host, &callee, &this, &args)?;
+                        self.stack.push(result);
+                    }
+                    Insn::New(argc) => {
+                        let argc = argc as usize;
+                        let args: Vec<Value> = self.stack.split_off(self.stack.len() - argc);
+                        let callee = self.pop();
+                        if !self.is_constructor(&callee) {
+                            let what = self.describe_for_error(&callee);
+                            return self.type_error(&format!("{what} is not a constructor"));
+                        }
+                        let result = self.construct(host, &callee, &args, None)?;
+                        self.stack.push(result);
+                    }
+                    Insn::NewSpread => {
+                        let args = self.pop();
+                        let callee = self.pop();
+                        let args = self.array_values(&args);
+                        if !self.is_constructor(&callee) {
+                            let what = self.describe_for_error(&callee);
+                            return self.type_error(&format!("{what} is not a constructor"));
+                        }
+                        let result = self.construct(host, &callee, &args, None)?;
+                        self.stack.push(result);
+                    }
+                    other => self.instruction(host, &code, other)?,
+                }
+            }
+        }
+    }
+
+    /// What `new` gives: an object the constructor returned, else `this`.
+    fn construct_result(&mut self, frame: &Frame, value: Value) -> JsResult<Value> {
+        if frame.new_target.is_undefined() || frame.code.kind == CodeKind::Arrow {
+            return Ok(value);
+        }
+        if value.is_object() {
+            return Ok(value);
+        }
+        if frame.code.kind == CodeKind::DerivedConstructor && !value.is_undefined() {
+            return self.type_error("Derived constructors may only return object or undefined");
+        }
+        if matches!(frame.this, Value::Empty) {
+            return self.reference_error("Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
+        }
+        Ok(frame.this.clone())
+    }
+
+    /// Calls `callee` with the arguments at `args_start..`; a closure gets a
+    /// frame on this loop (returns `None`), anything else runs now.
+    fn enter_call(
+        &mut self,
+        host: &mut dyn Embedder,
+        callee: &Value,
+        this: Value,
+        args_start: usize,
+        cut: usize,
+        new_target: Option<ObjId>,
+    ) -> JsResult<Option<Value>> {
+        let is_closure = matches!(callee, Value::Object(id) if matches!(&self.heap.get(*id).kind, Kind::Function(kind) if matches!(**kind, FunctionKind::Closure(ref c) if !c.code.is_generator && !c.code.is_async)));
+        let args: Vec<Value> = self.stack[args_start..].to_vec();
+        self.stack.truncate(cut);
+        if is_closure {
+            if let Value::Object(id) = callee {
+                self.push_closure_frame(*id, this, &args, new_target, false)?;
+                return Ok(None);
+            }
+        }
+        if !self.is_callable(callee) {
+            let what = self.describe_for_error(callee);
+            return self.type_error(&format!("{what} is not a function"));
+        }
+        self.call(host, callee, &this, &args).map(Some)
+    }
+
+    /// The elements of an array made by the compiler (spread arguments).
+    fn array_values(&self, array: &Value) -> Vec<Value> {
+        let Value::Object(id) = array else { return Vec::new() };
+        match &self.heap.get(*id).elements {
+            crate::object::Elements::Dense(values) => values.iter().map(|v| if matches!(v, Value::Empty) { Value::Undefined } else { v.clone() }).collect(),
+            crate::object::Elements::Sparse(map) => {
+                let length = match self.heap.get(*id).kind {
+                    Kind::Array(state) => state.length,
+                    _ => 0,
+                };
+                (0..length).map(|index| map.get(&index).map(|(v, _)| v.clone()).unwrap_or_default()).collect()
+            }
+        }
+    }
+
+    fn frame(&self) -> &Frame {
+        &self.frames[self.frames.len() - 1]
+    }
+
+    fn frame_mut(&mut self) -> &mut Frame {
+        let last = self.frames.len() - 1;
+        &mut self.frames[last]
+    }
+
+    fn jump(&mut self, target: u32) {
+        self.frame_mut().pc = target;
+    }
+
+    fn binary_number(&mut self, host: &mut dyn Embedder, f: impl Fn(f64, f64) -> f64) -> JsResult<()> {
+        let b = self.pop();
+        let a = self.pop();
+        let (x, y) = match (&a, &b) {
+            (Value::Number(x), Value::Number(y)) => (*x, *y),
+            _ => {
+                let x = self.to_number(host, &a)?;
+                (x, self.to_number(host, &b)?)
+            }
+        };
+        self.stack.push(Value::Number(f(x, y)));
+        Ok(())
+    }
+
+    fn binary_int(&mut self, host: &mut dyn Embedder, f: impl Fn(f64, f64) -> f64) -> JsResult<()> {
+        self.binary_number(host, f)
+    }
+
+    fn compare(&mut self, host: &mut dyn Embedder, swap: bool, or_equal: bool) -> JsResult<()> {
+        let b = self.pop();
+        let a = self.pop();
+        let result = if let (Value::Number(x), Value::Number(y)) = (&a, &b) {
+            let (x, y) = if swap { (*y, *x) } else { (*x, *y) };
+            if or_equal {
+                x <= y
+            } else {
+                x < y
+            }
+        } else if or_equal {
+            // a <= b is !(b < a), undefined counting as false.
+            let r = if swap { self.less_than(host, &a, &b, true)? } else { self.less_than(host, &b, &a, false)? };
+            r == Some(false)
+        } else {
+            let r = if swap { self.less_than(host, &b, &a, false)? } else { self.less_than(host, &a, &b, true)? };
+            r == Some(true)
+        };
+        self.stack.push(Value::Bool(result));
+        Ok(())
+    }
+
+    fn error_of(kind: ErrorKind) -> ErrorType {
+        match kind {
+            ErrorKind::TypeError => ErrorType::TypeError,
+            ErrorKind::ReferenceError => ErrorType::ReferenceError,
+            ErrorKind::SyntaxError => ErrorType::SyntaxError,
+            ErrorKind::RangeError => ErrorType::RangeError,
+        }
+    }
+
+    /// Every instruction but calls and returns.
+    fn instruction(&mut self, host: &mut dyn Embedder, code: &Rc<Code>, insn: Insn) -> JsResult<()> {
+        match insn {
+            Insn::Undefined => self.stack.push(Value::Undefined),
+            Insn::Null => self.stack.push(Value::Null),
+            Insn::True => self.stack.push(Value::Bool(true)),
+            Insn::False => self.stack.push(Value::Bool(false)),
+            Insn::Empty => self.stack.push(Value::Empty),
+            Insn::Int(n) => self.stack.push(Value::Number(f64::from(n))),
+            Insn::Const(index) => self.stack.push(Self::constant(code, index)),
+            Insn::Pop => {
+                self.stack.pop();
+            }
+            Insn::Dup => self.stack.push(self.top()),
+            Insn::Dup2 => {
+                let n = self.stack.len();
+                let (a, b) = (self.stack[n - 2].clone(), self.stack[n - 1].clone());
+                self.stack.push(a);
+                self.stack.push(b);
+            }
+            Insn::Swap => {
+                let n = self.stack.len();
+                self.stack.swap(n - 1, n - 2);
+            }
+            Insn::Over => {
+                let n = self.stack.len();
+                self.stack.push(self.stack[n - 2].clone());
+            }
+            Insn::RotDown3 => {
+                let top = self.pop();
+                let n = self.stack.len();
+                self.stack.insert(n - 2, top);
+            }
+            Insn::RotDown4 => {
+                let top = self.pop();
+                let n = self.stack.len();
+                self.stack.insert(n - 3, top);
+            }
+            Insn::Pick(n) => {
+                let len = self.stack.len();
+                self.stack.push(self.stack[len - 1 - n as usize].clone());
+            }
+            Insn::GetReg(reg) => {
+                let base = self.frame().base as usize;
+                self.stack.push(self.stack[base + reg as usize].clone());
+            }
+            Insn::SetReg(reg) => {
+                let base = self.frame().base as usize;
+                self.stack[base + reg as usize] = self.top();
+            }
+            Insn::PutReg(reg) => {
+                let base = self.frame().base as usize;
+                let value = self.pop();
+                self.stack[base + reg as usize] = value;
+            }
+            Insn::GetRegChecked { reg, name } => {
+                let base = self.frame().base as usize;
+                let value = self.stack[base + reg as usize].clone();
+                if matches!(value, Value::Empty) {
+                    return self.reference_error(&format!("Cannot access '{}' before initialization", Self::constant_text(code, name)));
+                }
+                self.stack.push(value);
+            }
+            Insn::CheckReg { reg, name } => {
+                let base = self.frame().base as usize;
+                if matches!(self.stack[base + reg as usize], Value::Empty) {
+                    return self.reference_error(&format!("Cannot access '{}' before initialization", Self::constant_text(code, name)));
+                }
+            }
+            Insn::GetScope { depth, slot } => self.stack.push(self.scope_get(depth, slot)),
+            Insn::SetScope { depth, slot } => self.scope_set(depth, slot, self.top()),
+            Insn::PutScope { depth, slot } => {
+                let value = self.pop();
+                self.scope_set(depth, slot, value);
+            }
+            Insn::GetScopeChecked { depth, slot } => {
+                let value = self.scope_get(depth, slot);
+                if matches!(value, Value::Empty) {
+                    return self.reference_error("Cannot access a variable before initialization");
+                }
+                self.stack.push(value);
+            }
+            Insn::CheckScope { depth, slot } => {
+                if matches!(self.scope_get(depth, slot), Value::Empty) {
+                    return self.reference_error("Cannot access a variable before initialization");
+                }
+            }
+            Insn::PushScope(index) => {
+                let size = code.scopes.get(index as usize).map_or(0, |layout| layout.names.len());
+                let parent = self.frame().scope;
+                let scope = self.heap.alloc(None, Kind::Scope(Box::new(Scope { vars: vec![Value::Undefined; size], parent })), 0);
+                self.heap.grew(size);
+                let frame = self.frame_mut();
+                frame.scope = Some(scope);
+                frame.scope_depth += 1;
+            }
+            Insn::PopScope => {
+                let parent = self.frame().scope.and_then(|id| match &self.heap.get(id).kind {
+                    Kind::Scope(data) => data.parent,
+                    _ => None,
+                });
+                let frame = self.frame_mut();
+                frame.scope = parent;
+                frame.scope_depth = frame.scope_depth.saturating_sub(1);
+            }
+            Insn::CloneScope => {
+                if let Some(current) = self.frame().scope {
+                    if let Kind::Scope(data) = &self.heap.get(current).kind {
+                        let copy = Scope { vars: data.vars.clone(), parent: data.parent };
+                        let size = copy.vars.len();
+                        let scope = self.heap.alloc(None, Kind::Scope(Box::new(copy)), 0);
+                        self.heap.grew(size);
+                        self.frame_mut().scope = Some(scope);
+                    }
+                }
+            }
+            Insn::GetGlobal { name, .. } => {
+                let key = Key::Atom(name);
+                let global = self.intrinsics.global;
+                if let Some(value) = self.global_lexical(name) {
+                    if matches!(value, Value::Empty) {
+                        return self.reference_error(&format!("Cannot access '{}' before initialization", self.atoms.name(name)));
+                    }
+                    self.stack.push(value);
+                } else if self.has_property(global, key) {
+                    let value = self.get(host, &Value::Object(global), key)?;
+                    self.stack.push(value);
+                } else {
+                    return self.reference_error(&format!("{} is not defined", self.atoms.name(name)));
+                }
+            }
+            Insn::TypeofGlobal(name) => {
+                let key = Key::Atom(name);
+                let global = self.intrinsics.global;
+                let value = match self.global_lexical(name) {
+                    Some(Value::Empty) => return self.reference_error(&format!("Cannot access '{}' before initialization", self.atoms.name(name))),
+                    Some(value) => value,
+                    None if self.has_property(global, key) => self.get(host, &Value::Object(global), key)?,
+                    None => Value::Undefined,
+                };
+                let text = self.typeof_value(&value);
+                self.stack.push(Value::str(text));
+            }
+            Insn::SetGlobal { name, .. } | Insn::SetGlobalStrict { name, .. } => {
+                let value = self.top();
+                if self.global_lexical(name).is_some() {
+                    if matches!(self.global_lexical(name), Some(Value::Empty)) {
+                        return self.reference_error(&format!("Cannot access '{}' before initialization", self.atoms.name(name)));
+                    }
+                    if self.global_lexical_is_const(name) {
+                        return self.type_error("Assignment to constant variable.");
+                    }
+                    self.set_global_lexical(name, value);
+                    return Ok(());
+                }
+                let global = self.intrinsics.global;
+                let key = Key::Atom(name);
+                let strict = matches!(insn, Insn::SetGlobalStrict { .. });
+                if strict && !self.has_property(global, key) {
+                    return self.reference_error(&format!("{} is not defined", self.atoms.name(name)));
+                }
+                self.set(host, &Value::Object(global), key, value, strict || code.is_strict)?;
+            }
+            Insn::DeleteGlobal(name) => {
+                let global = self.intrinsics.global;
+                let deleted = if self.global_lexical(name).is_some() { false } else { self.delete_property(global, Key::Atom(name), false)? };
+                self.stack.push(Value::Bool(deleted));
+            }
+            Insn::GetGlobalLexical(name) => match self.global_lexical(name) {
+                Some(Value::Empty) => return self.reference_error(&format!("Cannot access '{}' before initialization", self.atoms.name(name))),
+                Some(value) => self.stack.push(value),
+                None => return self.reference_error(&format!("{} is not defined", self.atoms.name(name))),
+            },
+            Insn::PutGlobalLexical(name) => {
+                let value = self.pop();
+                self.set_global_lexical(name, value);
+            }
+            Insn::DeclareGlobals(index) => {
+                if let Some(declarations) = code.globals.get(index as usize) {
+                    self.declare_globals(declarations.clone())?;
+                }
+            }
+            Insn::This => self.stack.push(self.frame().this.clone()),
+            Insn::ThisChecked => {
+                let this = self.frame().this.clone();
+                if matches!(this, Value::Empty) {
+                    return self.reference_error("Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
+                }
+                self.stack.push(this);
+            }
+            Insn::NewTarget => self.stack.push(self.frame().new_target.clone()),
+            Insn::Callee => self.stack.push(self.frame().function.map_or(Value::Undefined, Value::Object)),
+            Insn::Arguments => {
+                let args = self.frame().arguments.clone();
+                let array = self.new_array(args);
+                let proto = self.intrinsics.object_prototype;
+                let object = self.heap.get_mut(array);
+                object.kind = Kind::Arguments { scope: None, mapped: Vec::new() };
+                object.proto = Some(proto);
+                let shape = self.heap.shapes.root(Some(proto));
+                self.heap.set_shape(array, shape);
+                let length = self.frame().arguments.len();
+                self.heap.put(array, Key::Atom(atoms::LENGTH), Value::Number(length as f64), WRITABLE | CONFIGURABLE);
+                let values = self.array_values_function();
+                self.heap.put(array, Key::Symbol(symbols::ITERATOR), values, WRITABLE | CONFIGURABLE);
+                self.stack.push(Value::Object(array));
+            }
+            Insn::RestArguments(from) => {
+                let rest: Vec<Value> = self.frame().arguments.iter().skip(from as usize).cloned().collect();
+                let array = self.new_array(rest);
+                self.stack.push(Value::Object(array));
+            }
+            Insn::GetArgument(index) => {
+                let value = self.frame().arguments.get(index as usize).cloned().unwrap_or_default();
+                self.stack.push(value);
+            }
+            Insn::GetProp { name, .. } => {
+                let object = self.pop();
+                let value = self.get(host, &object, Key::Atom(name))?;
+                self.stack.push(value);
+            }
+            Insn::GetMethod { name, .. } => {
+                let object = self.top();
+                let value = self.get(host, &object, Key::Atom(name))?;
+                self.stack.push(value);
+            }
+            Insn::SetProp { name, .. } => {
+                let value = self.pop();
+                let object = self.pop();
+                self.set(host, &object, Key::Atom(name), value.clone(), code.is_strict)?;
+                self.stack.push(value);
+            }
+            Insn::GetElem => {
+                let key = self.pop();
+                let object = self.pop();
+                let value = self.get_elem(host, &object, &key)?;
+                self.stack.push(value);
+            }
+            Insn::GetElemMethod => {
+                let key = self.pop();
+                let object = self.top();
+                let value = self.get_elem(host, &object, &key)?;
+                self.stack.push(value);
+            }
+            Insn::SetElem => {
+                let value = self.pop();
+                let key = self.pop();
+                let object = self.pop();
+                if object.is_nullish() {
+                    let name = self.to_string(host, &key)?;
+                    let what = if matches!(object, Value::Null) { "null" } else { "undefined" };
+                    return self.type_error(&format!("Cannot set properties of {what} (setting '{name}')"));
+                }
+                let key = self.to_property_key(host, &key)?;
+                self.set(host, &object, key, value.clone(), code.is_strict)?;
+                self.stack.push(value);
+            }
+            Insn::DeleteProp(name) => {
+                let object = self.pop();
+                let id = self.to_object(&object)?;
+                let deleted = self.delete_property(id, Key::Atom(name), code.is_strict)?;
+                self.stack.push(Value::Bool(deleted));
+            }
+            Insn::DeleteElem => {
+                let key = self.pop();
+                let object = self.pop();
+                let id = self.to_object(&object)?;
+                let key = self.to_property_key(host, &key)?;
+                let deleted = self.delete_property(id, key, code.is_strict)?;
+                self.stack.push(Value::Bool(deleted));
+            }
+            Insn::In => {
+                let object = self.pop();
+                let key = self.pop();
+                let Value::Object(id) = object else {
+                    return self.type_error("Cannot use 'in' operator to search for a key in a non-object");
+                };
+                let key = self.to_property_key(host, &key)?;
+                self.stack.push(Value::Bool(self.has_property(id, key)));
+            }
+            Insn::ToPropertyKey => {
+                let key = self.pop();
+                let key = self.to_property_key(host, &key)?;
+                let value = self.key_to_value(key);
+                self.stack.push(value);
+            }
+            Insn::NewObject => {
+                let id = self.new_object();
+                self.stack.push(Value::Object(id));
+            }
+            Insn::InitProp(name) => {
+                let value = self.pop();
+                if let Value::Object(id) = self.top() {
+                    self.heap.put(id, Key::Atom(name), value, DEFAULT_ATTRS);
+                }
+            }
+            Insn::InitElem => {
+                let value = self.pop();
+                let key = self.pop();
+                let key = self.to_property_key(host, &key)?;
+                if let Value::Object(id) = self.top() {
+                    self.define_data(id, key, value, DEFAULT_ATTRS);
+                }
+            }
+            Insn::InitMethod => {
+                let value = self.pop();
+                let key = self.pop();
+                let key = self.to_property_key(host, &key)?;
+                if let Value::Object(id) = self.top() {
+                    self.define_data(id, key, value, METHOD_ATTRS);
+                }
+            }
+            Insn::InitGetter { enumerable } | Insn::InitSetter { enumerable } => {
+                let function = self.pop();
+                let key = self.pop();
+                let key = self.to_property_key(host, &key)?;
+                if let Value::Object(id) = self.top() {
+                    let is_getter = matches!(insn, Insn::InitGetter { .. });
+                    let desc = crate::props::Descriptor {
+                        get: is_getter.then(|| function.clone()),
+                        set: (!is_getter).then_some(function),
+                        enumerable: Some(enumerable),
+                        configurable: Some(true),
+                        ..Default::default()
+                    };
+                    self.define_property(id, key, &desc);
+                }
+            }
+            Insn::CopyDataProperties => {
+                let source = self.pop();
+                if let Value::Object(target) = self.top() {
+                    self.copy_data_properties(host, target, &source, &[])?;
+                }
+            }
+            Insn::CopyDataPropertiesExcept(count) => {
+                let keys: Vec<Value> = self.stack.split_off(self.stack.len() - count as usize);
+                let mut excluded = Vec::new();
+                for key in &keys {
+                    excluded.push(self.to_property_key(host, key)?);
+                }
+                let source = self.pop();
+                if let Value::Object(target) = self.top() {
+                    self.copy_data_properties(host, target, &source, &excluded)?;
+                }
+            }
+            Insn::SetProtoLiteral => {
+                let proto = self.pop();
+                if let Value::Object(id) = self.top() {
+                    match proto {
+                        Value::Object(p) => self.set_prototype(id, Some(p)),
+                        Value::Null => self.set_prototype(id, None),
+                        _ => {}
+                    }
+                }
+            }
+            Insn::NewArray(capacity) => {
+                let id = self.new_array(Vec::with_capacity(capacity as usize));
+                self.stack.push(Value::Object(id));
+            }
+            Insn::ArrayPush => {
+                let value = self.pop();
+                if let Value::Object(id) = self.top() {
+                    self.array_append(id, value);
+                }
+            }
+            Insn::ArrayHole => {
+                if let Value::Object(id) = self.top() {
+                    if let Kind::Array(state) = &mut self.heap.get_mut(id).kind {
+                        state.length += 1;
+                    }
+                }
+            }
+            Insn::ArraySpread => {
+                let iterable = self.pop();
+                let values = self.iterate_to_vec(host, &iterable)?;
+                if let Value::Object(id) = self.top() {
+                    for value in values {
+                        self.array_append(id, value);
+                    }
+                }
+            }
+            Insn::Closure(index) => {
+                let Some(child) = code.functions.get(index as usize).cloned() else { return Ok(()) };
+                let scope = self.frame().scope;
+                let lexical = (child.kind == CodeKind::Arrow).then(|| {
+                    let frame = self.frame();
+                    Box::new(Lexical {
+                        this: frame.this.clone(),
+                        new_target: frame.new_target.clone(),
+                        home: self.current_home(),
+                        function: frame.function,
+                        arguments: Value::Undefined,
+                    })
+                });
+                let home = lexical.as_ref().and_then(|l| l.home);
+                let id = self.make_closure(child, scope, lexical);
+                if let Some(home) = home {
+                    self.set_home(id, home);
+                }
+                self.stack.push(Value::Object(id));
+            }
+            Insn::SetHome => {
+                let home = self.pop();
+                if let (Value::Object(function), Value::Object(home)) = (self.top(), home) {
+                    self.set_home(function, home);
+                }
+            }
+            Insn::Class { derived } => self.define_class(host, derived)?,
+            Insn::SetFields => {
+                let fields = self.pop();
+                if let (Value::Object(class), Value::Object(fields)) = (self.top(), fields) {
+                    if let Kind::Function(kind) = &mut self.heap.get_mut(class).kind {
+                        if let FunctionKind::Closure(closure) = &mut **kind {
+                            closure.fields = Some(fields);
+                        }
+                    }
+                }
+            }
+            Insn::InitFields => self.init_fields(host)?,
+            Insn::DefineField => {
+                let value = self.pop();
+                let key = self.pop();
+                let key = self.to_property_key(host, &key)?;
+                if let Value::Object(id) = self.top() {
+                    let desc = crate::props::Descriptor::data(value, DEFAULT_ATTRS);
+                    if !self.define_property(id, key, &desc) {
+                        let name = self.key_to_display(key);
+                        return self.type_error(&format!("Cannot redefine property: {name}"));
+                    }
+                }
+            }
+            Insn::SuperCall(argc) => {
+                let args: Vec<Value> = self.stack.split_off(self.stack.len() - argc as usize);
+                self.super_call(host, args)?;
+            }
+            Insn::SuperCallSpread => {
+                let args = self.pop();
+                let args = self.array_values(&args);
+                self.super_call(host, args)?;
+            }
+            Insn::GetSuper(name) => {
+                let this = self.frame().this.clone();
+                let value = self.super_get(host, Key::Atom(name), &this)?;
+                self.stack.push(value);
+            }
+            Insn::GetSuperElem => {
+                let key = self.pop();
+                let key = self.to_property_key(host, &key)?;
+                let this = self.frame().this.clone();
+                let value = self.super_get(host, key, &this)?;
+                self.stack.push(value);
+            }
+            Insn::Jump(target) => self.jump(target),
+            Insn::JumpIfFalse(target) => {
+                if !self.pop().truthy() {
+                    self.jump(target);
+                }
+            }
+            Insn::JumpIfTrue(target) => {
+                if self.pop().truthy() {
+                    self.jump(target);
+                }
+            }
+            Insn::JumpIfTrueKeep(target) => {
+                if self.top().truthy() {
+                    self.jump(target);
+                } else {
+                    self.stack.pop();
+                }
+            }
+            Insn::JumpIfFalseKeep(target) => {
+                if !self.top().truthy() {
+                    self.jump(target);
+                } else {
+                    self.stack.pop();
+                }
+            }
+            Insn::JumpIfNotNullishKeep(target) => {
+                if !self.top().is_nullish() {
+                    self.jump(target);
+                } else {
+                    self.stack.pop();
+                }
+            }
+            Insn::JumpIfNullish(target) => {
+                if self.top().is_nullish() {
+                    self.stack.pop();
+                    self.stack.push(Value::Undefined);
+                    self.jump(target);
+                }
+            }
+            Insn::JumpIfUndefined(target) => {
+                if self.pop().is_undefined() {
+                    self.jump(target);
+                }
+            }
+            Insn::JumpIfNotUndefined(target) => {
+                if !self.pop().is_undefined() {
+                    self.jump(target);
+                }
+            }
+            Insn::Add => {
+                let b = self.pop();
+                let a = self.pop();
+                let result = self.add(host, &a, &b)?;
+                self.stack.push(result);
+            }
+            Insn::Sub => self.binary_number(host, |x, y| x - y)?,
+            Insn::Mul => self.binary_number(host, |x, y| x * y)?,
+            Insn::Div => self.binary_number(host, |x, y| x / y)?,
+            Insn::Mod => self.binary_number(host, js_remainder)?,
+            Insn::Exp => self.binary_number(host, js_pow)?,
+            Insn::BitAnd => self.binary_int(host, |x, y| f64::from(crate::number::to_int32(x) & crate::number::to_int32(y)))?,
+            Insn::BitOr => self.binary_int(host, |x, y| f64::from(crate::number::to_int32(x) | crate::number::to_int32(y)))?,
+            Insn::BitXor => self.binary_int(host, |x, y| f64::from(crate::number::to_int32(x) ^ crate::number::to_int32(y)))?,
+            Insn::Shl => self.binary_int(host, |x, y| f64::from(crate::number::to_int32(x).wrapping_shl(crate::number::to_uint32(y) & 31)))?,
+            Insn::Shr => self.binary_int(host, |x, y| f64::from(crate::number::to_int32(x) >> (crate::number::to_uint32(y) & 31)))?,
+            Insn::UShr => self.binary_int(host, |x, y| f64::from(crate::number::to_uint32(x) >> (crate::number::to_uint32(y) & 31)))?,
+            Insn::Eq | Insn::Ne => {
+                let b = self.pop();
+                let a = self.pop();
+                let equal = self.loose_equals(host, &a, &b)?;
+                self.stack.push(Value::Bool(equal == (insn == Insn::Eq)));
+            }
+            Insn::StrictEq => {
+                let b = self.pop();
+                let a = self.pop();
+                self.stack.push(Value::Bool(a.strict_equals(&b)));
+            }
+            Insn::StrictNe => {
+                let b = self.pop();
+                let a = self.pop();
+                self.stack.push(Value::Bool(!a.strict_equals(&b)));
+            }
+            Insn::Lt => self.compare(host, false, false)?,
+            Insn::Gt => self.compare(host, true, false)?,
+            Insn::Le => self.compare(host, false, true)?,
+            Insn::Ge => self.compare(host, true, true)?,
+            Insn::InstanceOf => {
+                let target = self.pop();
+                let value = self.pop();
+                let result = self.instance_of(host, &value, &target)?;
+                self.stack.push(Value::Bool(result));
+            }
+            Insn::Neg => {
+                let value = self.pop();
+                let n = self.to_number(host, &value)?;
+                self.stack.push(Value::Number(-n));
+            }
+            Insn::ToNumber | Insn::ToNumeric => {
+                let value = self.pop();
+                let n = self.to_number(host, &value)?;
+                self.stack.push(Value::Number(n));
+            }
+            Insn::Not => {
+                let value = self.pop();
+                self.stack.push(Value::Bool(!value.truthy()));
+            }
+            Insn::BitNot => {
+                let value = self.pop();
+                let n = self.to_number(host, &value)?;
+                self.stack.push(Value::Number(f64::from(!crate::number::to_int32(n))));
+            }
+            Insn::Typeof => {
+                let value = self.pop();
+                let text = self.typeof_value(&value);
+                self.stack.push(Value::str(text));
+            }
+            Insn::Inc | Insn::Dec => {
+                let value = self.pop();
+                let n = self.to_number(host, &value)?;
+                self.stack.push(Value::Number(if insn == Insn::Inc { n + 1.0 } else { n - 1.0 }));
+            }
+            Insn::Concat => {
+                let b = self.pop();
+                let a = self.pop();
+                let (Value::String(x), Value::String(y)) = (&a, &b) else {
+                    let result = self.add(host, &a, &b)?;
+                    self.stack.push(result);
+                    return Ok(());
+                };
+                if x.len() + y.len() > crate::STRING_LENGTH_MAX {
+                    return self.range_error("Invalid string length");
+                }
+                self.stack.push(Value::String(x.concat(y)));
+            }
+            Insn::ToStringForConcat => {
+                let value = self.pop();
+                let text = self.to_string(host, &value)?;
+                self.stack.push(Value::String(text));
+            }
+            Insn::Throw => {
+                let value = self.pop();
+                return Err(Unwind::Throw(value));
+            }
+            Insn::ThrowError { kind, message } => {
+                let text = Self::constant_text(code, message);
+                return self.throw(Self::error_of(kind), &text);
+            }
+            Insn::EnterTry(catch_pc) => {
+                let base = self.frame().base;
+                let stack_height = self.stack.len() as u32 - base;
+                let frame = self.frame_mut();
+                let scope_depth = frame.scope_depth & !(1 << 31);
+                frame.handlers.push(Handler { catch_pc, stack_height, scope_depth });
+            }
+            Insn::LeaveTry => {
+                self.frame_mut().handlers.pop();
+            }
+            Insn::ToObjectCoercible => {
+                if self.top().is_nullish() {
+                    let what = if matches!(self.top(), Value::Null) { "null" } else { "undefined" };
+                    return self.type_error(&format!("Cannot destructure '{what}' as it is {what}."));
+                }
+            }
+            Insn::GetIterator => {
+                let iterable = self.pop();
+                let (iterator, next) = self.get_iterator(host, &iterable)?;
+                self.stack.push(iterator);
+                self.stack.push(next);
+            }
+            Insn::IteratorNext => {
+                let n = self.stack.len();
+                let (iterator, next) = (self.stack[n - 2].clone(), self.stack[n - 1].clone());
+                let result = self.call(host, &next, &iterator, &[])?;
+                if !result.is_object() {
+                    return self.type_error(&format!("Iterator result {} is not an object", self.describe_for_error(&result)));
+                }
+                self.stack.push(result);
+            }
+            Insn::IteratorDone => {
+                let result = self.top();
+                let done = self.get(host, &result, Key::Atom(atoms::DONE))?;
+                self.stack.push(Value::Bool(done.truthy()));
+            }
+            Insn::IteratorValue => {
+                let result = self.pop();
+                let value = self.get(host, &result, Key::Atom(atoms::VALUE))?;
+                self.stack.push(value);
+            }
+            Insn::IteratorRest => {
+                let n = self.stack.len();
+                let (iterator, next) = (self.stack[n - 2].clone(), self.stack[n - 1].clone());
+                let mut values = Vec::new();
+                loop {
+                    let result = self.call(host, &next, &iterator, &[])?;
+                    if !result.is_object() {
+                        return self.type_error("Iterator result is not an object");
+                    }
+                    if self.get(host, &result, Key::Atom(atoms::DONE))?.truthy() {
+                        break;
+                    }
+                    values.push(self.get(host, &result, Key::Atom(atoms::VALUE))?);
+                }
+                let array = self.new_array(values);
+                self.stack.push(Value::Object(array));
+            }
+            Insn::IteratorClose => {
+                let _next = self.pop();
+                let iterator = self.pop();
+                self.iterator_close(host, &iterator)?;
+            }
+            Insn::IteratorCloseForThrow => {
+                let exception = self.pop();
+                let _next = self.pop();
+                let iterator = self.pop();
+                // Errors from `return` are dropped: the throw wins (ECMA-262 7.4.10 step 5).
+                let _ = self.iterator_close(host, &iterator);
+                self.stack.push(exception);
+            }
+            Insn::ForInStart => {
+                let object = self.pop();
+                let state = self.for_in_start(&object)?;
+                self.stack.push(state);
+            }
+            Insn::ForInNext(exit) => {
+                let state = self.top();
+                match self.for_in_next(&state) {
+                    Some(key) => self.stack.push(key),
+                    None => self.jump(exit),
+                }
+            }
+            Insn::TemplateObject(index) => {
+                let object = self.template_object(code, index);
+                self.stack.push(object);
+            }
+            Insn::RegExp(index) => {
+                let Some((pattern, flags)) = code.regexps.get(index as usize).cloned() else { return Ok(()) };
+                let regexp = self.new_regexp(host, pattern, flags)?;
+                self.stack.push(regexp);
+            }
+            Insn::Debugger | Insn::Nop => {}
+            Insn::TypeofName(_)
+            | Insn::GetName(_)
+            | Insn::SetName(_)
+            | Insn::DeleteName(_)
+            | Insn::PrivateIn
+            | Insn::SetSuper(_)
+            | Insn::SetSuperElem
+            | Insn::SetFunctionName
+            | Insn::SetFunctionNamePrefixed(_)
+            | Insn::NewPrivateName(_)
+            | Insn::GetPrivate
+            | Insn::SetPrivate
+            | Insn::DefinePrivate
+            | Insn::DefinePrivateMethod
+            | Insn::DefinePrivateAccessor => return self.unsupported("this construct in the rebuilt engine (in progress)"),
+            Insn::GeneratorStart | Insn::Yield | Insn::YieldStar | Insn::Await | Insn::AsyncGeneratorReturnAwait | Insn::GetAsyncIterator => {
+                return self.unsupported("generators and async functions in the rebuilt engine (in progress)")
+            }
+            Insn::EndFinally { .. } => {}
+            Insn::Return
+            | Insn::Call(_)
+            | Insn::CallEval(_)
+            | Insn::CallMethod(_)
+            | Insn::CallSpread
+            | Insn::CallMethodSpread
+            | Insn::New(_)
+            | Insn::NewSpread => {}
+        }
+        Ok(())
+    }
+
+    fn get_elem(&mut self, host: &mut dyn Embedder, object: &Value, key: &Value) -> JsResult<Value> {
+        if let (Value::Object(id), Value::Number(n)) = (object, key) {
+            if let Some(index) = crate::value::array_index_of_number(*n) {
+                if let crate::object::Elements::Dense(values) = &self.heap.get(*id).elements {
+                    if let Some(value) = values.get(index as usize) {
+                        if !matches!(value, Value::Empty) {
+                            return Ok(value.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if object.is_nullish() {
+            let name = self.to_string(host, key)?;
+            let what = if matches!(object, Value::Null) { "null" } else { "undefined" };
+            return self.type_error(&format!("Cannot read properties of {what} (reading '{name}')"));
+        }
+        let key = self.to_property_key(host, key)?;
+        self.get(host, object, key)
+    }
+
+    /// Appends to an array the compiler is building.
+    pub(crate) fn array_append(&mut self, id: ObjId, value: Value) {
+        let length = match self.heap.get(id).kind {
+            Kind::Array(state) => state.length,
+            _ => return,
+        };
+        self.heap.put(id, Key::Index(length), value, DEFAULT_ATTRS);
+    }
+
+    /// Defines an own data property without running setters.
+    pub fn define_data(&mut self, id: ObjId, key: Key, value: Value, attrs: u8) {
+        let desc = crate::props::Descriptor::data(value, attrs);
+        self.define_property(id, key, &desc);
+    }
+
+    /// [[DefineOwnProperty]] for ordinary objects and arrays (ECMA-262
+    /// 10.1.6, 10.4.2.1).
+    pub fn define_property(&mut self, id: ObjId, key: Key, desc: &crate::props::Descriptor) -> bool {
+        if let Kind::Array(state) = self.heap.get(id).kind {
+            if key == Key::Atom(atoms::LENGTH) {
+                return self.define_array_length(id, desc);
+            }
+            if let Key::Index(index) = key {
+                if index >= state.length && !state.length_writable {
+                    return false;
+                }
+            }
+        }
+        let proto = self.intrinsics.object_prototype;
+        let _ = proto;
+        self.heap.define(id, key, desc, &mut |heap, get, set| Value::Object(heap.alloc(None, Kind::Accessor(get, set), 0)))
+    }
+
+    fn define_array_length(&mut self, id: ObjId, desc: &crate::props::Descriptor) -> bool {
+        let Kind::Array(state) = self.heap.get(id).kind else { return false };
+        if desc.is_accessor() || desc.configurable == Some(true) || desc.enumerable == Some(true) {
+            return false;
+        }
+        if let Some(value) = &desc.value {
+            let number = value.as_number().unwrap_or(f64::NAN);
+            let length = crate::number::to_uint32(number);
+            if !state.length_writable && length != state.length {
+                return false;
+            }
+            let complete = self.heap.truncate_array(id, length);
+            if desc.writable == Some(false) {
+                if let Kind::Array(state) = &mut self.heap.get_mut(id).kind {
+                    state.length_writable = false;
+                }
+            }
+            return complete;
+        }
+        if desc.writable == Some(true) && !state.length_writable {
+            return false;
+        }
+        if desc.writable == Some(false) {
+            if let Kind::Array(state) = &mut self.heap.get_mut(id).kind {
+                state.length_writable = false;
+            }
+        }
+        true
+    }
+
+    /// Changes an object's prototype and its shape with it.
+    pub fn set_prototype(&mut self, id: ObjId, proto: Option<ObjId>) {
+        if self.heap.get(id).proto == proto {
+            return;
+        }
+        if let Some(proto) = proto {
+            self.heap.mark_prototype(proto);
+        }
+        self.heap.to_dict(id);
+        let object = self.heap.get_mut(id);
+        object.proto = proto;
+        self.heap.proto_epoch = self.heap.proto_epoch.wrapping_add(1);
+    }
+
+    fn set_home(&mut self, function: ObjId, home: ObjId) {
+        if let Kind::Function(kind) = &mut self.heap.get_mut(function).kind {
+            if let FunctionKind::Closure(closure) = &mut **kind {
+                closure.home = Some(home);
+            }
+        }
+    }
+
+    fn current_home(&self) -> Option<ObjId> {
+        let function = self.frame().function?;
+        match &self.heap.get(function).kind {
+            Kind::Function(kind) => match &**kind {
+                FunctionKind::Closure(closure) => closure.home.or(closure.lexical.as_ref().and_then(|l| l.home)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn super_get(&mut self, host: &mut dyn Embedder, key: Key, this: &Value) -> JsResult<Value> {
+        let Some(home) = self.current_home() else { return self.syntax_error_value("'super' keyword unexpected here") };
+        let Some(proto) = self.heap.get(home).proto else { return Ok(Value::Undefined) };
+        // [[Get]] on the home's prototype with `this` as receiver.
+        let mut current = proto;
+        for _ in 0..crate::PROTO_CHAIN_MAX {
+            if let Some(found) = self.own_property(current, key) {
+                if found.is_accessor() {
+                    let (getter, _) = self.heap.accessor_pair(&found.value);
+                    return if getter.is_undefined() { Ok(Value::Undefined) } else { self.call(host, &getter, this, &[]) };
+                }
+                return Ok(found.value);
+            }
+            match self.heap.get(current).proto {
+                Some(next) => current = next,
+                None => return Ok(Value::Undefined),
+            }
+        }
+        Ok(Value::Undefined)
+    }
+
+    fn syntax_error_value<T>(&mut self, message: &str) -> JsResult<T> {
+        self.throw(ErrorType::SyntaxError, message)
+    }
+
+    /// `super(args)`: constructs the parent with this function's new.target,
+    /// binds `this`, and runs the class's field initialiser.
+    fn super_call(&mut self, host: &mut dyn Embedder, args: Vec<Value>) -> JsResult<()> {
+        // The active function: the constructor (or, for arrows, its maker).
+        let function = match self.frame().code.kind {
+            CodeKind::Arrow => self.frame().function.and_then(|f| match &self.heap.get(f).kind {
+                Kind::Function(kind) => match &**kind {
+                    FunctionKind::Closure(closure) => closure.lexical.as_ref().and_then(|l| l.function),
+                    _ => None,
+                },
+                _ => None,
+            }),
+            _ => self.frame().function,
+        };
+        let Some(function) = function else { return self.syntax_error_value("'super' keyword unexpected here") };
+        let parent = self.heap.get(function).proto;
+        let parent_value = parent.map_or(Value::Null, Value::Object);
+        if !self.is_constructor(&parent_value) {
+            return self.type_error("Super constructor is not a constructor");
+        }
+        let new_target = self.frame().new_target.as_object();
+        let this = self.construct(host, &parent_value, &args, new_target)?;
+        if !matches!(self.frame().this, Value::Empty) {
+            return self.reference_error("Super constructor may only be called once");
+        }
+        self.frame_mut().this = this.clone();
+        self.run_fields(host, function, &this)?;
+        self.stack.push(this);
+        Ok(())
+    }
+
+    fn init_fields(&mut self, host: &mut dyn Embedder) -> JsResult<()> {
+        let Some(function) = self.frame().function else { return Ok(()) };
+        let this = self.frame().this.clone();
+        self.run_fields(host, function, &this)
+    }
+
+    fn run_fields(&mut self, host: &mut dyn Embedder, class: ObjId, this: &Value) -> JsResult<()> {
+        let fields = match &self.heap.get(class).kind {
+            Kind::Function(kind) => match &**kind {
+                FunctionKind::Closure(closure) => closure.fields,
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(fields) = fields {
+            self.call(host, &Value::Object(fields), this, &[])?;
+        }
+        Ok(())
+    }
+
+    /// `[parent_or_empty, constructor] -> [class, prototype]`.
+    fn define_class(&mut self, host: &mut dyn Embedder, derived: bool) -> JsResult<()> {
+        let constructor = self.pop();
+        let parent = self.pop();
+        let Value::Object(class) = constructor else { return Ok(()) };
+        let (proto_parent, constructor_parent) = if derived {
+            match &parent {
+                Value::Null => (None, self.intrinsics.function_prototype),
+                Value::Object(id) if self.is_constructor(&parent) => {
+                    let prototype = self.get(host, &parent, Key::Atom(atoms::PROTOTYPE))?;
+                    match prototype {
+                        Value::Object(p) => (Some(p), *id),
+                        Value::Null => (None, *id),
+                        _ => return self.type_error("Class extends value does not have valid prototype property"),
+                    }
+                }
+                _ => {
+                    let what = self.describe_for_error(&parent);
+                    return self.type_error(&format!("Class extends value {what} is not a constructor or null"));
+                }
+            }
+        } else {
+            (Some(self.intrinsics.object_prototype), self.intrinsics.function_prototype)
+        };
+        let prototype = self.heap.alloc(proto_parent, Kind::Ordinary, 0);
+        self.set_prototype(class, Some(constructor_parent));
+        self.heap.put(class, Key::Atom(atoms::PROTOTYPE), Value::Object(prototype), 0);
+        self.heap.put(prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(class), METHOD_ATTRS);
+        self.stack.push(Value::Object(class));
+        self.stack.push(Value::Object(prototype));
+        Ok(())
+    }
+
+    fn copy_data_properties(&mut self, host: &mut dyn Embedder, target: ObjId, source: &Value, excluded: &[Key]) -> JsResult<()> {
+        let Value::Object(from) = source else {
+            if let Value::String(text) = source {
+                for (index, unit) in text.iter().enumerate() {
+                    let key = Key::Index(index as u32);
+                    if !excluded.contains(&key) {
+                        self.define_data(target, key, Value::String(JsStr::from_unit(unit)), DEFAULT_ATTRS);
+                    }
+                }
+            }
+            return Ok(());
+        };
+        let from = *from;
+        for key in self.heap.own_keys(from) {
+            if excluded.contains(&key) || self.is_private(key) {
+                continue;
+            }
+            let Some(found) = self.own_property(from, key) else { continue };
+            if found.attrs & ENUMERABLE == 0 {
+                continue;
+            }
+            let value = self.get(host, source, key)?;
+            self.define_data(target, key, value, DEFAULT_ATTRS);
+        }
+        Ok(())
+    }
+
+    /// GetIterator (ECMA-262 7.4.2), sync: `[iterator, next]`.
+    pub fn get_iterator(&mut self, host: &mut dyn Embedder, iterable: &Value) -> JsResult<(Value, Value)> {
+        let method = self.get(host, iterable, Key::Symbol(symbols::ITERATOR))?;
+        if !self.is_callable(&method) {
+            let what = self.describe_for_error(iterable);
+            return self.type_error(&format!("{what} is not iterable"));
+        }
+        let iterator = self.call(host, &method, iterable, &[])?;
+        if !iterator.is_object() {
+            return self.type_error("Result of the Symbol.iterator method is not an object");
+        }
+        let next = self.get(host, &iterator, Key::Atom(atoms::NEXT))?;
+        Ok((iterator, next))
+    }
+
+    /// Every value an iterable yields.
+    pub fn iterate_to_vec(&mut self, host: &mut dyn Embedder, iterable: &Value) -> JsResult<Vec<Value>> {
+        let (iterator, next) = self.get_iterator(host, iterable)?;
+        let mut values = Vec::new();
+        loop {
+            let result = self.call(host, &next, &iterator, &[])?;
+            if !result.is_object() {
+                return self.type_error("Iterator result is not an object");
+            }
+            if self.get(host, &result, Key::Atom(atoms::DONE))?.truthy() {
+                return Ok(values);
+            }
+            values.push(self.get(host, &result, Key::Atom(atoms::VALUE))?);
+        }
+    }
+
+    /// IteratorClose (ECMA-262 7.4.10) after a normal completion.
+    pub fn iterator_close(&mut self, host: &mut dyn Embedder, iterator: &Value) -> JsResult<()> {
+        let method = self.get(host, iterator, Key::Atom(atoms::RETURN))?;
+        if method.is_nullish() {
+            return Ok(());
+        }
+        let result = self.call(host, &method, iterator, &[])?;
+        if !result.is_object() {
+            return self.type_error("Iterator result is not an object");
+        }
+        Ok(())
+    }
+
+    fn for_in_start(&mut self, object: &Value) -> JsResult<Value> {
+        let mut keys = Vec::new();
+        let mut start = match object {
+            Value::Undefined | Value::Null => None,
+            other => Some(self.to_object(other)?),
+        };
+        let first = start;
+        let mut seen: std::collections::HashSet<Key> = std::collections::HashSet::new();
+        while let Some(id) = start {
+            for key in self.heap.own_keys(id) {
+                if key.is_symbol() || !seen.insert(key) {
+                    continue;
+                }
+                if self.own_property(id, key).is_some_and(|found| found.attrs & ENUMERABLE != 0) {
+                    keys.push(self.key_to_value(key));
+                }
+            }
+            if let Kind::String(text) = &self.heap.get(id).kind {
+                let count = text.len();
+                let extra: Vec<Value> = (0..count as u32).filter(|i| seen.insert(Key::Index(*i))).map(|i| self.key_to_value(Key::Index(i))).collect();
+                keys.splice(0..0, extra);
+            }
+            start = self.heap.get(id).proto;
+        }
+        let state = self.heap.alloc(None, Kind::ForIn(Box::new(crate::object::ForIn { object: first, keys, index: 0 })), 0);
+        Ok(Value::Object(state))
+    }
+
+    fn for_in_next(&mut self, state: &Value) -> Option<Value> {
+        let Value::Object(id) = state else { return None };
+        loop {
+            let (object, key) = match &mut self.heap.get_mut(*id).kind {
+                Kind::ForIn(state) => {
+                    let key = state.keys.get(state.index).cloned()?;
+                    state.index += 1;
+                    (state.object, key)
+                }
+                _ => return None,
+            };
+            // A key deleted before it is visited is skipped (ECMA-262 14.7.5.9).
+            let still_there = match (object, &key) {
+                (Some(object), Value::String(text)) => {
+                    let key = self.key_of_str(text);
+                    self.has_property(object, key)
+                }
+                _ => true,
+            };
+            if still_there {
+                return Some(key);
+            }
+        }
+    }
+
+    fn template_object(&mut self, code: &Rc<Code>, index: u32) -> Value {
+        let Some((cooked, raw)) = code.templates.get(index as usize).cloned() else { return Value::Undefined };
+        let raw_values: Vec<Value> = raw.into_iter().map(Value::String).collect();
+        let raw_array = self.new_array(raw_values);
+        let cooked_values: Vec<Value> = cooked.into_iter().map(|c| c.map_or(Value::Undefined, Value::String)).collect();
+        let array = self.new_array(cooked_values);
+        self.heap.put(array, Key::Atom(atoms::RAW), Value::Object(raw_array), 0);
+        self.heap.seal_or_freeze(raw_array, true);
+        self.heap.seal_or_freeze(array, true);
+        Value::Object(array)
+    }
+
+    fn global_lexical(&self, name: crate::value::Atom) -> Option<Value> {
+        self.global_lexicals.get(&name).map(|(value, _)| value.clone())
+    }
+
+    fn global_lexical_is_const(&self, name: crate::value::Atom) -> bool {
+        self.global_lexicals.get(&name).is_some_and(|(_, is_const)| *is_const)
+    }
+
+    fn set_global_lexical(&mut self, name: crate::value::Atom, value: Value) {
+        if let Some(entry) = self.global_lexicals.get_mut(&name) {
+            entry.0 = value;
+        }
+    }
+
+    /// GlobalDeclarationInstantiation (ECMA-262 16.1.7).
+    fn declare_globals(&mut self, declarations: crate::bytecode::GlobalDeclarations) -> JsResult<()> {
+        let global = self.intrinsics.global;
+        for (name, _) in &declarations.lexicals {
+            if self.global_lexicals.contains_key(name) {
+                return self.throw(ErrorType::SyntaxError, &format!("Identifier '{}' has already been declared", self.atoms.name(*name)));
+            }
+            if self.heap.own(global, Key::Atom(*name)).is_some_and(|found| found.attrs & CONFIGURABLE == 0) {
+                return self.throw(ErrorType::SyntaxError, &format!("Identifier '{}' has already been declared", self.atoms.name(*name)));
+            }
+        }
+        for name in declarations.vars.iter().chain(declarations.functions.iter()) {
+            if self.global_lexicals.contains_key(name) {
+                return self.throw(ErrorType::SyntaxError, &format!("Identifier '{}' has already been declared", self.atoms.name(*name)));
+            }
+        }
+        for name in declarations.functions.iter().chain(declarations.vars.iter()) {
+            if self.heap.own(global, Key::Atom(*name)).is_none() {
+                self.heap.put(global, Key::Atom(*name), Value::Undefined, WRITABLE | ENUMERABLE);
+            }
+        }
+        for (name, is_const) in declarations.lexicals {
+            self.global_lexicals.insert(name, (Value::Empty, is_const));
+        }
+        Ok(())
+    }
+
+    /// `Array.prototype.values`, for `arguments[Symbol.iterator]`.
+    fn array_values_function(&mut self) -> Value {
+        let key = Key::Atom(atoms::VALUES);
+        self.heap.own(self.intrinsics.array_prototype, key).map(|found| found.value).unwrap_or_default()
+    }
+}
+
+/// `%` on numbers (ECMA-262 6.1.6.1.6 Number::remainder): the sign of the dividend.
+fn js_remainder(x: f64, y: f64) -> f64 {
+    if y.is_infinite() && x.is_finite() {
+        return x;
+    }
+    x % y
+}
+
+/// `**` (ECMA-262 6.1.6.1.3 Number::exponentiate), which differs from
+/// `powf` for a NaN exponent and for ±1 to an infinite power.
+fn js_pow(x: f64, y: f64) -> f64 {
+    if y.is_nan() {
+        return f64::NAN;
+    }
+    if y == 0.0 {
+        return 1.0;
+    }
+    if (x == 1.0 || x == -1.0) && y.is_infinite() {
+        return f64::NAN;
+    }
+    x.powf(y)
+}
+
+impl Vm {
+    /// Creates a RegExp object (the built-in lands with the RegExp family).
+    fn new_regexp(&mut self, _host: &mut dyn Embedder, pattern: JsStr, flags: JsStr) -> JsResult<Value> {
+        let matcher = match regress::Regex::with_flags(&pattern.to_rust(), flags.to_rust().as_str()) {
+            Ok(matcher) => matcher,
+            Err(error) => return self.throw(ErrorType::SyntaxError, &format!("Invalid regular expression: /{pattern}/{flags}: {error}")),
+        };
+        let data = crate::object::RegExpData { source: pattern, flags, matcher: Rc::new(matcher) };
+        let id = self.heap.alloc(Some(self.intrinsics.regexp_prototype), Kind::RegExp(Box::new(data)), 0);
+        self.heap.put(id, Key::Atom(atoms::LAST_INDEX), Value::Number(0.0), WRITABLE);
+        Ok(Value::Object(id))
+    }
+
+    /// `ToPrimitive` with no hint, for embedders.
+    pub fn to_primitive_default(&mut self, host: &mut dyn Embedder, value: &Value) -> JsResult<Value> {
+        self.to_primitive(host, value, Hint::Default)
+    }
+
+    /// A new array of `length` holes.
+    pub fn new_array_with_length(&mut self, length: u32) -> ObjId {
+        let id = self.new_array(Vec::new());
+        if let Kind::Array(state) = &mut self.heap.get_mut(id).kind {
+            *state = ArrayState { length, length_writable: true };
+        }
+        id
+    }
+}

@@ -1,0 +1,121 @@
+//! Programs run end to end through the rebuilt engine with a small
+//! first-in-first-out embedder (as boa tests its engine apart from its
+//! runtime), each compared with what real Node v20 printed for it (the
+//! `print` below is `console.log` there; the outputs were taken from
+//! `node` when these cases were written).
+
+use looplab_js::compiler::{compile, Goal};
+use looplab_js::{Embedder, JobId, JsResult, ObjId, Value, Vm};
+
+#[derive(Default)]
+struct Fifo {
+    output: Vec<String>,
+}
+
+impl Embedder for Fifo {
+    fn now_ms(&mut self) -> f64 {
+        0.0
+    }
+    fn spend(&mut self, _ops: u64) {}
+    fn enqueue_job(&mut self, _vm: &mut Vm, _job: JobId) {}
+    fn interrupt(&mut self, vm: &mut Vm) -> Option<String> {
+        (vm.ops > 50_000_000).then(|| "too many operations".to_string())
+    }
+    fn call_host(&mut self, vm: &mut Vm, _id: u32, _data: &Value, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
+        let mut parts = Vec::new();
+        for value in args {
+            parts.push(vm.to_string(self, value)?.to_rust());
+        }
+        self.output.push(parts.join(" "));
+        Ok(Value::Undefined)
+    }
+    fn random(&mut self) -> f64 {
+        0.5
+    }
+}
+
+fn run(source: &str) -> String {
+    let mut vm = Vm::new();
+    looplab_js::builtins::install(&mut vm);
+    let print = vm.host_function("print", 1, 0, Value::Undefined);
+    let global = vm.intrinsics.global;
+    vm.define_value(global, "print", Value::Object(print));
+    let code = match compile(source, Goal::Script, &mut vm.atoms) {
+        Ok(code) => code,
+        Err(errors) => return format!("compile error: {errors:?}"),
+    };
+    let mut host = Fifo::default();
+    let outcome = vm.run_script(&mut host, code);
+    if let Err(looplab_js::Unwind::Throw(error)) = outcome {
+        let text = vm.to_string(&mut host, &error).map(|s| s.to_rust()).unwrap_or_default();
+        host.output.push(format!("uncaught {text}"));
+    }
+    host.output.join("\n")
+}
+
+#[test]
+fn closures_loops_and_recursion() {
+    let source = "
+        function counter() { let n = 0; return () => ++n; }
+        const c = counter(); c(); c();
+        print(c());
+        const fns = [];
+        for (let i = 0; i < 3; i++) fns.push(() => i);
+        print(fns[0](), fns[1](), fns[2]());
+        function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+        print(fib(20));
+        let s = 0; let k = 0;
+        while (true) { k++; if (k % 2) continue; s += k; if (k > 10) break; }
+        print(s, `k=${k}`);
+    ";
+    assert_eq!(run(source), "3\n0 1 2\n6765\n42 k=12");
+}
+
+#[test]
+fn objects_classes_and_accessors() {
+    let source = "
+        class Animal {
+            constructor(name) { this.name = name; }
+            speak() { return this.name + ' makes a sound'; }
+            get upper() { return this.name + '!'; }
+        }
+        class Dog extends Animal {
+            legs = 4;
+            speak() { return super.speak() + ' (woof)'; }
+        }
+        const d = new Dog('Rex');
+        print(d.speak(), d.upper, d.legs, d instanceof Animal);
+        const o = { a: 1, get b() { return this.a + 1; }, ['c' + 1]: 3, m() { return 'm'; } };
+        print(o.a, o.b, o.c1, o.m(), Object.keys(o).length);
+        const { a, ...rest } = o;
+        print(a, rest.c1);
+        const [x, , y = 9, ...zs] = [1, 2, undefined, 4, 5];
+        print(x, y, zs.length);
+    ";
+    assert_eq!(run(source), "Rex makes a sound (woof) Rex! 4 true\n1 2 3 m 4\n1 3\n1 9 2");
+}
+
+#[test]
+fn exceptions_and_finally() {
+    let source = "
+        function f() {
+            try { return 'try'; } finally { print('finally runs'); }
+        }
+        print(f());
+        try { null.x; } catch (e) { print(e instanceof TypeError, e.message); }
+        try { undefinedName; } catch ({ name }) { print(name); }
+        let log = [];
+        outer: for (const i of [1, 2, 3]) {
+            for (const j of [1, 2]) {
+                try { if (j === 2) continue outer; log.push(i * 10 + j); } finally { log.push('f'); }
+            }
+        }
+        print(log.length, log[0], log[1], log[log.length - 1]);
+        class E extends Error {}
+        try { throw new E('boom'); } catch (e) { print(e instanceof E, e instanceof Error, e.message); }
+        const t = 1;
+        try { t = 2; } catch (e) { print(e.message); }
+        print(typeof nothing, typeof print, [1, 2].length);
+    ";
+    assert_eq!(run(source), "finally runs\ntry\ntrue Cannot read properties of null (reading 'x')\nReferenceError\n9 11 f f\ntrue true boom\nAssignment to constant variable.\nundefined function 2");
+}
