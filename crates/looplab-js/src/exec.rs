@@ -110,7 +110,9 @@ impl Vm {
         }
         if let Some(f) = native {
             self.native_depth += 1;
+            self.native_callees.push(id);
             let result = f(self, host, &this, args, new_target);
+            self.native_callees.pop();
             self.native_depth -= 1;
             return result;
         }
@@ -1727,6 +1729,11 @@ fn js_pow(x: f64, y: f64) -> f64 {
 }
 
 impl Vm {
+    /// Resumes an async function or generator suspended at `await`.
+    pub fn resume_after_await(&mut self, _host: &mut dyn Embedder, _generator: ObjId, _value: Value, _is_rejection: bool) -> JsResult<()> {
+        self.unsupported("async functions in the rebuilt engine (in progress)")
+    }
+
     /// Creates a RegExp object (the built-in lands with the RegExp family).
     fn new_regexp(&mut self, _host: &mut dyn Embedder, pattern: JsStr, flags: JsStr) -> JsResult<Value> {
         let matcher = match regress::Regex::with_flags(&pattern.to_rust(), flags.to_rust().as_str()) {

@@ -28,3 +28,14 @@ impl Job {
         }
     }
 }
+
+impl crate::Vm {
+    /// Runs a job the embedder queued (ECMA-262 27.2.2.1, 27.2.2.2).
+    pub fn run_job(&mut self, host: &mut dyn crate::Embedder, job: crate::JobId) -> crate::JsResult<()> {
+        let Some(job) = self.take_job(job) else { return Ok(()) };
+        match job {
+            Job::Reaction { reaction, argument, is_rejection } => crate::builtins::promise::run_reaction(self, host, reaction, argument, is_rejection),
+            Job::ResolveThenable { promise, thenable, then } => crate::builtins::promise::resolve_thenable(self, host, promise, thenable, then),
+        }
+    }
+}

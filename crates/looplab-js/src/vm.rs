@@ -149,6 +149,9 @@ pub struct Vm {
     /// A script's top-level `let`/`const`/`class` bindings (the global
     /// environment's declarative record), with whether each is `const`.
     pub global_lexicals: std::collections::HashMap<Atom, (Value, bool)>,
+    /// The native functions being called, innermost last (a native reads
+    /// its own captured data through [`Vm::current_native`]).
+    pub native_callees: Vec<ObjId>,
     /// How many native calls are on the Rust stack: the collector runs only
     /// when none is (their locals may hold handles it cannot see).
     pub native_depth: u32,
@@ -173,6 +176,7 @@ impl Vm {
             unreported_ops: 0,
             native_depth: 0,
             global_lexicals: std::collections::HashMap::new(),
+            native_callees: Vec::new(),
         };
         for description in WELL_KNOWN_SYMBOLS {
             vm.new_symbol(Some(JsStr::from_str(description)));
@@ -316,6 +320,11 @@ impl Vm {
         taken
     }
 
+    /// The native function running now.
+    pub fn current_native(&self) -> Option<ObjId> {
+        self.native_callees.last().copied()
+    }
+
     /// Every root the collector starts from.
     fn roots(&self) -> Vec<Value> {
         let mut roots: Vec<Value> = self.intrinsics.all().into_iter().map(Value::Object).collect();
@@ -325,6 +334,7 @@ impl Vm {
         }
         roots.extend(self.persistent.iter().flatten().cloned());
         roots.extend(self.global_lexicals.values().map(|(value, _)| value.clone()));
+        roots.extend(self.native_callees.iter().map(|id| Value::Object(*id)));
         for job in self.jobs.iter().flatten() {
             job.for_each_ref(&mut |value| roots.push(value.clone()));
         }

@@ -7,6 +7,7 @@ mod array;
 mod error;
 mod function;
 mod object;
+pub mod promise;
 
 use crate::shape::{CONFIGURABLE, WRITABLE};
 use crate::value::{Key, Value};
@@ -29,6 +30,7 @@ pub fn install(vm: &mut Vm) {
     function::install(vm);
     array::install(vm);
     error::install(vm);
+    promise::install(vm);
 }
 
 /// Makes `constructor` a global with `prototype`, linked both ways.
