@@ -360,8 +360,9 @@ pub enum Insn {
     // Generators and async functions.
     /// Suspends a fresh generator until its first `next()`.
     GeneratorStart,
-    /// `[value] -> [sent]`: suspends, yielding `value`; resumes with what
-    /// `next(x)` sent (or throws / returns per the resumption).
+    /// `[value] -> [sent, is_return]`: suspends, yielding `value`; resumes
+    /// with what `next(x)` or `return(x)` sent (a `throw(x)` resumption
+    /// throws at this point instead).
     Yield,
     /// `[iterable] -> [result]`: `yield*`, delegating until done.
     YieldStar,

@@ -51,7 +51,13 @@ impl Vm {
         let kind = code.kind;
         let strict = code.is_strict;
         let is_generator = code.is_generator;
-        let proto = self.intrinsics.function_prototype;
+        let is_async = code.is_async;
+        let proto = match (is_generator, is_async) {
+            (true, false) => self.intrinsics.generator_function_prototype,
+            (true, true) => self.intrinsics.async_generator_function_prototype,
+            (false, true) => self.intrinsics.async_function_prototype,
+            (false, false) => self.intrinsics.function_prototype,
+        };
         let closure = Closure { code, scope, home: None, lexical, fields: None };
         let id = self.heap.alloc(Some(proto), Kind::Function(Box::new(FunctionKind::Closure(closure))), flags);
         self.heap.put(id, Key::Atom(atoms::LENGTH), Value::Number(f64::from(length)), CONFIGURABLE);
@@ -60,6 +66,13 @@ impl Vm {
             // Ordinary functions get a fresh prototype object (ECMA-262 10.2.5 MakeConstructor).
             let prototype = self.new_object();
             self.heap.put(prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(id), METHOD_ATTRS);
+            self.heap.put(id, Key::Atom(atoms::PROTOTYPE), Value::Object(prototype), WRITABLE);
+        }
+        if is_generator {
+            // Each generator function has its own prototype for the
+            // generators it makes (ECMA-262 15.5.4 step 5).
+            let parent = if is_async { self.intrinsics.async_generator_prototype } else { self.intrinsics.generator_prototype };
+            let prototype = self.heap.alloc(Some(parent), Kind::Ordinary, 0);
             self.heap.put(id, Key::Atom(atoms::PROTOTYPE), Value::Object(prototype), WRITABLE);
         }
         let _ = strict;
@@ -126,10 +139,14 @@ impl Vm {
         // A closure: run it in a fresh frame, to completion.
         let base_frames = self.frames.len();
         self.push_closure_frame(id, this, args, new_target, true)?;
+        let coroutine = self.frames.last().and_then(|frame| frame.generator);
         self.native_depth += 1;
         let result = self.execute(host, base_frames);
         self.native_depth -= 1;
-        result
+        match coroutine {
+            Some(generator) => self.finish_coroutine_call(host, generator, result),
+            None => result,
+        }
     }
 
     fn describe_for_error(&self, value: &Value) -> String {
@@ -161,8 +178,8 @@ impl Vm {
         if flags & CLASS_CONSTRUCTOR != 0 && new_target.is_none() {
             return self.type_error(&format!("Class constructor {} cannot be invoked without 'new'", code.name));
         }
-        if code.is_generator || code.is_async {
-            return self.unsupported("generators and async functions in the rebuilt engine (in progress)");
+        if code.is_generator && code.is_async {
+            return self.unsupported("async generators in the rebuilt engine (in progress)");
         }
         let (this, new_target_value) = match &lexical {
             Some(lexical) => (lexical.this.clone(), lexical.new_target.clone()),
@@ -210,6 +227,12 @@ impl Vm {
             generator: None,
             is_entry,
         });
+        if code_is_coroutine(&self.frames[self.frames.len() - 1].code) {
+            let generator = self.new_coroutine(id)?;
+            if let Some(frame) = self.frames.last_mut() {
+                frame.generator = Some(generator);
+            }
+        }
         // Instance fields of a base class are defined as the constructor starts.
         if new_target.is_some() && flags & DERIVED == 0 {
             self.run_field_initializer_for_current_frame_pending(id);
@@ -297,7 +320,7 @@ impl Vm {
     }
 
     /// Runs frames until the one at index `base_frames` returns.
-    pub(crate) fn execute(&mut self, host: &mut dyn Embedder, base_frames: usize) -> JsResult<Value> {
+    pub fn execute(&mut self, host: &mut dyn Embedder, base_frames: usize) -> JsResult<Value> {
         loop {
             match self.step_until_return(host, base_frames) {
                 Ok(value) => return Ok(value),
@@ -319,7 +342,11 @@ impl Vm {
                         }
                         let is_entry = frame.is_entry;
                         let base = frame.base as usize;
+                        let generator = frame.generator;
                         self.frames.pop();
+                        if let Some(generator) = generator {
+                            self.set_coroutine_state(generator, crate::object::GeneratorState::Completed);
+                        }
                         self.stack.truncate(base);
                         if is_entry || self.frames.len() <= base_frames {
                             return Err(Unwind::Throw(exception));
@@ -359,6 +386,9 @@ impl Vm {
 
     /// The loop proper. Returns when the entry frame returns.
     fn step_until_return(&mut self, host: &mut dyn Embedder, base_frames: usize) -> JsResult<Value> {
+        if let Some(exception) = self.pending_throw.take() {
+            return Err(Unwind::Throw(exception));
+        }
         loop {
             let frame_index = self.frames.len() - 1;
             if self.frames[frame_index].scope_depth & (1 << 31) != 0 {
@@ -383,10 +413,33 @@ impl Vm {
                     }
                 }
                 match insn {
+                    Insn::GeneratorStart => {
+                        let generator = self.suspend(crate::object::GeneratorState::SuspendedStart);
+                        return Ok(generator.map_or(Value::Undefined, Value::Object));
+                    }
+                    Insn::Yield => {
+                        let value = self.pop();
+                        self.suspend(crate::object::GeneratorState::SuspendedYield);
+                        return Ok(value);
+                    }
+                    Insn::Await => {
+                        let value = self.pop();
+                        let Some(generator) = self.frame().generator else { return self.type_error("await outside an async function") };
+                        let promise = crate::builtins::promise::promise_resolve(self, host, value)?;
+                        if let Value::Object(promise) = promise {
+                            let handler = crate::object::Handler::Resume(generator);
+                            crate::builtins::promise::perform_then(self, host, promise, handler.clone(), handler, None);
+                        }
+                        self.suspend(crate::object::GeneratorState::AwaitingReturn);
+                        return Ok(Value::Undefined);
+                    }
                     Insn::Return => {
                         let value = self.pop();
                         let Some(frame) = self.frames.pop() else { return Ok(value) };
                         self.stack.truncate(frame.base as usize);
+                        if let Some(generator) = frame.generator {
+                            self.set_coroutine_state(generator, crate::object::GeneratorState::Completed);
+                        }
                         let value = self.construct_result(&frame, value)?;
                         if frame.is_entry || self.frames.len() <= base_frames {
                             return Ok(value);
@@ -1279,9 +1332,10 @@ impl Vm {
             | Insn::DefinePrivate
             | Insn::DefinePrivateMethod
             | Insn::DefinePrivateAccessor => return self.unsupported("this construct in the rebuilt engine (in progress)"),
-            Insn::GeneratorStart | Insn::Yield | Insn::YieldStar | Insn::Await | Insn::AsyncGeneratorReturnAwait | Insn::GetAsyncIterator => {
-                return self.unsupported("generators and async functions in the rebuilt engine (in progress)")
+            Insn::YieldStar | Insn::AsyncGeneratorReturnAwait | Insn::GetAsyncIterator => {
+                return self.unsupported("yield* and async iteration in the rebuilt engine (in progress)")
             }
+            Insn::GeneratorStart | Insn::Yield | Insn::Await => {}
             Insn::EndFinally { .. } => {}
             Insn::Return
             | Insn::Call(_)
@@ -1705,6 +1759,19 @@ impl Vm {
     }
 }
 
+/// How a suspended generator is resumed (ECMA-262 27.5.3.3 GeneratorResume,
+/// 27.5.3.4 GeneratorResumeAbrupt).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    Next,
+    Throw,
+    Return,
+}
+
+fn code_is_coroutine(code: &Code) -> bool {
+    code.is_generator || code.is_async
+}
+
 /// `%` on numbers (ECMA-262 6.1.6.1.6 Number::remainder): the sign of the dividend.
 fn js_remainder(x: f64, y: f64) -> f64 {
     if y.is_infinite() && x.is_finite() {
@@ -1729,9 +1796,120 @@ fn js_pow(x: f64, y: f64) -> f64 {
 }
 
 impl Vm {
-    /// Resumes an async function or generator suspended at `await`.
-    pub fn resume_after_await(&mut self, _host: &mut dyn Embedder, _generator: ObjId, _value: Value, _is_rejection: bool) -> JsResult<()> {
-        self.unsupported("async functions in the rebuilt engine (in progress)")
+    /// Resumes an async function suspended at `await` with the settled
+    /// value (a rejection throws at the `await`).
+    pub fn resume_after_await(&mut self, host: &mut dyn Embedder, generator: ObjId, value: Value, is_rejection: bool) -> JsResult<()> {
+        let mode = if is_rejection { Resume::Throw } else { Resume::Next };
+        let result = self.resume_coroutine(generator, value, mode).and_then(|()| {
+            let base_frames = self.frames.len() - 1;
+            self.native_depth += 1;
+            let result = self.execute(host, base_frames);
+            self.native_depth -= 1;
+            result
+        });
+        self.finish_coroutine_call(host, generator, result).map(|_| ())
+    }
+
+    /// The generator object a coroutine frame saves itself into.
+    fn new_coroutine(&mut self, function: ObjId) -> JsResult<ObjId> {
+        let Kind::Function(kind) = &self.heap.get(function).kind else { return self.type_error("not a function") };
+        let FunctionKind::Closure(closure) = &**kind else { return self.type_error("not a function") };
+        let is_generator = closure.code.is_generator;
+        let (kind, promise, proto) = if is_generator {
+            // The generator's prototype is the function's `prototype` (ECMA-262 27.5.3.1 OrdinaryCreateFromConstructor).
+            let proto = match self.heap.own(function, Key::Atom(atoms::PROTOTYPE)).map(|found| found.value) {
+                Some(Value::Object(proto)) => proto,
+                _ => self.intrinsics.generator_prototype,
+            };
+            (crate::object::GeneratorKind::Generator, None, Some(proto))
+        } else {
+            (crate::object::GeneratorKind::Async, Some(crate::builtins::promise::new_promise(self)), None)
+        };
+        let data = crate::object::GeneratorData { state: crate::object::GeneratorState::Executing, frame: None, promise, queue: Vec::new(), kind };
+        Ok(self.heap.alloc(proto, Kind::Generator(Box::new(data)), 0))
+    }
+
+    fn set_coroutine_state(&mut self, generator: ObjId, state: crate::object::GeneratorState) {
+        if let Kind::Generator(data) = &mut self.heap.get_mut(generator).kind {
+            data.state = state;
+            if state == crate::object::GeneratorState::Completed {
+                data.frame = None;
+            }
+        }
+    }
+
+    /// Moves the running frame and its stack window into its generator.
+    fn suspend(&mut self, state: crate::object::GeneratorState) -> Option<ObjId> {
+        let frame = self.frames.pop()?;
+        let values = self.stack.split_off(frame.base as usize);
+        let generator = frame.generator?;
+        if let Kind::Generator(data) = &mut self.heap.get_mut(generator).kind {
+            data.state = state;
+            data.frame = Some(Box::new(crate::interp::SavedFrame { frame, values }));
+        }
+        Some(generator)
+    }
+
+    /// Puts a suspended frame back on the stacks, as the entry frame of a
+    /// new activation, with what the suspension point receives.
+    pub fn resume_coroutine(&mut self, generator: ObjId, value: Value, mode: Resume) -> JsResult<()> {
+        let (saved, was) = match &mut self.heap.get_mut(generator).kind {
+            Kind::Generator(data) => {
+                let was = data.state;
+                data.state = crate::object::GeneratorState::Executing;
+                (data.frame.take(), was)
+            }
+            _ => (None, crate::object::GeneratorState::Completed),
+        };
+        let Some(saved) = saved else { return self.type_error("Generator is already running") };
+        let crate::interp::SavedFrame { mut frame, values } = *saved;
+        frame.base = self.stack.len() as u32;
+        frame.is_entry = true;
+        self.stack.extend(values);
+        self.frames.push(frame);
+        match (mode, was) {
+            (Resume::Throw, _) => self.pending_throw = Some(value),
+            (_, crate::object::GeneratorState::SuspendedStart) => {}
+            (Resume::Next, crate::object::GeneratorState::AwaitingReturn) => self.stack.push(value),
+            (Resume::Next, _) => {
+                self.stack.push(value);
+                self.stack.push(Value::Bool(false));
+            }
+            (Resume::Return, _) => {
+                self.stack.push(value);
+                self.stack.push(Value::Bool(true));
+            }
+        }
+        Ok(())
+    }
+
+    /// What a call to (or a resumption of) an async function gives back:
+    /// its promise, settled if the body has finished.
+    fn finish_coroutine_call(&mut self, host: &mut dyn Embedder, generator: ObjId, result: JsResult<Value>) -> JsResult<Value> {
+        let (kind, promise, state) = match &self.heap.get(generator).kind {
+            Kind::Generator(data) => (data.kind, data.promise, data.state),
+            _ => return result,
+        };
+        if kind != crate::object::GeneratorKind::Async {
+            if result.is_err() {
+                self.set_coroutine_state(generator, crate::object::GeneratorState::Completed);
+            }
+            return result;
+        }
+        let Some(promise) = promise else { return result };
+        match result {
+            Err(Unwind::Halt) => return Err(Unwind::Halt),
+            Err(Unwind::Throw(error)) => {
+                self.set_coroutine_state(generator, crate::object::GeneratorState::Completed);
+                crate::builtins::promise::reject_promise(self, host, promise, error);
+            }
+            Ok(value) => {
+                if state == crate::object::GeneratorState::Completed {
+                    crate::builtins::promise::resolve_promise(self, host, promise, value)?;
+                }
+            }
+        }
+        Ok(Value::Object(promise))
     }
 
     /// Creates a RegExp object (the built-in lands with the RegExp family).

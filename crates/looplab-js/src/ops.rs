@@ -229,6 +229,28 @@ impl Vm {
         Ok(Value::Undefined)
     }
 
+    /// How a value reads in an error message (V8's style: strings quoted
+    /// only where V8 quotes them, objects as `#<Object>`).
+    pub fn to_display(&self, value: &Value) -> String {
+        match value {
+            Value::Undefined | Value::Empty => "undefined".to_string(),
+            Value::Null => "null".to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => number::number_to_string(*n),
+            Value::String(s) => s.to_rust(),
+            Value::Symbol(sym) => format!("Symbol({})", self.symbols[sym.0 as usize].description.as_ref().map(JsStr::to_rust).unwrap_or_default()),
+            Value::Object(id) => {
+                if self.heap.get(*id).is_callable() {
+                    "function".to_string()
+                } else if self.heap.get(*id).is_array() {
+                    "[object Array]".to_string()
+                } else {
+                    "#<Object>".to_string()
+                }
+            }
+        }
+    }
+
     /// How a key reads in an error message.
     pub fn key_to_display(&self, key: Key) -> String {
         match key {

@@ -112,6 +112,9 @@ pub struct Intrinsics {
     pub iterator_prototype: ObjId,
     pub async_iterator_prototype: ObjId,
     pub array_iterator_prototype: ObjId,
+    pub string_iterator_prototype: ObjId,
+    pub map_iterator_prototype: ObjId,
+    pub set_iterator_prototype: ObjId,
     pub promise_prototype: ObjId,
     pub generator_prototype: ObjId,
     pub async_generator_prototype: ObjId,
@@ -152,6 +155,9 @@ pub struct Vm {
     /// The native functions being called, innermost last (a native reads
     /// its own captured data through [`Vm::current_native`]).
     pub native_callees: Vec<ObjId>,
+    /// An exception to throw in the frame being resumed (a generator's
+    /// `throw(x)`, a rejected `await`).
+    pub pending_throw: Option<Value>,
     /// How many native calls are on the Rust stack: the collector runs only
     /// when none is (their locals may hold handles it cannot see).
     pub native_depth: u32,
@@ -177,6 +183,7 @@ impl Vm {
             native_depth: 0,
             global_lexicals: std::collections::HashMap::new(),
             native_callees: Vec::new(),
+            pending_throw: None,
         };
         for description in WELL_KNOWN_SYMBOLS {
             vm.new_symbol(Some(JsStr::from_str(description)));
@@ -408,6 +415,9 @@ impl Intrinsics {
             iterator_prototype,
             async_iterator_prototype,
             array_iterator_prototype: ordinary(heap, iterator_prototype),
+            string_iterator_prototype: ordinary(heap, iterator_prototype),
+            map_iterator_prototype: ordinary(heap, iterator_prototype),
+            set_iterator_prototype: ordinary(heap, iterator_prototype),
             promise_prototype: ordinary(heap, object_prototype),
             generator_prototype: ordinary(heap, iterator_prototype),
             async_generator_prototype: ordinary(heap, async_iterator_prototype),
@@ -445,6 +455,9 @@ impl Intrinsics {
             self.iterator_prototype,
             self.async_iterator_prototype,
             self.array_iterator_prototype,
+            self.string_iterator_prototype,
+            self.map_iterator_prototype,
+            self.set_iterator_prototype,
             self.promise_prototype,
             self.generator_prototype,
             self.async_generator_prototype,

@@ -10,6 +10,7 @@ use looplab_js::{Embedder, JobId, JsResult, ObjId, Value, Vm};
 #[derive(Default)]
 struct Fifo {
     output: Vec<String>,
+    jobs: std::collections::VecDeque<JobId>,
 }
 
 impl Embedder for Fifo {
@@ -17,7 +18,9 @@ impl Embedder for Fifo {
         0.0
     }
     fn spend(&mut self, _ops: u64) {}
-    fn enqueue_job(&mut self, _vm: &mut Vm, _job: JobId) {}
+    fn enqueue_job(&mut self, _vm: &mut Vm, job: JobId) {
+        self.jobs.push_back(job);
+    }
     fn interrupt(&mut self, vm: &mut Vm) -> Option<String> {
         (vm.ops > 50_000_000).then(|| "too many operations".to_string())
     }
@@ -45,7 +48,11 @@ fn run(source: &str) -> String {
         Err(errors) => return format!("compile error: {errors:?}"),
     };
     let mut host = Fifo::default();
-    let outcome = vm.run_script(&mut host, code);
+    let mut outcome = vm.run_script(&mut host, code).map(|_| ());
+    while outcome.is_ok() {
+        let Some(job) = host.jobs.pop_front() else { break };
+        outcome = vm.run_job(&mut host, job);
+    }
     if let Err(looplab_js::Unwind::Throw(error)) = outcome {
         let text = vm.to_string(&mut host, &error).map(|s| s.to_rust()).unwrap_or_default();
         host.output.push(format!("uncaught {text}"));
@@ -118,4 +125,28 @@ fn exceptions_and_finally() {
         print(typeof nothing, typeof print, [1, 2].length);
     ";
     assert_eq!(run(source), "finally runs\ntry\ntrue Cannot read properties of null (reading 'x')\nReferenceError\n9 11 f f\ntrue true boom\nAssignment to constant variable.\nundefined function 2");
+}
+
+#[test]
+fn generators_and_async_functions() {
+    let source = "
+        function* count(limit) {
+            try {
+                for (let i = 0; i < limit; i++) { const got = yield i; if (got) print('got', got); }
+            } finally { print('cleanup'); }
+            return 'end';
+        }
+        const g = count(3);
+        print(g.next().value, g.next('x').value, g.return('early').value, g.next().done);
+        const collected = [];
+        for (const n of count(4)) collected.push(n);
+        print(collected.length, collected[3]);
+        const [a, b] = count(10);
+        print(a, b);
+        async function twice(x) { const y = await x; return y * 2; }
+        twice(Promise.resolve(21)).then((v) => print('async', v));
+        (async () => { try { await Promise.reject(new TypeError('no')); } catch (e) { print('caught', e.message); } })();
+        print('sync done');
+    ";
+    assert_eq!(run(source), "got x\ncleanup\n0 1 early true\ncleanup\n4 3\ncleanup\n0 1\nsync done\ncaught no\nasync 42");
 }

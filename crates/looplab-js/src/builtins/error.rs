@@ -30,16 +30,17 @@ pub(super) fn install(vm: &mut Vm) {
     }
     let prototype = vm.intrinsics.error_prototype;
     vm.define_method(prototype, "toString", 0, error_to_string);
+    install_aggregate(vm);
 }
 
 /// The Error constructors (ECMA-262 20.5.1.1, 20.5.6.1): the prototype
 /// comes from new.target, or from the called constructor itself.
 fn error_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], new_target: Option<ObjId>) -> JsResult<Value> {
-    let callee = vm.frames.last().and_then(|frame| frame.function);
-    let _ = callee;
-    let constructor = match new_target {
+    // Called without `new`, an Error constructor acts as if it were
+    // (ECMA-262 20.5.1.1 step 1: NewTarget is the active function).
+    let constructor = match new_target.or(vm.current_native()) {
         Some(target) => Value::Object(target),
-        None => return vm.type_error("calling an Error constructor without new is not supported yet"),
+        None => return vm.type_error("Error constructor called without a callee"),
     };
     let prototype = vm.get(host, &constructor, Key::Atom(atoms::PROTOTYPE))?;
     let proto = prototype.as_object().unwrap_or(vm.intrinsics.error_prototype);
@@ -49,6 +50,7 @@ fn error_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: 
         let text = vm.to_string(host, &message)?;
         vm.heap.put(error, Key::Atom(atoms::MESSAGE), Value::String(text), WRITABLE | CONFIGURABLE);
     }
+    install_cause(vm, host, error, &arg(args, 1))?;
     Ok(Value::Object(error))
 }
 
@@ -66,4 +68,46 @@ fn error_to_string(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, _args: &[
         (_, true) => name,
         _ => crate::JsStr::from_string(format!("{name}: {message}")),
     }))
+}
+
+/// InstallErrorCause (ECMA-262 20.5.8.1).
+fn install_cause(vm: &mut Vm, host: &mut dyn Embedder, error: ObjId, options: &Value) -> JsResult<()> {
+    if let Value::Object(options_id) = options {
+        if vm.has_property(*options_id, Key::Atom(atoms::CAUSE)) {
+            let cause = vm.get(host, options, Key::Atom(atoms::CAUSE))?;
+            vm.heap.put(error, Key::Atom(atoms::CAUSE), cause, WRITABLE | CONFIGURABLE);
+        }
+    }
+    Ok(())
+}
+
+/// `AggregateError(errors, message, options)` (ECMA-262 20.5.7.1).
+fn aggregate_error_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], new_target: Option<ObjId>) -> JsResult<Value> {
+    let constructor = match new_target.or(vm.current_native()) {
+        Some(target) => Value::Object(target),
+        None => return vm.type_error("AggregateError constructor called without a callee"),
+    };
+    let prototype = vm.get(host, &constructor, Key::Atom(atoms::PROTOTYPE))?;
+    let proto = prototype.as_object().unwrap_or(vm.intrinsics.aggregate_error_prototype);
+    let error = vm.heap.alloc(Some(proto), Kind::Error, 0);
+    let message = arg(args, 1);
+    if !message.is_undefined() {
+        let text = vm.to_string(host, &message)?;
+        vm.heap.put(error, Key::Atom(atoms::MESSAGE), Value::String(text), WRITABLE | CONFIGURABLE);
+    }
+    install_cause(vm, host, error, &arg(args, 2))?;
+    let errors = vm.iterate_to_vec(host, &arg(args, 0))?;
+    let list = vm.new_array(errors);
+    vm.heap.put(error, Key::Atom(atoms::ERRORS), Value::Object(list), WRITABLE | CONFIGURABLE);
+    Ok(Value::Object(error))
+}
+
+pub(super) fn install_aggregate(vm: &mut Vm) {
+    let prototype = vm.intrinsics.aggregate_error_prototype;
+    let constructor = vm.native_function("AggregateError", 2, aggregate_error_constructor);
+    link_constructor(vm, "AggregateError", constructor, prototype);
+    vm.define_value(prototype, "name", Value::str("AggregateError"));
+    vm.define_value(prototype, "message", Value::str(""));
+    let base = vm.heap.own(vm.intrinsics.error_prototype, Key::Atom(atoms::CONSTRUCTOR)).and_then(|found| found.value.as_object());
+    vm.set_prototype(constructor, base);
 }

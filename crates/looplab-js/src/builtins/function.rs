@@ -11,6 +11,7 @@ pub(super) fn install(vm: &mut Vm) {
     vm.define_method(prototype, "call", 1, call);
     vm.define_method(prototype, "apply", 2, apply);
     vm.define_method(prototype, "bind", 1, bind);
+    install_constructor(vm);
 }
 
 fn call(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
@@ -67,4 +68,81 @@ fn bind(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _new
     vm.define_function_name_length(bound, &format!("bound {name}"), 0);
     vm.heap.put(bound, crate::value::Key::Atom(crate::atoms::LENGTH), Value::Number(length), crate::shape::CONFIGURABLE);
     Ok(Value::Object(bound))
+}
+
+/// The `Function` constructor (ECMA-262 20.2.1.1, CreateDynamicFunction):
+/// the source is compiled by the same front end, in the global scope.
+pub(super) fn function_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
+    dynamic_function(vm, host, args, "function")
+}
+
+pub(crate) fn dynamic_function(vm: &mut Vm, host: &mut dyn Embedder, args: &[Value], prefix: &str) -> JsResult<Value> {
+    let mut params = Vec::new();
+    for value in args.iter().take(args.len().saturating_sub(1)) {
+        params.push(vm.to_string(host, value)?.to_rust());
+    }
+    let body = match args.last() {
+        Some(body) => vm.to_string(host, body)?.to_rust(),
+        None => String::new(),
+    };
+    let code = match crate::compiler::compile_dynamic_function(prefix, &params.join(","), &body, &mut vm.atoms) {
+        Ok(code) => code,
+        Err(errors) => {
+            let first = errors.into_iter().next();
+            let message = first.as_ref().map_or("Invalid function", |error| error.message.as_str()).to_string();
+            let syntax = first.is_none_or(|error| error.is_syntax_error);
+            return vm.throw(if syntax { crate::ErrorType::SyntaxError } else { crate::ErrorType::Error }, &message);
+        }
+    };
+    vm.run_script(host, code)
+}
+
+/// `Function.prototype.toString` (ECMA-262 20.2.3.5): a closure's source
+/// text, or the NativeFunction form for everything else.
+fn to_string(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
+    let Value::Object(id) = this else { return vm.type_error("Function.prototype.toString requires that 'this' be a Function") };
+    let text = match &vm.heap.get(*id).kind {
+        Kind::Function(kind) => match &**kind {
+            FunctionKind::Closure(closure) => match &closure.code.source {
+                Some(source) => source.to_string(),
+                None => format!("function {}() {{ [native code] }}", closure.code.name),
+            },
+            _ => {
+                let name = match vm.heap.own(*id, crate::value::Key::Atom(crate::atoms::NAME)).map(|found| found.value) {
+                    Some(Value::String(name)) => name.to_rust(),
+                    _ => String::new(),
+                };
+                format!("function {name}() {{ [native code] }}")
+            }
+        },
+        _ => return vm.type_error("Function.prototype.toString requires that 'this' be a Function"),
+    };
+    Ok(Value::String(crate::JsStr::from_string(text)))
+}
+
+/// `Function.prototype[Symbol.hasInstance]` (ECMA-262 20.2.3.6).
+fn has_instance(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
+    Ok(Value::Bool(vm.ordinary_has_instance(host, this, &arg(args, 0))?))
+}
+
+pub(super) fn install_constructor(vm: &mut Vm) {
+    let prototype = vm.intrinsics.function_prototype;
+    let constructor = vm.native_function("Function", 1, function_constructor);
+    super::link_constructor(vm, "Function", constructor, prototype);
+    vm.define_method(prototype, "toString", 0, to_string);
+    let f = vm.native_function("[Symbol.hasInstance]", 1, has_instance);
+    vm.heap.put(prototype, crate::value::Key::Symbol(crate::vm::symbols::HAS_INSTANCE), Value::Object(f), 0);
+    // `caller` and `arguments` on Function.prototype throw (ECMA-262 10.2.4).
+    let thrower = Value::Object(vm.intrinsics.throw_type_error);
+    for name in [crate::atoms::CALLER, crate::atoms::ARGUMENTS] {
+        let desc = crate::props::Descriptor {
+            get: Some(thrower.clone()),
+            set: Some(thrower.clone()),
+            enumerable: Some(false),
+            configurable: Some(true),
+            ..Default::default()
+        };
+        vm.define_property(prototype, crate::value::Key::Atom(name), &desc);
+    }
+    vm.heap.seal_or_freeze(vm.intrinsics.throw_type_error, true);
 }

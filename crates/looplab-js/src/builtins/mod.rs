@@ -6,8 +6,11 @@
 mod array;
 mod error;
 mod function;
+mod generator;
 mod object;
 pub mod promise;
+pub(crate) mod string;
+mod symbol;
 
 use crate::shape::{CONFIGURABLE, WRITABLE};
 use crate::value::{Key, Value};
@@ -29,8 +32,11 @@ pub fn install(vm: &mut Vm) {
     object::install(vm);
     function::install(vm);
     array::install(vm);
+    string::install(vm);
     error::install(vm);
     promise::install(vm);
+    symbol::install(vm);
+    generator::install(vm);
 }
 
 /// Makes `constructor` a global with `prototype`, linked both ways.

@@ -581,12 +581,14 @@ impl<'s, 'a> Codegen<'s, 'a> {
             }
             None => false,
         };
-        if is_generator || (is_async && is_generator) {
-            self.emit(Insn::GeneratorStart);
-        }
         self.parameters(params, simple);
         if let Some(scope) = scope {
             self.hoist_functions_in(scope, body.map(|b| &b.statements[..]).unwrap_or(&[]));
+        }
+        // A generator's parameters are bound when it is called; its body
+        // runs on the first `next()` (ECMA-262 27.5.3.1 / 15.5.2).
+        if is_generator {
+            self.emit(Insn::GeneratorStart);
         }
         match (body, expression_body) {
             (Some(body), _) => {

@@ -164,6 +164,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
                         self.emit(Insn::Await);
                     }
                     self.emit(Insn::Yield);
+                    // `[value, is_return]`: a `return(v)` resumption acts as
+                    // `return v` here, finally blocks included.
+                    let normal = self.emit(Insn::JumpIfFalse(0));
+                    self.return_top();
+                    self.patch(normal);
                 }
             }
             Expression::ImportExpression(expression) => self.unsupported(expression.span, "import()"),

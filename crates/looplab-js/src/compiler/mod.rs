@@ -73,6 +73,31 @@ pub fn compile(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable) ->
     front(source, goal, atoms, true).and_then(|(_, code)| code.ok_or_else(Vec::new))
 }
 
+/// CreateDynamicFunction's parsing (ECMA-262 20.2.1.1.1): the parameters
+/// and the body must each parse on their own, so neither can close the
+/// function early. `prefix` is `function`, `function*`, `async function`…
+pub fn compile_dynamic_function(
+    prefix: &str,
+    params: &str,
+    body: &str,
+    atoms: &mut crate::atoms::AtomTable,
+) -> Result<std::rc::Rc<crate::bytecode::Code>, Vec<CompileError>> {
+    for probe in [format!("({prefix} anonymous({params}\n) {{}})"), format!("({prefix} anonymous() {{\n{body}\n}})")] {
+        let allocator = Allocator::default();
+        let parsed = oxc_parser::Parser::new(&allocator, &probe, SourceType::script()).parse();
+        let single = parsed.program.body.len() == 1
+            && matches!(&parsed.program.body[0], oxc_ast::ast::Statement::ExpressionStatement(statement)
+                if matches!(&statement.expression, oxc_ast::ast::Expression::ParenthesizedExpression(inner)
+                    if matches!(inner.expression, oxc_ast::ast::Expression::FunctionExpression(_))));
+        if !parsed.diagnostics.is_empty() || parsed.panicked || !single {
+            let message = parsed.diagnostics.first().map_or_else(|| "Unexpected token".to_string(), |d| d.message.replace('`', "'"));
+            return Err(vec![CompileError { line: 1, column: 1, message, is_syntax_error: true }]);
+        }
+    }
+    let source = format!("({prefix} anonymous({params}\n) {{\n{body}\n}})");
+    compile(&source, Goal::Script, atoms)
+}
+
 type FrontResult = Result<(scope::Summary, Option<std::rc::Rc<crate::bytecode::Code>>), Vec<CompileError>>;
 
 fn front(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable, generate: bool) -> FrontResult {

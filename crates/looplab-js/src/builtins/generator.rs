@@ -1,0 +1,111 @@
+//! Generator objects and the function kinds that make them (ECMA-262
+//! 27.3-27.5, 27.7): `%GeneratorPrototype%` (next, return, throw),
+//! `%GeneratorFunction%`, `%AsyncFunction%` and their prototypes.
+
+use super::arg;
+use crate::atoms;
+use crate::exec::Resume;
+use crate::object::{GeneratorKind, GeneratorState, Kind};
+use crate::shape::CONFIGURABLE;
+use crate::value::{Key, ObjId, Value};
+use crate::vm::symbols;
+use crate::{Embedder, JsResult, Unwind, Vm};
+
+pub(super) fn install(vm: &mut Vm) {
+    let generator_prototype = vm.intrinsics.generator_prototype;
+    vm.define_method(generator_prototype, "next", 1, next);
+    vm.define_method(generator_prototype, "return", 1, return_);
+    vm.define_method(generator_prototype, "throw", 1, throw);
+    vm.heap.put(generator_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("Generator"), CONFIGURABLE);
+    let function_prototype = vm.intrinsics.generator_function_prototype;
+    vm.heap.put(function_prototype, Key::Atom(atoms::PROTOTYPE), Value::Object(generator_prototype), CONFIGURABLE);
+    vm.heap.put(generator_prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(function_prototype), CONFIGURABLE);
+    vm.heap.put(function_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("GeneratorFunction"), CONFIGURABLE);
+    let constructor = vm.native_function("GeneratorFunction", 1, |vm, host, _, args, _| super::function::dynamic_function(vm, host, args, "function*"));
+    vm.heap.get_mut(constructor).flags |= crate::object::CONSTRUCTOR;
+    let function_key = vm_key(vm, "Function");
+    let function_constructor = vm.heap.own(vm.intrinsics.global, function_key).and_then(|found| found.value.as_object());
+    vm.set_prototype(constructor, function_constructor);
+    vm.heap.put(constructor, Key::Atom(atoms::PROTOTYPE), Value::Object(function_prototype), 0);
+    vm.heap.put(function_prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(constructor), CONFIGURABLE);
+
+    let async_prototype = vm.intrinsics.async_function_prototype;
+    vm.heap.put(async_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("AsyncFunction"), CONFIGURABLE);
+    let async_constructor = vm.native_function("AsyncFunction", 1, |vm, host, _, args, _| super::function::dynamic_function(vm, host, args, "async function"));
+    vm.heap.get_mut(async_constructor).flags |= crate::object::CONSTRUCTOR;
+    vm.set_prototype(async_constructor, function_constructor);
+    vm.heap.put(async_constructor, Key::Atom(atoms::PROTOTYPE), Value::Object(async_prototype), 0);
+    vm.heap.put(async_prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(async_constructor), CONFIGURABLE);
+}
+
+fn vm_key(vm: &mut Vm, name: &str) -> Key {
+    vm.key(name)
+}
+
+/// The generator `this` names, checked (ECMA-262 27.5.3.2 GeneratorValidate).
+fn validate(vm: &mut Vm, this: &Value, method: &str) -> JsResult<(ObjId, GeneratorState)> {
+    if let Value::Object(id) = this {
+        if let Kind::Generator(data) = &vm.heap.get(*id).kind {
+            if data.kind == GeneratorKind::Generator {
+                return Ok((*id, data.state));
+            }
+        }
+    }
+    let shown = vm.to_display(this);
+    vm.type_error(&format!("{method} method called on incompatible receiver {shown}"))
+}
+
+fn resume(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, value: Value, mode: Resume, method: &str) -> JsResult<Value> {
+    let (generator, state) = validate(vm, this, method)?;
+    match state {
+        GeneratorState::Executing | GeneratorState::AwaitingReturn => return vm.type_error("Generator is already running"),
+        GeneratorState::Completed => {
+            return match mode {
+                Resume::Next => Ok(super::array::iter_result(vm, Value::Undefined, true)),
+                Resume::Return => Ok(super::array::iter_result(vm, value, true)),
+                Resume::Throw => Err(Unwind::Throw(value)),
+            };
+        }
+        GeneratorState::SuspendedStart if mode != Resume::Next => {
+            // Abrupt before it started: it completes without running.
+            if let Kind::Generator(data) = &mut vm.heap.get_mut(generator).kind {
+                data.state = GeneratorState::Completed;
+                data.frame = None;
+            }
+            return match mode {
+                Resume::Return => Ok(super::array::iter_result(vm, value, true)),
+                _ => Err(Unwind::Throw(value)),
+            };
+        }
+        _ => {}
+    }
+    vm.resume_coroutine(generator, value, mode)?;
+    let base_frames = vm.frames.len() - 1;
+    vm.native_depth += 1;
+    let result = vm.execute(host, base_frames);
+    vm.native_depth -= 1;
+    let value = match result {
+        Ok(value) => value,
+        Err(error) => {
+            if let Kind::Generator(data) = &mut vm.heap.get_mut(generator).kind {
+                data.state = GeneratorState::Completed;
+                data.frame = None;
+            }
+            return Err(error);
+        }
+    };
+    let done = !matches!(vm.heap.get(generator).kind, Kind::Generator(ref data) if data.state == GeneratorState::SuspendedYield);
+    Ok(super::array::iter_result(vm, value, done))
+}
+
+fn next(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
+    resume(vm, host, this, arg(args, 0), Resume::Next, "next")
+}
+
+fn return_(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
+    resume(vm, host, this, arg(args, 0), Resume::Return, "return")
+}
+
+fn throw(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
+    resume(vm, host, this, arg(args, 0), Resume::Throw, "throw")
+}
