@@ -1780,19 +1780,11 @@ fn js_remainder(x: f64, y: f64) -> f64 {
     x % y
 }
 
-/// `**` (ECMA-262 6.1.6.1.3 Number::exponentiate), which differs from
-/// `powf` for a NaN exponent and for ±1 to an infinite power.
+/// `**` (ECMA-262 6.1.6.1.3 Number::exponentiate): the same as `Math.pow`,
+/// computed as V8 computes it (not the platform's `pow`), so results agree
+/// natively and in wasm.
 fn js_pow(x: f64, y: f64) -> f64 {
-    if y.is_nan() {
-        return f64::NAN;
-    }
-    if y == 0.0 {
-        return 1.0;
-    }
-    if (x == 1.0 || x == -1.0) && y.is_infinite() {
-        return f64::NAN;
-    }
-    x.powf(y)
+    crate::builtins::math::exponentiate(x, y)
 }
 
 impl Vm {

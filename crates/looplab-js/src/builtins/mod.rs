@@ -4,9 +4,13 @@
 //! global object and its methods on the intrinsic prototypes.
 
 mod array;
+mod collections;
 mod error;
 mod function;
 mod generator;
+mod json;
+pub(crate) mod math;
+mod number;
 mod object;
 pub mod promise;
 pub(crate) mod string;
@@ -34,6 +38,10 @@ pub fn install(vm: &mut Vm) {
     array::install(vm);
     string::install(vm);
     error::install(vm);
+    number::install(vm);
+    math::install(vm);
+    json::install(vm);
+    collections::install(vm);
     promise::install(vm);
     symbol::install(vm);
     generator::install(vm);
