@@ -1905,15 +1905,9 @@ impl Vm {
     }
 
     /// Creates a RegExp object (the built-in lands with the RegExp family).
-    fn new_regexp(&mut self, _host: &mut dyn Embedder, pattern: JsStr, flags: JsStr) -> JsResult<Value> {
-        let matcher = match regress::Regex::with_flags(&pattern.to_rust(), flags.to_rust().as_str()) {
-            Ok(matcher) => matcher,
-            Err(error) => return self.throw(ErrorType::SyntaxError, &format!("Invalid regular expression: /{pattern}/{flags}: {error}")),
-        };
-        let data = crate::object::RegExpData { source: pattern, flags, matcher: Rc::new(matcher) };
-        let id = self.heap.alloc(Some(self.intrinsics.regexp_prototype), Kind::RegExp(Box::new(data)), 0);
-        self.heap.put(id, Key::Atom(atoms::LAST_INDEX), Value::Number(0.0), WRITABLE);
-        Ok(Value::Object(id))
+    fn new_regexp(&mut self, host: &mut dyn Embedder, pattern: JsStr, flags: JsStr) -> JsResult<Value> {
+        let proto = self.intrinsics.regexp_prototype;
+        crate::builtins::regexp::regexp_create(self, host, pattern, flags, proto)
     }
 
     /// `ToPrimitive` with no hint, for embedders.

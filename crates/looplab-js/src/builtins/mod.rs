@@ -5,6 +5,7 @@
 
 mod array;
 mod collections;
+pub(crate) mod date;
 mod error;
 mod function;
 mod generator;
@@ -13,6 +14,7 @@ pub(crate) mod math;
 mod number;
 mod object;
 pub mod promise;
+pub(crate) mod regexp;
 pub(crate) mod string;
 mod symbol;
 
@@ -42,6 +44,8 @@ pub fn install(vm: &mut Vm) {
     math::install(vm);
     json::install(vm);
     collections::install(vm);
+    date::install(vm);
+    regexp::install(vm);
     promise::install(vm);
     symbol::install(vm);
     generator::install(vm);
