@@ -1317,21 +1317,66 @@ impl Vm {
                 self.stack.push(regexp);
             }
             Insn::Debugger | Insn::Nop => {}
+            Insn::NewPrivateName(description) => {
+                let text = Self::constant(code, description);
+                let (description, brand) = match text {
+                    Value::String(text) => {
+                        let rust = text.to_rust();
+                        match rust.split_once('\u{0}') {
+                            Some((description, class)) => (JsStr::from_str(description), Some(JsStr::from_str(class))),
+                            None => (text, None),
+                        }
+                    }
+                    _ => (JsStr::empty(), None),
+                };
+                let sym = self.new_private_name(description);
+                self.symbols[sym.0 as usize].brand = brand;
+                self.stack.push(Value::Symbol(sym));
+            }
+            Insn::GetPrivate => {
+                let name = self.pop();
+                let object = self.pop();
+                let value = self.private_get(host, &object, &name)?;
+                self.stack.push(value);
+            }
+            Insn::SetPrivate => {
+                let value = self.pop();
+                let name = self.pop();
+                let object = self.pop();
+                self.private_set(host, &object, &name, value.clone())?;
+                self.stack.push(value);
+            }
+            Insn::DefinePrivate | Insn::DefinePrivateMethod => {
+                let value = self.pop();
+                let name = self.pop();
+                let attrs = if insn == Insn::DefinePrivate { WRITABLE } else { 0 };
+                self.private_define(&name, value, Value::Undefined, attrs)?;
+            }
+            Insn::DefinePrivateAccessor => {
+                let setter = self.pop();
+                let getter = self.pop();
+                let name = self.pop();
+                self.private_define(&name, getter, setter, crate::shape::ACCESSOR)?;
+            }
+            Insn::PrivateIn => {
+                let name = self.pop();
+                let object = self.pop();
+                let Value::Object(id) = object else {
+                    let shown = self.to_display(&name);
+                    return self.type_error(&format!("Cannot use 'in' operator to search for '{shown}' in {}", self.to_display(&object)));
+                };
+                let Value::Symbol(sym) = name else { return Ok(()) };
+                let found = self.heap.own(id, Key::Symbol(sym)).is_some();
+                self.stack.push(Value::Bool(found));
+            }
             Insn::TypeofName(_)
             | Insn::GetName(_)
             | Insn::SetName(_)
             | Insn::DeleteName(_)
-            | Insn::PrivateIn
             | Insn::SetSuper(_)
             | Insn::SetSuperElem
             | Insn::SetFunctionName
-            | Insn::SetFunctionNamePrefixed(_)
-            | Insn::NewPrivateName(_)
-            | Insn::GetPrivate
-            | Insn::SetPrivate
-            | Insn::DefinePrivate
-            | Insn::DefinePrivateMethod
-            | Insn::DefinePrivateAccessor => return self.unsupported("this construct in the rebuilt engine (in progress)"),
+            | Insn::SetFunctionNamePrefixed(_) => return self.unsupported("this construct in the rebuilt engine (in progress)"),
             Insn::YieldStar | Insn::AsyncGeneratorReturnAwait | Insn::GetAsyncIterator => {
                 return self.unsupported("yield* and async iteration in the rebuilt engine (in progress)")
             }
@@ -1908,6 +1953,81 @@ impl Vm {
     fn new_regexp(&mut self, host: &mut dyn Embedder, pattern: JsStr, flags: JsStr) -> JsResult<Value> {
         let proto = self.intrinsics.regexp_prototype;
         crate::builtins::regexp::regexp_create(self, host, pattern, flags, proto)
+    }
+
+    /// The private name's description, for error messages.
+    fn private_description(&self, name: &Value) -> String {
+        match name {
+            Value::Symbol(sym) => self.symbols[sym.0 as usize].description.as_ref().map(JsStr::to_rust).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// PrivateGet (ECMA-262 7.3.31).
+    fn private_get(&mut self, host: &mut dyn Embedder, object: &Value, name: &Value) -> JsResult<Value> {
+        let (Value::Object(id), Value::Symbol(sym)) = (object, name) else {
+            let description = self.private_description(name);
+            return self.type_error(&format!("Cannot read private member {description} from an object whose class did not declare it"));
+        };
+        let Some(found) = self.heap.own(*id, Key::Symbol(*sym)) else {
+            if let Some(class) = self.symbols[sym.0 as usize].brand.clone() {
+                return self.type_error(&format!("Receiver must be an instance of class {class}"));
+            }
+            let description = self.private_description(name);
+            return self.type_error(&format!("Cannot read private member {description} from an object whose class did not declare it"));
+        };
+        if found.is_accessor() {
+            let (getter, _) = self.heap.accessor_pair(&found.value);
+            if getter.is_undefined() {
+                let description = self.private_description(name);
+                return self.type_error(&format!("'{description}' was defined without a getter"));
+            }
+            return self.call(host, &getter, object, &[]);
+        }
+        Ok(found.value)
+    }
+
+    /// PrivateSet (ECMA-262 7.3.32).
+    fn private_set(&mut self, host: &mut dyn Embedder, object: &Value, name: &Value, value: Value) -> JsResult<()> {
+        let description = self.private_description(name);
+        let (Value::Object(id), Value::Symbol(sym)) = (object, name) else {
+            return self.type_error(&format!("Cannot write private member {description} to an object whose class did not declare it"));
+        };
+        let key = Key::Symbol(*sym);
+        let Some(found) = self.heap.own(*id, key) else {
+            if let Some(class) = self.symbols[sym.0 as usize].brand.clone() {
+                return self.type_error(&format!("Receiver must be an instance of class {class}"));
+            }
+            return self.type_error(&format!("Cannot write private member {description} to an object whose class did not declare it"));
+        };
+        if found.is_accessor() {
+            let (_, setter) = self.heap.accessor_pair(&found.value);
+            if setter.is_undefined() {
+                return self.type_error(&format!("'{description}' was defined without a setter"));
+            }
+            self.call(host, &setter, object, &[value])?;
+            return Ok(());
+        }
+        if found.attrs & WRITABLE == 0 {
+            return self.type_error(&format!("Private method '{description}' is not writable"));
+        }
+        self.heap.set_existing(*id, key, value);
+        Ok(())
+    }
+
+    /// PrivateFieldAdd / PrivateMethodOrAccessorAdd (ECMA-262 7.3.29-30):
+    /// `[obj]` stays; private elements ignore extensibility.
+    fn private_define(&mut self, name: &Value, value: Value, setter: Value, attrs: u8) -> JsResult<()> {
+        let Value::Object(id) = self.top() else { return Ok(()) };
+        let Value::Symbol(sym) = name else { return Ok(()) };
+        let key = Key::Symbol(*sym);
+        if self.heap.own(id, key).is_some() {
+            let description = self.private_description(name);
+            return self.type_error(&format!("Cannot initialize {description} twice on the same object"));
+        }
+        let stored = if attrs & crate::shape::ACCESSOR != 0 { Value::Object(self.heap.alloc(None, Kind::Accessor(value, setter), 0)) } else { value };
+        self.heap.put(id, key, stored, attrs | crate::shape::PRIVATE);
+        Ok(())
     }
 
     /// `ToPrimitive` with no hint, for embedders.

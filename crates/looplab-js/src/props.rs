@@ -435,6 +435,9 @@ impl Heap {
         let object = self.get_mut(id);
         object.flags &= !crate::object::EXTENSIBLE;
         let strip = |attrs: u8| {
+            if attrs & crate::shape::PRIVATE != 0 {
+                return attrs;
+            }
             let attrs = attrs & !CONFIGURABLE;
             if freeze && attrs & ACCESSOR == 0 {
                 attrs & !WRITABLE

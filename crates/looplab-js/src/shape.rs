@@ -17,6 +17,9 @@ pub const ENUMERABLE: u8 = 2;
 pub const CONFIGURABLE: u8 = 4;
 /// The slot holds an accessor pair object (getter and setter).
 pub const ACCESSOR: u8 = 8;
+/// A private element (`#x`): untouched by freeze and seal, invisible to
+/// every reflective operation.
+pub const PRIVATE: u8 = 16;
 /// What an assignment or an object literal creates.
 pub const DEFAULT_ATTRS: u8 = WRITABLE | ENUMERABLE | CONFIGURABLE;
 /// What built-in methods get (ECMA-262 18: "writable, configurable, not enumerable").

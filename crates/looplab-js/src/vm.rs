@@ -60,6 +60,8 @@ pub struct SymbolData {
     pub registered: bool,
     /// A private name (`#x`): never listed, never reachable by reflection.
     pub private: bool,
+    /// A private method's or accessor's class name, for brand-check errors.
+    pub brand: Option<JsStr>,
 }
 
 macro_rules! well_known_symbols {
@@ -193,12 +195,12 @@ impl Vm {
     }
 
     pub fn new_symbol(&mut self, description: Option<JsStr>) -> Sym {
-        self.symbols.push(SymbolData { description, registered: false, private: false });
+        self.symbols.push(SymbolData { description, registered: false, private: false, brand: None });
         Sym(self.symbols.len() as u32 - 1)
     }
 
     pub fn new_private_name(&mut self, description: JsStr) -> Sym {
-        self.symbols.push(SymbolData { description: Some(description), registered: false, private: true });
+        self.symbols.push(SymbolData { description: Some(description), registered: false, private: true, brand: None });
         Sym(self.symbols.len() as u32 - 1)
     }
 

@@ -150,3 +150,31 @@ fn generators_and_async_functions() {
     ";
     assert_eq!(run(source), "got x\ncleanup\n0 1 early true\ncleanup\n4 3\ncleanup\n0 1\nsync done\ncaught no\nasync 42");
 }
+
+#[test]
+fn private_members() {
+    let source = "
+        class Counter {
+            #count = 0;
+            static #instances = 0;
+            #log = [];
+            constructor() { Counter.#instances++; }
+            get value() { return this.#count; }
+            #bump(by) { this.#count += by; this.#log.push(by); }
+            increment() { this.#bump(1); return this; }
+            static instances() { return Counter.#instances; }
+            static has(o) { return #count in o; }
+            get #secret() { return 'shh'; }
+            reveal() { return this.#secret; }
+        }
+        const c = new Counter().increment().increment();
+        new Counter();
+        print(c.value, Counter.instances(), Counter.has(c), Counter.has({}), c.reveal());
+        print(Object.keys(c).length, JSON.stringify(c), Object.getOwnPropertySymbols(c).length);
+        try { Counter.prototype.increment.call({}); } catch (e) { print(e.constructor.name, e.message); }
+        const frozen = Object.freeze(new Counter());
+        frozen.increment();
+        print(frozen.value);
+    ";
+    assert_eq!(run(source), "2 2 true false shh\n0 {} 0\nTypeError Receiver must be an instance of class Counter\n1");
+}

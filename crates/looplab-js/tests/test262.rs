@@ -219,6 +219,7 @@ fn test262() {
     }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(String, Result<(), String>)>> = Mutex::new(Vec::new());
+    let durations: Mutex<Vec<(std::time::Duration, String)>> = Mutex::new(Vec::new());
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -227,7 +228,9 @@ fn test262() {
                 let Some(meta) = tests.get(index) else { break };
                 // Each test in its own thread with a large stack: deep
                 // recursion in a test must not take the runner down.
+                let started = std::time::Instant::now();
                 let outcome = std::thread::Builder::new().stack_size(64 << 20).spawn_scoped_fallback(&root, &harness, meta);
+                durations.lock().expect("no thread panics holding the lock").push((started.elapsed(), meta.path.clone()));
                 results.lock().expect("no thread panics holding the lock").push((meta.path.clone(), outcome));
             });
         }
@@ -260,6 +263,12 @@ fn test262() {
     report.push_str("first causes of failure:\n");
     for (cause, count) in ranked.iter().take(40) {
         report.push_str(&format!("  {count:>5}  {cause}\n"));
+    }
+    let mut durations = durations.into_inner().expect("no thread panics holding the lock");
+    durations.sort_by(|a, b| b.0.cmp(&a.0));
+    report.push_str("slowest:\n");
+    for (duration, path) in durations.iter().take(8) {
+        report.push_str(&format!("  {:>8.1} ms  {path}\n", duration.as_secs_f64() * 1000.0));
     }
     report.push_str(&summary);
     report.push('\n');

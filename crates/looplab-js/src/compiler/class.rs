@@ -28,6 +28,10 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 self.emit(Insn::Empty);
             }
         }
+        // The class's private names (ECMA-262 15.7.14 step 6: a new
+        // PrivateEnvironment), each a fresh private symbol in a heap scope
+        // of their own, with a slot for each private method and accessor.
+        let private_pushed = self.enter_private_scope(class);
         let constructor = class.body.body.iter().find_map(|element| match element {
             ClassElement::MethodDefinition(method) if method.kind == MethodDefinitionKind::Constructor => Some(method),
             _ => None,
@@ -49,7 +53,13 @@ impl<'s, 'a> Codegen<'s, 'a> {
         self.emit(Insn::Pop);
         for element in &class.body.body {
             match element {
-                ClassElement::MethodDefinition(method) if method.kind != MethodDefinitionKind::Constructor => self.class_method(method),
+                ClassElement::MethodDefinition(method) if method.kind != MethodDefinitionKind::Constructor => {
+                    if matches!(method.key, PropertyKey::PrivateIdentifier(_)) {
+                        self.private_method_value(method);
+                    } else {
+                        self.class_method(method);
+                    }
+                }
                 ClassElement::AccessorProperty(accessor) => self.unsupported(accessor.span, "auto-accessors"),
                 ClassElement::TSIndexSignature(signature) => self.unsupported(signature.span, "TypeScript"),
                 _ => {}
@@ -64,10 +74,22 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 _ => None,
             })
             .collect();
-        if !instance_fields.is_empty() {
+        let instance_private_methods: Vec<&'s MethodDefinition<'a>> = class
+            .body
+            .body
+            .iter()
+            .filter_map(|element| match element {
+                ClassElement::MethodDefinition(method) if !method.r#static && matches!(method.key, PropertyKey::PrivateIdentifier(_)) => Some(&**method),
+                _ => None,
+            })
+            .collect();
+        if !instance_fields.is_empty() || !instance_private_methods.is_empty() {
             // [class, proto] -> [proto, class, fields] -> home -> SetFields.
             self.emit(Insn::Swap);
             self.synthetic_function(FunctionKind::FieldInitializer, "", class.span, |this| {
+                // Private methods and accessors first (ECMA-262 7.3.34
+                // InitializeInstanceElements), then fields in order.
+                this.install_private_methods(&instance_private_methods);
                 for field in &instance_fields {
                     this.field(field);
                 }
@@ -77,16 +99,26 @@ impl<'s, 'a> Codegen<'s, 'a> {
             self.emit(Insn::SetFields);
             self.emit(Insn::Swap);
         }
-        let has_static = class
+        let static_private_methods: Vec<&'s MethodDefinition<'a>> = class
             .body
             .body
             .iter()
-            .any(|element| matches!(element, ClassElement::StaticBlock(_)) || matches!(element, ClassElement::PropertyDefinition(field) if field.r#static));
+            .filter_map(|element| match element {
+                ClassElement::MethodDefinition(method) if method.r#static && matches!(method.key, PropertyKey::PrivateIdentifier(_)) => Some(&**method),
+                _ => None,
+            })
+            .collect();
+        let has_static =
+            !static_private_methods.is_empty()
+                || class.body.body.iter().any(|element| {
+                    matches!(element, ClassElement::StaticBlock(_)) || matches!(element, ClassElement::PropertyDefinition(field) if field.r#static)
+                });
         if has_static {
             // One function runs the static fields and blocks in order, with
             // `this` the class and the class its home object.
             self.emit(Insn::Pick(1));
             self.synthetic_function(FunctionKind::StaticBlock, "", class.span, |this| {
+                this.install_private_methods(&static_private_methods);
                 for element in &class.body.body {
                     match element {
                         ClassElement::PropertyDefinition(field) if field.r#static => this.field(field),
@@ -121,6 +153,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 }
             }
         }
+        self.leave_private_scope(private_pushed);
         self.leave_scope(pushed);
     }
 
@@ -174,8 +207,18 @@ impl<'s, 'a> Codegen<'s, 'a> {
     /// In a field initialiser: defines one field on `this`.
     fn field(&mut self, field: &'s PropertyDefinition<'a>) {
         self.at(field.span);
-        if matches!(field.key, PropertyKey::PrivateIdentifier(_)) {
-            self.unsupported(field.span, "private class members (#x)");
+        if let PropertyKey::PrivateIdentifier(identifier) = &field.key {
+            self.emit(Insn::This);
+            self.private_name(identifier);
+            let name = format!("#{}", identifier.name);
+            match &field.value {
+                Some(value) => self.expression_named(value, Some(&name)),
+                None => {
+                    self.emit(Insn::Undefined);
+                }
+            }
+            self.emit(Insn::DefinePrivate);
+            self.emit(Insn::Pop);
             return;
         }
         if field.computed {
@@ -222,5 +265,203 @@ impl<'s, 'a> Codegen<'s, 'a> {
         state.functions.push(code);
         let index = state.functions.len() as u32 - 1;
         self.emit(Insn::Closure(index));
+    }
+}
+
+/// A class's private names at compile time: for each, the heap-scope slot
+/// of its private symbol, and of its method, getter and setter functions.
+#[derive(Default, Clone)]
+pub(super) struct PrivateNames {
+    pub scope: Option<oxc_syntax::scope::ScopeId>,
+    pub names: Vec<(String, PrivateSlots)>,
+}
+
+#[derive(Default, Clone, Copy)]
+pub(super) struct PrivateSlots {
+    pub symbol: u16,
+    pub method: Option<u16>,
+    pub getter: Option<u16>,
+    pub setter: Option<u16>,
+}
+
+impl<'s, 'a> Codegen<'s, 'a> {
+    /// Pushes a heap scope holding the class's private names, each made
+    /// fresh when the class is evaluated. Returns whether one was pushed.
+    fn enter_private_scope(&mut self, class: &'s Class<'a>) -> bool {
+        let mut names: Vec<(String, PrivateSlots)> = Vec::new();
+        let mut slots = 0u16;
+        for element in &class.body.body {
+            let (identifier, kind) = match element {
+                ClassElement::PropertyDefinition(field) => match &field.key {
+                    PropertyKey::PrivateIdentifier(identifier) => (identifier, None),
+                    _ => continue,
+                },
+                ClassElement::MethodDefinition(method) => match &method.key {
+                    PropertyKey::PrivateIdentifier(identifier) => (identifier, Some(method.kind)),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let name = identifier.name.as_str();
+            let index = match names.iter().position(|(existing, _)| existing == name) {
+                Some(index) => index,
+                None => {
+                    names.push((name.to_string(), PrivateSlots { symbol: slots, ..PrivateSlots::default() }));
+                    slots += 1;
+                    names.len() - 1
+                }
+            };
+            if let Some(kind) = kind {
+                let extra = slots;
+                slots += 1;
+                let entry = &mut names[index].1;
+                match kind {
+                    MethodDefinitionKind::Get => entry.getter = Some(extra),
+                    MethodDefinitionKind::Set => entry.setter = Some(extra),
+                    _ => entry.method = Some(extra),
+                }
+            }
+        }
+        if names.is_empty() {
+            self.private_names.push(PrivateNames::default());
+            return false;
+        }
+        // A scope id no oxc scope has: private scopes are the compiler's own.
+        let marker = oxc_syntax::scope::ScopeId::new(u32::MAX as usize - 1 - self.private_names.len());
+        let layout_names = (0..slots).map(|_| self.atoms.intern_str("#private")).collect();
+        let state = self.f();
+        state.scopes.push(crate::bytecode::ScopeLayout { names: layout_names });
+        let index = state.scopes.len() as u32 - 1;
+        self.emit(Insn::PushScope(index));
+        self.chain.push(marker);
+        if let Some(unwind) = self.unwind.last_mut() {
+            unwind.push(super::codegen::UnwindEntry::Scope);
+        }
+        let class_name = class.id.as_ref().map_or_else(|| "anonymous".to_string(), |id| id.name.to_string());
+        for (name, entry) in &names {
+            // A method's or accessor's name carries its class's name after a
+            // NUL, for V8's brand-check message ("Receiver must be an
+            // instance of class C").
+            let is_method = entry.method.is_some() || entry.getter.is_some() || entry.setter.is_some();
+            let text = if is_method { format!("#{name}\u{0}{class_name}") } else { format!("#{name}") };
+            let description = self.string_constant(JsStr::from_string(text));
+            self.emit(Insn::NewPrivateName(description));
+            self.emit(Insn::PutScope { depth: 0, slot: entry.symbol });
+        }
+        self.private_names.push(PrivateNames { scope: Some(marker), names });
+        true
+    }
+
+    fn leave_private_scope(&mut self, pushed: bool) {
+        self.private_names.pop();
+        self.leave_scope(pushed);
+    }
+
+    /// The slots of private name `name`, innermost class first, and the
+    /// depth of its scope here.
+    fn private_slots(&self, name: &str) -> Option<(u16, PrivateSlots)> {
+        for names in self.private_names.iter().rev() {
+            if let Some((_, slots)) = names.names.iter().find(|(existing, _)| existing == name) {
+                let scope = names.scope?;
+                let position = self.chain.iter().rposition(|entry| *entry == scope)?;
+                return Some(((self.chain.len() - 1 - position) as u16, *slots));
+            }
+        }
+        None
+    }
+
+    /// Evaluates a private method or accessor's function once, at class
+    /// definition, into its slot (`[class, proto] -> [class, proto]`).
+    fn private_method_value(&mut self, method: &'s MethodDefinition<'a>) {
+        let PropertyKey::PrivateIdentifier(identifier) = &method.key else { return };
+        let Some((_, slots)) = self.private_slots(identifier.name.as_str()) else { return };
+        let kind = match method.kind {
+            MethodDefinitionKind::Get => FunctionKind::Getter,
+            MethodDefinitionKind::Set => FunctionKind::Setter,
+            _ => FunctionKind::Method,
+        };
+        let name = format!("#{}", identifier.name);
+        let prefixed = match kind {
+            FunctionKind::Getter => format!("get {name}"),
+            FunctionKind::Setter => format!("set {name}"),
+            _ => name,
+        };
+        let function = &method.value;
+        self.function(
+            kind,
+            &prefixed,
+            &function.params,
+            function.body.as_deref(),
+            None,
+            function.scope_id.get(),
+            function.r#async,
+            function.generator,
+            method.span,
+        );
+        // Home object: the class for static members, else the prototype.
+        self.emit(Insn::Pick(if method.r#static { 2 } else { 1 }));
+        self.emit(Insn::SetHome);
+        let slot = match kind {
+            FunctionKind::Getter => slots.getter,
+            FunctionKind::Setter => slots.setter,
+            _ => slots.method,
+        };
+        // The depth is taken after the closure was emitted (same chain).
+        let depth = self.private_slots(identifier.name.as_str()).map_or(0, |(depth, _)| depth);
+        match slot {
+            Some(slot) => {
+                self.emit(Insn::PutScope { depth, slot });
+            }
+            None => {
+                self.emit(Insn::Pop);
+            }
+        }
+    }
+
+    /// In a field initialiser or static block: installs private methods
+    /// and accessors on `this`.
+    fn install_private_methods(&mut self, methods: &[&'s MethodDefinition<'a>]) {
+        let mut done: Vec<String> = Vec::new();
+        for method in methods {
+            let PropertyKey::PrivateIdentifier(identifier) = &method.key else { continue };
+            let name = identifier.name.to_string();
+            if done.contains(&name) {
+                continue;
+            }
+            done.push(name.clone());
+            let Some((depth, slots)) = self.private_slots(&name) else { continue };
+            self.emit(Insn::This);
+            self.emit(Insn::GetScope { depth, slot: slots.symbol });
+            match slots.method {
+                Some(slot) => {
+                    self.emit(Insn::GetScope { depth, slot });
+                    self.emit(Insn::DefinePrivateMethod);
+                }
+                None => {
+                    for accessor in [slots.getter, slots.setter] {
+                        match accessor {
+                            Some(slot) => {
+                                self.emit(Insn::GetScope { depth, slot });
+                            }
+                            None => {
+                                self.emit(Insn::Undefined);
+                            }
+                        }
+                    }
+                    self.emit(Insn::DefinePrivateAccessor);
+                }
+            }
+            self.emit(Insn::Pop);
+        }
+    }
+
+    /// Pushes the private symbol `#x` names here.
+    pub(super) fn private_symbol(&mut self, identifier: &'s PrivateIdentifier<'a>) {
+        match self.private_slots(identifier.name.as_str()) {
+            Some((depth, slots)) => {
+                self.emit(Insn::GetScope { depth, slot: slots.symbol });
+            }
+            None => self.syntax_error(identifier.span, &format!("Private field '#{}' must be declared in an enclosing class", identifier.name)),
+        }
     }
 }

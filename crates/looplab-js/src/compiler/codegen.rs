@@ -101,6 +101,8 @@ pub struct Codegen<'s, 'a> {
     pub(super) layouts: HashMap<ScopeId, Vec<SymbolId>>,
     /// Per function being compiled: what a jump out must undo.
     pub(super) unwind: Vec<Vec<UnwindEntry<'s, 'a>>>,
+    /// The private names of the classes being compiled, innermost last.
+    pub(super) private_names: Vec<super::class::PrivateNames>,
     marker: std::marker::PhantomData<&'a ()>,
 }
 
@@ -139,6 +141,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             goal,
             layouts: HashMap::new(),
             unwind: Vec::new(),
+            private_names: Vec::new(),
             marker: std::marker::PhantomData,
         }
     }

@@ -879,7 +879,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
 
     /// Pushes the private name `#x` (resolved in the enclosing classes).
     pub(super) fn private_name(&mut self, identifier: &'s PrivateIdentifier<'a>) {
-        self.unsupported(identifier.span, "private class members (#x)");
+        self.private_symbol(identifier);
     }
 }
 
