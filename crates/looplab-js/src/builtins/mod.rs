@@ -4,6 +4,7 @@
 //! global object and its methods on the intrinsic prototypes.
 
 mod array;
+mod array_methods;
 mod collections;
 pub(crate) mod date;
 mod error;
@@ -38,6 +39,7 @@ pub fn install(vm: &mut Vm) {
     object::install(vm);
     function::install(vm);
     array::install(vm);
+    array_methods::install_methods(vm);
     string::install(vm);
     error::install(vm);
     number::install(vm);
