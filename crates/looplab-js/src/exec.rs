@@ -411,6 +411,12 @@ impl Vm {
                         let _ = reason;
                         return Err(Unwind::Halt);
                     }
+                    // A safe point: between instructions, with every live
+                    // value in the stacks, when no native is on the Rust
+                    // stack below this activation.
+                    if self.native_depth <= 1 {
+                        self.maybe_collect();
+                    }
                 }
                 match insn {
                     Insn::GeneratorStart => {
@@ -497,6 +503,60 @@ impl Vm {
                         }
                         let result = self.construct(host, &callee, &args, None)?;
                         self.stack.push(result);
+                    }
+                    // The hottest instructions, handled here so they skip
+                    // a call into `instruction`.
+                    Insn::GetReg(reg) => {
+                        let base = self.frames[frame_index].base as usize;
+                        let value = self.stack[base + reg as usize].clone();
+                        self.stack.push(value);
+                    }
+                    Insn::PutReg(reg) => {
+                        let base = self.frames[frame_index].base as usize;
+                        let value = self.pop();
+                        self.stack[base + reg as usize] = value;
+                    }
+                    Insn::Int(n) => self.stack.push(Value::Number(f64::from(n))),
+                    Insn::Pop => {
+                        self.stack.pop();
+                    }
+                    Insn::Jump(target) => self.frames[frame_index].pc = target,
+                    Insn::JumpIfFalse(target) => {
+                        if !self.pop().truthy() {
+                            self.frames[frame_index].pc = target;
+                        }
+                    }
+                    Insn::JumpIfTrue(target) => {
+                        if self.pop().truthy() {
+                            self.frames[frame_index].pc = target;
+                        }
+                    }
+                    Insn::Add | Insn::Sub | Insn::Lt | Insn::Le | Insn::Gt | Insn::Ge | Insn::StrictEq | Insn::StrictNe
+                        if matches!(self.stack[self.stack.len() - 2..], [Value::Number(_), Value::Number(_)]) =>
+                    {
+                        let (Some(Value::Number(b)), Some(Value::Number(a))) = (self.stack.pop(), self.stack.pop()) else { continue };
+                        self.stack.push(match insn {
+                            Insn::Add => Value::Number(a + b),
+                            Insn::Sub => Value::Number(a - b),
+                            Insn::Lt => Value::Bool(a < b),
+                            Insn::Le => Value::Bool(a <= b),
+                            Insn::Gt => Value::Bool(a > b),
+                            Insn::Ge => Value::Bool(a >= b),
+                            Insn::StrictEq => Value::Bool(a == b),
+                            _ => Value::Bool(a != b),
+                        });
+                    }
+                    Insn::Inc if matches!(self.stack.last(), Some(Value::Number(_))) => {
+                        if let Some(Value::Number(n)) = self.stack.last_mut() {
+                            *n += 1.0;
+                        }
+                    }
+                    Insn::ToNumeric if matches!(self.stack.last(), Some(Value::Number(_))) => {}
+                    Insn::GetProp { ic, .. } if self.cached_get(&code, ic, self.stack.last().unwrap_or(&Value::Undefined)).is_some() => {
+                        let object = self.pop();
+                        if let Some(value) = self.cached_get(&code, ic, &object) {
+                            self.stack.push(value);
+                        }
                     }
                     other => self.instruction(host, &code, other)?,
                 }
@@ -841,20 +901,29 @@ impl Vm {
                 let value = self.frame().arguments.get(index as usize).cloned().unwrap_or_default();
                 self.stack.push(value);
             }
-            Insn::GetProp { name, .. } => {
+            Insn::GetProp { name, ic } => {
                 let object = self.pop();
-                let value = self.get(host, &object, Key::Atom(name))?;
+                let value = match self.cached_get(code, ic, &object) {
+                    Some(value) => value,
+                    None => self.get_and_cache(host, code, ic, &object, name)?,
+                };
                 self.stack.push(value);
             }
-            Insn::GetMethod { name, .. } => {
+            Insn::GetMethod { name, ic } => {
                 let object = self.top();
-                let value = self.get(host, &object, Key::Atom(name))?;
+                let value = match self.cached_get(code, ic, &object) {
+                    Some(value) => value,
+                    None => self.get_and_cache(host, code, ic, &object, name)?,
+                };
                 self.stack.push(value);
             }
-            Insn::SetProp { name, .. } => {
+            Insn::SetProp { name, ic } => {
                 let value = self.pop();
                 let object = self.pop();
-                self.set(host, &object, Key::Atom(name), value.clone(), code.is_strict)?;
+                if !self.cached_set(code, ic, &object, &value) {
+                    self.set(host, &object, Key::Atom(name), value.clone(), code.is_strict)?;
+                    self.cache_own_data(code, ic, &object, name);
+                }
                 self.stack.push(value);
             }
             Insn::GetElem => {
@@ -1953,6 +2022,107 @@ impl Vm {
     fn new_regexp(&mut self, host: &mut dyn Embedder, pattern: JsStr, flags: JsStr) -> JsResult<Value> {
         let proto = self.intrinsics.regexp_prototype;
         crate::builtins::regexp::regexp_create(self, host, pattern, flags, proto)
+    }
+
+    /// An inline-cache hit for `object.name` (ECMA-262 leaves the how to
+    /// us: a shape says the layout and the prototype, the epoch says the
+    /// prototypes' layouts are unchanged).
+    #[inline]
+    fn cached_get(&self, code: &Code, ic: u32, object: &Value) -> Option<Value> {
+        let Value::Object(id) = object else { return None };
+        let cache = code.ics.get(ic as usize)?.get();
+        let object = self.heap.get(*id);
+        if object.shape.0 != cache.shape || object.dict.is_some() {
+            return None;
+        }
+        if cache.holder == u32::MAX {
+            return object.slots.get(cache.slot as usize).cloned();
+        }
+        if cache.epoch != self.heap.proto_epoch {
+            return None;
+        }
+        let holder = self.heap.get(ObjId(cache.holder));
+        if holder.dict.is_some() {
+            return None;
+        }
+        holder.slots.get(cache.slot as usize).cloned()
+    }
+
+    /// The slow path of a named read; remembers where a plain data
+    /// property was found.
+    fn get_and_cache(&mut self, host: &mut dyn Embedder, code: &Code, ic: u32, object: &Value, name: crate::value::Atom) -> JsResult<Value> {
+        let key = Key::Atom(name);
+        if let Value::Object(id) = object {
+            let receiver = &self.heap.get(*id);
+            // Exotic named properties (an array's length) are not in shapes.
+            let exotic = name == atoms::LENGTH && matches!(receiver.kind, Kind::Array(_) | Kind::String(_) | Kind::Arguments { .. });
+            if !exotic && receiver.dict.is_none() {
+                let receiver_shape = receiver.shape;
+                let mut holder = *id;
+                for _ in 0..64 {
+                    let object = self.heap.get(holder);
+                    if object.dict.is_some() {
+                        break;
+                    }
+                    if let Some((slot, attrs)) = self.heap.shapes.lookup(object.shape, key) {
+                        if attrs & crate::shape::ACCESSOR == 0 {
+                            let own = holder == *id;
+                            if let Some(cell) = code.ics.get(ic as usize) {
+                                cell.set(crate::bytecode::InlineCache {
+                                    shape: receiver_shape.0,
+                                    slot,
+                                    holder: if own { u32::MAX } else { holder.0 },
+                                    epoch: self.heap.proto_epoch,
+                                });
+                            }
+                        }
+                        break;
+                    }
+                    if matches!(object.kind, Kind::String(_) | Kind::Arguments { .. }) {
+                        break;
+                    }
+                    match object.proto {
+                        Some(proto) => holder = proto,
+                        None => break,
+                    }
+                }
+            }
+        }
+        self.get(host, object, key)
+    }
+
+    /// An inline-cache hit for `object.name = value` on an own writable
+    /// data property.
+    #[inline]
+    fn cached_set(&mut self, code: &Code, ic: u32, object: &Value, value: &Value) -> bool {
+        let Value::Object(id) = object else { return false };
+        let Some(cache) = code.ics.get(ic as usize).map(std::cell::Cell::get) else { return false };
+        let object = self.heap.get_mut(*id);
+        if cache.holder != u32::MAX || object.shape.0 != cache.shape || object.dict.is_some() {
+            return false;
+        }
+        match object.slots.get_mut(cache.slot as usize) {
+            Some(slot) => {
+                *slot = value.clone();
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn cache_own_data(&mut self, code: &Code, ic: u32, object: &Value, name: crate::value::Atom) {
+        let Value::Object(id) = object else { return };
+        let object = self.heap.get(*id);
+        if object.dict.is_some() || (name == atoms::LENGTH && object.is_array()) {
+            return;
+        }
+        if let Some((slot, attrs)) = self.heap.shapes.lookup(object.shape, Key::Atom(name)) {
+            if attrs & (crate::shape::ACCESSOR | WRITABLE) == WRITABLE {
+                if let Some(cell) = code.ics.get(ic as usize) {
+                    cell.set(crate::bytecode::InlineCache { shape: object.shape.0, slot, holder: u32::MAX, epoch: 0 });
+                }
+            }
+        }
     }
 
     /// The private name's description, for error messages.

@@ -345,27 +345,35 @@ impl Vm {
         roots.extend(self.persistent.iter().flatten().cloned());
         roots.extend(self.global_lexicals.values().map(|(value, _)| value.clone()));
         roots.extend(self.native_callees.iter().map(|id| Value::Object(*id)));
+        roots.extend(self.pending_throw.iter().cloned());
         for job in self.jobs.iter().flatten() {
             job.for_each_ref(&mut |value| roots.push(value.clone()));
         }
         roots
     }
 
-    /// Collects garbage now, if no native code holds handles.
+    /// Collects garbage now, if no JavaScript or native code is running
+    /// (the embedder calls this between callbacks).
     pub fn collect_garbage(&mut self) -> usize {
         if self.native_depth > 0 {
             return 0;
         }
+        self.collect_now()
+    }
+
+    fn collect_now(&mut self) -> usize {
         let roots = self.roots();
         self.heap.collect(roots.into_iter())
     }
 
     /// Collects when enough has been allocated since the last collection
     /// (at least twice the live objects, so the cost stays proportional).
-    pub fn maybe_collect(&mut self) {
+    /// The interpreter calls it at safe points only: between instructions
+    /// of the outermost activation, where every live value is in its stacks.
+    pub(crate) fn maybe_collect(&mut self) {
         let threshold = (self.heap.live_after_gc * 2).max(crate::GC_MIN_ALLOCATIONS);
         if self.heap.allocated_since_gc >= threshold {
-            self.collect_garbage();
+            self.collect_now();
         }
     }
 }

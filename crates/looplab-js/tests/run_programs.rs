@@ -178,3 +178,22 @@ fn private_members() {
     ";
     assert_eq!(run(source), "2 2 true false shh\n0 {} 0\nTypeError Receiver must be an instance of class Counter\n1");
 }
+
+#[test]
+fn garbage_is_collected_while_a_long_callback_runs() {
+    let mut vm = Vm::new();
+    looplab_js::builtins::install(&mut vm);
+    let source = "let kept = []; for (let i = 0; i < 1000000; i++) { const o = { x: i, y: [i, i + 1] }; if (i % 50000 === 0) kept.push(o); } kept.length";
+    let code = compile(source, Goal::Script, &mut vm.atoms).expect("compiles");
+    let mut host = Fifo::default();
+    let result = match vm.run_script(&mut host, code) {
+        Ok(result) => result,
+        Err(looplab_js::Unwind::Throw(error)) => panic!("threw {}", vm.to_string(&mut host, &error).map(|s| s.to_rust()).unwrap_or_default()),
+        Err(_) => panic!("halted"),
+    };
+    assert_eq!(result.as_number(), Some(20.0));
+    // Two million objects were made; the heap holds what is reachable
+    // plus at most what was allocated since the last collection.
+    assert!(vm.heap.collections > 0, "the collector ran");
+    assert!(vm.heap.len() < 1_000_000, "heap holds {} objects", vm.heap.len());
+}

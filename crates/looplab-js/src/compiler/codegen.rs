@@ -82,6 +82,8 @@ pub(super) struct FnState {
     /// Labels waiting for the statement they label.
     pub pending_labels: Vec<Atom>,
     pub uses_arguments: bool,
+    /// The last instruction index some jump may target (peephole guard).
+    pub label_at: u32,
 }
 
 pub struct Codegen<'s, 'a> {
@@ -99,6 +101,12 @@ pub struct Codegen<'s, 'a> {
     pub(super) goal: Goal,
     /// Per heap-scope oxc scope: its captured bindings in slot order.
     pub(super) layouts: HashMap<ScopeId, Vec<SymbolId>>,
+    /// Lexical bindings in registers whose declaration has run on every
+    /// path to the code being compiled (no TDZ check needed).
+    pub(super) initialized: std::collections::HashSet<SymbolId>,
+    /// Scopes of `switch` blocks: a case may run without the declarations
+    /// of the cases above it, so their bindings are always checked.
+    pub(super) switch_scopes: std::collections::HashSet<ScopeId>,
     /// Per function being compiled: what a jump out must undo.
     pub(super) unwind: Vec<Vec<UnwindEntry<'s, 'a>>>,
     /// The private names of the classes being compiled, innermost last.
@@ -140,6 +148,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
             storage: HashMap::new(),
             goal,
             layouts: HashMap::new(),
+            initialized: std::collections::HashSet::new(),
+            switch_scopes: std::collections::HashSet::new(),
             unwind: Vec::new(),
             private_names: Vec::new(),
             marker: std::marker::PhantomData,
@@ -177,13 +187,31 @@ impl<'s, 'a> Codegen<'s, 'a> {
             // The frame must keep every argument it is given.
             state.uses_arguments = true;
         }
+        // `SetReg r; Pop` is `PutReg r` (likewise for scope slots), unless a
+        // jump may land on the Pop.
+        if insn == Insn::Pop && state.label_at != state.insns.len() as u32 {
+            let folded = match state.insns.last() {
+                Some(Insn::SetReg(reg)) => Some(Insn::PutReg(*reg)),
+                Some(Insn::SetScope { depth, slot }) => Some(Insn::PutScope { depth: *depth, slot: *slot }),
+                _ => None,
+            };
+            if let Some(folded) = folded {
+                let last = state.insns.len() - 1;
+                state.insns[last] = folded;
+                return last;
+            }
+        }
         state.insns.push(insn);
         state.positions.push(state.position);
         state.insns.len() - 1
     }
 
-    pub(super) fn here(&self) -> u32 {
-        self.fr().insns.len() as u32
+    /// The next instruction's index, as a jump target.
+    pub(super) fn here(&mut self) -> u32 {
+        let state = self.f();
+        let here = state.insns.len() as u32;
+        state.label_at = here;
+        here
     }
 
     /// Points the jump at `at` to the current position.
@@ -193,6 +221,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
     }
 
     pub(super) fn patch_to(&mut self, at: usize, target: u32) {
+        if target == self.fr().insns.len() as u32 {
+            self.f().label_at = target;
+        }
         let insn = &mut self.f().insns[at];
         *insn = match *insn {
             Insn::Jump(_) => Insn::Jump(target),
@@ -328,6 +359,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
         for symbol in symbols {
             let flags = self.scoping.symbol_flags(symbol);
             if flags.intersects(SymbolFlags::BlockScopedVariable | SymbolFlags::Class) && !flags.contains(SymbolFlags::Function) {
+                self.initialized.remove(&symbol);
                 match self.storage.get(&symbol).copied() {
                     Some(Storage::Register(register)) => {
                         self.emit(Insn::Empty);
@@ -375,7 +407,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
         let lexical = self.is_lexical(symbol);
         match self.storage.get(&symbol).copied() {
             Some(Storage::Register(reg)) => {
-                if lexical {
+                if lexical && !self.initialized.contains(&symbol) {
                     let name = self.name_constant(symbol);
                     self.emit(Insn::GetRegChecked { reg, name });
                 } else {
@@ -412,8 +444,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
             self.emit(Insn::ThrowError { kind: crate::bytecode::ErrorKind::TypeError, message });
             return;
         }
-        if !init && self.is_lexical(symbol) {
+        if !init && self.is_lexical(symbol) && !self.initialized.contains(&symbol) {
             self.check_tdz(symbol, span);
+        }
+        if init && matches!(self.storage.get(&symbol), Some(Storage::Register(_))) && !self.switch_scopes.contains(&self.scoping.symbol_scope_id(symbol)) {
+            self.initialized.insert(symbol);
         }
         match self.storage.get(&symbol).copied() {
             Some(Storage::Register(reg)) => {
@@ -829,6 +864,7 @@ impl FnState {
             position,
             pending_labels: Vec::new(),
             uses_arguments: false,
+            label_at: u32::MAX,
         }
     }
 }

@@ -382,6 +382,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
     fn switch(&mut self, statement: &'s SwitchStatement<'a>, labels: Vec<crate::value::Atom>) {
         self.expression(&statement.discriminant);
         let scope = statement.scope_id.get();
+        if let Some(scope) = scope {
+            self.switch_scopes.insert(scope);
+        }
         let pushed = scope.is_some_and(|scope| {
             let pushed = self.enter_scope(scope);
             self.init_lexical_tdz(scope);
