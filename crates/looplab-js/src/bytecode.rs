@@ -364,8 +364,12 @@ pub enum Insn {
     /// with what `next(x)` or `return(x)` sent (a `throw(x)` resumption
     /// throws at this point instead).
     Yield,
-    /// `[iterable] -> [result]`: `yield*`, delegating until done.
-    YieldStar,
+    /// `yield*` (ECMA-262 15.5.5): `[iterator, next, received, mode]` with
+    /// mode 0 next, 1 throw, 2 return. Passes the resumption to the inner
+    /// iterator; while it is not done, suspends yielding its result object
+    /// as it is (and resumes after this instruction with a new `received,
+    /// mode`); once done, leaves `[value, is_return]` and jumps to the target.
+    YieldStar(u32),
     /// `[value] -> [resolved]`: suspends until the promise settles.
     Await,
     /// Async generators: `[value] -> [value]` awaits a returned value.

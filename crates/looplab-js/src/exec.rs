@@ -428,6 +428,55 @@ impl Vm {
                         self.suspend(crate::object::GeneratorState::SuspendedYield);
                         return Ok(value);
                     }
+                    Insn::YieldStar(exit) => {
+                        let mode = self.pop();
+                        let received = self.pop();
+                        let n = self.stack.len();
+                        let (iterator, next) = (self.stack[n - 2].clone(), self.stack[n - 1].clone());
+                        let mode = mode.as_number().unwrap_or(0.0) as u8;
+                        let result = match mode {
+                            0 => self.call(host, &next, &iterator, &[received])?,
+                            1 => {
+                                let throw = self.get(host, &iterator, Key::Atom(atoms::THROW))?;
+                                if throw.is_nullish() {
+                                    self.iterator_close(host, &iterator)?;
+                                    return self.type_error("The iterator does not provide a 'throw' method");
+                                }
+                                self.call(host, &throw, &iterator, &[received])?
+                            }
+                            _ => {
+                                let ret = self.get(host, &iterator, Key::Atom(atoms::RETURN))?;
+                                if ret.is_nullish() {
+                                    self.stack.truncate(n - 2);
+                                    self.stack.push(received);
+                                    self.stack.push(Value::Bool(true));
+                                    self.frames[frame_index].pc = exit;
+                                    continue;
+                                }
+                                self.call(host, &ret, &iterator, &[received])?
+                            }
+                        };
+                        if !result.is_object() {
+                            return self.type_error(&format!("Iterator result {} is not an object", self.describe_for_error(&result)));
+                        }
+                        let done = self.get(host, &result, Key::Atom(atoms::DONE))?.truthy();
+                        if done {
+                            let value = self.get(host, &result, Key::Atom(atoms::VALUE))?;
+                            self.stack.truncate(n - 2);
+                            self.stack.push(value);
+                            self.stack.push(Value::Bool(mode == 2));
+                            self.frames[frame_index].pc = exit;
+                            continue;
+                        }
+                        // Yield the inner result object itself.
+                        let generator = self.suspend(crate::object::GeneratorState::SuspendedYield);
+                        if let Some(generator) = generator {
+                            if let Kind::Generator(data) = &mut self.heap.get_mut(generator).kind {
+                                data.delegating = true;
+                            }
+                        }
+                        return Ok(result);
+                    }
                     Insn::Await => {
                         let value = self.pop();
                         let Some(generator) = self.frame().generator else { return self.type_error("await outside an async function") };
@@ -1446,7 +1495,7 @@ impl Vm {
             | Insn::SetSuperElem
             | Insn::SetFunctionName
             | Insn::SetFunctionNamePrefixed(_) => return self.unsupported("this construct in the rebuilt engine (in progress)"),
-            Insn::YieldStar | Insn::AsyncGeneratorReturnAwait | Insn::GetAsyncIterator => {
+            Insn::YieldStar(_) | Insn::AsyncGeneratorReturnAwait | Insn::GetAsyncIterator => {
                 return self.unsupported("yield* and async iteration in the rebuilt engine (in progress)")
             }
             Insn::GeneratorStart | Insn::Yield | Insn::Await => {}
@@ -1931,7 +1980,8 @@ impl Vm {
         } else {
             (crate::object::GeneratorKind::Async, Some(crate::builtins::promise::new_promise(self)), None)
         };
-        let data = crate::object::GeneratorData { state: crate::object::GeneratorState::Executing, frame: None, promise, queue: Vec::new(), kind };
+        let data =
+            crate::object::GeneratorData { state: crate::object::GeneratorState::Executing, frame: None, promise, queue: Vec::new(), kind, delegating: false };
         Ok(self.heap.alloc(proto, Kind::Generator(Box::new(data)), 0))
     }
 
@@ -1959,13 +2009,14 @@ impl Vm {
     /// Puts a suspended frame back on the stacks, as the entry frame of a
     /// new activation, with what the suspension point receives.
     pub fn resume_coroutine(&mut self, generator: ObjId, value: Value, mode: Resume) -> JsResult<()> {
-        let (saved, was) = match &mut self.heap.get_mut(generator).kind {
+        let (saved, was, delegating) = match &mut self.heap.get_mut(generator).kind {
             Kind::Generator(data) => {
                 let was = data.state;
                 data.state = crate::object::GeneratorState::Executing;
-                (data.frame.take(), was)
+                let delegating = std::mem::take(&mut data.delegating);
+                (data.frame.take(), was, delegating)
             }
-            _ => (None, crate::object::GeneratorState::Completed),
+            _ => (None, crate::object::GeneratorState::Completed, false),
         };
         let Some(saved) = saved else { return self.type_error("Generator is already running") };
         let crate::interp::SavedFrame { mut frame, values } = *saved;
@@ -1973,6 +2024,16 @@ impl Vm {
         frame.is_entry = true;
         self.stack.extend(values);
         self.frames.push(frame);
+        if delegating {
+            // Back into the `yield*` loop, which passes this on.
+            self.stack.push(value);
+            self.stack.push(Value::Number(match mode {
+                Resume::Next => 0.0,
+                Resume::Throw => 1.0,
+                Resume::Return => 2.0,
+            }));
+            return Ok(());
+        }
         match (mode, was) {
             (Resume::Throw, _) => self.pending_throw = Some(value),
             (_, crate::object::GeneratorState::SuspendedStart) => {}

@@ -355,6 +355,9 @@ pub struct GeneratorData {
     pub promise: Option<ObjId>,
     pub queue: Vec<AsyncGenRequest>,
     pub kind: GeneratorKind,
+    /// Suspended inside `yield*`: resumptions go to the inner iterator,
+    /// and what it yields is handed out as it is.
+    pub delegating: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -197,3 +197,19 @@ fn garbage_is_collected_while_a_long_callback_runs() {
     assert!(vm.heap.collections > 0, "the collector ran");
     assert!(vm.heap.len() < 1_000_000, "heap holds {} objects", vm.heap.len());
 }
+
+#[test]
+fn yield_star_delegates_every_resumption() {
+    let source = r#"
+        function* inner() { try { const x = yield 1; yield x * 2; return "r"; } finally { print("inner finally"); } }
+        function* outer() { const r = yield* inner(); print("got", r); yield* [7, 8]; }
+        const g = outer();
+        print(JSON.stringify([g.next(), g.next(5), g.next(), g.next(), g.next(), g.next()]));
+        const h = outer(); h.next();
+        print(JSON.stringify(h.return(9)));
+    "#;
+    assert_eq!(
+        run(source),
+        "inner finally\ngot r\n[{\"value\":1,\"done\":false},{\"value\":10,\"done\":false},{\"value\":7,\"done\":false},{\"value\":8,\"done\":false},{\"done\":true},{\"done\":true}]\ninner finally\n{\"value\":9,\"done\":true}"
+    );
+}

@@ -94,7 +94,14 @@ fn resume(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, value: Value, mode
             return Err(error);
         }
     };
-    let done = !matches!(vm.heap.get(generator).kind, Kind::Generator(ref data) if data.state == GeneratorState::SuspendedYield);
+    let (done, raw) = match &vm.heap.get(generator).kind {
+        Kind::Generator(data) => (data.state != GeneratorState::SuspendedYield, data.delegating),
+        _ => (true, false),
+    };
+    if raw {
+        // `yield*` hands out the inner iterator's result object itself.
+        return Ok(value);
+    }
     Ok(super::array::iter_result(vm, value, done))
 }
 

@@ -18,6 +18,7 @@ pub mod promise;
 pub(crate) mod regexp;
 pub(crate) mod string;
 mod symbol;
+mod uri;
 
 use crate::shape::{CONFIGURABLE, WRITABLE};
 use crate::value::{Key, Value};
@@ -48,6 +49,7 @@ pub fn install(vm: &mut Vm) {
     collections::install(vm);
     date::install(vm);
     regexp::install(vm);
+    uri::install(vm);
     promise::install(vm);
     symbol::install(vm);
     generator::install(vm);

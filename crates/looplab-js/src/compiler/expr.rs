@@ -158,7 +158,23 @@ impl<'s, 'a> Codegen<'s, 'a> {
                     }
                 }
                 if expression.delegate {
-                    self.emit(Insn::YieldStar);
+                    if self.fr().is_async {
+                        self.unsupported(expression.span, "yield* in an async generator");
+                        return;
+                    }
+                    self.emit(Insn::GetIterator);
+                    self.emit(Insn::Undefined);
+                    self.emit(Insn::Int(0));
+                    let top = self.here();
+                    let step = self.emit(Insn::YieldStar(0));
+                    self.emit(Insn::Jump(top));
+                    let exit = self.here();
+                    if let Some(Insn::YieldStar(target)) = self.f().insns.get_mut(step) {
+                        *target = exit;
+                    }
+                    let normal = self.emit(Insn::JumpIfFalse(0));
+                    self.return_top();
+                    self.patch(normal);
                 } else {
                     if self.fr().is_async {
                         self.emit(Insn::Await);
