@@ -60,6 +60,22 @@ impl<'s, 'a> Codegen<'s, 'a> {
                         self.class_method(method);
                     }
                 }
+                ClassElement::PropertyDefinition(field) if field.computed => {
+                    // ClassFieldDefinitionEvaluation: the key now, the value later.
+                    if let Some(expression) = field.key.as_expression() {
+                        self.expression(expression);
+                        self.emit(Insn::ToPropertyKey);
+                        let slot = self.computed_key_slot(field.span.start);
+                        match slot {
+                            Some((depth, slot)) => {
+                                self.emit(Insn::PutScope { depth, slot });
+                            }
+                            None => {
+                                self.emit(Insn::Pop);
+                            }
+                        }
+                    }
+                }
                 ClassElement::AccessorProperty(accessor) => self.unsupported(accessor.span, "auto-accessors"),
                 ClassElement::TSIndexSignature(signature) => self.unsupported(signature.span, "TypeScript"),
                 _ => {}
@@ -222,7 +238,17 @@ impl<'s, 'a> Codegen<'s, 'a> {
             return;
         }
         if field.computed {
-            self.unsupported(field.span, "a class field with a computed key");
+            let Some((depth, slot)) = self.computed_key_slot(field.span.start) else { return };
+            self.emit(Insn::This);
+            self.emit(Insn::GetScope { depth, slot });
+            match &field.value {
+                Some(value) => self.expression(value),
+                None => {
+                    self.emit(Insn::Undefined);
+                }
+            }
+            self.emit(Insn::DefineField);
+            self.emit(Insn::Pop);
             return;
         }
         self.emit(Insn::This);
@@ -274,6 +300,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
 pub(super) struct PrivateNames {
     pub scope: Option<oxc_syntax::scope::ScopeId>,
     pub names: Vec<(String, PrivateSlots)>,
+    /// Computed field keys, evaluated once at class definition: the
+    /// field's source offset and its slot.
+    pub computed_keys: Vec<(u32, u16)>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -322,7 +351,16 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 }
             }
         }
-        if names.is_empty() {
+        let mut computed_keys = Vec::new();
+        for element in &class.body.body {
+            if let ClassElement::PropertyDefinition(field) = element {
+                if field.computed {
+                    computed_keys.push((field.span.start, slots));
+                    slots += 1;
+                }
+            }
+        }
+        if slots == 0 {
             self.private_names.push(PrivateNames::default());
             return false;
         }
@@ -348,7 +386,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             self.emit(Insn::NewPrivateName(description));
             self.emit(Insn::PutScope { depth: 0, slot: entry.symbol });
         }
-        self.private_names.push(PrivateNames { scope: Some(marker), names });
+        self.private_names.push(PrivateNames { scope: Some(marker), names, computed_keys });
         true
     }
 
@@ -368,6 +406,15 @@ impl<'s, 'a> Codegen<'s, 'a> {
             }
         }
         None
+    }
+
+    /// The slot holding a computed field key, and its scope's depth here.
+    fn computed_key_slot(&self, field_start: u32) -> Option<(u16, u16)> {
+        let names = self.private_names.last()?;
+        let (_, slot) = names.computed_keys.iter().find(|(start, _)| *start == field_start)?;
+        let scope = names.scope?;
+        let position = self.chain.iter().rposition(|entry| *entry == scope)?;
+        Some(((self.chain.len() - 1 - position) as u16, *slot))
     }
 
     /// Evaluates a private method or accessor's function once, at class
