@@ -181,7 +181,7 @@ fn entries_mut(vm: &mut Vm, id: ObjId) -> Option<&mut OrderedMap> {
 }
 
 /// RequireInternalSlot(this, [[MapData]] / [[SetData]] / …) with V8's message.
-fn require(vm: &mut Vm, this: &Value, family: Family, method: &str) -> JsResult<ObjId> {
+fn this_collection(vm: &mut Vm, this: &Value, family: Family, method: &str) -> JsResult<ObjId> {
     if let Value::Object(id) = this {
         if Family::of(&vm.heap.get(*id).kind) == Some(family) {
             return Ok(*id);
@@ -414,29 +414,29 @@ fn map_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[
 }
 
 fn map_get(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.get")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.get")?;
     Ok(lookup(vm, id, &arg(args, 0)))
 }
 
 /// `Map.prototype.set` (24.1.3.9): -0 becomes +0 as a key (in OrderedMap::set).
 fn map_set(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.set")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.set")?;
     insert(vm, id, arg(args, 0), arg(args, 1));
     Ok(this.clone())
 }
 
 fn map_has(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.has")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.has")?;
     Ok(Value::Bool(contains(vm, id, &arg(args, 0))))
 }
 
 fn map_delete(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.delete")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.delete")?;
     Ok(Value::Bool(remove(vm, id, &arg(args, 0))))
 }
 
 fn map_clear(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.clear")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.clear")?;
     if let Some(map) = entries_mut(vm, id) {
         map.clear();
     }
@@ -444,27 +444,27 @@ fn map_clear(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value
 }
 
 fn map_for_each(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.forEach")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.forEach")?;
     for_each(vm, host, id, args, Family::Map)
 }
 
 fn map_size(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "get Map.prototype.size")?;
+    let id = this_collection(vm, this, Family::Map, "get Map.prototype.size")?;
     Ok(live_count(vm, id))
 }
 
 fn map_entries(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.entries")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.entries")?;
     Ok(new_iterator(vm, id, Family::Map, IterKind::Entries))
 }
 
 fn map_keys(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.keys")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.keys")?;
     Ok(new_iterator(vm, id, Family::Map, IterKind::Keys))
 }
 
 fn map_values(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Map, "Map.prototype.values")?;
+    let id = this_collection(vm, this, Family::Map, "Map.prototype.values")?;
     Ok(new_iterator(vm, id, Family::Map, IterKind::Values))
 }
 
@@ -481,7 +481,7 @@ fn set_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[
 
 /// `Set.prototype.add` (24.2.3.1): -0 becomes +0 (in OrderedMap::set).
 fn set_add(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Set, "Set.prototype.add")?;
+    let id = this_collection(vm, this, Family::Set, "Set.prototype.add")?;
     let value = arg(args, 0);
     if !contains(vm, id, &value) {
         insert(vm, id, value, Value::Undefined);
@@ -490,17 +490,17 @@ fn set_add(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], 
 }
 
 fn set_has(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Set, "Set.prototype.has")?;
+    let id = this_collection(vm, this, Family::Set, "Set.prototype.has")?;
     Ok(Value::Bool(contains(vm, id, &arg(args, 0))))
 }
 
 fn set_delete(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Set, "Set.prototype.delete")?;
+    let id = this_collection(vm, this, Family::Set, "Set.prototype.delete")?;
     Ok(Value::Bool(remove(vm, id, &arg(args, 0))))
 }
 
 fn set_clear(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Set, "Set.prototype.clear")?;
+    let id = this_collection(vm, this, Family::Set, "Set.prototype.clear")?;
     if let Some(map) = entries_mut(vm, id) {
         map.clear();
     }
@@ -508,22 +508,22 @@ fn set_clear(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value
 }
 
 fn set_for_each(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Set, "Set.prototype.forEach")?;
+    let id = this_collection(vm, this, Family::Set, "Set.prototype.forEach")?;
     for_each(vm, host, id, args, Family::Set)
 }
 
 fn set_size(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Set, "get Set.prototype.size")?;
+    let id = this_collection(vm, this, Family::Set, "get Set.prototype.size")?;
     Ok(live_count(vm, id))
 }
 
 fn set_entries(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Set, "Set.prototype.entries")?;
+    let id = this_collection(vm, this, Family::Set, "Set.prototype.entries")?;
     Ok(new_iterator(vm, id, Family::Set, IterKind::Entries))
 }
 
 fn set_values(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, _args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::Set, "Set.prototype.values")?;
+    let id = this_collection(vm, this, Family::Set, "Set.prototype.values")?;
     Ok(new_iterator(vm, id, Family::Set, IterKind::Values))
 }
 
@@ -540,13 +540,13 @@ fn weak_map_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, arg
 }
 
 fn weak_map_get(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::WeakMap, "WeakMap.prototype.get")?;
+    let id = this_collection(vm, this, Family::WeakMap, "WeakMap.prototype.get")?;
     let key = arg(args, 0);
     Ok(if can_be_held_weakly(vm, &key) { lookup(vm, id, &key) } else { Value::Undefined })
 }
 
 fn weak_map_set(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::WeakMap, "WeakMap.prototype.set")?;
+    let id = this_collection(vm, this, Family::WeakMap, "WeakMap.prototype.set")?;
     let key = arg(args, 0);
     if !can_be_held_weakly(vm, &key) {
         return vm.type_error("Invalid value used as weak map key");
@@ -556,13 +556,13 @@ fn weak_map_set(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Val
 }
 
 fn weak_map_has(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::WeakMap, "WeakMap.prototype.has")?;
+    let id = this_collection(vm, this, Family::WeakMap, "WeakMap.prototype.has")?;
     let key = arg(args, 0);
     Ok(Value::Bool(can_be_held_weakly(vm, &key) && contains(vm, id, &key)))
 }
 
 fn weak_map_delete(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::WeakMap, "WeakMap.prototype.delete")?;
+    let id = this_collection(vm, this, Family::WeakMap, "WeakMap.prototype.delete")?;
     let key = arg(args, 0);
     Ok(Value::Bool(can_be_held_weakly(vm, &key) && remove(vm, id, &key)))
 }
@@ -572,7 +572,7 @@ fn weak_set_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, arg
 }
 
 fn weak_set_add(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::WeakSet, "WeakSet.prototype.add")?;
+    let id = this_collection(vm, this, Family::WeakSet, "WeakSet.prototype.add")?;
     let value = arg(args, 0);
     if !can_be_held_weakly(vm, &value) {
         return vm.type_error("Invalid value used in weak set");
@@ -584,13 +584,13 @@ fn weak_set_add(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Val
 }
 
 fn weak_set_has(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::WeakSet, "WeakSet.prototype.has")?;
+    let id = this_collection(vm, this, Family::WeakSet, "WeakSet.prototype.has")?;
     let value = arg(args, 0);
     Ok(Value::Bool(can_be_held_weakly(vm, &value) && contains(vm, id, &value)))
 }
 
 fn weak_set_delete(vm: &mut Vm, _host: &mut dyn Embedder, this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
-    let id = require(vm, this, Family::WeakSet, "WeakSet.prototype.delete")?;
+    let id = this_collection(vm, this, Family::WeakSet, "WeakSet.prototype.delete")?;
     let value = arg(args, 0);
     Ok(Value::Bool(can_be_held_weakly(vm, &value) && remove(vm, id, &value)))
 }
