@@ -15,7 +15,7 @@ tmp="$(mktemp -d)"
 python3 - "$tmp" <<'PY'
 import re, sys, pathlib
 src = pathlib.Path("crates/looplab-js/examples/microbench.rs").read_text()
-for name, n, program in re.findall(r'\("([^"]+)", ([0-9_]+), "((?:[^"\\]|\\.)*)"\)', src):
+for name, n, program in re.findall(r'\(\s*"([^"]+)",\s*([0-9_]+),\s*"((?:[^"\\]|\\.)*)",?\s*\)', src):
     program = program.encode().decode("unicode_escape")
     path = pathlib.Path(sys.argv[1]) / (name.replace(" ", "_").replace("/", "_") + ".js")
     path.write_text(f"const N = {n.replace('_', '')};\n{program}\n")
