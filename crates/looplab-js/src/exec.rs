@@ -4,6 +4,8 @@
 
 use crate::atoms;
 use crate::bytecode::{Code, Constant, ErrorKind, FunctionKind as CodeKind, Insn};
+use crate::coroutine::code_is_coroutine;
+pub use crate::coroutine::Resume;
 use crate::errors::ErrorType;
 use crate::interp::{Frame, Handler};
 use crate::object::{ArrayState, Closure, FunctionKind, Kind, Lexical, Scope, CALLABLE, CLASS_CONSTRUCTOR, CONSTRUCTOR, DERIVED};
@@ -149,7 +151,7 @@ impl Vm {
         }
     }
 
-    fn describe_for_error(&self, value: &Value) -> String {
+    pub(crate) fn describe_for_error(&self, value: &Value) -> String {
         match value {
             Value::String(s) => format!("\"{s}\""),
             Value::Object(_) => "object".to_string(),
@@ -165,7 +167,7 @@ impl Vm {
 
     /// Pushes a frame for closure `id`: its registers hold the arguments
     /// first, then `undefined`.
-    fn push_closure_frame(&mut self, id: ObjId, this: Value, args: &[Value], new_target: Option<ObjId>, is_entry: bool) -> JsResult<()> {
+    pub(crate) fn push_closure_frame(&mut self, id: ObjId, this: Value, args: &[Value], new_target: Option<ObjId>, is_entry: bool) -> JsResult<()> {
         if self.frames.len() >= CALL_DEPTH_MAX {
             return self.range_error("Maximum call stack size exceeded");
         }
@@ -267,7 +269,7 @@ impl Vm {
         }
     }
 
-    fn constant(code: &Code, index: u32) -> Value {
+    pub(crate) fn constant(code: &Code, index: u32) -> Value {
         match code.constants.get(index as usize) {
             Some(Constant::Number(n)) => Value::Number(*n),
             Some(Constant::String(s)) => Value::String(s.clone()),
@@ -282,11 +284,11 @@ impl Vm {
         }
     }
 
-    fn pop(&mut self) -> Value {
+    pub(crate) fn pop(&mut self) -> Value {
         self.stack.pop().unwrap_or_default()
     }
 
-    fn top(&self) -> Value {
+    pub(crate) fn top(&self) -> Value {
         self.stack.last().cloned().unwrap_or_default()
     }
 
@@ -658,7 +660,7 @@ impl Vm {
     }
 
     /// The elements of an array made by the compiler (spread arguments).
-    fn array_values(&self, array: &Value) -> Vec<Value> {
+    pub(crate) fn array_values(&self, array: &Value) -> Vec<Value> {
         let Value::Object(id) = array else { return Vec::new() };
         match &self.heap.get(*id).elements {
             crate::object::Elements::Dense(values) => values.iter().map(|v| if matches!(v, Value::Empty) { Value::Undefined } else { v.clone() }).collect(),
@@ -672,16 +674,16 @@ impl Vm {
         }
     }
 
-    fn frame(&self) -> &Frame {
+    pub(crate) fn frame(&self) -> &Frame {
         &self.frames[self.frames.len() - 1]
     }
 
-    fn frame_mut(&mut self) -> &mut Frame {
+    pub(crate) fn frame_mut(&mut self) -> &mut Frame {
         let last = self.frames.len() - 1;
         &mut self.frames[last]
     }
 
-    fn jump(&mut self, target: u32) {
+    pub(crate) fn jump(&mut self, target: u32) {
         self.frame_mut().pc = target;
     }
 
@@ -1533,211 +1535,6 @@ impl Vm {
         self.get(host, object, key)
     }
 
-    /// Appends to an array the compiler is building.
-    pub(crate) fn array_append(&mut self, id: ObjId, value: Value) {
-        let length = match self.heap.get(id).kind {
-            Kind::Array(state) => state.length,
-            _ => return,
-        };
-        self.heap.put(id, Key::Index(length), value, DEFAULT_ATTRS);
-    }
-
-    /// Defines an own data property without running setters.
-    pub fn define_data(&mut self, id: ObjId, key: Key, value: Value, attrs: u8) {
-        let desc = crate::props::Descriptor::data(value, attrs);
-        self.define_property(id, key, &desc);
-    }
-
-    /// [[DefineOwnProperty]] for ordinary objects and arrays (ECMA-262
-    /// 10.1.6, 10.4.2.1).
-    pub fn define_property(&mut self, id: ObjId, key: Key, desc: &crate::props::Descriptor) -> bool {
-        if let Kind::Array(state) = self.heap.get(id).kind {
-            if key == Key::Atom(atoms::LENGTH) {
-                return self.define_array_length(id, desc);
-            }
-            if let Key::Index(index) = key {
-                if index >= state.length && !state.length_writable {
-                    return false;
-                }
-            }
-        }
-        let proto = self.intrinsics.object_prototype;
-        let _ = proto;
-        self.heap.define(id, key, desc, &mut |heap, get, set| Value::Object(heap.alloc(None, Kind::Accessor(get, set), 0)))
-    }
-
-    fn define_array_length(&mut self, id: ObjId, desc: &crate::props::Descriptor) -> bool {
-        let Kind::Array(state) = self.heap.get(id).kind else { return false };
-        if desc.is_accessor() || desc.configurable == Some(true) || desc.enumerable == Some(true) {
-            return false;
-        }
-        if let Some(value) = &desc.value {
-            let number = value.as_number().unwrap_or(f64::NAN);
-            let length = crate::number::to_uint32(number);
-            if !state.length_writable && length != state.length {
-                return false;
-            }
-            let complete = self.heap.truncate_array(id, length);
-            if desc.writable == Some(false) {
-                if let Kind::Array(state) = &mut self.heap.get_mut(id).kind {
-                    state.length_writable = false;
-                }
-            }
-            return complete;
-        }
-        if desc.writable == Some(true) && !state.length_writable {
-            return false;
-        }
-        if desc.writable == Some(false) {
-            if let Kind::Array(state) = &mut self.heap.get_mut(id).kind {
-                state.length_writable = false;
-            }
-        }
-        true
-    }
-
-    /// Changes an object's prototype and its shape with it.
-    pub fn set_prototype(&mut self, id: ObjId, proto: Option<ObjId>) {
-        if self.heap.get(id).proto == proto {
-            return;
-        }
-        if let Some(proto) = proto {
-            self.heap.mark_prototype(proto);
-        }
-        self.heap.to_dict(id);
-        let object = self.heap.get_mut(id);
-        object.proto = proto;
-        self.heap.proto_epoch = self.heap.proto_epoch.wrapping_add(1);
-    }
-
-    fn set_home(&mut self, function: ObjId, home: ObjId) {
-        if let Kind::Function(kind) = &mut self.heap.get_mut(function).kind {
-            if let FunctionKind::Closure(closure) = &mut **kind {
-                closure.home = Some(home);
-            }
-        }
-    }
-
-    fn current_home(&self) -> Option<ObjId> {
-        let function = self.frame().function?;
-        match &self.heap.get(function).kind {
-            Kind::Function(kind) => match &**kind {
-                FunctionKind::Closure(closure) => closure.home.or(closure.lexical.as_ref().and_then(|l| l.home)),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    fn super_get(&mut self, host: &mut dyn Embedder, key: Key, this: &Value) -> JsResult<Value> {
-        let Some(home) = self.current_home() else { return self.syntax_error_value("'super' keyword unexpected here") };
-        let Some(proto) = self.heap.get(home).proto else { return Ok(Value::Undefined) };
-        // [[Get]] on the home's prototype with `this` as receiver.
-        let mut current = proto;
-        for _ in 0..crate::PROTO_CHAIN_MAX {
-            if let Some(found) = self.own_property(current, key) {
-                if found.is_accessor() {
-                    let (getter, _) = self.heap.accessor_pair(&found.value);
-                    return if getter.is_undefined() { Ok(Value::Undefined) } else { self.call(host, &getter, this, &[]) };
-                }
-                return Ok(found.value);
-            }
-            match self.heap.get(current).proto {
-                Some(next) => current = next,
-                None => return Ok(Value::Undefined),
-            }
-        }
-        Ok(Value::Undefined)
-    }
-
-    fn syntax_error_value<T>(&mut self, message: &str) -> JsResult<T> {
-        self.throw(ErrorType::SyntaxError, message)
-    }
-
-    /// `super(args)`: constructs the parent with this function's new.target,
-    /// binds `this`, and runs the class's field initialiser.
-    fn super_call(&mut self, host: &mut dyn Embedder, args: Vec<Value>) -> JsResult<()> {
-        // The active function: the constructor (or, for arrows, its maker).
-        let function = match self.frame().code.kind {
-            CodeKind::Arrow => self.frame().function.and_then(|f| match &self.heap.get(f).kind {
-                Kind::Function(kind) => match &**kind {
-                    FunctionKind::Closure(closure) => closure.lexical.as_ref().and_then(|l| l.function),
-                    _ => None,
-                },
-                _ => None,
-            }),
-            _ => self.frame().function,
-        };
-        let Some(function) = function else { return self.syntax_error_value("'super' keyword unexpected here") };
-        let parent = self.heap.get(function).proto;
-        let parent_value = parent.map_or(Value::Null, Value::Object);
-        if !self.is_constructor(&parent_value) {
-            return self.type_error("Super constructor is not a constructor");
-        }
-        let new_target = self.frame().new_target.as_object();
-        let this = self.construct(host, &parent_value, &args, new_target)?;
-        if !matches!(self.frame().this, Value::Empty) {
-            return self.reference_error("Super constructor may only be called once");
-        }
-        self.frame_mut().this = this.clone();
-        self.run_fields(host, function, &this)?;
-        self.stack.push(this);
-        Ok(())
-    }
-
-    fn init_fields(&mut self, host: &mut dyn Embedder) -> JsResult<()> {
-        let Some(function) = self.frame().function else { return Ok(()) };
-        let this = self.frame().this.clone();
-        self.run_fields(host, function, &this)
-    }
-
-    fn run_fields(&mut self, host: &mut dyn Embedder, class: ObjId, this: &Value) -> JsResult<()> {
-        let fields = match &self.heap.get(class).kind {
-            Kind::Function(kind) => match &**kind {
-                FunctionKind::Closure(closure) => closure.fields,
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(fields) = fields {
-            self.call(host, &Value::Object(fields), this, &[])?;
-        }
-        Ok(())
-    }
-
-    /// `[parent_or_empty, constructor] -> [class, prototype]`.
-    fn define_class(&mut self, host: &mut dyn Embedder, derived: bool) -> JsResult<()> {
-        let constructor = self.pop();
-        let parent = self.pop();
-        let Value::Object(class) = constructor else { return Ok(()) };
-        let (proto_parent, constructor_parent) = if derived {
-            match &parent {
-                Value::Null => (None, self.intrinsics.function_prototype),
-                Value::Object(id) if self.is_constructor(&parent) => {
-                    let prototype = self.get(host, &parent, Key::Atom(atoms::PROTOTYPE))?;
-                    match prototype {
-                        Value::Object(p) => (Some(p), *id),
-                        Value::Null => (None, *id),
-                        _ => return self.type_error("Class extends value does not have valid prototype property"),
-                    }
-                }
-                _ => {
-                    let what = self.describe_for_error(&parent);
-                    return self.type_error(&format!("Class extends value {what} is not a constructor or null"));
-                }
-            }
-        } else {
-            (Some(self.intrinsics.object_prototype), self.intrinsics.function_prototype)
-        };
-        let prototype = self.heap.alloc(proto_parent, Kind::Ordinary, 0);
-        self.set_prototype(class, Some(constructor_parent));
-        self.heap.put(class, Key::Atom(atoms::PROTOTYPE), Value::Object(prototype), 0);
-        self.heap.put(prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(class), METHOD_ATTRS);
-        self.stack.push(Value::Object(class));
-        self.stack.push(Value::Object(prototype));
-        Ok(())
-    }
-
     fn copy_data_properties(&mut self, host: &mut dyn Embedder, target: ObjId, source: &Value, excluded: &[Key]) -> JsResult<()> {
         let Value::Object(from) = source else {
             if let Value::String(text) = source {
@@ -1765,103 +1562,6 @@ impl Vm {
         Ok(())
     }
 
-    /// GetIterator (ECMA-262 7.4.2), sync: `[iterator, next]`.
-    pub fn get_iterator(&mut self, host: &mut dyn Embedder, iterable: &Value) -> JsResult<(Value, Value)> {
-        let method = self.get(host, iterable, Key::Symbol(symbols::ITERATOR))?;
-        if !self.is_callable(&method) {
-            let what = self.describe_for_error(iterable);
-            return self.type_error(&format!("{what} is not iterable"));
-        }
-        let iterator = self.call(host, &method, iterable, &[])?;
-        if !iterator.is_object() {
-            return self.type_error("Result of the Symbol.iterator method is not an object");
-        }
-        let next = self.get(host, &iterator, Key::Atom(atoms::NEXT))?;
-        Ok((iterator, next))
-    }
-
-    /// Every value an iterable yields.
-    pub fn iterate_to_vec(&mut self, host: &mut dyn Embedder, iterable: &Value) -> JsResult<Vec<Value>> {
-        let (iterator, next) = self.get_iterator(host, iterable)?;
-        let mut values = Vec::new();
-        loop {
-            let result = self.call(host, &next, &iterator, &[])?;
-            if !result.is_object() {
-                return self.type_error("Iterator result is not an object");
-            }
-            if self.get(host, &result, Key::Atom(atoms::DONE))?.truthy() {
-                return Ok(values);
-            }
-            values.push(self.get(host, &result, Key::Atom(atoms::VALUE))?);
-        }
-    }
-
-    /// IteratorClose (ECMA-262 7.4.10) after a normal completion.
-    pub fn iterator_close(&mut self, host: &mut dyn Embedder, iterator: &Value) -> JsResult<()> {
-        let method = self.get(host, iterator, Key::Atom(atoms::RETURN))?;
-        if method.is_nullish() {
-            return Ok(());
-        }
-        let result = self.call(host, &method, iterator, &[])?;
-        if !result.is_object() {
-            return self.type_error("Iterator result is not an object");
-        }
-        Ok(())
-    }
-
-    fn for_in_start(&mut self, object: &Value) -> JsResult<Value> {
-        let mut keys = Vec::new();
-        let mut start = match object {
-            Value::Undefined | Value::Null => None,
-            other => Some(self.to_object(other)?),
-        };
-        let first = start;
-        let mut seen: std::collections::HashSet<Key> = std::collections::HashSet::new();
-        while let Some(id) = start {
-            for key in self.heap.own_keys(id) {
-                if key.is_symbol() || !seen.insert(key) {
-                    continue;
-                }
-                if self.own_property(id, key).is_some_and(|found| found.attrs & ENUMERABLE != 0) {
-                    keys.push(self.key_to_value(key));
-                }
-            }
-            if let Kind::String(text) = &self.heap.get(id).kind {
-                let count = text.len();
-                let extra: Vec<Value> = (0..count as u32).filter(|i| seen.insert(Key::Index(*i))).map(|i| self.key_to_value(Key::Index(i))).collect();
-                keys.splice(0..0, extra);
-            }
-            start = self.heap.get(id).proto;
-        }
-        let state = self.heap.alloc(None, Kind::ForIn(Box::new(crate::object::ForIn { object: first, keys, index: 0 })), 0);
-        Ok(Value::Object(state))
-    }
-
-    fn for_in_next(&mut self, state: &Value) -> Option<Value> {
-        let Value::Object(id) = state else { return None };
-        loop {
-            let (object, key) = match &mut self.heap.get_mut(*id).kind {
-                Kind::ForIn(state) => {
-                    let key = state.keys.get(state.index).cloned()?;
-                    state.index += 1;
-                    (state.object, key)
-                }
-                _ => return None,
-            };
-            // A key deleted before it is visited is skipped (ECMA-262 14.7.5.9).
-            let still_there = match (object, &key) {
-                (Some(object), Value::String(text)) => {
-                    let key = self.key_of_str(text);
-                    self.has_property(object, key)
-                }
-                _ => true,
-            };
-            if still_there {
-                return Some(key);
-            }
-        }
-    }
-
     fn template_object(&mut self, code: &Rc<Code>, index: u32) -> Value {
         let Some((cooked, raw)) = code.templates.get(index as usize).cloned() else { return Value::Undefined };
         let raw_values: Vec<Value> = raw.into_iter().map(Value::String).collect();
@@ -1874,65 +1574,11 @@ impl Vm {
         Value::Object(array)
     }
 
-    fn global_lexical(&self, name: crate::value::Atom) -> Option<Value> {
-        self.global_lexicals.get(&name).map(|(value, _)| value.clone())
-    }
-
-    fn global_lexical_is_const(&self, name: crate::value::Atom) -> bool {
-        self.global_lexicals.get(&name).is_some_and(|(_, is_const)| *is_const)
-    }
-
-    fn set_global_lexical(&mut self, name: crate::value::Atom, value: Value) {
-        if let Some(entry) = self.global_lexicals.get_mut(&name) {
-            entry.0 = value;
-        }
-    }
-
-    /// GlobalDeclarationInstantiation (ECMA-262 16.1.7).
-    fn declare_globals(&mut self, declarations: crate::bytecode::GlobalDeclarations) -> JsResult<()> {
-        let global = self.intrinsics.global;
-        for (name, _) in &declarations.lexicals {
-            if self.global_lexicals.contains_key(name) {
-                return self.throw(ErrorType::SyntaxError, &format!("Identifier '{}' has already been declared", self.atoms.name(*name)));
-            }
-            if self.heap.own(global, Key::Atom(*name)).is_some_and(|found| found.attrs & CONFIGURABLE == 0) {
-                return self.throw(ErrorType::SyntaxError, &format!("Identifier '{}' has already been declared", self.atoms.name(*name)));
-            }
-        }
-        for name in declarations.vars.iter().chain(declarations.functions.iter()) {
-            if self.global_lexicals.contains_key(name) {
-                return self.throw(ErrorType::SyntaxError, &format!("Identifier '{}' has already been declared", self.atoms.name(*name)));
-            }
-        }
-        for name in declarations.functions.iter().chain(declarations.vars.iter()) {
-            if self.heap.own(global, Key::Atom(*name)).is_none() {
-                self.heap.put(global, Key::Atom(*name), Value::Undefined, WRITABLE | ENUMERABLE);
-            }
-        }
-        for (name, is_const) in declarations.lexicals {
-            self.global_lexicals.insert(name, (Value::Empty, is_const));
-        }
-        Ok(())
-    }
-
     /// `Array.prototype.values`, for `arguments[Symbol.iterator]`.
     fn array_values_function(&mut self) -> Value {
         let key = Key::Atom(atoms::VALUES);
         self.heap.own(self.intrinsics.array_prototype, key).map(|found| found.value).unwrap_or_default()
     }
-}
-
-/// How a suspended generator is resumed (ECMA-262 27.5.3.3 GeneratorResume,
-/// 27.5.3.4 GeneratorResumeAbrupt).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Resume {
-    Next,
-    Throw,
-    Return,
-}
-
-fn code_is_coroutine(code: &Code) -> bool {
-    code.is_generator || code.is_async
 }
 
 /// `%` on numbers (ECMA-262 6.1.6.1.6 Number::remainder): the sign of the dividend.
@@ -1951,314 +1597,10 @@ fn js_pow(x: f64, y: f64) -> f64 {
 }
 
 impl Vm {
-    /// Resumes an async function suspended at `await` with the settled
-    /// value (a rejection throws at the `await`).
-    pub fn resume_after_await(&mut self, host: &mut dyn Embedder, generator: ObjId, value: Value, is_rejection: bool) -> JsResult<()> {
-        let mode = if is_rejection { Resume::Throw } else { Resume::Next };
-        let result = self.resume_coroutine(generator, value, mode).and_then(|()| {
-            let base_frames = self.frames.len() - 1;
-            self.native_depth += 1;
-            let result = self.execute(host, base_frames);
-            self.native_depth -= 1;
-            result
-        });
-        self.finish_coroutine_call(host, generator, result).map(|_| ())
-    }
-
-    /// The generator object a coroutine frame saves itself into.
-    fn new_coroutine(&mut self, function: ObjId) -> JsResult<ObjId> {
-        let Kind::Function(kind) = &self.heap.get(function).kind else { return self.type_error("not a function") };
-        let FunctionKind::Closure(closure) = &**kind else { return self.type_error("not a function") };
-        let is_generator = closure.code.is_generator;
-        let (kind, promise, proto) = if is_generator {
-            // The generator's prototype is the function's `prototype` (ECMA-262 27.5.3.1 OrdinaryCreateFromConstructor).
-            let proto = match self.heap.own(function, Key::Atom(atoms::PROTOTYPE)).map(|found| found.value) {
-                Some(Value::Object(proto)) => proto,
-                _ => self.intrinsics.generator_prototype,
-            };
-            (crate::object::GeneratorKind::Generator, None, Some(proto))
-        } else {
-            (crate::object::GeneratorKind::Async, Some(crate::builtins::promise::new_promise(self)), None)
-        };
-        let data =
-            crate::object::GeneratorData { state: crate::object::GeneratorState::Executing, frame: None, promise, queue: Vec::new(), kind, delegating: false };
-        Ok(self.heap.alloc(proto, Kind::Generator(Box::new(data)), 0))
-    }
-
-    fn set_coroutine_state(&mut self, generator: ObjId, state: crate::object::GeneratorState) {
-        if let Kind::Generator(data) = &mut self.heap.get_mut(generator).kind {
-            data.state = state;
-            if state == crate::object::GeneratorState::Completed {
-                data.frame = None;
-            }
-        }
-    }
-
-    /// Moves the running frame and its stack window into its generator.
-    fn suspend(&mut self, state: crate::object::GeneratorState) -> Option<ObjId> {
-        let frame = self.frames.pop()?;
-        let values = self.stack.split_off(frame.base as usize);
-        let generator = frame.generator?;
-        if let Kind::Generator(data) = &mut self.heap.get_mut(generator).kind {
-            data.state = state;
-            data.frame = Some(Box::new(crate::interp::SavedFrame { frame, values }));
-        }
-        Some(generator)
-    }
-
-    /// Puts a suspended frame back on the stacks, as the entry frame of a
-    /// new activation, with what the suspension point receives.
-    pub fn resume_coroutine(&mut self, generator: ObjId, value: Value, mode: Resume) -> JsResult<()> {
-        let (saved, was, delegating) = match &mut self.heap.get_mut(generator).kind {
-            Kind::Generator(data) => {
-                let was = data.state;
-                data.state = crate::object::GeneratorState::Executing;
-                let delegating = std::mem::take(&mut data.delegating);
-                (data.frame.take(), was, delegating)
-            }
-            _ => (None, crate::object::GeneratorState::Completed, false),
-        };
-        let Some(saved) = saved else { return self.type_error("Generator is already running") };
-        let crate::interp::SavedFrame { mut frame, values } = *saved;
-        frame.base = self.stack.len() as u32;
-        frame.is_entry = true;
-        self.stack.extend(values);
-        self.frames.push(frame);
-        if delegating {
-            // Back into the `yield*` loop, which passes this on.
-            self.stack.push(value);
-            self.stack.push(Value::Number(match mode {
-                Resume::Next => 0.0,
-                Resume::Throw => 1.0,
-                Resume::Return => 2.0,
-            }));
-            return Ok(());
-        }
-        match (mode, was) {
-            (Resume::Throw, _) => self.pending_throw = Some(value),
-            (_, crate::object::GeneratorState::SuspendedStart) => {}
-            (Resume::Next, crate::object::GeneratorState::AwaitingReturn) => self.stack.push(value),
-            (Resume::Next, _) => {
-                self.stack.push(value);
-                self.stack.push(Value::Bool(false));
-            }
-            (Resume::Return, _) => {
-                self.stack.push(value);
-                self.stack.push(Value::Bool(true));
-            }
-        }
-        Ok(())
-    }
-
-    /// What a call to (or a resumption of) an async function gives back:
-    /// its promise, settled if the body has finished.
-    fn finish_coroutine_call(&mut self, host: &mut dyn Embedder, generator: ObjId, result: JsResult<Value>) -> JsResult<Value> {
-        let (kind, promise, state) = match &self.heap.get(generator).kind {
-            Kind::Generator(data) => (data.kind, data.promise, data.state),
-            _ => return result,
-        };
-        if kind != crate::object::GeneratorKind::Async {
-            if result.is_err() {
-                self.set_coroutine_state(generator, crate::object::GeneratorState::Completed);
-            }
-            return result;
-        }
-        let Some(promise) = promise else { return result };
-        match result {
-            Err(Unwind::Halt) => return Err(Unwind::Halt),
-            Err(Unwind::Throw(error)) => {
-                self.set_coroutine_state(generator, crate::object::GeneratorState::Completed);
-                crate::builtins::promise::reject_promise(self, host, promise, error);
-            }
-            Ok(value) => {
-                if state == crate::object::GeneratorState::Completed {
-                    crate::builtins::promise::resolve_promise(self, host, promise, value)?;
-                }
-            }
-        }
-        Ok(Value::Object(promise))
-    }
-
     /// Creates a RegExp object (the built-in lands with the RegExp family).
     fn new_regexp(&mut self, host: &mut dyn Embedder, pattern: JsStr, flags: JsStr) -> JsResult<Value> {
         let proto = self.intrinsics.regexp_prototype;
         crate::builtins::regexp::regexp_create(self, host, pattern, flags, proto)
-    }
-
-    /// An inline-cache hit for `object.name` (ECMA-262 leaves the how to
-    /// us: a shape says the layout and the prototype, the epoch says the
-    /// prototypes' layouts are unchanged).
-    #[inline]
-    fn cached_get(&self, code: &Code, ic: u32, object: &Value) -> Option<Value> {
-        let Value::Object(id) = object else { return None };
-        let cache = code.ics.get(ic as usize)?.get();
-        let object = self.heap.get(*id);
-        if object.shape.0 != cache.shape || object.dict.is_some() {
-            return None;
-        }
-        if cache.holder == u32::MAX {
-            return object.slots.get(cache.slot as usize).cloned();
-        }
-        if cache.epoch != self.heap.proto_epoch {
-            return None;
-        }
-        let holder = self.heap.get(ObjId(cache.holder));
-        if holder.dict.is_some() {
-            return None;
-        }
-        holder.slots.get(cache.slot as usize).cloned()
-    }
-
-    /// The slow path of a named read; remembers where a plain data
-    /// property was found.
-    fn get_and_cache(&mut self, host: &mut dyn Embedder, code: &Code, ic: u32, object: &Value, name: crate::value::Atom) -> JsResult<Value> {
-        let key = Key::Atom(name);
-        if let Value::Object(id) = object {
-            let receiver = &self.heap.get(*id);
-            // Exotic named properties (an array's length) are not in shapes.
-            let exotic = name == atoms::LENGTH && matches!(receiver.kind, Kind::Array(_) | Kind::String(_) | Kind::Arguments { .. });
-            if !exotic && receiver.dict.is_none() {
-                let receiver_shape = receiver.shape;
-                let mut holder = *id;
-                for _ in 0..64 {
-                    let object = self.heap.get(holder);
-                    if object.dict.is_some() {
-                        break;
-                    }
-                    if let Some((slot, attrs)) = self.heap.shapes.lookup(object.shape, key) {
-                        if attrs & crate::shape::ACCESSOR == 0 {
-                            let own = holder == *id;
-                            if let Some(cell) = code.ics.get(ic as usize) {
-                                cell.set(crate::bytecode::InlineCache {
-                                    shape: receiver_shape.0,
-                                    slot,
-                                    holder: if own { u32::MAX } else { holder.0 },
-                                    epoch: self.heap.proto_epoch,
-                                });
-                            }
-                        }
-                        break;
-                    }
-                    if matches!(object.kind, Kind::String(_) | Kind::Arguments { .. }) {
-                        break;
-                    }
-                    match object.proto {
-                        Some(proto) => holder = proto,
-                        None => break,
-                    }
-                }
-            }
-        }
-        self.get(host, object, key)
-    }
-
-    /// An inline-cache hit for `object.name = value` on an own writable
-    /// data property.
-    #[inline]
-    fn cached_set(&mut self, code: &Code, ic: u32, object: &Value, value: &Value) -> bool {
-        let Value::Object(id) = object else { return false };
-        let Some(cache) = code.ics.get(ic as usize).map(std::cell::Cell::get) else { return false };
-        let object = self.heap.get_mut(*id);
-        if cache.holder != u32::MAX || object.shape.0 != cache.shape || object.dict.is_some() {
-            return false;
-        }
-        match object.slots.get_mut(cache.slot as usize) {
-            Some(slot) => {
-                *slot = value.clone();
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn cache_own_data(&mut self, code: &Code, ic: u32, object: &Value, name: crate::value::Atom) {
-        let Value::Object(id) = object else { return };
-        let object = self.heap.get(*id);
-        if object.dict.is_some() || (name == atoms::LENGTH && object.is_array()) {
-            return;
-        }
-        if let Some((slot, attrs)) = self.heap.shapes.lookup(object.shape, Key::Atom(name)) {
-            if attrs & (crate::shape::ACCESSOR | WRITABLE) == WRITABLE {
-                if let Some(cell) = code.ics.get(ic as usize) {
-                    cell.set(crate::bytecode::InlineCache { shape: object.shape.0, slot, holder: u32::MAX, epoch: 0 });
-                }
-            }
-        }
-    }
-
-    /// The private name's description, for error messages.
-    fn private_description(&self, name: &Value) -> String {
-        match name {
-            Value::Symbol(sym) => self.symbols[sym.0 as usize].description.as_ref().map(JsStr::to_rust).unwrap_or_default(),
-            _ => String::new(),
-        }
-    }
-
-    /// PrivateGet (ECMA-262 7.3.31).
-    fn private_get(&mut self, host: &mut dyn Embedder, object: &Value, name: &Value) -> JsResult<Value> {
-        let (Value::Object(id), Value::Symbol(sym)) = (object, name) else {
-            let description = self.private_description(name);
-            return self.type_error(&format!("Cannot read private member {description} from an object whose class did not declare it"));
-        };
-        let Some(found) = self.heap.own(*id, Key::Symbol(*sym)) else {
-            if let Some(class) = self.symbols[sym.0 as usize].brand.clone() {
-                return self.type_error(&format!("Receiver must be an instance of class {class}"));
-            }
-            let description = self.private_description(name);
-            return self.type_error(&format!("Cannot read private member {description} from an object whose class did not declare it"));
-        };
-        if found.is_accessor() {
-            let (getter, _) = self.heap.accessor_pair(&found.value);
-            if getter.is_undefined() {
-                let description = self.private_description(name);
-                return self.type_error(&format!("'{description}' was defined without a getter"));
-            }
-            return self.call(host, &getter, object, &[]);
-        }
-        Ok(found.value)
-    }
-
-    /// PrivateSet (ECMA-262 7.3.32).
-    fn private_set(&mut self, host: &mut dyn Embedder, object: &Value, name: &Value, value: Value) -> JsResult<()> {
-        let description = self.private_description(name);
-        let (Value::Object(id), Value::Symbol(sym)) = (object, name) else {
-            return self.type_error(&format!("Cannot write private member {description} to an object whose class did not declare it"));
-        };
-        let key = Key::Symbol(*sym);
-        let Some(found) = self.heap.own(*id, key) else {
-            if let Some(class) = self.symbols[sym.0 as usize].brand.clone() {
-                return self.type_error(&format!("Receiver must be an instance of class {class}"));
-            }
-            return self.type_error(&format!("Cannot write private member {description} to an object whose class did not declare it"));
-        };
-        if found.is_accessor() {
-            let (_, setter) = self.heap.accessor_pair(&found.value);
-            if setter.is_undefined() {
-                return self.type_error(&format!("'{description}' was defined without a setter"));
-            }
-            self.call(host, &setter, object, &[value])?;
-            return Ok(());
-        }
-        if found.attrs & WRITABLE == 0 {
-            return self.type_error(&format!("Private method '{description}' is not writable"));
-        }
-        self.heap.set_existing(*id, key, value);
-        Ok(())
-    }
-
-    /// PrivateFieldAdd / PrivateMethodOrAccessorAdd (ECMA-262 7.3.29-30):
-    /// `[obj]` stays; private elements ignore extensibility.
-    fn private_define(&mut self, name: &Value, value: Value, setter: Value, attrs: u8) -> JsResult<()> {
-        let Value::Object(id) = self.top() else { return Ok(()) };
-        let Value::Symbol(sym) = name else { return Ok(()) };
-        let key = Key::Symbol(*sym);
-        if self.heap.own(id, key).is_some() {
-            let description = self.private_description(name);
-            return self.type_error(&format!("Cannot initialize {description} twice on the same object"));
-        }
-        let stored = if attrs & crate::shape::ACCESSOR != 0 { Value::Object(self.heap.alloc(None, Kind::Accessor(value, setter), 0)) } else { value };
-        self.heap.put(id, key, stored, attrs | crate::shape::PRIVATE);
-        Ok(())
     }
 
     /// `ToPrimitive` with no hint, for embedders.

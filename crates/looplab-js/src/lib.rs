@@ -19,11 +19,18 @@
 pub mod atoms;
 pub mod builtins;
 pub mod bytecode;
+mod classes;
 pub mod compiler;
+mod coroutine;
+mod define;
 pub mod errors;
 pub mod exec;
+mod globals;
 pub mod heap;
+mod ic;
+pub(crate) mod ieee754;
 pub mod interp;
+mod iteration;
 pub mod jobs;
 pub mod number;
 pub mod object;
