@@ -331,6 +331,9 @@ impl Vm {
                     return Err(Unwind::Halt);
                 }
                 Err(Unwind::Throw(exception)) => {
+                    if self.throw_position.is_none() {
+                        self.throw_position = self.current_position();
+                    }
                     // Find a handler in this activation's frames.
                     loop {
                         let Some(frame) = self.frames.last_mut() else { return Err(Unwind::Throw(exception)) };
@@ -340,6 +343,7 @@ impl Vm {
                             self.unwind_scopes_to(handler.scope_depth);
                             self.stack.truncate(base + handler.stack_height as usize);
                             self.stack.push(exception.clone());
+                            self.throw_position = None;
                             break;
                         }
                         let is_entry = frame.is_entry;
@@ -376,6 +380,16 @@ impl Vm {
                 frame.scope_depth -= 1;
             }
         }
+    }
+
+    /// The source position being run: the innermost frame's whose code
+    /// has positions (an embedder's own modules may hide theirs, so an
+    /// error inside them points at the user's calling line).
+    pub fn current_position(&self) -> Option<(u32, u32)> {
+        self.frames.iter().rev().find_map(|frame| {
+            let pc = (frame.pc as usize).saturating_sub(1);
+            frame.code.positions.get(pc).copied().filter(|position| *position != (0, 0))
+        })
     }
 
     fn unwind_frames(&mut self, base_frames: usize) {

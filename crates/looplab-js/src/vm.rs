@@ -52,6 +52,14 @@ pub trait Embedder {
     fn promise_rejection(&mut self, _vm: &mut Vm, _promise: ObjId, _handled: bool) {}
     /// A number in [0, 1) for `Math.random()` (the embedder's seeded generator).
     fn random(&mut self) -> f64;
+    /// A loop that only waits for the clock (an empty-bodied loop whose
+    /// condition reads the clock and nothing that can change) is about to
+    /// spin again; each spin runs `ops_per_spin` operations and one clock
+    /// read. The embedder may skip the spins that would read the same time
+    /// (charging their cost) and says how many it skipped.
+    fn idle_spins(&mut self, _ops_per_spin: u64) -> u64 {
+        0
+    }
 }
 
 pub struct SymbolData {
@@ -161,6 +169,9 @@ pub struct Vm {
     /// An exception to throw in the frame being resumed (a generator's
     /// `throw(x)`, a rejected `await`).
     pub pending_throw: Option<Value>,
+    /// Where the exception now unwinding was thrown: the innermost frame
+    /// with source positions (line, column). Cleared when a handler catches.
+    pub throw_position: Option<(u32, u32)>,
     /// How many native calls are on the Rust stack: the collector runs only
     /// when none is (their locals may hold handles it cannot see).
     pub native_depth: u32,
@@ -187,6 +198,7 @@ impl Vm {
             global_lexicals: std::collections::HashMap::new(),
             native_callees: Vec::new(),
             pending_throw: None,
+            throw_position: None,
         };
         for description in WELL_KNOWN_SYMBOLS {
             vm.new_symbol(Some(JsStr::from_str(description)));
@@ -328,6 +340,44 @@ impl Vm {
             self.jobs_free.push(job.0);
         }
         taken
+    }
+
+    /// The 1-based line where a function is defined (0 for none, or for a
+    /// native); a bound function's target's.
+    pub fn function_line(&self, function: &Value) -> u32 {
+        let Value::Object(id) = function else { return 0 };
+        match &self.heap.get(*id).kind {
+            Kind::Function(kind) => match kind.as_ref() {
+                crate::object::FunctionKind::Closure(closure) => closure.code.line,
+                crate::object::FunctionKind::Bound { target, .. } => self.function_line(&Value::Object(*target)),
+                crate::object::FunctionKind::Host { data, .. } => {
+                    // A host function wrapping a user's function (a callback
+                    // adapter) is where that function is.
+                    match data {
+                        Value::Object(inner) if self.heap.get(*inner).is_callable() => self.function_line(data),
+                        Value::Object(inner) if self.heap.get(*inner).is_array() => {
+                            self.heap.own(*inner, Key::Index(0)).map_or(0, |found| self.function_line(&found.value))
+                        }
+                        _ => 0,
+                    }
+                }
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+
+    /// The name of the function a suspended generator or async function runs.
+    pub fn coroutine_name(&self, generator: ObjId) -> String {
+        match &self.heap.get(generator).kind {
+            Kind::Generator(data) => data.frame.as_ref().map(|saved| saved.frame.code.name.to_rust()).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// Hands the operations counted so far to the embedder.
+    pub fn report_unreported_ops(&mut self, host: &mut dyn Embedder) {
+        self.report_ops(host);
     }
 
     /// The native function running now.

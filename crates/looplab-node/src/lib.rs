@@ -18,11 +18,13 @@ pub mod date;
 pub mod heap;
 pub mod http_load;
 pub mod node;
+pub mod runtime;
 pub mod value;
 pub mod vm;
 
 pub use compile::CompileError;
 pub use node::JsGuest;
+pub use runtime::NodeGuest;
 
 use looplab_core::{fs::VirtualFs, ScriptError, Settings, Sim};
 
@@ -103,7 +105,7 @@ fn is_referenced(source: &str, name: &str) -> bool {
 /// Everything needed to run a scenario's text: its `@looplab` directives
 /// applied, its files compiled, each present in the virtual file system.
 /// Used by the CLI and the worker alike, so both run exactly the same thing.
-pub fn prepare(source: &str, mut settings: Settings) -> Result<Sim<JsGuest>, Vec<ScriptError>> {
+pub fn prepare(source: &str, mut settings: Settings) -> Result<Sim<NodeGuest>, Vec<ScriptError>> {
     let mut fs = VirtualFs::default();
     let mut workload = looplab_core::load::Workload::default();
     let mut errors: Vec<ScriptError> = looplab_core::directives::apply(source, &mut settings, &mut fs, &mut workload)
@@ -118,12 +120,13 @@ pub fn prepare(source: &str, mut settings: Settings) -> Result<Sim<JsGuest>, Vec
         if file.marker_line > 0 {
             // The entry compiles in `JsGuest::new`; the others here, so
             // every file's errors show at once.
-            if let Err(compile_errors) = compile::compile_module(&file.source) {
+            let mut scratch = looplab_js::Vm::new();
+            if let Err(compile_errors) = runtime::compile_commonjs(&mut scratch, &file.source, false) {
                 errors.extend(compile_errors.into_iter().map(|error| ScriptError { line: error.line, column: error.column, message: error.message }));
             }
         }
     }
-    match JsGuest::new(files) {
+    match NodeGuest::new(files) {
         Ok(guest) if errors.is_empty() => {
             let mut sim = Sim::new(guest, settings, fs);
             sim.set_workload(workload);

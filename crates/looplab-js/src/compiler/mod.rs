@@ -98,6 +98,23 @@ pub fn compile_dynamic_function(
     compile(&source, Goal::Script, atoms)
 }
 
+/// Rewrites every source position of freshly compiled code (its nested
+/// functions' too): an embedder that wraps a source text in lines of its own
+/// moves positions back to the text's, or hides them (0, 0) for its own
+/// modules. Code already shared (run) is left as it is.
+pub fn adjust_positions(code: &mut std::rc::Rc<crate::bytecode::Code>, map: &dyn Fn((u32, u32)) -> (u32, u32)) {
+    let Some(code) = std::rc::Rc::get_mut(code) else { return };
+    for position in &mut code.positions {
+        *position = map(*position);
+    }
+    let (line, column) = map((code.line, code.column));
+    code.line = line;
+    code.column = column;
+    for function in &mut code.functions {
+        adjust_positions(function, map);
+    }
+}
+
 type FrontResult = Result<(scope::Summary, Option<std::rc::Rc<crate::bytecode::Code>>), Vec<CompileError>>;
 
 fn front(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable, generate: bool) -> FrontResult {

@@ -1,7 +1,7 @@
 // Node's util, the parts event-loop code uses: promisify (with the custom
 // forms of setTimeout and setImmediate), format and inspect (the same
 // formatting console.log uses), and deprecate.
-const binding = require('%utilbinding');
+const inspector = require('%inspect');
 const custom = '%promisify.custom';
 
 function promisify(original) {
@@ -23,16 +23,11 @@ function promisify(original) {
   };
 }
 
-function format(...args) {
-  return binding.format(...args);
-}
-
-function inspect(value) {
-  return binding.inspect(value);
-}
+const format = inspector.format;
+const inspect = inspector.inspect;
 
 function deprecate(fn) {
   return fn;
 }
 
-module.exports = { promisify, format, inspect, deprecate, types: {} };
+module.exports = { promisify, format, formatWithOptions: inspector.formatWithOptions, inspect, deprecate, types: {} };

@@ -1,0 +1,265 @@
+//! `fs`: files live in the simulation's virtual file system, which knows
+//! sizes, not contents. Asynchronous calls are thread-pool work costed by
+//! the disk model; synchronous ones block the calling thread for as long.
+
+use super::host::NodeHost;
+use super::natives::{self, set, Native};
+use looplab_core::{Callback, HostValue};
+use looplab_js::{ErrorType, JsResult, Unwind, Value, Vm};
+
+/// `fs.readFileSync` reads in chunks of this size.
+pub const READ_SYNC_CHUNK_BYTES: u64 = 512 * 1024;
+
+fn arg(args: &[Value], index: usize) -> Value {
+    args.get(index).cloned().unwrap_or_default()
+}
+
+fn path_of(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value) -> JsResult<String> {
+    match value {
+        Value::String(text) => Ok(super::path::resolve(&text.to_rust())),
+        other => {
+            let message = format!("The \"path\" argument must be of type string or an instance of Buffer or URL. Received {}", natives::received(vm, other));
+            let _ = nh;
+            Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)))
+        }
+    }
+}
+
+fn require_callback(vm: &mut Vm, value: &Value, name: &str) -> JsResult<()> {
+    if vm.is_callable(value) {
+        return Ok(());
+    }
+    let message = format!("The \"{name}\" argument must be of type function. Received {}", natives::received(vm, value));
+    Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)))
+}
+
+/// The encoding a read asks for (`'utf8'` or `{ encoding }`), if any.
+fn encoding_of(vm: &mut Vm, value: &Value) -> Option<String> {
+    match value {
+        Value::String(encoding) => Some(encoding.to_rust()),
+        Value::Object(_) => match natives::peek(vm, value, "encoding") {
+            Value::String(encoding) => Some(encoding.to_rust()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The name the UI shows for an I/O callback.
+fn label(vm: &Vm, args: &[Value], api: &str) -> String {
+    match args.iter().rev().find(|value| vm.is_callable(value)) {
+        Some(function) => format!("{} ({api} callback)", super::host::function_label(vm, function)),
+        None => format!("{api} settles"),
+    }
+}
+
+/// `fs.readFile(path[, options], cb)` and `fs.promises.readFile`.
+pub fn read_file(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, is_promise: bool, args: &[Value]) -> JsResult<Value> {
+    let path = path_of(vm, nh, &arg(args, 0))?;
+    let encoding = encoding_of(vm, &arg(args, 1));
+    let (promise, target) = if is_promise {
+        let promise = looplab_js::builtins::promise::new_promise(vm);
+        (Some(promise), Value::Object(promise))
+    } else {
+        let function = if vm.is_callable(&arg(args, 1)) { arg(args, 1) } else { arg(args, 2) };
+        require_callback(vm, &function, "cb")?;
+        (None, function)
+    };
+    let data = Value::Object(vm.new_array(vec![target, Value::Bool(is_promise), encoding.map_or(Value::Undefined, |encoding| Value::str(&encoding))]));
+    let done = natives::function(vm, Native::ReadFileDone, data);
+    let callback = nh.callback(vm, &done, Value::Undefined, &[], false);
+    let api = if is_promise { "fs.promises.readFile" } else { "fs.readFile" };
+    let name = label(vm, args, api);
+    super::sync_pool_size(vm, nh);
+    nh.host.read_file(&path, Callback { name: name.into(), ..callback });
+    Ok(promise.map(Value::Object).unwrap_or_default())
+}
+
+/// The engine's `(err, buffer)` turned into what the user asked for.
+pub fn read_file_done(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, data: &Value, args: &[Value]) -> JsResult<Value> {
+    let target = element(vm, data, 0);
+    let is_promise = element(vm, data, 1).truthy();
+    let encoding = element(vm, data, 2);
+    let error = arg(args, 0);
+    let mut contents = arg(args, 1);
+    if !encoding.is_undefined() && error.is_nullish() {
+        let size = super::byte_length(vm, nh, &contents)?;
+        contents = Value::str(&format!("<{size} bytes>"));
+    }
+    settle(vm, nh, &target, is_promise, error, contents)
+}
+
+/// Calls the user's callback, or settles the promise.
+fn settle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_promise: bool, error: Value, value: Value) -> JsResult<Value> {
+    if is_promise {
+        let Value::Object(promise) = target else { return Ok(Value::Undefined) };
+        if error.is_nullish() {
+            looplab_js::builtins::promise::resolve_promise(vm, nh, *promise, value)?;
+        } else {
+            looplab_js::builtins::promise::reject_promise(vm, nh, *promise, error);
+        }
+        return Ok(Value::Undefined);
+    }
+    if value.is_undefined() {
+        vm.call(nh, target, &Value::Undefined, &[error])
+    } else {
+        vm.call(nh, target, &Value::Undefined, &[error, value])
+    }
+}
+
+fn element(vm: &Vm, array: &Value, index: u32) -> Value {
+    match array {
+        Value::Object(id) => vm.heap.own(*id, looplab_js::Key::Index(index)).map(|found| found.value).unwrap_or_default(),
+        _ => Value::Undefined,
+    }
+}
+
+fn enoent(vm: &mut Vm, syscall: &str, path: &str) -> Value {
+    let error = natives::node_error(vm, ErrorType::Error, "ENOENT", &format!("ENOENT: no such file or directory, {syscall} '{path}'"));
+    set(vm, &error, "errno", Value::Number(-2.0));
+    set(vm, &error, "syscall", Value::str(syscall));
+    set(vm, &error, "path", Value::str(path));
+    error
+}
+
+/// The synchronous calls: they block the main thread for the disk's time.
+pub fn sync_call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &[Value]) -> JsResult<Value> {
+    let path = path_of(vm, nh, &arg(args, 0))?;
+    let disk = nh.host.disk().clone();
+    Ok(match native {
+        Native::FsExistsSync => {
+            nh.host.spend_cpu_us(disk.stat_us);
+            Value::Bool(nh.host.file_size(&path).is_some() || path == crate::node::MAIN_DIR || path == "/")
+        }
+        Native::FsMkdirSync | Native::FsUnlinkSync => {
+            nh.host.spend_cpu_us(disk.stat_us);
+            Value::Undefined
+        }
+        Native::FsWriteFileSync | Native::FsAppendFileSync => {
+            let size = super::byte_length(vm, nh, &arg(args, 1))?;
+            nh.host.spend_cpu_us(disk.open_us + disk.read_us(size) + disk.close_us);
+            let existing = if native == Native::FsAppendFileSync { nh.host.file_size(&path).unwrap_or(0) } else { 0 };
+            nh.host.write_file(&path, existing + size);
+            Value::Undefined
+        }
+        _ => match nh.host.file_size(&path) {
+            Some(size) if native == Native::FsStatSync => {
+                nh.host.spend_cpu_us(disk.stat_us);
+                stat_object(vm, size)
+            }
+            Some(size) => {
+                let mut cost = disk.open_us + disk.stat_us + disk.close_us;
+                let mut left = size;
+                loop {
+                    let chunk = left.min(READ_SYNC_CHUNK_BYTES);
+                    cost += disk.read_us(chunk);
+                    left -= chunk;
+                    if left == 0 {
+                        break;
+                    }
+                }
+                nh.host.spend_cpu_us(cost);
+                if encoding_of(vm, &arg(args, 1)).is_some() {
+                    Value::str(&format!("<{size} bytes>"))
+                } else {
+                    super::opaque_buffer(vm, nh, size)?
+                }
+            }
+            None => {
+                nh.host.spend_cpu_us(disk.open_us);
+                let syscall = if native == Native::FsStatSync { "stat" } else { "open" };
+                return Err(Unwind::Throw(enoent(vm, syscall, &path)));
+            }
+        },
+    })
+}
+
+/// `fs.stat`, `fs.writeFile` and their promise forms: pool work.
+pub fn stat_or_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &[Value]) -> JsResult<Value> {
+    let path = path_of(vm, nh, &arg(args, 0))?;
+    let disk = nh.host.disk().clone();
+    let is_promise = matches!(native, Native::FsPromisesStat | Native::FsPromisesWriteFile);
+    let is_write = matches!(native, Native::FsWriteFile | Native::FsPromisesWriteFile);
+    let (promise, target) = if is_promise {
+        let promise = looplab_js::builtins::promise::new_promise(vm);
+        (Some(promise), Value::Object(promise))
+    } else {
+        let function = args.iter().rev().find(|value| vm.is_callable(value)).cloned().unwrap_or_default();
+        require_callback(vm, &function, "cb")?;
+        (None, function)
+    };
+    let (duration_us, result) = if is_write {
+        let size = super::byte_length(vm, nh, &arg(args, 1))?;
+        nh.host.write_file(&path, size);
+        (disk.open_us + disk.read_us(size) + disk.close_us, vec![HostValue::Null])
+    } else {
+        match nh.host.file_size(&path) {
+            Some(size) => (disk.stat_us, vec![HostValue::Null, HostValue::Number(size as f64)]),
+            None => (disk.stat_us, vec![HostValue::Error { code: "ENOENT".into(), message: format!("ENOENT: no such file or directory, stat '{path}'") }]),
+        }
+    };
+    let data = Value::Object(vm.new_array(vec![target, Value::Bool(is_promise), Value::Bool(is_write)]));
+    let done = natives::function(vm, Native::StatDone, data);
+    let callback = nh.callback(vm, &done, Value::Undefined, &[], false);
+    let api = match native {
+        Native::FsStat => "fs.stat",
+        Native::FsPromisesStat => "fs.promises.stat",
+        Native::FsWriteFile => "fs.writeFile",
+        _ => "fs.promises.writeFile",
+    };
+    let name = label(vm, args, api);
+    super::sync_pool_size(vm, nh);
+    nh.host.pool_work(&format!("{} {path}", if is_write { "write" } else { "stat" }), duration_us, Callback { name: name.into(), ..callback }, result);
+    Ok(promise.map(Value::Object).unwrap_or_default())
+}
+
+pub fn stat_done(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, data: &Value, args: &[Value]) -> JsResult<Value> {
+    let target = element(vm, data, 0);
+    let is_promise = element(vm, data, 1).truthy();
+    let is_write = element(vm, data, 2).truthy();
+    let value = match (is_write, arg(args, 1)) {
+        (false, Value::Number(size)) => stat_object(vm, size as u64),
+        _ => Value::Undefined,
+    };
+    settle(vm, nh, &target, is_promise, arg(args, 0), value)
+}
+
+fn stat_object(vm: &mut Vm, size: u64) -> Value {
+    let stats = Value::Object(vm.new_object());
+    set(vm, &stats, "size", Value::Number(size as f64));
+    let is_file = natives::function(vm, Native::StatIsFile, Value::Undefined);
+    set(vm, &stats, "isFile", is_file);
+    stats
+}
+
+/// The pool requests behind fs streams: `(path|fd, [length,] cb)`.
+pub fn stream_binding(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &[Value]) -> JsResult<Value> {
+    let function = args.iter().rev().find(|value| vm.is_callable(value)).cloned().unwrap_or_default();
+    require_callback(vm, &function, "callback")?;
+    let disk = nh.host.disk().clone();
+    let (label, duration_us, result) = match native {
+        Native::FsbOpen => {
+            let path = path_of(vm, nh, &arg(args, 0))?;
+            match nh.host.file_size(&path) {
+                Some(size) => {
+                    let fd = 20.0 + (vm.ops % 1000) as f64;
+                    (format!("open {path}"), disk.open_us, vec![HostValue::Null, HostValue::Number(fd), HostValue::Number(size as f64)])
+                }
+                None => (
+                    format!("open {path}"),
+                    disk.open_us,
+                    vec![HostValue::Error { code: "ENOENT".into(), message: format!("ENOENT: no such file or directory, open '{path}'") }],
+                ),
+            }
+        }
+        Native::FsbRead => {
+            let length = vm.to_number(nh, &arg(args, 1))?.max(0.0) as u64;
+            (format!("read {length} B"), disk.read_us(length), vec![HostValue::Null, HostValue::Number(length as f64)])
+        }
+        _ => ("close".to_string(), disk.close_us, vec![HostValue::Null]),
+    };
+    let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+    super::sync_pool_size(vm, nh);
+    nh.host.pool_work(&label, duration_us, callback, result);
+    Ok(Value::Undefined)
+}

@@ -1,0 +1,719 @@
+//! The Node runtime over Looplab's ECMAScript engine (`looplab-js`):
+//! [`NodeGuest`] is the simulation's guest, one engine `Vm` per JS thread
+//! (the main thread and each `worker_threads` Worker), like Node's isolates,
+//! sharing nothing but the process's thread pool.
+//!
+//! - [`host`] — the engine's embedder: virtual CPU, the clock, promise jobs
+//!   as microtasks, limits.
+//! - [`natives`] — Node's native functions, a typed table.
+//! - [`modules`] — `require`: Node's modules (native ones, and the ones
+//!   written in JavaScript in `src/lib_js/`) and the scenario's own files.
+//! - [`fs`], [`path`] — the file system and path natives.
+
+pub mod fs;
+pub mod host;
+pub mod modules;
+pub mod natives;
+pub mod path;
+
+use crate::node::MAIN_DIR;
+use host::{HostJob, NodeHost, ThreadState};
+use looplab_core::{FnRef, Guest, Host, HostValue, ScriptError};
+use looplab_js::object::{Handler, Kind, PromiseState};
+use looplab_js::{ErrorType, JobId, JsResult, Key, Unwind, Value, Vm};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Virtual pool time of `crypto.pbkdf2` per iteration with SHA-512, in
+/// nanoseconds: real Node v20 took ~100 ms for 100,000 iterations of a
+/// 64-byte key on the corpus machine (`shared/corpus/timing.json`).
+pub const PBKDF2_NS_PER_ITERATION: u64 = 1_000;
+/// getaddrinfo for `localhost` or an IP literal (no network).
+pub const DNS_LOCAL_US: u64 = 100;
+/// One DNS round trip to a resolver on the network.
+pub const DNS_NETWORK_US: u64 = 20_000;
+/// Time for `new Worker` to start running the worker's script: Node
+/// creates an isolate and bootstraps its own loop. Real Node v20 took
+/// ~30 ms (timing.json, "http_fast_vs_heavy").
+pub const WORKER_STARTUP_US: u64 = 30_000;
+/// The largest Buffer whose bytes are kept; larger ones only have a size.
+pub const BUFFER_BYTES_MAX: u64 = 16 * 1024 * 1024;
+/// Past this, a run stops as Node would with "JavaScript heap out of
+/// memory" (Node's default old-space limit on a 24 GiB machine is ~4 GiB).
+pub const HEAP_BYTES_MAX: usize = 4 << 30;
+
+/// A stable address in TEST-NET-3 (RFC 5737) for a simulated host name.
+pub fn documentation_address(hostname: &str) -> String {
+    let hash = hostname.bytes().fold(7u32, |hash, byte| hash.wrapping_mul(31).wrapping_add(u32::from(byte)));
+    format!("203.0.113.{}", 1 + hash % 254)
+}
+
+/// Virtual time and output size of a zlib operation: compressing runs at
+/// about 50 MB/s (level 6 on compressible data), inflating at ~200 MB/s.
+pub fn zlib_cost(name: &str, size: u64) -> (u64, u64) {
+    if name.ends_with("gzip") || name.ends_with("deflate") {
+        (20 + size / 50, size / 4 + 20)
+    } else {
+        (10 + size / 200, size.saturating_mul(4))
+    }
+}
+
+/// Runs a JavaScript program as the simulation's guest.
+pub struct NodeGuest {
+    threads: Vec<Option<Thread>>,
+    /// The scenario's files by path (see [`crate::split_files`]).
+    files: Rc<BTreeMap<String, String>>,
+    /// Workers' code and environment, waiting for their thread to start.
+    pending: BTreeMap<u32, host::Spawned>,
+}
+
+/// One JS thread: its engine and its runtime state.
+struct Thread {
+    vm: Vm,
+    state: ThreadState,
+    main: Rc<looplab_js::bytecode::Code>,
+    /// The main script's `__filename`.
+    filename: String,
+}
+
+impl NodeGuest {
+    /// Compiles the main file (the first); errors carry line and column.
+    pub fn new(files: Vec<crate::ScenarioFile>) -> Result<NodeGuest, Vec<looplab_js::compiler::CompileError>> {
+        let main_path = files.first().map_or_else(|| format!("{MAIN_DIR}/main.js"), |file| file.path.clone());
+        let main_source = files.first().map(|file| file.source.clone()).unwrap_or_default();
+        let files: Rc<BTreeMap<String, String>> = Rc::new(files.into_iter().map(|file| (file.path, file.source)).collect());
+        let main = Thread::new(&main_source, files.clone(), main_path)?;
+        Ok(NodeGuest { threads: vec![Some(main)], files, pending: BTreeMap::new() })
+    }
+
+    fn thread(&mut self, thread: u32) -> Option<&mut Thread> {
+        self.threads.get_mut(thread as usize).and_then(Option::as_mut)
+    }
+
+    /// Collects the workers a callback spawned.
+    fn collect_spawned(&mut self, thread: u32) {
+        if let Some(guest) = self.thread(thread) {
+            let spawned = std::mem::take(&mut guest.state.spawned);
+            self.pending.extend(spawned);
+        }
+    }
+
+    /// How many objects the main thread's heap holds (for tests).
+    pub fn heap_objects(&self) -> usize {
+        self.threads.first().and_then(Option::as_ref).map_or(0, |thread| thread.vm.heap.len())
+    }
+}
+
+/// The compiled form of a CommonJS module: Node's wrapper function around
+/// the file's text. The wrapper's first line is its own, so the file's
+/// lines keep their numbers once [`shift_lines`] moves them up by one.
+pub fn compile_commonjs(vm: &mut Vm, source: &str, hide_positions: bool) -> Result<Rc<looplab_js::bytecode::Code>, Vec<looplab_js::compiler::CompileError>> {
+    let wrapped = format!("(function (exports, require, module, __filename, __dirname) {{\n{source}\n}})");
+    match looplab_js::compiler::compile(&wrapped, looplab_js::compiler::Goal::Script, &mut vm.atoms) {
+        Ok(mut code) => {
+            looplab_js::compiler::adjust_positions(&mut code, &|(line, column)| if hide_positions || line <= 1 { (0, 0) } else { (line - 1, column) });
+            Ok(code)
+        }
+        Err(mut errors) => {
+            for error in &mut errors {
+                error.line = error.line.saturating_sub(1).max(1);
+            }
+            Err(errors)
+        }
+    }
+}
+
+impl Thread {
+    fn new(source: &str, files: Rc<BTreeMap<String, String>>, filename: String) -> Result<Thread, Vec<looplab_js::compiler::CompileError>> {
+        let mut vm = Vm::new();
+        looplab_js::builtins::install(&mut vm);
+        let main = compile_commonjs(&mut vm, source, false)?;
+        let state = ThreadState::new(files);
+        Ok(Thread { vm, state, main, filename })
+    }
+
+    /// Starts a callback: the operation count for its limit.
+    fn enter(&mut self) {
+        self.state.ops_at_entry = self.vm.ops;
+    }
+
+    fn run_main(&mut self, host: &mut Host<'_>) {
+        self.enter();
+        let mut nh = NodeHost { host, state: &mut self.state };
+        let outcome = (|| -> JsResult<()> {
+            modules::install_globals(&mut self.vm, &mut nh)?;
+            let dirname = self.filename.rsplit_once('/').map_or(MAIN_DIR.to_string(), |(dirname, _)| if dirname.is_empty() { "/".to_string() } else { dirname.to_string() });
+            modules::run_module(&mut self.vm, &mut nh, self.main.clone(), &format!("%file:{}", self.filename), &self.filename, &dirname)?;
+            Ok(())
+        })();
+        finish(&mut self.vm, &mut nh, outcome);
+    }
+
+    fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>) {
+        self.enter();
+        let Some(job) = self.state.take_job(func.0) else { return };
+        let mut nh = NodeHost { host, state: &mut self.state };
+        let vm = &mut self.vm;
+        let outcome = match job {
+            HostJob::Call { call, repeat } => (|| -> JsResult<()> {
+                let array = vm.persistent(call);
+                if repeat {
+                    // setInterval's callback stays registered for the next run.
+                    nh.state.restore_job(func.0, HostJob::Call { call, repeat });
+                } else {
+                    vm.release(call);
+                }
+                let mut values = Vec::new();
+                for value in args {
+                    values.push(host_value(vm, &mut nh, value)?);
+                }
+                let length = array_length(vm, &array);
+                let function = element(vm, &array, 0);
+                let this = element(vm, &array, 1);
+                for index in 2..length {
+                    values.push(element(vm, &array, index));
+                }
+                vm.call(&mut nh, &function, &this, &values)?;
+                Ok(())
+            })(),
+            HostJob::Promise(job) => vm.run_job(&mut nh, job),
+            HostJob::LoadRequest { server } => (|| -> JsResult<()> {
+                nh.state.restore_job(func.0, HostJob::LoadRequest { server });
+                let server = vm.persistent(server);
+                let mut values = Vec::new();
+                for value in args {
+                    values.push(host_value(vm, &mut nh, value)?);
+                }
+                let key = vm.key("_loadRequest");
+                let load_request = vm.get(&mut nh, &server, key)?;
+                vm.call(&mut nh, &load_request, &server, &values)?;
+                Ok(())
+            })(),
+        };
+        finish(vm, &mut nh, outcome);
+    }
+}
+
+fn array_length(vm: &Vm, array: &Value) -> u32 {
+    match array {
+        Value::Object(id) => match &vm.heap.get(*id).kind {
+            Kind::Array(state) => state.length,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+fn element(vm: &Vm, array: &Value, index: u32) -> Value {
+    match array {
+        Value::Object(id) => vm.heap.own(*id, Key::Index(index)).map(|found| found.value).unwrap_or_default(),
+        _ => Value::Undefined,
+    }
+}
+
+/// Turns how a callback ended into what Node does: an uncaught exception
+/// goes to `process.on('uncaughtException')` listeners, or is printed to
+/// stderr and the process exits with code 1.
+fn finish(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, outcome: JsResult<()>) {
+    vm.report_unreported_ops(nh);
+    nh.flush_cpu();
+    match outcome {
+        Ok(()) => {}
+        Err(Unwind::Throw(error)) => uncaught(vm, nh, error),
+        Err(Unwind::Halt) => {
+            let reason = nh.state.halted.clone().unwrap_or_else(|| "stopped".to_string());
+            if reason != "process.exit" {
+                nh.host.halt(&reason);
+            }
+        }
+    }
+    if nh.state.halted.is_none() && !nh.state.unhandled.is_empty() {
+        // Node's default `--unhandled-rejections=throw`: the rejection
+        // becomes an uncaught exception once the microtasks are drained.
+        // Checked here, after the callback: close enough for output.
+        let handles = std::mem::take(&mut nh.state.unhandled);
+        let promise = vm.persistent(handles[0]);
+        for handle in handles {
+            vm.release(handle);
+        }
+        let reason = match promise.as_object().map(|id| &vm.heap.get(id).kind) {
+            Some(Kind::Promise(data)) => match &data.state {
+                PromiseState::Rejected(reason) => reason.clone(),
+                _ => Value::Undefined,
+            },
+            _ => Value::Undefined,
+        };
+        let listeners = process_listeners(vm, nh.state, "unhandledRejection");
+        if listeners.is_empty() {
+            uncaught(vm, nh, reason);
+        } else {
+            let outcome = listeners.iter().try_for_each(|listener| vm.call(nh, listener, &Value::Undefined, &[reason.clone(), promise.clone()]).map(|_| ()));
+            if let Err(Unwind::Throw(error)) = outcome {
+                uncaught(vm, nh, error);
+            }
+        }
+    }
+    vm.collect_garbage();
+}
+
+fn uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value) {
+    let position = vm.throw_position.take();
+    // process.on('uncaughtException', fn): the listeners get the error
+    // and the process goes on (Node docs, process, 'uncaughtException').
+    let listeners = process_listeners(vm, nh.state, "uncaughtException");
+    if !listeners.is_empty() && nh.state.halted.is_none() {
+        for listener in listeners {
+            let origin = Value::str("uncaughtException");
+            if let Err(Unwind::Throw(again)) = vm.call(nh, &listener, &Value::Undefined, &[error.clone(), origin]) {
+                // An error in the handler itself is fatal.
+                print_uncaught(vm, nh, again, None);
+                return;
+            }
+        }
+        return;
+    }
+    print_uncaught(vm, nh, error, position);
+}
+
+fn print_uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value, position: Option<(u32, u32)>) {
+    let thread = nh.host.thread();
+    let (name, message) = error_name_message(vm, nh, &error);
+    if thread != 0 && !nh.host.is_server_thread() {
+        // In a worker thread an uncaught exception is not printed: the
+        // parent's Worker emits 'error' with it, then 'exit' with code 1
+        // (Node docs, worker_threads, "Event: 'error'").
+        let payload = format!("{{\"%error\":{},\"%name\":{}}}", json_quote(&message), json_quote(&name));
+        nh.host.post_message(0, u64::from(thread), payload);
+        let _ = emit_process(vm, nh, "exit", 1);
+        nh.flush_cpu();
+        nh.host.exit(1);
+        return;
+    }
+    let printed = modules::inspect_for_uncaught(vm, nh, &error);
+    let summary = if error.is_object() {
+        if message.is_empty() {
+            name
+        } else {
+            format!("{name}: {message}")
+        }
+    } else {
+        format!("Uncaught {printed}")
+    };
+    nh.host.console_error(&if error.is_object() { printed } else { format!("Uncaught {printed}") });
+    let (line, column) = position.unwrap_or((0, 0));
+    nh.host.report_error(ScriptError { line, column, message: summary });
+    // Node emits 'exit' with code 1 before the process dies; an error in a
+    // listener there is ignored.
+    nh.state.halted = Some("process.exit".to_string());
+    let _ = emit_process(vm, nh, "exit", 1);
+    nh.flush_cpu();
+    nh.host.exit(1);
+}
+
+fn error_name_message(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: &Value) -> (String, String) {
+    if !error.is_object() {
+        return ("Error".to_string(), vm.to_display(error));
+    }
+    let name_key = vm.key("name");
+    let message_key = vm.key("message");
+    let name = vm.get(nh, error, name_key).ok().filter(|name| !name.is_undefined());
+    let message = vm.get(nh, error, message_key).ok().filter(|message| !message.is_undefined());
+    let name = name.and_then(|name| vm.to_string(nh, &name).ok()).map_or("Error".to_string(), |name| name.to_rust());
+    let message = message.and_then(|message| vm.to_string(nh, &message).ok()).map_or(String::new(), |message| message.to_rust());
+    (name, message)
+}
+
+/// A string as a JSON literal.
+pub fn json_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An internal object kept by name, made on first use.
+pub fn internal_object(vm: &mut Vm, state: &mut ThreadState, name: &'static str) -> Value {
+    match state.internal(vm, name) {
+        Value::Object(id) => Value::Object(id),
+        _ => {
+            let created = Value::Object(vm.new_object());
+            state.set_internal(vm, name, created.clone());
+            created
+        }
+    }
+}
+
+/// The listeners registered with `process.on(event, …)`.
+fn process_listeners(vm: &mut Vm, state: &mut ThreadState, event: &str) -> Vec<Value> {
+    let listeners = state.internal(vm, "%processListeners");
+    let list = natives::peek(vm, &listeners, event);
+    let length = array_length(vm, &list);
+    (0..length).map(|index| element(vm, &list, index)).collect()
+}
+
+/// Calls every listener of a process event, in registration order.
+pub fn emit_process(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, event: &str, code: i32) -> JsResult<()> {
+    for listener in process_listeners(vm, nh.state, event) {
+        vm.call(nh, &listener, &Value::Undefined, &[Value::Number(f64::from(code))])?;
+    }
+    Ok(())
+}
+
+fn host_value(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &HostValue) -> JsResult<Value> {
+    Ok(match value {
+        HostValue::Undefined => Value::Undefined,
+        HostValue::Null => Value::Null,
+        HostValue::Number(n) => Value::Number(*n),
+        HostValue::Str(text) => Value::str(text),
+        HostValue::Shared(text) => Value::str(text),
+        HostValue::StrList(items) => {
+            let values = items.iter().map(|item| Value::str(item)).collect();
+            Value::Object(vm.new_array(values))
+        }
+        HostValue::Buffer(length) => opaque_buffer(vm, nh, *length)?,
+        HostValue::Error { code, message } => {
+            let error = vm.make_error(ErrorType::Error, message);
+            natives::set(vm, &error, "code", Value::str(code));
+            error
+        }
+    })
+}
+
+/// `Buffer`'s static function `name` (`%class` is `Buffer` itself).
+pub fn buffer_function(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> JsResult<Value> {
+    let module = modules::require_builtin(vm, nh, "buffer")?;
+    let key = vm.key("Buffer");
+    let buffer = vm.get(nh, &module, key)?;
+    if name == "%class" {
+        return Ok(buffer);
+    }
+    let key = vm.key(name);
+    vm.get(nh, &buffer, key)
+}
+
+/// A Buffer of `size` bytes whose contents are not simulated (a file's,
+/// a hash's): reading its bytes fails loudly.
+pub fn opaque_buffer(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, size: u64) -> JsResult<Value> {
+    let module = modules::require_builtin(vm, nh, "buffer")?;
+    let key = vm.key("fromOpaque");
+    let from_opaque = vm.get(nh, &module, key)?;
+    vm.call(nh, &from_opaque, &Value::Undefined, &[Value::Number(size as f64)])
+}
+
+/// A string's UTF-8 length, or a Buffer's `length`.
+pub fn byte_length(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value) -> JsResult<u64> {
+    match value {
+        Value::String(text) => Ok(text.to_rust().len() as u64),
+        Value::Object(_) => {
+            let length = vm.get(nh, value, Key::Atom(looplab_js::atoms::LENGTH))?;
+            match length {
+                Value::Number(length) if length >= 0.0 => Ok(length as u64),
+                _ => Ok(vm.to_string(nh, value)?.to_rust().len() as u64),
+            }
+        }
+        other => Ok(vm.to_display(other).len() as u64),
+    }
+}
+
+/// Passes `process.env.UV_THREADPOOL_SIZE` to the engine before work reaches
+/// the pool (libuv reads the variable once, on the pool's first use).
+pub fn sync_pool_size(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) {
+    if nh.host.pool_started() {
+        return;
+    }
+    let global = Value::Object(vm.intrinsics.global);
+    let process = natives::peek(vm, &global, "process");
+    let env = natives::peek(vm, &process, "env");
+    let key = vm.key("UV_THREADPOOL_SIZE");
+    let Ok(size) = vm.get(nh, &env, key) else { return };
+    if size.is_nullish() {
+        return;
+    }
+    let Ok(size) = vm.to_number(nh, &size) else { return };
+    if size.is_finite() && size >= 1.0 {
+        nh.host.request_pool_size(size as u32);
+    }
+}
+
+/// A value as a short label for the UI (`db.findUser(42)`).
+pub fn describe_argument(vm: &Vm, value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("'{}'", text.to_rust()),
+        Value::Object(_) => "…".to_string(),
+        other => vm.to_display(other),
+    }
+}
+
+/// `JSON.stringify(value)` (structured clone's stand-in for messages).
+pub fn json_stringify(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value) -> JsResult<String> {
+    let global = Value::Object(vm.intrinsics.global);
+    let json = natives::peek(vm, &global, "JSON");
+    let stringify = natives::peek(vm, &json, "stringify");
+    match vm.call(nh, &stringify, &json, std::slice::from_ref(value))? {
+        Value::String(text) => Ok(text.to_rust()),
+        _ => Ok("null".to_string()),
+    }
+}
+
+pub fn json_parse_public(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, text: &str) -> JsResult<Value> {
+    let global = Value::Object(vm.intrinsics.global);
+    let json = natives::peek(vm, &global, "JSON");
+    let parse = natives::peek(vm, &json, "parse");
+    vm.call(nh, &parse, &json, &[Value::str(text)])
+}
+
+/// `new Worker(file | code, { eval })`: a new JS thread, started after
+/// Node's isolate start-up time.
+pub fn spawn_worker(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_eval: bool) -> JsResult<Value> {
+    let target = vm.to_string(nh, target)?.to_rust();
+    let (source, filename) = if is_eval {
+        (target, "[worker eval]".to_string())
+    } else {
+        let path = path::resolve(&target);
+        modules::scenario_file(nh.state, &path).unwrap_or((String::new(), path))
+    };
+    let load_error = (!is_eval && !nh.state.files.contains_key(&filename)).then(|| format!("Cannot find module '{filename}'"));
+    let global = Value::Object(vm.intrinsics.global);
+    let process = natives::peek(vm, &global, "process");
+    let key = vm.key("env");
+    let env = vm.get(nh, &process, key)?;
+    let env_json = json_stringify(vm, nh, &env)?;
+    let thread = nh.host.spawn_thread(WORKER_STARTUP_US);
+    nh.state.spawned.push((thread, natives::spawned(source, filename, env_json, load_error)));
+    // The Worker keeps its parent's loop alive until it exits.
+    nh.host.ref_handle(true);
+    Ok(Value::Number(f64::from(thread)))
+}
+
+/// What internal slots an object has, as `util.types` tells (for inspect).
+pub fn inspect_kind(vm: &Vm, value: &Value) -> &'static str {
+    let Value::Object(id) = value else { return "Primitive" };
+    let object = vm.heap.get(*id);
+    match &object.kind {
+        Kind::Map(_) => "Map",
+        Kind::Set(_) => "Set",
+        Kind::WeakMap(_) => "WeakMap",
+        Kind::WeakSet(_) => "WeakSet",
+        Kind::Date(_) => "Date",
+        Kind::RegExp(_) => "RegExp",
+        Kind::Error => "Error",
+        Kind::Promise(_) => "Promise",
+        Kind::Number(_) => "NumberObject",
+        Kind::String(_) => "StringObject",
+        Kind::Boolean(_) => "BooleanObject",
+        Kind::Symbol(_) => "SymbolObject",
+        Kind::Arguments { .. } => "Arguments",
+        Kind::Generator(_) => "Generator",
+        Kind::Array(_) => "Array",
+        Kind::Function(_) => "Function",
+        Kind::Iterator(_) => "Iterator",
+        _ => "Object",
+    }
+}
+
+/// `[state, result]` of a promise: 0 pending, 1 fulfilled, 2 rejected.
+pub fn promise_state(vm: &mut Vm, value: &Value) -> Value {
+    let Some(id) = value.as_object() else { return Value::Undefined };
+    let (state, result) = match &vm.heap.get(id).kind {
+        Kind::Promise(data) => match &data.state {
+            PromiseState::Pending => (0.0, Value::Undefined),
+            PromiseState::Fulfilled(value) => (1.0, value.clone()),
+            PromiseState::Rejected(value) => (2.0, value.clone()),
+        },
+        _ => return Value::Undefined,
+    };
+    Value::Object(vm.new_array(vec![Value::Number(state), result]))
+}
+
+/// A Map's or Set's entries as `[key, value]` pairs, without running code.
+pub fn map_entries(vm: &mut Vm, value: &Value) -> Value {
+    let Some(id) = value.as_object() else { return Value::Undefined };
+    let pairs: Vec<(Value, Value)> = match &vm.heap.get(id).kind {
+        Kind::Map(map) | Kind::Set(map) => map.entries.iter().flatten().cloned().collect(),
+        _ => return Value::Undefined,
+    };
+    let arrays: Vec<Value> = pairs.into_iter().map(|(key, value)| Value::Object(vm.new_array(vec![key, value]))).collect();
+    Value::Object(vm.new_array(arrays))
+}
+
+/// The name a promise job shows with in the trace: its handler's, or
+/// `resume f` for an `await` continuing `f`.
+pub fn job_name(vm: &Vm, job: JobId) -> String {
+    match vm.jobs.get(job.0 as usize).and_then(Option::as_ref) {
+        Some(looplab_js::jobs::Job::Reaction { reaction, .. }) => match &reaction.handler {
+            Handler::Function(function) => host::function_label(vm, function),
+            Handler::Resume(generator) => {
+                let name = vm.coroutine_name(*generator);
+                format!("resume {}", if name.is_empty() { "async function" } else { &name })
+            }
+            Handler::Empty => "promise reaction".to_string(),
+        },
+        Some(looplab_js::jobs::Job::ResolveThenable { .. }) => "PromiseResolveThenableJob".to_string(),
+        None => "promise reaction".to_string(),
+    }
+}
+
+impl Guest for NodeGuest {
+    fn run_main(&mut self, host: &mut Host<'_>) {
+        let thread = host.thread();
+        if thread != 0 {
+            let Some(spawned) = self.pending.remove(&thread) else { return };
+            // 'online' reaches the parent as the worker starts running.
+            host.post_message(0, u64::from(thread), "{\"%online\":true}".to_string());
+            if let Some(message) = spawned.load_error {
+                host.post_message(0, u64::from(thread), format!("{{\"%error\":{}}}", json_quote(&message)));
+                host.exit(1);
+                return;
+            }
+            match Thread::new(&spawned.source, self.files.clone(), spawned.filename) {
+                Ok(mut guest) => {
+                    guest.state.set_internal(&mut guest.vm, "%env", Value::str(&spawned.env_json));
+                    if self.threads.len() <= thread as usize {
+                        self.threads.resize_with(thread as usize + 1, || None);
+                    }
+                    self.threads[thread as usize] = Some(guest);
+                }
+                Err(errors) => {
+                    let message = errors.first().map(|error| format!("{} (worker code {}:{})", error.message, error.line, error.column)).unwrap_or_default();
+                    host.post_message(0, u64::from(thread), format!("{{\"%error\":{}}}", json_quote(&message)));
+                    host.exit(1);
+                    return;
+                }
+            }
+        }
+        if let Some(guest) = self.thread(thread) {
+            guest.run_main(host);
+        }
+        self.collect_spawned(thread);
+    }
+
+    fn call(&mut self, func: FnRef, args: &[HostValue], host: &mut Host<'_>) {
+        // A thread-per-request server's threads run the main program.
+        let thread = host.isolate();
+        if let Some(guest) = self.thread(thread) {
+            guest.call(func, args, host);
+        }
+        self.collect_spawned(thread);
+    }
+
+    fn source_line(&self, func: FnRef) -> u32 {
+        // Workers' functions are in their own files: only the main thread's
+        // lines belong to the editor's text.
+        let Some(guest) = self.threads.first().and_then(Option::as_ref) else { return 0 };
+        let vm = &guest.vm;
+        match guest.state.jobs.get(func.0 as usize).and_then(Option::as_ref) {
+            Some(HostJob::Call { call, .. }) => vm.function_line(&element(vm, &vm.persistent(*call), 0)),
+            Some(HostJob::Promise(job)) => match vm.jobs.get(job.0 as usize).and_then(Option::as_ref) {
+                Some(looplab_js::jobs::Job::Reaction { reaction, .. }) => match &reaction.handler {
+                    Handler::Function(function) => vm.function_line(function),
+                    _ => 0,
+                },
+                _ => 0,
+            },
+            // A load client's request runs the server's first 'request'
+            // listener: the handler the script gave createServer or `on`.
+            Some(HostJob::LoadRequest { server }) => modules::first_listener_line(vm, &vm.persistent(*server), "request"),
+            None => 0,
+        }
+    }
+
+    fn has_process_listeners(&self, thread: u32, event: &str) -> bool {
+        let Some(guest) = self.threads.get(thread as usize).and_then(Option::as_ref) else { return false };
+        let listeners = guest.state.internal(&guest.vm, "%processListeners");
+        let Value::Object(listeners) = listeners else { return false };
+        let key = match guest.vm.atoms.get(&looplab_js::JsStr::from_str(event)) {
+            Some(atom) => Key::Atom(atom),
+            None => return false,
+        };
+        match guest.vm.heap.own(listeners, key).map(|found| found.value) {
+            Some(list) => array_length(&guest.vm, &list) > 0,
+            None => false,
+        }
+    }
+
+    fn emit_process_event(&mut self, event: &str, code: i32, host: &mut Host<'_>) {
+        let thread = host.thread();
+        if let Some(guest) = self.thread(thread) {
+            guest.enter();
+            let mut nh = NodeHost { host, state: &mut guest.state };
+            let outcome = emit_process(&mut guest.vm, &mut nh, event, code);
+            finish(&mut guest.vm, &mut nh, outcome);
+        }
+    }
+
+    fn deliver_message(&mut self, port: u64, payload: &str, host: &mut Host<'_>) {
+        let thread = host.thread();
+        if let Some(guest) = self.thread(thread) {
+            guest.enter();
+            let mut nh = NodeHost { host, state: &mut guest.state };
+            let outcome = deliver(&mut guest.vm, &mut nh, port, payload);
+            finish(&mut guest.vm, &mut nh, outcome);
+        }
+        self.collect_spawned(thread);
+    }
+
+    fn thread_exited(&mut self, code: i32, host: &mut Host<'_>) {
+        let thread = host.thread();
+        host.post_message(0, u64::from(thread), format!("{{\"%exit\":{code}}}"));
+    }
+}
+
+/// A message from another thread: on the main thread it is for the Worker
+/// object of `port` (or is its 'online'/'exit'/'error'); in a worker it is
+/// for `parentPort`.
+fn deliver(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, port: u64, payload: &str) -> JsResult<()> {
+    let value = json_parse_public(vm, nh, payload)?;
+    let target = if nh.host.thread() == 0 {
+        let workers = nh.state.internal(vm, "%workers");
+        natives::peek(vm, &workers, &port.to_string())
+    } else {
+        nh.state.internal(vm, "%parentPort")
+    };
+    if target.is_nullish() {
+        return Ok(());
+    }
+    let key = vm.key("emit");
+    let emit = vm.get(nh, &target, key)?;
+    let control = |vm: &mut Vm, key: &str| -> Option<Value> {
+        let found = natives::peek(vm, &value, key);
+        (value.is_object() && !found.is_undefined()).then_some(found)
+    };
+    let args = if control(vm, "%online").is_some() {
+        vec![Value::str("online")]
+    } else if let Some(code) = control(vm, "%exit") {
+        // The Worker handle stops keeping the parent's loop alive.
+        nh.host.ref_handle(false);
+        vec![Value::str("exit"), code]
+    } else if let Some(message) = control(vm, "%error") {
+        let message = vm.to_string(nh, &message)?.to_rust();
+        let name = match control(vm, "%name") {
+            Some(name) => vm.to_string(nh, &name)?.to_rust(),
+            None => "Error".to_string(),
+        };
+        let error = vm.make_error(ErrorType::Error, &message);
+        if name != "Error" {
+            let global = Value::Object(vm.intrinsics.global);
+            let constructor = natives::peek(vm, &global, &name);
+            let prototype = natives::peek(vm, &constructor, "prototype");
+            if let (Value::Object(error), Value::Object(prototype)) = (&error, prototype) {
+                vm.set_prototype(*error, Some(prototype));
+            }
+        }
+        vec![Value::str("error"), error]
+    } else {
+        vec![Value::str("message"), value.clone()]
+    };
+    vm.call(nh, &emit, &target, &args)?;
+    Ok(())
+}

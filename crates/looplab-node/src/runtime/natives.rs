@@ -1,0 +1,704 @@
+//! Node's native functions: a typed table ([`Native`]) the engine reaches
+//! through `Embedder::call_host` by index, never by name.
+//!
+//! Each API validates its arguments as Node does (a missing callback is a
+//! `TypeError` with Node's `ERR_INVALID_ARG_TYPE` wording), then hands the
+//! work to the simulation through [`looplab_core::Host`]: timers and
+//! immediates to the loop, file and crypto work to the thread pool, sockets
+//! and the database to the kernel.
+
+use super::host::{function_label, NodeHost, Spawned, CLOCK_READ_PS};
+use crate::node::MAIN_DIR;
+use looplab_core::{Callback, FnRef, HostValue};
+use looplab_js::shape::DEFAULT_ATTRS;
+use looplab_js::{ErrorType, JsResult, JsStr, Key, ObjId, Unwind, Value, Vm};
+
+macro_rules! natives {
+    ($($variant:ident = $name:literal / $length:literal,)*) => {
+        /// Every native function of the runtime. The discriminant is the
+        /// host-function id the engine hands back.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        pub enum Native { $($variant,)* }
+        const NATIVES: &[(Native, &str, u32)] = &[$((Native::$variant, $name, $length),)*];
+    };
+}
+
+natives! {
+    Require = "require" / 1,
+    SetTimeout = "setTimeout" / 2,
+    SetInterval = "setInterval" / 2,
+    SetImmediate = "setImmediate" / 1,
+    ClearTimeout = "clearTimeout" / 1,
+    ClearInterval = "clearInterval" / 1,
+    ClearImmediate = "clearImmediate" / 1,
+    QueueMicrotask = "queueMicrotask" / 1,
+    TimeoutUnref = "unref" / 0,
+    TimeoutRef = "ref" / 0,
+    TimeoutHasRef = "hasRef" / 0,
+    TimeoutRefresh = "refresh" / 0,
+    TimeoutClose = "close" / 0,
+    TimeoutToPrimitive = "[Symbol.toPrimitive]" / 0,
+    ProcessNextTick = "nextTick" / 1,
+    ProcessOn = "on" / 2,
+    ProcessOnce = "once" / 2,
+    ProcessExit = "exit" / 1,
+    ProcessCwd = "cwd" / 0,
+    ProcessHrtime = "hrtime" / 1,
+    ProcessMemoryUsage = "memoryUsage" / 0,
+    ProcessUptime = "uptime" / 0,
+    ProcessEmitWarning = "emitWarning" / 1,
+    Stdout = "stdout" / 1,
+    Stderr = "stderr" / 1,
+    PerformanceNow = "now" / 0,
+    FsReadFile = "readFile" / 3,
+    FsReadFileSync = "readFileSync" / 2,
+    FsWriteFile = "writeFile" / 4,
+    FsWriteFileSync = "writeFileSync" / 3,
+    FsExistsSync = "existsSync" / 1,
+    FsMkdirSync = "mkdirSync" / 2,
+    FsStat = "stat" / 2,
+    FsStatSync = "statSync" / 2,
+    FsUnlinkSync = "unlinkSync" / 1,
+    FsAppendFileSync = "appendFileSync" / 3,
+    FsPromisesReadFile = "readFile" / 2,
+    FsPromisesWriteFile = "writeFile" / 3,
+    FsPromisesStat = "stat" / 1,
+    ReadFileDone = "readFileDone" / 2,
+    StatDone = "statDone" / 2,
+    StatIsFile = "isFile" / 0,
+    CryptoPbkdf2 = "pbkdf2" / 6,
+    CryptoPbkdf2Sync = "pbkdf2Sync" / 5,
+    CryptoRandomBytes = "randomBytes" / 1,
+    CryptoRandomUuid = "randomUUID" / 0,
+    CryptoCreateHash = "createHash" / 1,
+    PathJoin = "join" / 0,
+    PathResolve = "resolve" / 0,
+    PathDirname = "dirname" / 1,
+    PathBasename = "basename" / 1,
+    PathExtname = "extname" / 1,
+    OsCpus = "cpus" / 0,
+    OsAvailableParallelism = "availableParallelism" / 0,
+    OsTotalmem = "totalmem" / 0,
+    OsFreemem = "freemem" / 0,
+    OsPlatform = "platform" / 0,
+    DnsLookup = "lookup" / 3,
+    DnsResolve = "resolve" / 3,
+    DnsResolve4 = "resolve4" / 3,
+    ZlibGzip = "gzip" / 3,
+    ZlibGunzip = "gunzip" / 3,
+    ZlibDeflate = "deflate" / 3,
+    ZlibInflate = "inflate" / 3,
+    ZlibGzipSync = "gzipSync" / 2,
+    ZlibGunzipSync = "gunzipSync" / 2,
+    ZlibDeflateSync = "deflateSync" / 2,
+    ZlibInflateSync = "inflateSync" / 2,
+    Db = "db" / 1,
+    NetHop = "hop" / 3,
+    NetRef = "ref" / 1,
+    NetNextPort = "nextPort" / 0,
+    NetClose = "close" / 1,
+    NetListen = "listen" / 2,
+    NetUnlisten = "unlisten" / 1,
+    NetRespond = "respond" / 2,
+    NetHttpSetup = "httpSetup" / 4,
+    FsbOpen = "open" / 2,
+    FsbRead = "read" / 3,
+    FsbClose = "close" / 2,
+    WorkerSpawn = "spawn" / 2,
+    WorkerPost = "post" / 3,
+    WorkerThreadId = "threadId" / 0,
+    WorkerRef = "ref" / 1,
+    WorkerRegister = "register" / 2,
+    WorkerSetParentPort = "setParentPort" / 1,
+    PerfElu = "elu" / 0,
+    InspectKind = "kind" / 1,
+    InspectPromiseState = "promiseState" / 1,
+    InspectMapEntries = "mapEntries" / 1,
+    BufferOpaque = "opaque" / 1,
+    BufferIsOpaque = "isOpaque" / 1,
+    BufferPlaceholder = "placeholder" / 1,
+}
+
+/// `Date.now()`'s zero: see [`crate::node::EPOCH_MS`].
+const DB_OPERATIONS: &[&str] = &["query", "findUser", "find", "findOne", "findById", "get", "insert", "update", "delete"];
+
+/// A function object for `native`, carrying `data` (what it closes over).
+pub fn function(vm: &mut Vm, native: Native, data: Value) -> Value {
+    let (_, name, length) = NATIVES[native as usize];
+    Value::Object(vm.host_function(name, length, native as u32, data))
+}
+
+/// Sets a plain (enumerable, writable) property.
+pub fn set(vm: &mut Vm, target: &Value, name: &str, value: Value) {
+    if let Value::Object(id) = target {
+        let key = vm.key(name);
+        vm.heap.put(*id, key, value, DEFAULT_ATTRS);
+    }
+}
+
+/// Reads an own or inherited data property without running user code
+/// (undefined for accessors).
+pub fn peek(vm: &mut Vm, target: &Value, name: &str) -> Value {
+    let Value::Object(id) = target else { return Value::Undefined };
+    let key = vm.key(name);
+    match vm.heap.find(*id, key) {
+        Some((_, found)) if !found.is_accessor() => found.value,
+        _ => Value::Undefined,
+    }
+}
+
+/// An object whose properties are the given natives.
+pub fn module_object(vm: &mut Vm, natives: &[Native]) -> Value {
+    let object = Value::Object(vm.new_object());
+    for native in natives {
+        let (_, name, _) = NATIVES[*native as usize];
+        let value = function(vm, *native, Value::Undefined);
+        set(vm, &object, name, value);
+    }
+    object
+}
+
+fn arg(args: &[Value], index: usize) -> Value {
+    args.get(index).cloned().unwrap_or_default()
+}
+
+fn text(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value) -> JsResult<String> {
+    Ok(vm.to_string(nh, value)?.to_rust())
+}
+
+fn number(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value) -> JsResult<f64> {
+    vm.to_number(nh, value)
+}
+
+/// A Node error: `new Type(message)` with `code`.
+pub fn node_error(vm: &mut Vm, kind: ErrorType, code: &str, message: &str) -> Value {
+    let error = vm.make_error(kind, message);
+    set_hidden(vm, &error, "code", Value::str(code));
+    error
+}
+
+fn set_hidden(vm: &mut Vm, target: &Value, name: &str, value: Value) {
+    if let Value::Object(id) = target {
+        let key = vm.key(name);
+        vm.heap.put(*id, key, value, looplab_js::shape::METHOD_ATTRS | looplab_js::shape::ENUMERABLE);
+    }
+}
+
+/// How Node's `ERR_INVALID_ARG_TYPE` describes what it received.
+pub fn received(vm: &mut Vm, value: &Value) -> String {
+    match value {
+        Value::Undefined => "undefined".to_string(),
+        Value::Null => "null".to_string(),
+        Value::Object(_) if vm.is_callable(value) => format!("function {}", function_label(vm, value)),
+        Value::Object(id) => {
+            let constructor = peek(vm, value, "constructor");
+            let name = if constructor.is_object() { function_label(vm, &constructor) } else { String::new() };
+            let _ = id;
+            if name.is_empty() || name == "(anonymous)" {
+                "an instance of Object".to_string()
+            } else {
+                format!("an instance of {name}")
+            }
+        }
+        other => {
+            let shown = match other {
+                Value::String(text) => format!("'{}'", text.to_rust()),
+                other => vm.to_display(other),
+            };
+            format!("type {} ({shown})", vm.typeof_value(other))
+        }
+    }
+}
+
+/// Node's `ERR_INVALID_ARG_TYPE` for a callback that is not a function.
+fn require_callback(vm: &mut Vm, value: &Value, name: &str) -> JsResult<()> {
+    if vm.is_callable(value) {
+        return Ok(());
+    }
+    let message = format!("The \"{name}\" argument must be of type function. Received {}", received(vm, value));
+    Err(Unwind::Throw(node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)))
+}
+
+fn last_callable(vm: &Vm, args: &[Value]) -> Value {
+    args.iter().rev().find(|value| vm.is_callable(value)).cloned().unwrap_or_default()
+}
+
+/// Calls one of the runtime's natives (the engine's `call_host`).
+pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this: &Value, args: &[Value], new_target: Option<ObjId>) -> JsResult<Value> {
+    let Some(&(native, name, _)) = NATIVES.get(id as usize) else { return vm.unsupported("an unknown native function") };
+    if new_target.is_some() {
+        return vm.type_error(&format!("{name} is not a constructor"));
+    }
+    nh.flush_cpu();
+    let a0 = arg(args, 0);
+    use Native::*;
+    Ok(match native {
+        Require => super::modules::require(vm, nh, &a0)?,
+        SetTimeout | SetInterval => {
+            require_callback(vm, &a0, "callback")?;
+            let delay = match arg(args, 1) {
+                Value::Undefined => 1.0,
+                delay => number(vm, nh, &delay)?,
+            };
+            let repeat = native == SetInterval;
+            let handle = timer_handle(vm, nh);
+            let callback = nh.callback(vm, &a0, handle.clone(), &args[2.min(args.len())..], repeat);
+            let id = if repeat { nh.host.set_interval(callback, delay) } else { nh.host.set_timeout(callback, delay) };
+            set_timer_fields(vm, &handle, if repeat { 1 } else { 0 }, id, delay);
+            handle
+        }
+        SetImmediate => {
+            require_callback(vm, &a0, "callback")?;
+            let handle = timer_handle(vm, nh);
+            let callback = nh.callback(vm, &a0, handle.clone(), &args[1.min(args.len())..], false);
+            let id = nh.host.set_immediate(callback);
+            set_timer_fields(vm, &handle, 2, id, 0.0);
+            handle
+        }
+        ClearTimeout | ClearInterval | ClearImmediate | TimeoutClose => {
+            let target = if native == TimeoutClose { this.clone() } else { a0.clone() };
+            match timer_fields(vm, &target) {
+                Some((2, id)) => nh.host.clear_immediate(id),
+                Some((_, id)) => nh.host.clear_timer(id),
+                None => {}
+            }
+            if native == TimeoutClose {
+                this.clone()
+            } else {
+                Value::Undefined
+            }
+        }
+        TimeoutUnref | TimeoutRef => {
+            if let Some((_, id)) = timer_fields(vm, this) {
+                nh.host.set_timer_ref(id, native == TimeoutRef);
+                set(vm, this, "%ref", Value::Bool(native == TimeoutRef));
+            }
+            this.clone()
+        }
+        TimeoutHasRef => Value::Bool(!matches!(peek(vm, this, "%ref"), Value::Bool(false))),
+        TimeoutRefresh => this.clone(),
+        TimeoutToPrimitive => match timer_fields(vm, this) {
+            Some((_, id)) => Value::Number(id as f64),
+            None => Value::Number(f64::NAN),
+        },
+        QueueMicrotask => {
+            require_callback(vm, &a0, "callback")?;
+            let callback = nh.callback(vm, &a0, Value::Undefined, &[], false);
+            nh.host.queue_microtask(callback);
+            Value::Undefined
+        }
+        ProcessNextTick => {
+            require_callback(vm, &a0, "callback")?;
+            let callback = nh.callback(vm, &a0, Value::Undefined, &args[1.min(args.len())..], false);
+            nh.host.next_tick(callback);
+            Value::Undefined
+        }
+        ProcessOn | ProcessOnce => {
+            let event = text(vm, nh, &a0)?;
+            let listener = arg(args, 1);
+            require_callback(vm, &listener, "listener")?;
+            let listeners = super::internal_object(vm, nh.state, "%processListeners");
+            let list = match peek(vm, &listeners, &event) {
+                Value::Object(list) => list,
+                _ => {
+                    let list = vm.new_array(Vec::new());
+                    set(vm, &listeners, &event, Value::Object(list));
+                    list
+                }
+            };
+            let length = vm.get(nh, &Value::Object(list), Key::Atom(looplab_js::atoms::LENGTH))?;
+            let index = number(vm, nh, &length)? as u32;
+            vm.set(nh, &Value::Object(list), Key::Index(index), listener, true)?;
+            this.clone()
+        }
+        ProcessExit => {
+            let code = match a0 {
+                Value::Undefined => match peek(vm, this, "exitCode") {
+                    Value::Undefined => 0.0,
+                    code => number(vm, nh, &code)?,
+                },
+                code => number(vm, nh, &code)?,
+            };
+            // process.exit emits 'exit' synchronously, then ends the process
+            // (a second process.exit inside an 'exit' listener just ends it).
+            if nh.state.halted.is_none() {
+                nh.state.halted = Some("process.exit".to_string());
+                let _ = super::emit_process(vm, nh, "exit", code as i32);
+            }
+            nh.flush_cpu();
+            nh.host.exit(code as i32);
+            return Err(Unwind::Halt);
+        }
+        ProcessCwd => Value::str(MAIN_DIR),
+        ProcessHrtime => {
+            let now_ns = nh.host.now_us() * 1000;
+            let mut parts = [(now_ns / 1_000_000_000) as f64, (now_ns % 1_000_000_000) as f64];
+            if let Value::Object(previous) = &a0 {
+                let seconds = vm.get(nh, &Value::Object(*previous), Key::Index(0))?;
+                let nanos = vm.get(nh, &Value::Object(*previous), Key::Index(1))?;
+                let (seconds, nanos) = (number(vm, nh, &seconds)?, number(vm, nh, &nanos)?);
+                let mut diff = (parts[0] - seconds) * 1e9 + (parts[1] - nanos);
+                diff = diff.max(0.0);
+                parts = [(diff / 1e9).floor(), diff % 1e9];
+            }
+            Value::Object(vm.new_array(parts.iter().map(|part| Value::Number(*part)).collect()))
+        }
+        ProcessUptime => Value::Number(nh.host.now_us() as f64 / 1e6),
+        ProcessMemoryUsage => {
+            let usage = Value::Object(vm.new_object());
+            let heap = vm.heap.bytes as f64;
+            for (key, value) in [("rss", 40.0 * 1024.0 * 1024.0 + heap), ("heapTotal", 8.0 * 1024.0 * 1024.0 + heap), ("heapUsed", 4.0 * 1024.0 * 1024.0 + heap), ("external", 1024.0 * 1024.0), ("arrayBuffers", 16384.0)] {
+                set(vm, &usage, key, Value::Number(value.round()));
+            }
+            usage
+        }
+        ProcessEmitWarning => {
+            // Node prints warnings to stderr as `(node:PID) Name: message`.
+            let (name, message) = match &a0 {
+                Value::Object(_) => {
+                    let (name_key, message_key) = (vm_key(vm, "name"), vm_key(vm, "message"));
+                    let name = vm.get(nh, &a0, name_key)?;
+                    let message = vm.get(nh, &a0, message_key)?;
+                    (text(vm, nh, &name)?, text(vm, nh, &message)?)
+                }
+                other => {
+                    let kind = match arg(args, 1) {
+                        Value::String(kind) => kind.to_rust(),
+                        _ => "Warning".to_string(),
+                    };
+                    (kind, text(vm, nh, other)?)
+                }
+            };
+            nh.host.console_error(&format!("(node:4242) {name}: {message}\n(Use `node --trace-warnings ...` to show where the warning was created)"));
+            Value::Undefined
+        }
+        Stdout | Stderr => {
+            let line = text(vm, nh, &a0)?;
+            // A console call costs about a microsecond in Node (a write to
+            // a pipe, synchronous for files and pipes on Linux).
+            if native == Stdout {
+                nh.host.console_log(&line);
+            } else {
+                nh.host.console_error(&line);
+            }
+            Value::Undefined
+        }
+        PerformanceNow => {
+            nh.spend_ps(CLOCK_READ_PS);
+            nh.state.clock_granularity_us = 1;
+            nh.flush_cpu();
+            Value::Number(nh.host.now_us() as f64 / 1000.0)
+        }
+        FsReadFile | FsPromisesReadFile => super::fs::read_file(vm, nh, native == FsPromisesReadFile, args)?,
+        ReadFileDone => super::fs::read_file_done(vm, nh, data, args)?,
+        FsReadFileSync | FsStatSync | FsExistsSync | FsWriteFileSync | FsMkdirSync | FsUnlinkSync | FsAppendFileSync => super::fs::sync_call(vm, nh, native, args)?,
+        FsStat | FsPromisesStat | FsWriteFile | FsPromisesWriteFile => super::fs::stat_or_write(vm, nh, native, args)?,
+        StatDone => super::fs::stat_done(vm, nh, data, args)?,
+        StatIsFile => Value::Bool(true),
+        FsbOpen | FsbRead | FsbClose => super::fs::stream_binding(vm, nh, native, args)?,
+        CryptoPbkdf2 => {
+            let function = arg(args, 5);
+            require_callback(vm, &function, "callback")?;
+            let iterations = number(vm, nh, &arg(args, 2))?.max(1.0) as u64;
+            let key_length = number(vm, nh, &arg(args, 3))?.max(0.0) as u64;
+            // `@looplab cost pbkdf2 …` replaces the iteration-count model.
+            let duration_us = nh.host.sample_cost_us("pbkdf2").unwrap_or_else(|| iterations.saturating_mul(super::PBKDF2_NS_PER_ITERATION) / 1000);
+            let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+            super::sync_pool_size(vm, nh);
+            nh.host.pool_cpu_work(&format!("pbkdf2 {iterations} iterations"), duration_us, callback, vec![HostValue::Null, HostValue::Buffer(key_length)]);
+            Value::Undefined
+        }
+        CryptoPbkdf2Sync => {
+            let iterations = number(vm, nh, &arg(args, 2))?.max(1.0) as u64;
+            let key_length = number(vm, nh, &arg(args, 3))?.max(0.0) as u64;
+            nh.host.spend_cpu_us(iterations.saturating_mul(super::PBKDF2_NS_PER_ITERATION) / 1000);
+            super::opaque_buffer(vm, nh, key_length)?
+        }
+        CryptoRandomBytes => {
+            // Real bytes from the run's seeded generator, so
+            // `randomBytes(16).toString('hex')` gives an id, the same every run.
+            let size = number(vm, nh, &a0)?.max(0.0) as u64;
+            if size > super::BUFFER_BYTES_MAX {
+                super::opaque_buffer(vm, nh, size)?
+            } else {
+                let bytes: Vec<Value> = (0..size).map(|_| Value::Number((nh.host.random_unit() * 256.0).floor())).collect();
+                let array = Value::Object(vm.new_array(bytes));
+                let from = super::buffer_function(vm, nh, "from")?;
+                let buffer_class = super::buffer_function(vm, nh, "%class")?;
+                vm.call(nh, &from, &buffer_class, &[array])?
+            }
+        }
+        CryptoRandomUuid => {
+            let (a, b) = ((nh.host.random_unit() * 4_294_967_295.0) as u64, (nh.host.random_unit() * 281_474_976_710_655.0) as u64);
+            Value::str(&format!("{a:08x}-0000-4000-8000-{b:012x}"))
+        }
+        CryptoCreateHash => return vm.unsupported("crypto.createHash"),
+        PathJoin | PathResolve | PathDirname | PathBasename | PathExtname => {
+            let mut parts = Vec::with_capacity(args.len());
+            for part in args {
+                if !matches!(part, Value::String(_)) && !(native == PathBasename && parts.len() == 1 && part.is_undefined()) {
+                    let message = format!("The \"path\" argument must be of type string. Received {}", received(vm, part));
+                    return Err(Unwind::Throw(node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)));
+                }
+                parts.push(text(vm, nh, part)?);
+            }
+            Value::str(&super::path::call(native, &parts))
+        }
+        OsCpus => {
+            let mut cores = Vec::new();
+            for _ in 0..nh.host.cores() {
+                let cpu = Value::Object(vm.new_object());
+                set(vm, &cpu, "model", Value::str("Looplab virtual CPU"));
+                set(vm, &cpu, "speed", Value::Number(3000.0));
+                cores.push(cpu);
+            }
+            Value::Object(vm.new_array(cores))
+        }
+        OsAvailableParallelism => Value::Number(f64::from(nh.host.cores())),
+        OsTotalmem => Value::Number(24.0 * 1024.0 * 1024.0 * 1024.0),
+        OsFreemem => Value::Number(16.0 * 1024.0 * 1024.0 * 1024.0),
+        OsPlatform => Value::str("linux"),
+        DnsLookup => {
+            // getaddrinfo runs on a pool thread: quick for names in
+            // /etc/hosts, a network round trip (holding the thread) otherwise.
+            let hostname = text(vm, nh, &a0)?;
+            let function = last_callable(vm, args);
+            require_callback(vm, &function, "callback")?;
+            if let Ok(ip) = hostname.parse::<std::net::IpAddr>() {
+                // An IP literal needs no getaddrinfo: lib/dns.js answers on
+                // process.nextTick without touching the pool.
+                let family = if ip.is_ipv6() { 6.0 } else { 4.0 };
+                let callback = nh.callback(vm, &function, Value::Undefined, &[Value::Null, Value::str(&hostname), Value::Number(family)], false);
+                nh.host.next_tick(callback);
+                return Ok(Value::Undefined);
+            }
+            let local = hostname == "localhost";
+            // `@looplab cost dns …` replaces the lookup's duration.
+            let duration_us = nh.host.sample_cost_us("dns").unwrap_or(if local { super::DNS_LOCAL_US } else { super::DNS_NETWORK_US });
+            let address = if local { "127.0.0.1".to_string() } else { super::documentation_address(&hostname) };
+            let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+            super::sync_pool_size(vm, nh);
+            nh.host.pool_work(&format!("getaddrinfo {hostname}"), duration_us, callback, vec![HostValue::Null, HostValue::Str(address), HostValue::Number(4.0)]);
+            Value::Undefined
+        }
+        DnsResolve | DnsResolve4 => {
+            // c-ares sends UDP queries watched by the event loop: no thread.
+            let hostname = text(vm, nh, &a0)?;
+            let function = last_callable(vm, args);
+            require_callback(vm, &function, "callback")?;
+            let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+            let address = super::documentation_address(&hostname);
+            nh.host.kernel_io(&format!("DNS query {hostname}"), super::DNS_NETWORK_US, callback, vec![HostValue::Null, HostValue::StrList(vec![address])]);
+            Value::Undefined
+        }
+        ZlibGzip | ZlibGunzip | ZlibDeflate | ZlibInflate => {
+            let function = last_callable(vm, args);
+            require_callback(vm, &function, "callback")?;
+            let size = super::byte_length(vm, nh, &a0)?;
+            let (duration_us, output) = super::zlib_cost(name, size);
+            let duration_us = nh.host.sample_cost_us("zlib").unwrap_or(duration_us);
+            let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+            super::sync_pool_size(vm, nh);
+            nh.host.pool_cpu_work(&format!("zlib {name} {size} B"), duration_us, callback, vec![HostValue::Null, HostValue::Buffer(output)]);
+            Value::Undefined
+        }
+        ZlibGzipSync | ZlibGunzipSync | ZlibDeflateSync | ZlibInflateSync => {
+            let size = super::byte_length(vm, nh, &a0)?;
+            let (duration_us, output) = super::zlib_cost(name.trim_end_matches("Sync"), size);
+            nh.host.spend_cpu_us(duration_us);
+            super::opaque_buffer(vm, nh, output)?
+        }
+        Db => {
+            // Looplab's simulated database: every call is a network round
+            // trip to a database server (kernel I/O, no thread) that
+            // resolves a promise.
+            let operation = match data {
+                Value::String(operation) => operation.to_rust(),
+                _ => "query".to_string(),
+            };
+            let promise = looplab_js::builtins::promise::new_promise(vm);
+            let row = Value::Object(vm.new_object());
+            let key = if a0.is_nullish() { Value::Number(1.0) } else { a0.clone() };
+            set(vm, &row, "id", key.clone());
+            let shown = text(vm, nh, &key)?;
+            set(vm, &row, "name", Value::str(&format!("user {shown}")));
+            let result = if operation == "query" || operation == "find" { Value::Object(vm.new_array(vec![row])) } else { row };
+            let (resolve, _) = looplab_js::builtins::promise::resolving_functions(vm, promise);
+            let described = super::describe_argument(vm, &a0);
+            let label = format!("db.{operation}({described})");
+            let callback = nh.callback(vm, &resolve, Value::Undefined, &[result], false);
+            let latency_us = nh.host.sample_cost_us("db").unwrap_or_else(|| nh.host.db_latency_us());
+            nh.host.kernel_io(&label, latency_us, Callback { name: format!("{label} result").into(), ..callback }, Vec::new());
+            Value::Object(promise)
+        }
+        NetHop => {
+            // A message on a simulated socket: the kernel carries it for the
+            // given latency (no thread), then its callback runs in poll.
+            let label = text(vm, nh, &a0)?;
+            let latency_us = number(vm, nh, &arg(args, 1))?.max(0.0) as u64;
+            let function = arg(args, 2);
+            require_callback(vm, &function, "callback")?;
+            let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+            nh.host.kernel_io(&label, latency_us, callback, Vec::new());
+            Value::Undefined
+        }
+        NetRef | WorkerRef => {
+            nh.host.ref_handle(a0.truthy());
+            Value::Undefined
+        }
+        NetNextPort => {
+            let net = super::internal_object(vm, nh.state, "%net");
+            let next = match peek(vm, &net, "nextPort") {
+                Value::Number(port) => port,
+                _ => 40_000.0,
+            };
+            let net = super::internal_object(vm, nh.state, "%net");
+            set(vm, &net, "nextPort", Value::Number(next + 1.0));
+            Value::Number(next)
+        }
+        NetClose => {
+            // uv_close: the callback runs in the close-callbacks phase.
+            require_callback(vm, &a0, "callback")?;
+            let callback = nh.callback(vm, &a0, Value::Undefined, &[], false);
+            nh.host.close_handle(callback);
+            Value::Undefined
+        }
+        NetListen => {
+            // (port, server): the scenario's load reaches the server through
+            // `server._loadRequest(id, method, path)`.
+            let port = number(vm, nh, &a0)? as u16;
+            let server = vm.persist(arg(args, 1));
+            let index = nh.state.add_job(super::host::HostJob::LoadRequest { server });
+            nh.host.listen(port, Callback { func: FnRef(index), name: "onLoadRequest".into() });
+            Value::Undefined
+        }
+        NetUnlisten => {
+            let port = number(vm, nh, &a0)? as u16;
+            nh.host.unlisten(port);
+            Value::Undefined
+        }
+        NetRespond => {
+            let id = number(vm, nh, &a0)? as u64;
+            let status = number(vm, nh, &arg(args, 1))? as u16;
+            nh.host.respond(id, status);
+            Value::Undefined
+        }
+        NetHttpSetup => {
+            // The requests of the scenario's load run http.js's own
+            // `ServerResponse.prototype.end`.
+            let response_prototype = arg(args, 1);
+            let key = vm_key(vm, "end");
+            vm.get(nh, &response_prototype, key)?
+        }
+        WorkerSpawn => super::spawn_worker(vm, nh, &a0, arg(args, 1).truthy())?,
+        WorkerPost => {
+            let target = number(vm, nh, &a0)? as u32;
+            let port = number(vm, nh, &arg(args, 1))? as u64;
+            // Messages are copied (structured clone); JSON carries plain data.
+            let payload = super::json_stringify(vm, nh, &arg(args, 2))?;
+            nh.host.post_message(target, port, payload);
+            Value::Undefined
+        }
+        WorkerThreadId => Value::Number(f64::from(nh.host.isolate())),
+        WorkerRegister => {
+            let workers = super::internal_object(vm, nh.state, "%workers");
+            let key = text(vm, nh, &a0)?;
+            set(vm, &workers, &key, arg(args, 1));
+            Value::Undefined
+        }
+        WorkerSetParentPort => {
+            nh.state.set_internal(vm, "%parentPort", a0);
+            Value::Undefined
+        }
+        PerfElu => {
+            // performance.eventLoopUtilization(): ms idle in the poll phase
+            // and ms active, since the loop started.
+            let (idle_us, now_us) = nh.host.main_idle_us();
+            let result = Value::Object(vm.new_object());
+            set(vm, &result, "idle", Value::Number(idle_us as f64 / 1000.0));
+            set(vm, &result, "active", Value::Number(now_us.saturating_sub(idle_us) as f64 / 1000.0));
+            result
+        }
+        InspectKind => Value::str(super::inspect_kind(vm, &a0)),
+        InspectPromiseState => super::promise_state(vm, &a0),
+        InspectMapEntries => super::map_entries(vm, &a0),
+        BufferOpaque => {
+            let size = number(vm, nh, &a0)?;
+            { let _ = size; Value::Object(vm.new_object()) }
+        }
+        BufferIsOpaque => Value::Bool(false),
+        BufferPlaceholder => {
+            let size = number(vm, nh, &a0)?;
+            Value::str(&format!("<{} bytes>", size.max(0.0) as u64))
+        }
+    })
+}
+
+fn vm_key(vm: &mut Vm, name: &str) -> Key {
+    vm.key(name)
+}
+
+/// A `Timeout` or `Immediate`: an object on the shared prototype holding
+/// its kind and the simulation's timer id (Node's `Timeout.prototype`).
+fn timer_handle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
+    let prototype = match nh.state.internal(vm, "%timerPrototype") {
+        Value::Object(prototype) => prototype,
+        _ => {
+            let prototype = vm.new_object();
+            let value = Value::Object(prototype);
+            for native in [Native::TimeoutUnref, Native::TimeoutRef, Native::TimeoutHasRef, Native::TimeoutRefresh, Native::TimeoutClose] {
+                let (_, name, _) = NATIVES[native as usize];
+                let function = function(vm, native, Value::Undefined);
+                let key = vm.key(name);
+                vm.heap.put(prototype, key, function, looplab_js::shape::METHOD_ATTRS);
+            }
+            let to_primitive = function(vm, Native::TimeoutToPrimitive, Value::Undefined);
+            vm.heap.put(prototype, Key::Symbol(looplab_js::vm::symbols::TO_PRIMITIVE), to_primitive, looplab_js::shape::METHOD_ATTRS);
+            nh.state.set_internal(vm, "%timerPrototype", value);
+            prototype
+        }
+    };
+    let handle = vm.new_object();
+    vm.set_prototype(handle, Some(prototype));
+    Value::Object(handle)
+}
+
+/// Kind (0 timeout, 1 interval, 2 immediate) and id, as hidden fields.
+fn set_timer_fields(vm: &mut Vm, handle: &Value, kind: u32, id: u64, delay_ms: f64) {
+    if let Value::Object(object) = handle {
+        let key = vm.key("%timer");
+        vm.heap.put(*object, key, Value::Number(f64::from(kind) * 1e12 + id as f64), 0);
+        if kind != 2 {
+            let key = vm.key("_idleTimeout");
+            vm.heap.put(*object, key, Value::Number(delay_ms.max(1.0).min(2_147_483_647.0).floor()), DEFAULT_ATTRS);
+        }
+    }
+}
+
+fn timer_fields(vm: &mut Vm, handle: &Value) -> Option<(u32, u64)> {
+    match peek(vm, handle, "%timer") {
+        Value::Number(packed) => Some(((packed / 1e12).floor() as u32, (packed % 1e12) as u64)),
+        _ => None,
+    }
+}
+
+/// A JS string of `value`'s text (for `JsStr` users).
+pub fn js_str(text: &str) -> JsStr {
+    JsStr::from_str(text)
+}
+
+/// A spawned worker's record (see [`Spawned`]).
+pub fn spawned(source: String, filename: String, env_json: String, load_error: Option<String>) -> Spawned {
+    Spawned { source, filename, env_json, load_error }
+}
+
+/// The `db` global: one native per operation, each carrying its name.
+pub fn db_object(vm: &mut Vm) -> Value {
+    let object = Value::Object(vm.new_object());
+    for operation in DB_OPERATIONS {
+        let function = function(vm, Native::Db, Value::str(operation));
+        set(vm, &object, operation, function);
+    }
+    object
+}
