@@ -2,8 +2,9 @@
 //! comments and indentation: they are compiled into the page's worker, whose
 //! download size is budgeted, and nobody reads them there (their source
 //! positions are cleared when they load, see `node::without_positions`).
-//! The files have no multi-line strings or templates, so dropping a line's
-//! leading blanks and whole-line `//` comments cannot change what they do.
+//! Lines inside a template literal that spans lines are kept whole; elsewhere
+//! dropping a line's leading blanks and whole-line `//` comments cannot change
+//! what the code does.
 
 use std::path::Path;
 
@@ -19,10 +20,20 @@ fn main() {
         }
         let text = std::fs::read_to_string(&path).expect("lib_js files are UTF-8");
         let mut shipped = String::with_capacity(text.len());
+        // Inside a template literal that spans lines, a line is text: kept whole.
+        let mut in_template = false;
         for line in text.lines() {
-            let line = line.trim_start();
-            if !line.starts_with("//") {
+            let backticks = line.matches('`').count() - line.matches("\\`").count();
+            if in_template {
                 shipped.push_str(line);
+            } else {
+                let line = line.trim_start();
+                if !line.starts_with("//") {
+                    shipped.push_str(line);
+                }
+            }
+            if backticks % 2 == 1 {
+                in_template = !in_template;
             }
             // Every line break stays, so a line number means the same in both.
             shipped.push('\n');

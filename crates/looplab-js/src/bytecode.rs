@@ -258,6 +258,9 @@ pub enum Insn {
 
     // Control flow (targets are instruction indices).
     Jump(u32),
+    /// Before the back edge of a loop that only waits for the clock (see
+    /// `Embedder::idle_spins`): each spin runs this many operations.
+    IdleSpin(u32),
     JumpIfFalse(u32),
     JumpIfTrue(u32),
     /// Jumps keeping the value when truthy (`||`), popping it otherwise.

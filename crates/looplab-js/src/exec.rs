@@ -1451,6 +1451,10 @@ impl Vm {
                 self.stack.push(regexp);
             }
             Insn::Debugger | Insn::Nop => {}
+            Insn::IdleSpin(ops_per_spin) => {
+                self.report_ops(host);
+                let _skipped = host.idle_spins(u64::from(ops_per_spin));
+            }
             Insn::NewPrivateName(description) => {
                 let text = Self::constant(code, description);
                 let (description, brand) = match text {

@@ -181,6 +181,12 @@ pub struct PromiseData {
     pub handled: bool,
 }
 
+pub struct ArrayBufferData {
+    pub bytes: Vec<u8>,
+    pub length: u32,
+    pub opaque: bool,
+}
+
 /// A PromiseReaction record (ECMA-262 27.2.1.2).
 #[derive(Clone)]
 pub struct Reaction {
@@ -423,6 +429,17 @@ pub enum Kind {
         iterator: Value,
         next: Value,
     },
+    /// An ArrayBuffer's bytes (ECMA-262 25.1). `opaque` buffers have a
+    /// length but no contents: the embedder made them for data it does not
+    /// simulate, and reading their bytes is an error.
+    ArrayBuffer(Box<ArrayBufferData>),
+    /// A Uint8Array view (ECMA-262 23.2): `length` bytes of `buffer` from
+    /// `offset`. The one typed array kind the engine has.
+    Uint8Array {
+        buffer: ObjId,
+        offset: u32,
+        length: u32,
+    },
     /// Objects the embedder defines (a timer handle, a socket…).
     Host {
         tag: u32,
@@ -478,6 +495,7 @@ impl Object {
                     visit(v);
                 }
             }
+            Kind::Uint8Array { buffer, .. } => visit(&Value::Object(*buffer)),
             Kind::Promise(promise) => {
                 match &promise.state {
                     PromiseState::Fulfilled(v) | PromiseState::Rejected(v) => visit(v),
@@ -532,6 +550,7 @@ impl Object {
             | Kind::Date(_)
             | Kind::RegExp(_)
             | Kind::Host { .. }
+            | Kind::ArrayBuffer(_)
             | Kind::Free => {}
         }
     }

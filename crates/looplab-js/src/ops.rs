@@ -178,6 +178,18 @@ impl Vm {
                     }
                 }
             }
+            (Kind::Uint8Array { buffer, offset, length }, Key::Index(index)) => {
+                // An integer-indexed exotic object (ECMA-262 10.4.5): its
+                // indices are its elements, absent past its length.
+                if index >= *length {
+                    return None;
+                }
+                let value = match &self.heap.get(*buffer).kind {
+                    Kind::ArrayBuffer(data) => data.bytes.get((*offset + index) as usize).map_or(Value::Undefined, |byte| Value::Number(f64::from(*byte))),
+                    _ => Value::Undefined,
+                };
+                return Some(Found { value, attrs: crate::shape::DEFAULT_ATTRS });
+            }
             (Kind::Array(state), Key::Atom(atoms::LENGTH)) => {
                 let attrs = if state.length_writable { crate::shape::WRITABLE } else { 0 };
                 return Some(Found { value: Value::Number(f64::from(state.length)), attrs });
@@ -210,6 +222,9 @@ impl Vm {
                 None => return Ok(Value::Undefined),
             },
         };
+        if let Key::Index(_) = key {
+            crate::builtins::typed_array::check_readable(self, current)?;
+        }
         for _ in 0..crate::PROTO_CHAIN_MAX {
             if let Some(found) = self.own_property(current, key) {
                 if found.is_accessor() {
@@ -276,6 +291,15 @@ impl Vm {
                 None => return Ok(false),
             },
         };
+        if let Key::Index(index) = key {
+            if matches!(target, Value::Object(id) if *id == start) && matches!(self.heap.get(start).kind, Kind::Uint8Array { .. }) {
+                // TypedArraySetElement (ECMA-262 10.4.5.16): ToNumber, then
+                // ToUint8; an index past the end is ignored.
+                let number = self.to_number(host, &value)?;
+                crate::builtins::typed_array::set_byte(self, start, index, number)?;
+                return Ok(true);
+            }
+        }
         // Find the property along the chain.
         let mut current = start;
         let mut found_on: Option<(ObjId, Found)> = None;

@@ -18,6 +18,7 @@ pub mod promise;
 pub(crate) mod regexp;
 pub(crate) mod string;
 mod symbol;
+pub mod typed_array;
 mod uri;
 
 use crate::shape::{CONFIGURABLE, WRITABLE};
@@ -53,6 +54,7 @@ pub fn install(vm: &mut Vm) {
     promise::install(vm);
     symbol::install(vm);
     generator::install(vm);
+    typed_array::install(vm);
 }
 
 /// Makes `constructor` a global with `prototype`, linked both ways.

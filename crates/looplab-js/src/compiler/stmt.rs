@@ -188,6 +188,12 @@ impl<'s, 'a> Codegen<'s, 'a> {
         self.expression(&statement.test);
         let exit = self.emit(Insn::JumpIfFalse(0));
         self.statement(&statement.body);
+        if is_empty_statement(&statement.body) && waits_for_clock(&statement.test) {
+            // `while (Date.now() - start < ms) {}`: every spin finds the same
+            // state until the clock moves, so the embedder may skip spins.
+            let ops_per_spin = self.here() - start + 2;
+            self.emit(Insn::IdleSpin(ops_per_spin));
+        }
         self.emit(Insn::Jump(start));
         self.patch(exit);
         self.end_jump_target(Some(start));
@@ -607,4 +613,44 @@ impl<'s, 'a> Codegen<'s, 'a> {
             _ => height,
         }
     }
+}
+
+fn is_empty_statement(statement: &Statement<'_>) -> bool {
+    match statement {
+        Statement::EmptyStatement(_) => true,
+        Statement::BlockStatement(block) => block.body.is_empty(),
+        _ => false,
+    }
+}
+
+/// A loop condition whose only changing input is the clock: reads of
+/// names and literals, arithmetic and comparisons, and `Date.now()` or
+/// `performance.now()` calls — nothing that writes, and no branches.
+fn waits_for_clock(expression: &Expression<'_>) -> bool {
+    fn pure(expression: &Expression<'_>, clock: &mut bool) -> bool {
+        match expression {
+            Expression::NumericLiteral(_) | Expression::Identifier(_) => true,
+            Expression::ParenthesizedExpression(inner) => pure(&inner.expression, clock),
+            Expression::BinaryExpression(binary) => {
+                !matches!(binary.operator, oxc_syntax::operator::BinaryOperator::In | oxc_syntax::operator::BinaryOperator::Instanceof)
+                    && pure(&binary.left, clock)
+                    && pure(&binary.right, clock)
+            }
+            Expression::UnaryExpression(unary) => {
+                matches!(unary.operator, oxc_syntax::operator::UnaryOperator::UnaryNegation | oxc_syntax::operator::UnaryOperator::LogicalNot | oxc_syntax::operator::UnaryOperator::UnaryPlus)
+                    && pure(&unary.argument, clock)
+            }
+            Expression::CallExpression(call) => {
+                let is_clock = call.arguments.is_empty()
+                    && matches!(&call.callee, Expression::StaticMemberExpression(member)
+                        if member.property.name == "now"
+                            && matches!(&member.object, Expression::Identifier(object) if object.name == "Date" || object.name == "performance"));
+                *clock |= is_clock;
+                is_clock
+            }
+            _ => false,
+        }
+    }
+    let mut clock = false;
+    pure(expression, &mut clock) && clock
 }

@@ -66,6 +66,8 @@ pub struct ThreadState {
     /// The last clock read: its granularity in µs (1,000 for `Date.now()`,
     /// 1 for `performance.now()`), for skipping idle spins.
     pub clock_granularity_us: u64,
+    /// Whether the clock was read since the last idle spin.
+    pub clock_read: bool,
 }
 
 impl ThreadState {
@@ -82,6 +84,7 @@ impl ThreadState {
             modules: BTreeMap::new(),
             internals: BTreeMap::new(),
             clock_granularity_us: 1000,
+            clock_read: false,
         }
     }
 
@@ -200,6 +203,7 @@ impl Embedder for NodeHost<'_, '_> {
         // Date.now(): whole milliseconds since EPOCH_MS.
         self.spend_ps(CLOCK_READ_PS);
         self.state.clock_granularity_us = 1000;
+        self.state.clock_read = true;
         self.flush_cpu();
         crate::node::EPOCH_MS + (self.host.now_us() / 1000) as f64
     }
@@ -271,6 +275,11 @@ impl Embedder for NodeHost<'_, '_> {
         // A loop that only waits for the clock (`while (Date.now() < end) {}`)
         // finds the same reading on every spin until the clock's next tick:
         // skip those spins, charging their time.
+        // Only when this spin really read the clock (a script may have
+        // replaced `Date.now`).
+        if !std::mem::take(&mut self.state.clock_read) {
+            return 0;
+        }
         let spin_ps = ops_per_spin.saturating_mul(OP_COST_PS).saturating_add(CLOCK_READ_PS);
         let granularity_ps = self.state.clock_granularity_us.max(1).saturating_mul(1_000_000);
         let now_ps = self.now_ps();

@@ -518,6 +518,8 @@ pub fn inspect_kind(vm: &Vm, value: &Value) -> &'static str {
         Kind::Array(_) => "Array",
         Kind::Function(_) => "Function",
         Kind::Iterator(_) => "Iterator",
+        Kind::ArrayBuffer(_) => "ArrayBuffer",
+        Kind::Uint8Array { .. } => "Uint8Array",
         _ => "Object",
     }
 }

@@ -387,6 +387,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         PerformanceNow => {
             nh.spend_ps(CLOCK_READ_PS);
             nh.state.clock_granularity_us = 1;
+            nh.state.clock_read = true;
             nh.flush_cpu();
             Value::Number(nh.host.now_us() as f64 / 1000.0)
         }
@@ -625,9 +626,9 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         InspectMapEntries => super::map_entries(vm, &a0),
         BufferOpaque => {
             let size = number(vm, nh, &a0)?;
-            { let _ = size; Value::Object(vm.new_object()) }
+            Value::Object(vm.new_array_buffer_opaque(size.max(0.0) as u64))
         }
-        BufferIsOpaque => Value::Bool(false),
+        BufferIsOpaque => Value::Bool(a0.as_object().is_some_and(|id| vm.is_opaque_array_buffer(id))),
         BufferPlaceholder => {
             let size = number(vm, nh, &a0)?;
             Value::str(&format!("<{} bytes>", size.max(0.0) as u64))
