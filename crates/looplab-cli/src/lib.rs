@@ -4,7 +4,7 @@
 pub mod random;
 
 /// The process's resident memory, from Linux's /proc (0 elsewhere): the
-/// CLI's measure for `looplab_node::heap::set_memory_limit`.
+/// CLI's measure for `looplab_node::runtime::memory::set_memory_limit`.
 pub fn resident_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     statm.split_whitespace().nth(1).and_then(|pages| pages.parse::<u64>().ok()).unwrap_or(0) * 4096

@@ -97,7 +97,9 @@ fn the_language_engine_names_nothing_of_node() {
     for path in files {
         let text = std::fs::read_to_string(&path).expect("a source file is readable");
         for word in forbidden {
-            assert!(!text.contains(word), "{} mentions `{word}`: the engine must know nothing of Node", path.display());
+            // A whole word: `ArrayBuffer` is the language's own.
+            let named = text.match_indices(word).any(|(at, _)| !text[..at].ends_with(|c: char| c.is_ascii_alphanumeric()));
+            assert!(!named, "{} mentions `{word}`: the engine must know nothing of Node", path.display());
         }
     }
 }

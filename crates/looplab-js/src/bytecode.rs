@@ -261,6 +261,9 @@ pub enum Insn {
     /// Before the back edge of a loop that only waits for the clock (see
     /// `Embedder::idle_spins`): each spin runs this many operations.
     IdleSpin(u32),
+    /// A counting loop run in closed form (`Code::fast_loops[i]`), when
+    /// its registers hold numbers; the ordinary loop follows.
+    FastSumLoop(u32),
     JumpIfFalse(u32),
     JumpIfTrue(u32),
     /// Jumps keeping the value when truthy (`||`), popping it otherwise.
@@ -464,6 +467,7 @@ pub struct Code {
     /// Template literal sites: cooked strings (None where invalid) and raw.
     pub templates: Vec<(Vec<Option<JsStr>>, Vec<JsStr>)>,
     pub regexps: Vec<(JsStr, JsStr)>,
+    pub fast_loops: Vec<crate::fast_loops::FastSumLoop>,
     /// Per `EndFinally`: the instruction each break/continue exit resumes at.
     pub finally_exits: Vec<Vec<u32>>,
     pub ics: Vec<Cell<InlineCache>>,
@@ -472,6 +476,9 @@ pub struct Code {
     /// Where the function is defined (0 for Node's own modules).
     pub line: u32,
     pub column: u32,
+    /// The script or module the code comes from, as stack traces name it
+    /// (set by the embedder with `compiler::set_script_name`).
+    pub script: Option<Rc<str>>,
     /// The function's source text, for `Function.prototype.toString`.
     pub source: Option<Rc<str>>,
     pub source_span: (u32, u32),

@@ -4,6 +4,7 @@
 use crate::atoms;
 use crate::object::Kind;
 use crate::shape::{CONFIGURABLE, WRITABLE};
+use crate::string::JsStr;
 use crate::value::{Key, ObjId, Value};
 use crate::vm::{JsResult, Unwind, Vm};
 use crate::Embedder;
@@ -40,7 +41,60 @@ impl Vm {
         let proto = self.error_prototype_of(kind);
         let error = self.heap.alloc(Some(proto), Kind::Error, 0);
         self.heap.put(error, Key::Atom(atoms::MESSAGE), Value::str(message), WRITABLE | CONFIGURABLE);
+        self.capture_stack(error);
         Value::Object(error)
+    }
+
+    /// Installs `stack` on `target` as V8 does when an error is made
+    /// (`Error.captureStackTrace` too): the error's `name: message`, then
+    /// one `    at …` line per JavaScript frame, innermost first, at most
+    /// `Error.stackTraceLimit` (10) of them. Frames of code without source
+    /// positions (an embedder's own modules) are left out.
+    pub fn capture_stack(&mut self, target: ObjId) {
+        let mut text = self.error_header(target);
+        let mut lines = 0;
+        for frame in self.frames.iter().rev() {
+            if lines >= STACK_TRACE_LIMIT {
+                break;
+            }
+            let pc = (frame.pc as usize).saturating_sub(1);
+            let Some(&(line, column)) = frame.code.positions.get(pc) else { continue };
+            if (line, column) == (0, 0) {
+                continue;
+            }
+            let location = format!("{}:{line}:{column}", frame.code.script.as_deref().unwrap_or("<anonymous>"));
+            let name = frame.code.name.to_rust();
+            let prefix = if frame.generator.is_some() && frame.code.is_async && !frame.code.is_generator { "async " } else { "" };
+            let entry = if !name.is_empty() {
+                let new = if frame.new_target.is_object() { "new " } else { "" };
+                format!("{prefix}{new}{name} ({location})")
+            } else if frame.this.is_object() && frame.this.as_object() != Some(self.intrinsics.global) {
+                format!("{prefix}Object.<anonymous> ({location})")
+            } else {
+                format!("{prefix}{location}")
+            };
+            text.push_str("\n    at ");
+            text.push_str(&entry);
+            lines += 1;
+        }
+        self.heap.put(target, Key::Atom(atoms::STACK), Value::String(JsStr::from_string(text)), WRITABLE | CONFIGURABLE);
+    }
+
+    /// `Name: message` (or just the name when the message is empty), read
+    /// without running code: the data properties along the chain.
+    fn error_header(&self, target: ObjId) -> String {
+        let data = |key: Key| match self.heap.find(target, key) {
+            Some((_, found)) if !found.is_accessor() => match found.value {
+                Value::String(text) => Some(text.to_rust()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let name = data(Key::Atom(atoms::NAME)).unwrap_or_else(|| "Error".to_string());
+        match data(Key::Atom(atoms::MESSAGE)) {
+            Some(message) if !message.is_empty() => format!("{name}: {message}"),
+            _ => name,
+        }
     }
 
     /// `Err(Throw(new kind(message)))`.
@@ -66,6 +120,9 @@ impl Vm {
         self.throw(ErrorType::Error, &format!("not supported in Looplab: {what}"))
     }
 }
+
+/// V8's default `Error.stackTraceLimit`.
+const STACK_TRACE_LIMIT: usize = 10;
 
 /// `%ThrowTypeError%` (ECMA-262 10.2.4.1): what `arguments.callee` and
 /// `caller` of strict functions throw.

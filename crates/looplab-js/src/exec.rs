@@ -382,6 +382,41 @@ impl Vm {
         }
     }
 
+    /// Runs a counting loop in closed form when its registers hold numbers
+    /// (see `fast_loops.rs`), charging its iterations as operations.
+    fn fast_sum_loop(&mut self, host: &mut dyn Embedder, index: u32) {
+        let frame = self.frame();
+        let base = frame.base as usize;
+        let Some(fast) = frame.code.fast_loops.get(index as usize).cloned() else { return };
+        let register = |vm: &Vm, r: u32| match vm.stack.get(base + r as usize) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        };
+        let Some(start) = register(self, fast.counter) else { return };
+        let end = match fast.end {
+            crate::fast_loops::LoopBound::Constant(end) => end,
+            crate::fast_loops::LoopBound::Register(r) => match register(self, r) {
+                Some(end) => end,
+                None => return,
+            },
+        };
+        let accumulator = match fast.accumulator {
+            Some(r) => match register(self, r) {
+                Some(value) => Some(value),
+                None => return,
+            },
+            None => None,
+        };
+        let Some((counter, result, iterations)) = crate::fast_loops::run(start, end, fast.inclusive, accumulator, fast.addend) else { return };
+        self.stack[base + fast.counter as usize] = Value::Number(counter);
+        if let (Some(r), Some(result)) = (fast.accumulator, result) {
+            self.stack[base + r as usize] = Value::Number(result);
+        }
+        let ops = iterations.saturating_mul(u64::from(fast.ops_per_iteration));
+        self.report_ops(host);
+        host.spend(ops);
+    }
+
     /// The source position being run: the innermost frame's whose code
     /// has positions (an embedder's own modules may hide theirs, so an
     /// error inside them points at the user's calling line).
@@ -1451,6 +1486,7 @@ impl Vm {
                 self.stack.push(regexp);
             }
             Insn::Debugger | Insn::Nop => {}
+            Insn::FastSumLoop(index) => self.fast_sum_loop(host, index),
             Insn::IdleSpin(ops_per_spin) => {
                 self.report_ops(host);
                 let _skipped = host.idle_spins(u64::from(ops_per_spin));

@@ -25,6 +25,7 @@ mod coroutine;
 mod define;
 pub mod errors;
 pub mod exec;
+pub mod fast_loops;
 mod globals;
 pub mod heap;
 mod ic;

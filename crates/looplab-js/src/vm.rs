@@ -369,6 +369,11 @@ impl Vm {
 
     /// The name of the function a suspended generator or async function runs.
     pub fn coroutine_name(&self, generator: ObjId) -> String {
+        // Running (an `await` of a settled promise queues its job before
+        // the frame is put away): the frame is on the stack.
+        if let Some(frame) = self.frames.iter().rev().find(|frame| frame.generator == Some(generator)) {
+            return frame.code.name.to_rust();
+        }
         match &self.heap.get(generator).kind {
             Kind::Generator(data) => data.frame.as_ref().map(|saved| saved.frame.code.name.to_rust()).unwrap_or_default(),
             _ => String::new(),

@@ -213,3 +213,13 @@ fn yield_star_delegates_every_resumption() {
         "inner finally\ngot r\n[{\"value\":1,\"done\":false},{\"value\":10,\"done\":false},{\"value\":7,\"done\":false},{\"value\":8,\"done\":false},{\"done\":true},{\"done\":true}]\ninner finally\n{\"value\":9,\"done\":true}"
     );
 }
+
+#[test]
+fn named_function_expressions_see_themselves() {
+    let source = "
+        print((function again() { return typeof again; })());
+        (function () { print((function a2() { return typeof a2; })()); })();
+        (function () { const f = function a3() { return typeof a3; }; print(f()); })();
+    ";
+    assert_eq!(run(source), "function\nfunction\nfunction");
+}

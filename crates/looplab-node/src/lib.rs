@@ -121,7 +121,7 @@ pub fn prepare(source: &str, mut settings: Settings) -> Result<Sim<NodeGuest>, V
             // The entry compiles in `JsGuest::new`; the others here, so
             // every file's errors show at once.
             let mut scratch = looplab_js::Vm::new();
-            if let Err(compile_errors) = runtime::compile_commonjs(&mut scratch, &file.source, false) {
+            if let Err(compile_errors) = runtime::compile_commonjs(&mut scratch, &file.source, &file.path, false) {
                 errors.extend(compile_errors.into_iter().map(|error| ScriptError { line: error.line, column: error.column, message: error.message }));
             }
         }

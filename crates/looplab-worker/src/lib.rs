@@ -116,7 +116,7 @@ fn run(run_id: u64, title: &str, source: &str, settings: looplab_core::Settings,
     // The run's heap is freed with the simulation; what the worker holds
     // after that is what the next run starts from.
     drop(sim);
-    summary.memory_in_use_bytes = looplab_node::heap::bytes_in_use().unwrap_or(0);
+    summary.memory_in_use_bytes = looplab_node::runtime::memory::bytes_in_use().unwrap_or(0);
     emit(FromWorker::Finished { run_id, summary });
 }
 

@@ -11,7 +11,7 @@ fn main() {
 
     // wasm32 memory ends at 4 GiB. Stopping a run at 1 GiB leaves room for
     // the largest array or string it holds to double once more.
-    looplab_node::heap::set_memory_limit(Some(looplab_node::heap::MemoryLimit {
+    looplab_node::runtime::memory::set_memory_limit(Some(looplab_node::runtime::memory::MemoryLimit {
         bytes_in_use: || core::arch::wasm32::memory_size(0) as u64 * 65_536,
         limit_bytes: 1 << 30,
     }));

@@ -30,6 +30,10 @@ pub(super) fn install(vm: &mut Vm) {
     }
     let prototype = vm.intrinsics.error_prototype;
     vm.define_method(prototype, "toString", 0, error_to_string);
+    if let Some(error) = base {
+        vm.define_method(error, "captureStackTrace", 2, capture_stack_trace);
+        vm.define_value(error, "stackTraceLimit", Value::Number(10.0));
+    }
     install_aggregate(vm);
 }
 
@@ -51,7 +55,20 @@ fn error_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: 
         vm.heap.put(error, Key::Atom(atoms::MESSAGE), Value::String(text), WRITABLE | CONFIGURABLE);
     }
     install_cause(vm, host, error, &arg(args, 1))?;
+    vm.capture_stack(error);
     Ok(Value::Object(error))
+}
+
+/// `Error.captureStackTrace(target)` (V8): `target.stack` as if an error
+/// were made here.
+fn capture_stack_trace(vm: &mut Vm, _host: &mut dyn Embedder, _this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
+    match arg(args, 0) {
+        Value::Object(target) => {
+            vm.capture_stack(target);
+            Ok(Value::Undefined)
+        }
+        other => vm.type_error(&format!("Invalid argument: {}", vm.to_display(&other))),
+    }
 }
 
 /// `Error.prototype.toString` (ECMA-262 20.5.3.4).
@@ -99,6 +116,7 @@ fn aggregate_error_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Val
     let errors = vm.iterate_to_vec(host, &arg(args, 0))?;
     let list = vm.new_array(errors);
     vm.heap.put(error, Key::Atom(atoms::ERRORS), Value::Object(list), WRITABLE | CONFIGURABLE);
+    vm.capture_stack(error);
     Ok(Value::Object(error))
 }
 

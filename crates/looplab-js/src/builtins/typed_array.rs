@@ -1,6 +1,6 @@
 //! `ArrayBuffer` (ECMA-262 25.1) and `Uint8Array` (23.2), the one typed
 //! array kind the engine has: enough for a byte buffer an embedder builds
-//! on (Node's `Buffer` is a `Uint8Array`). Views share their buffer's
+//! on (a runtime's byte buffers subclass `Uint8Array`). Views share their buffer's
 //! bytes. Not here yet: the other element types, `DataView`, and the
 //! `%TypedArray%.prototype` methods (set, fill, slice, indexOf, iteration…).
 

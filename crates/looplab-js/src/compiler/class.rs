@@ -44,6 +44,12 @@ impl<'s, 'a> Codegen<'s, 'a> {
             }
             None => self.default_constructor(kind, &class_name, class.span),
         }
+        // A class's source text is the whole class (ECMA-262 15.7.15 step 17).
+        let class_text: Option<std::rc::Rc<str>> = self.source.get(class.span.start as usize..class.span.end as usize).map(std::rc::Rc::from);
+        if let Some(code) = self.f().functions.last_mut().and_then(std::rc::Rc::get_mut) {
+            code.source = class_text;
+            code.source_span = (class.span.start, class.span.end);
+        }
         // [parent, constructor] -> [class, prototype]
         self.emit(Insn::Class { derived });
         // The constructor's home object is the prototype.

@@ -70,6 +70,7 @@ pub(super) struct FnState {
     pub globals: Vec<GlobalDeclarations>,
     pub templates: Vec<(Vec<Option<JsStr>>, Vec<JsStr>)>,
     pub regexps: Vec<(JsStr, JsStr)>,
+    pub fast_loops: Vec<crate::fast_loops::FastSumLoop>,
     pub finally_exits: Vec<Vec<u32>>,
     pub ics: u32,
     pub registers: u32,
@@ -99,6 +100,10 @@ pub struct Codegen<'s, 'a> {
     pub(super) chain: Vec<ScopeId>,
     pub(super) storage: HashMap<SymbolId, Storage>,
     pub(super) goal: Goal,
+    /// A named function expression's name, bound inside it to the function
+    /// itself (ECMA-262 15.2.5 InstantiateOrdinaryFunctionExpression):
+    /// set by the expression, taken by the function it compiles.
+    pub(super) self_name: Option<&'s BindingIdentifier<'a>>,
     /// Per heap-scope oxc scope: its captured bindings in slot order.
     pub(super) layouts: HashMap<ScopeId, Vec<SymbolId>>,
     /// Lexical bindings in registers whose declaration has run on every
@@ -147,6 +152,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             chain: Vec::new(),
             storage: HashMap::new(),
             goal,
+            self_name: None,
             layouts: HashMap::new(),
             initialized: std::collections::HashSet::new(),
             switch_scopes: std::collections::HashSet::new(),
@@ -603,6 +609,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
         strict: bool,
     ) -> Rc<Code> {
         let position = self.lines.position(span.start);
+        let self_name = self.self_name.take();
         self.fns.push(FnState::new(kind, strict, is_async, is_generator, position));
         self.unwind.push(Vec::new());
         let chain_before = self.chain.len();
@@ -620,6 +627,14 @@ impl<'s, 'a> Codegen<'s, 'a> {
             None => false,
         };
         self.parameters(params, simple);
+        if let Some(id) = self_name {
+            // A parameter of the same name wins over the function's name.
+            let shadowed = params.items.iter().any(|param| matches!(&param.pattern, BindingPattern::BindingIdentifier(p) if p.name == id.name));
+            if !shadowed {
+                self.emit(Insn::Callee);
+                self.init_binding(id);
+            }
+        }
         if let Some(scope) = scope {
             self.hoist_functions_in(scope, body.map(|b| &b.statements[..]).unwrap_or(&[]));
         }
@@ -731,12 +746,14 @@ impl<'s, 'a> Codegen<'s, 'a> {
             globals: state.globals,
             templates: state.templates,
             regexps: state.regexps,
+            fast_loops: state.fast_loops,
             finally_exits: state.finally_exits,
             ics: (0..state.ics).map(|_| Cell::new(InlineCache { shape: crate::bytecode::IC_EMPTY_SHAPE, ..InlineCache::default() })).collect(),
             positions: state.positions,
             line,
             column,
             source,
+            script: None,
             source_span: (span.start, span.end),
             simple_parameters: simple,
             uses_arguments: state.uses_arguments,
@@ -853,6 +870,7 @@ impl FnState {
             globals: Vec::new(),
             templates: Vec::new(),
             regexps: Vec::new(),
+        fast_loops: Vec::new(),
             finally_exits: Vec::new(),
             ics: 0,
             registers: 0,
@@ -885,12 +903,14 @@ fn empty_code() -> Code {
         globals: Vec::new(),
         templates: Vec::new(),
         regexps: Vec::new(),
+        fast_loops: Vec::new(),
         finally_exits: Vec::new(),
         ics: Vec::new(),
         positions: vec![(0, 0), (0, 0)],
         line: 0,
         column: 0,
         source: None,
+        script: None,
         source_span: (0, 0),
         simple_parameters: true,
         uses_arguments: false,

@@ -50,6 +50,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             Expression::FunctionExpression(function) => {
                 let own = function.id.as_ref().map(|id| id.name.as_str());
                 let name = own.or(name).unwrap_or("").to_string();
+                self.self_name = function.id.as_ref();
                 self.function(
                     FunctionKind::Normal,
                     &name,

@@ -115,6 +115,16 @@ pub fn adjust_positions(code: &mut std::rc::Rc<crate::bytecode::Code>, map: &dyn
     }
 }
 
+/// Names the script freshly compiled code comes from (and its nested
+/// functions), for stack traces.
+pub fn set_script_name(code: &mut std::rc::Rc<crate::bytecode::Code>, name: &std::rc::Rc<str>) {
+    let Some(code) = std::rc::Rc::get_mut(code) else { return };
+    code.script = Some(name.clone());
+    for function in &mut code.functions {
+        set_script_name(function, name);
+    }
+}
+
 type FrontResult = Result<(scope::Summary, Option<std::rc::Rc<crate::bytecode::Code>>), Vec<CompileError>>;
 
 fn front(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable, generate: bool) -> FrontResult {

@@ -68,6 +68,8 @@ pub struct ThreadState {
     pub clock_granularity_us: u64,
     /// Whether the clock was read since the last idle spin.
     pub clock_read: bool,
+    /// How many times the engine asked whether to stop.
+    pub interrupts: u64,
 }
 
 impl ThreadState {
@@ -85,6 +87,7 @@ impl ThreadState {
             internals: BTreeMap::new(),
             clock_granularity_us: 1000,
             clock_read: false,
+            interrupts: 0,
         }
     }
 
@@ -233,12 +236,15 @@ impl Embedder for NodeHost<'_, '_> {
         } else if self.host.over_time_limit() {
             Some("stopped at the run's time limit".to_string())
         } else if vm.heap.bytes > crate::runtime::HEAP_BYTES_MAX {
-            Some(format!(
-                "stopped: the JavaScript heap passed {} MiB (Node would die with 'JavaScript heap out of memory')",
-                crate::runtime::HEAP_BYTES_MAX >> 20
-            ))
+            Some(crate::runtime::memory::stop_reason(vm.heap.bytes as u64, crate::runtime::HEAP_BYTES_MAX as u64))
         } else {
-            None
+            // The host's measure costs a system call: every 16th time.
+            self.state.interrupts += 1;
+            if self.state.interrupts % 16 == 0 {
+                crate::runtime::memory::over_limit().map(|(in_use, limit)| crate::runtime::memory::stop_reason(in_use, limit))
+            } else {
+                None
+            }
         };
         if let Some(reason) = &reason {
             self.state.halted = Some(reason.clone());

@@ -12,6 +12,7 @@
 
 pub mod fs;
 pub mod host;
+pub mod memory;
 pub mod modules;
 pub mod natives;
 pub mod path;
@@ -107,11 +108,12 @@ impl NodeGuest {
 /// The compiled form of a CommonJS module: Node's wrapper function around
 /// the file's text. The wrapper's first line is its own, so the file's
 /// lines keep their numbers once [`shift_lines`] moves them up by one.
-pub fn compile_commonjs(vm: &mut Vm, source: &str, hide_positions: bool) -> Result<Rc<looplab_js::bytecode::Code>, Vec<looplab_js::compiler::CompileError>> {
+pub fn compile_commonjs(vm: &mut Vm, source: &str, filename: &str, hide_positions: bool) -> Result<Rc<looplab_js::bytecode::Code>, Vec<looplab_js::compiler::CompileError>> {
     let wrapped = format!("(function (exports, require, module, __filename, __dirname) {{\n{source}\n}})");
     match looplab_js::compiler::compile(&wrapped, looplab_js::compiler::Goal::Script, &mut vm.atoms) {
         Ok(mut code) => {
             looplab_js::compiler::adjust_positions(&mut code, &|(line, column)| if hide_positions || line <= 1 { (0, 0) } else { (line - 1, column) });
+            looplab_js::compiler::set_script_name(&mut code, &Rc::from(filename));
             Ok(code)
         }
         Err(mut errors) => {
@@ -127,7 +129,7 @@ impl Thread {
     fn new(source: &str, files: Rc<BTreeMap<String, String>>, filename: String) -> Result<Thread, Vec<looplab_js::compiler::CompileError>> {
         let mut vm = Vm::new();
         looplab_js::builtins::install(&mut vm);
-        let main = compile_commonjs(&mut vm, source, false)?;
+        let main = compile_commonjs(&mut vm, source, &filename, false)?;
         let state = ThreadState::new(files);
         Ok(Thread { vm, state, main, filename })
     }

@@ -138,7 +138,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
         return Ok(vm.persistent(*handle));
     }
     if let Some((_, source)) = LIB_JS.iter().find(|(module, _)| *module == name) {
-        let code = match super::compile_commonjs(vm, source, true) {
+        let code = match super::compile_commonjs(vm, source, &format!("node:{name}"), true) {
             Ok(code) => code,
             Err(errors) => {
                 let first = errors.first().map(|error| format!("{} at {}:{}", error.message, error.line, error.column)).unwrap_or_default();
@@ -233,7 +233,7 @@ fn require_file(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, request: &str) -> JsResu
         return Ok(vm.persistent(*handle));
     }
     let dirname = path.rsplit_once('/').map_or(MAIN_DIR.to_string(), |(dirname, _)| dirname.to_string());
-    let code = match super::compile_commonjs(vm, &source, false) {
+    let code = match super::compile_commonjs(vm, &source, &path, false) {
         Ok(code) => code,
         Err(errors) => {
             let first = errors.first().map(|error| format!("{} at {}:{}", error.message, error.line, error.column)).unwrap_or_default();
