@@ -1,30 +1,21 @@
-//! Looplab's JavaScript: a real subset of the language, parsed by oxc,
-//! compiled to a small stack bytecode, and run by a VM that is the
-//! simulation's [`looplab_core::Guest`].
+//! Looplab's Node runtime: Node's APIs over the simulation core
+//! (`looplab-core`), running JavaScript on Looplab's ECMAScript engine
+//! (`looplab-js`).
 //!
-//! - [`compile`] turns source text into [`bytecode::Code`], resolving every
-//!   variable to an environment slot. Anything outside the subset fails here,
-//!   loudly, with its line and column.
-//! - [`vm`] runs bytecode with explicit frames, so `await` parks a frame in a
-//!   promise reaction and resumes it from a microtask.
-//! - [`node`] is the Node API surface (`require('fs')`, timers, `process`…),
-//!   each call forwarded to the engine through [`looplab_core::Host`].
+//! - [`runtime`] is the guest the simulation runs ([`NodeGuest`]): one engine
+//!   per JS thread, Node's natives as a typed table, `require` and Node's
+//!   modules (those Node writes in JavaScript are JavaScript here too, in
+//!   `src/lib_js/`).
+//! - [`split_files`] and [`prepare`] turn a scenario's text into a run.
 
-pub mod buffer;
-pub mod builtins;
-pub mod bytecode;
-pub mod compile;
-pub mod date;
-pub mod heap;
-pub mod http_load;
-pub mod node;
 pub mod runtime;
-pub mod value;
-pub mod vm;
 
-pub use compile::CompileError;
-pub use node::JsGuest;
 pub use runtime::NodeGuest;
+
+/// `Date.now()` at virtual time zero: 2026-01-01T00:00:00Z.
+pub const EPOCH_MS: f64 = 1_767_225_600_000.0;
+/// The directory the main module runs from (`__dirname`).
+pub const MAIN_DIR: &str = "/app";
 
 use looplab_core::{fs::VirtualFs, ScriptError, Settings, Sim};
 
@@ -72,10 +63,10 @@ pub fn split_files(source: &str) -> Vec<ScenarioFile> {
         lines.iter().enumerate().map(|(index, line)| if index >= from && index < to { *line } else { "" }).collect::<Vec<_>>().join("\n")
     };
     let main_end = starts.first().map_or(lines.len(), |(index, _)| *index);
-    let mut files = vec![ScenarioFile { path: format!("{}/main.js", node::MAIN_DIR), source: blank_except(0, main_end), marker_line: 0 }];
+    let mut files = vec![ScenarioFile { path: format!("{MAIN_DIR}/main.js"), source: blank_except(0, main_end), marker_line: 0 }];
     for (position, (index, name)) in starts.iter().enumerate() {
         let end = starts.get(position + 1).map_or(lines.len(), |(next, _)| *next);
-        let path = format!("{}/{}", node::MAIN_DIR, name);
+        let path = format!("{MAIN_DIR}/{name}");
         if files.iter().any(|file| file.path == path) {
             continue;
         }

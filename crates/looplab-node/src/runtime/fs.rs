@@ -129,7 +129,7 @@ pub fn sync_call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &
     Ok(match native {
         Native::FsExistsSync => {
             nh.host.spend_cpu_us(disk.stat_us);
-            Value::Bool(nh.host.file_size(&path).is_some() || path == crate::node::MAIN_DIR || path == "/")
+            Value::Bool(nh.host.file_size(&path).is_some() || path == crate::MAIN_DIR || path == "/")
         }
         Native::FsMkdirSync | Native::FsUnlinkSync => {
             nh.host.spend_cpu_us(disk.stat_us);

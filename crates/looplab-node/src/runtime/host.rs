@@ -208,7 +208,7 @@ impl Embedder for NodeHost<'_, '_> {
         self.state.clock_granularity_us = 1000;
         self.state.clock_read = true;
         self.flush_cpu();
-        crate::node::EPOCH_MS + (self.host.now_us() / 1000) as f64
+        crate::EPOCH_MS + (self.host.now_us() / 1000) as f64
     }
 
     fn spend(&mut self, ops: u64) {
@@ -235,8 +235,8 @@ impl Embedder for NodeHost<'_, '_> {
             ))
         } else if self.host.over_time_limit() {
             Some("stopped at the run's time limit".to_string())
-        } else if vm.heap.bytes > crate::runtime::HEAP_BYTES_MAX {
-            Some(crate::runtime::memory::stop_reason(vm.heap.bytes as u64, crate::runtime::HEAP_BYTES_MAX as u64))
+        } else if vm.heap.bytes as u64 > crate::runtime::HEAP_BYTES_MAX {
+            Some(crate::runtime::memory::stop_reason(vm.heap.bytes as u64, crate::runtime::HEAP_BYTES_MAX))
         } else {
             // The host's measure costs a system call: every 16th time.
             self.state.interrupts += 1;

@@ -17,7 +17,7 @@ pub mod modules;
 pub mod natives;
 pub mod path;
 
-use crate::node::MAIN_DIR;
+use crate::MAIN_DIR;
 use host::{HostJob, NodeHost, ThreadState};
 use looplab_core::{FnRef, Guest, Host, HostValue, ScriptError};
 use looplab_js::object::{Handler, Kind, PromiseState};
@@ -41,7 +41,7 @@ pub const WORKER_STARTUP_US: u64 = 30_000;
 pub const BUFFER_BYTES_MAX: u64 = 16 * 1024 * 1024;
 /// Past this, a run stops as Node would with "JavaScript heap out of
 /// memory" (Node's default old-space limit on a 24 GiB machine is ~4 GiB).
-pub const HEAP_BYTES_MAX: usize = 4 << 30;
+pub const HEAP_BYTES_MAX: u64 = 4 << 30;
 
 /// A stable address in TEST-NET-3 (RFC 5737) for a simulated host name.
 pub fn documentation_address(hostname: &str) -> String {

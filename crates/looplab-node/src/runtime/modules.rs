@@ -9,7 +9,7 @@
 
 use super::host::NodeHost;
 use super::natives::{self, module_object, set, Native};
-use crate::node::MAIN_DIR;
+use crate::MAIN_DIR;
 use looplab_js::{ErrorType, JsResult, Key, Unwind, Value, Vm};
 
 macro_rules! lib_js {

@@ -8,7 +8,7 @@
 //! and the database to the kernel.
 
 use super::host::{function_label, NodeHost, Spawned, CLOCK_READ_PS};
-use crate::node::MAIN_DIR;
+use crate::MAIN_DIR;
 use looplab_core::{Callback, FnRef, HostValue};
 use looplab_js::shape::DEFAULT_ATTRS;
 use looplab_js::{ErrorType, JsResult, JsStr, Key, ObjId, Unwind, Value, Vm};
@@ -120,7 +120,7 @@ natives! {
     BufferPlaceholder = "placeholder" / 1,
 }
 
-/// `Date.now()`'s zero: see [`crate::node::EPOCH_MS`].
+/// `Date.now()`'s zero: see [`crate::EPOCH_MS`].
 const DB_OPERATIONS: &[&str] = &["query", "findUser", "find", "findOne", "findById", "get", "insert", "update", "delete"];
 
 /// A function object for `native`, carrying `data` (what it closes over).

@@ -2,7 +2,7 @@
 //! scenario's directory (`/app`, `__dirname` of the main module).
 
 use super::natives::Native;
-use crate::node::MAIN_DIR;
+use crate::MAIN_DIR;
 
 /// Node's `path.normalize` for POSIX paths.
 pub fn normalize(path: &str) -> String {
