@@ -4,7 +4,7 @@
 
 use crate::string::JsStr;
 use crate::value::Atom;
-use std::collections::HashMap;
+use crate::FastMap as HashMap;
 
 macro_rules! well_known {
     ($($name:ident = $text:expr,)*) => {
@@ -87,7 +87,7 @@ pub struct AtomTable {
 
 impl Default for AtomTable {
     fn default() -> AtomTable {
-        let mut table = AtomTable { names: Vec::new(), index: HashMap::new() };
+        let mut table = AtomTable { names: Vec::new(), index: HashMap::default() };
         for name in WELL_KNOWN {
             table.intern(&JsStr::from_str(name));
         }

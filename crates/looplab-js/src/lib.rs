@@ -42,6 +42,11 @@ pub mod string;
 pub mod value;
 pub mod vm;
 
+/// The engine's hash tables: keys are its own (atoms, shapes, map keys),
+/// never adversarial, so a fast fixed-seed hasher serves, and the same
+/// everywhere (natively and in wasm).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 pub use errors::ErrorType;
 pub use string::JsStr;
 pub use value::{Atom, Key, ObjId, Sym, Value};

@@ -10,7 +10,7 @@
 //! says both the layout and the prototype.
 
 use crate::value::{Key, ObjId};
-use std::collections::HashMap;
+use crate::FastMap as HashMap;
 
 pub const WRITABLE: u8 = 1;
 pub const ENUMERABLE: u8 = 2;
@@ -62,7 +62,7 @@ impl Shapes {
             return *root;
         }
         let table = self.tables.len() as u32;
-        self.tables.push(KeyTable { entries: Vec::new(), positions: HashMap::new() });
+        self.tables.push(KeyTable { entries: Vec::new(), positions: HashMap::default() });
         let id = ShapeId(self.shapes.len() as u32);
         self.shapes.push(Shape { proto, len: 0, table, transitions: Vec::new() });
         self.roots.insert(proto, id);

@@ -162,7 +162,7 @@ pub struct Vm {
     pub unreported_ops: u64,
     /// A script's top-level `let`/`const`/`class` bindings (the global
     /// environment's declarative record), with whether each is `const`.
-    pub global_lexicals: std::collections::HashMap<Atom, (Value, bool)>,
+    pub global_lexicals: crate::FastMap<Atom, (Value, bool)>,
     /// The native functions being called, innermost last (a native reads
     /// its own captured data through [`Vm::current_native`]).
     pub native_callees: Vec<ObjId>,
@@ -195,7 +195,7 @@ impl Vm {
             ops: 0,
             unreported_ops: 0,
             native_depth: 0,
-            global_lexicals: std::collections::HashMap::new(),
+            global_lexicals: crate::FastMap::default(),
             native_callees: Vec::new(),
             pending_throw: None,
             throw_position: None,
@@ -414,6 +414,15 @@ impl Vm {
             return 0;
         }
         self.collect_now()
+    }
+
+    /// Collects garbage if enough was allocated since the last collection
+    /// (see [`Vm::maybe_collect`]) and no JavaScript or native code is
+    /// running: what an embedder calls between callbacks.
+    pub fn collect_if_due(&mut self) {
+        if self.native_depth == 0 {
+            self.maybe_collect();
+        }
     }
 
     fn collect_now(&mut self) -> usize {

@@ -255,7 +255,7 @@ fn finish(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, outcome: JsResult<()>) {
             }
         }
     }
-    vm.collect_garbage();
+    vm.collect_if_due();
 }
 
 fn uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value) {
