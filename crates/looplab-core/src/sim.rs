@@ -177,6 +177,11 @@ pub trait Guest {
     }
     /// Calls the listeners of a process event with the exit code.
     fn emit_process_event(&mut self, _event: &str, _code: i32, _host: &mut Host<'_>) {}
+    /// `process.exitCode`, when the program set it: the code a process
+    /// that runs out of work exits with (Node docs, process.exitCode).
+    fn exit_code(&self, _thread: u32) -> Option<i32> {
+        None
+    }
     /// A message from another thread arrives on `port` (in the poll phase).
     fn deliver_message(&mut self, _port: u64, _payload: &str, _host: &mut Host<'_>) {}
     /// A worker thread's loop ended with `code`: the guest tells its parent.
@@ -2178,6 +2183,8 @@ impl<G: Guest> Sim<G> {
                 return;
             }
             if let Stage::AfterExitEvent { code } = event_loop.stage {
+                // An 'exit' listener may set process.exitCode.
+                let code = self.guest.exit_code(self.core.current_thread).unwrap_or(code);
                 return self.exit(code);
             }
             // After the main script and after every callback, Node drains the
@@ -2206,7 +2213,8 @@ impl<G: Guest> Sim<G> {
                     if event_loop.is_alive() {
                         event_loop.stage = Stage::LoopStart;
                     } else {
-                        return self.emit_exit(0);
+                        let code = self.guest.exit_code(self.core.current_thread).unwrap_or(0);
+                        return self.emit_exit(code);
                     }
                 }
                 Stage::Script => {
@@ -2381,12 +2389,13 @@ impl<G: Guest> Sim<G> {
         if self.core.is_server_thread(self.core.current_thread) {
             return self.block_in_poll(None);
         }
+        let code = self.guest.exit_code(self.core.current_thread).unwrap_or(0);
         if self.guest.has_process_listeners(self.core.current_thread, "beforeExit") {
             self.core.event_loop.stage = Stage::AfterBeforeExit;
-            let runnable = Runnable::ProcessEvent { event: "beforeExit", code: 0 };
+            let runnable = Runnable::ProcessEvent { event: "beforeExit", code };
             return self.run_callback(Source::ProcessEvent, "process.emit('beforeExit')", runnable);
         }
-        self.emit_exit(0)
+        self.emit_exit(code)
     }
 
     /// Emits 'exit' (listeners run synchronously; no tick runs after them),

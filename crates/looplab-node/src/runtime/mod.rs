@@ -302,7 +302,7 @@ fn print_uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value, position
         format!("Uncaught {printed}")
     };
     nh.host.console_error(&if error.is_object() { printed } else { format!("Uncaught {printed}") });
-    let (line, column) = position.unwrap_or((0, 0));
+    let (line, column) = position.or_else(|| stack_position(vm, &error)).unwrap_or((0, 0));
     nh.host.report_error(ScriptError { line, column, message: summary });
     // Node emits 'exit' with code 1 before the process dies; an error in a
     // listener there is ignored.
@@ -310,6 +310,19 @@ fn print_uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value, position
     let _ = emit_process(vm, nh, "exit", 1);
     nh.flush_cpu();
     nh.host.exit(1);
+}
+
+/// Where an error was made, from its stack's first frame in the main
+/// module (`at f (/app/main.js:3:11)`): for a rejection nobody threw.
+fn stack_position(vm: &mut Vm, error: &Value) -> Option<(u32, u32)> {
+    let Value::String(stack) = natives::peek(vm, error, "stack") else { return None };
+    let stack = stack.to_rust();
+    let marker = format!("{MAIN_DIR}/main.js:");
+    let at = stack.find(&marker)? + marker.len();
+    let rest = &stack[at..];
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
+    let (line, column) = rest[..end].split_once(':')?;
+    Some((line.parse().ok()?, column.parse().ok()?))
 }
 
 fn error_name_message(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: &Value) -> (String, String) {
@@ -643,6 +656,19 @@ impl Guest for NodeGuest {
         match guest.vm.heap.own(listeners, key).map(|found| found.value) {
             Some(list) => array_length(&guest.vm, &list) > 0,
             None => false,
+        }
+    }
+
+    fn exit_code(&self, thread: u32) -> Option<i32> {
+        let guest = self.threads.get(thread as usize).and_then(Option::as_ref)?;
+        let global = guest.vm.intrinsics.global;
+        let process_key = guest.vm.atoms.get(&looplab_js::JsStr::from_str("process"))?;
+        let code_key = guest.vm.atoms.get(&looplab_js::JsStr::from_str("exitCode"))?;
+        let process = guest.vm.heap.own(global, Key::Atom(process_key))?.value.as_object()?;
+        match guest.vm.heap.find(process, Key::Atom(code_key)).map(|(_, found)| found.value) {
+            Some(Value::Number(code)) if code.is_finite() => Some(code as i32),
+            Some(Value::String(text)) => text.to_rust().trim().parse().ok(),
+            _ => None,
         }
     }
 
