@@ -71,3 +71,11 @@ fn an_unhandled_rejection_ends_the_process_unless_listened_for() {
     assert_eq!(console, ["true false number", "unhandled: x", "after"]);
     assert_eq!(stop, "exited with code 0");
 }
+
+#[test]
+fn calling_what_is_not_a_function_names_it_as_v8_does() {
+    let source = "const o = {};\ntry { o.missing(); } catch (e) { console.log(e.message); }\ntry { Math.nope(1); } catch (e) { console.log(e.message); }\n\
+                  try { let f; f(); } catch (e) { console.log(e.message); }\ntry { new o.K(); } catch (e) { console.log(e.message); }\n";
+    let (console, _) = run(source);
+    assert_eq!(console, ["o.missing is not a function", "Math.nope is not a function", "f is not a function", "o.K is not a constructor"]);
+}

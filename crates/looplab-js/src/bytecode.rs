@@ -468,6 +468,9 @@ pub struct Code {
     pub templates: Vec<(Vec<Option<JsStr>>, Vec<JsStr>)>,
     pub regexps: Vec<(JsStr, JsStr)>,
     pub fast_loops: Vec<crate::fast_loops::FastSumLoop>,
+    /// The callee as the source wrote it (`o.missing`, `Math.nope`, `f`),
+    /// by call or `new` instruction, for V8's "o.missing is not a function".
+    pub call_sites: Vec<(u32, JsStr)>,
     /// Per `EndFinally`: the instruction each break/continue exit resumes at.
     pub finally_exits: Vec<Vec<u32>>,
     pub ics: Vec<Cell<InlineCache>>,

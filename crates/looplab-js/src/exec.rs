@@ -417,6 +417,16 @@ impl Vm {
         host.spend(ops);
     }
 
+    /// The callee's source text of the call or `new` instruction the
+    /// innermost frame is running, when the compiler noted it.
+    pub(crate) fn call_site(&self) -> Option<String> {
+        let frame = self.frames.last()?;
+        let pc = frame.pc.checked_sub(1)?;
+        let sites = &frame.code.call_sites;
+        let index = sites.binary_search_by_key(&pc, |(at, _)| *at).ok()?;
+        Some(sites[index].1.to_rust())
+    }
+
     /// The source position being run: the innermost frame's whose code
     /// has positions (an embedder's own modules may hide theirs, so an
     /// error inside them points at the user's calling line).
@@ -587,7 +597,7 @@ impl Vm {
                         let args: Vec<Value> = self.stack.split_off(self.stack.len() - argc);
                         let callee = self.pop();
                         if !self.is_constructor(&callee) {
-                            let what = self.describe_for_error(&callee);
+                            let what = self.call_site().unwrap_or_else(|| self.describe_for_error(&callee));
                             return self.type_error(&format!("{what} is not a constructor"));
                         }
                         let result = self.construct(host, &callee, &args, None)?;
@@ -702,7 +712,7 @@ impl Vm {
             }
         }
         if !self.is_callable(callee) {
-            let what = self.describe_for_error(callee);
+            let what = self.call_site().unwrap_or_else(|| self.describe_for_error(callee));
             return self.type_error(&format!("{what} is not a function"));
         }
         self.call(host, callee, &this, &args).map(Some)

@@ -125,7 +125,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
                     for argument in &new.arguments {
                         self.argument(argument);
                     }
-                    self.emit(Insn::New(new.arguments.len() as u32));
+                    let at = self.emit(Insn::New(new.arguments.len() as u32));
+                    self.note_call_site(at, &new.callee);
                 }
             }
             Expression::ChainExpression(chain) => {
@@ -846,6 +847,31 @@ impl<'s, 'a> Codegen<'s, 'a> {
         }
     }
 
+    /// Records the callee's source text for a call at instruction `at`, when
+    /// it is a name or a chain of property reads (what V8's messages show).
+    fn note_call_site(&mut self, at: usize, callee: &Expression<'a>) {
+        fn simple(expression: &Expression<'_>) -> bool {
+            match expression {
+                Expression::Identifier(_) | Expression::ThisExpression(_) => true,
+                Expression::StaticMemberExpression(member) => simple(&member.object),
+                Expression::ComputedMemberExpression(member) => {
+                    simple(&member.object) && matches!(member.expression, Expression::Identifier(_) | Expression::NumericLiteral(_) | Expression::StringLiteral(_))
+                }
+                Expression::PrivateFieldExpression(member) => simple(&member.object),
+                _ => false,
+            }
+        }
+        if !simple(callee) {
+            return;
+        }
+        let span = callee.span();
+        if let Some(text) = self.source.get(span.start as usize..span.end as usize) {
+            if text.len() <= 80 && !text.contains('\n') {
+                self.f().call_sites.push((at as u32, JsStr::from_str(text)));
+            }
+        }
+    }
+
     pub(super) fn call(&mut self, call: &'s CallExpression<'a>, exits: &mut Vec<usize>) {
         if matches!(call.callee, Expression::Super(_)) {
             self.at(call.span);
@@ -875,11 +901,12 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 self.argument(argument);
             }
             let count = call.arguments.len() as u32;
-            self.emit(match (with_this, is_eval) {
+            let at = self.emit(match (with_this, is_eval) {
                 (true, _) => Insn::CallMethod(count),
                 (false, true) => Insn::CallEval(count),
                 (false, false) => Insn::Call(count),
             });
+            self.note_call_site(at, &call.callee);
         }
         if let Some(stub) = optional_stub {
             // The callee was nullish: drop the receiver, leave undefined.
