@@ -96,25 +96,40 @@ fn is_referenced(source: &str, name: &str) -> bool {
 /// Everything needed to run a scenario's text: its `@looplab` directives
 /// applied, its files compiled, each present in the virtual file system.
 /// Used by the CLI and the worker alike, so both run exactly the same thing.
-pub fn prepare(source: &str, mut settings: Settings) -> Result<Sim<NodeGuest>, Vec<ScriptError>> {
+pub fn prepare(source: &str, settings: Settings) -> Result<Sim<NodeGuest>, Vec<ScriptError>> {
+    prepare_with_files(source, &[], settings)
+}
+
+/// [`prepare`], with more files beside the scenario's own: JavaScript
+/// modules `require` can load by absolute path (`/common/index.js` for
+/// Node's test harness), and data files whose sizes the virtual disk
+/// knows. Each is `(absolute path, text)`.
+pub fn prepare_with_files(source: &str, extra_files: &[(String, String)], mut settings: Settings) -> Result<Sim<NodeGuest>, Vec<ScriptError>> {
     let mut fs = VirtualFs::default();
     let mut workload = looplab_core::load::Workload::default();
     let mut errors: Vec<ScriptError> = looplab_core::directives::apply(source, &mut settings, &mut fs, &mut workload)
         .into_iter()
         .map(|error| ScriptError { line: error.line, column: 1, message: format!("@looplab directive: {}", error.message) })
         .collect();
-    let files = split_files(source);
+    let mut files = split_files(source);
     for file in &files {
         // A file's size is its own text's (`fs.readFile(__filename)`).
         let size = file.source.lines().filter(|line| !line.is_empty()).map(|line| line.len() as u64 + 1).sum();
         fs.files.insert(file.path.clone(), size);
         if file.marker_line > 0 {
-            // The entry compiles in `JsGuest::new`; the others here, so
+            // The entry compiles in `NodeGuest::new`; the others here, so
             // every file's errors show at once.
             let mut scratch = looplab_js::Vm::new();
             if let Err(compile_errors) = runtime::compile_commonjs(&mut scratch, &file.source, &file.path, false) {
                 errors.extend(compile_errors.into_iter().map(|error| ScriptError { line: error.line, column: error.column, message: error.message }));
             }
+        }
+    }
+    for (path, text) in extra_files {
+        // Never instead of one of the scenario's own files.
+        if !files.iter().any(|file| file.path == *path) {
+            files.push(ScenarioFile { path: path.clone(), source: text.clone(), marker_line: 0 });
+            fs.files.insert(path.clone(), text.len() as u64);
         }
     }
     match NodeGuest::new(files) {

@@ -15,6 +15,7 @@ pub mod host;
 pub mod memory;
 pub mod modules;
 pub mod natives;
+pub mod node_exports;
 pub mod path;
 
 use crate::MAIN_DIR;

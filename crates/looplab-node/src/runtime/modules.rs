@@ -34,10 +34,11 @@ lib_js! {
     "http" => "http.js",
     "express" => "express.js",
     "worker_threads" => "worker_threads.js",
+    "assert" => "assert.js",
 }
 
 /// What `require` names in its message when a module is missing.
-const SUPPORTED: &str = "fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, perf_hooks, buffer";
+const SUPPORTED: &str = "assert, fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, perf_hooks, buffer";
 
 /// Sets up a thread's globals: Node's timers, `process`, `Buffer`, the
 /// simulated `db`, then `lib_js/bootstrap.js` (console, performance…).
@@ -94,7 +95,49 @@ pub fn install_globals(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> JsResult<()> {
     define_global(vm, &global, "db", db);
     let bootstrap = require_builtin(vm, nh, "%bootstrap")?;
     let _ = bootstrap;
+    // Node's globals Looplab lacks say so when used.
+    for name in super::node_exports::NODE_GLOBALS {
+        let key = vm.key(name);
+        let present = vm.heap.find(vm.intrinsics.global, key).is_some();
+        if !present && *name != "undefined" {
+            let stub = unsupported_stub(vm, name);
+            define_global(vm, &global, name, stub);
+        }
+    }
     Ok(())
+}
+
+/// A function that says "not supported in Looplab: `what`" when called or
+/// constructed.
+fn unsupported_stub(vm: &mut Vm, what: &str) -> Value {
+    let stub = natives::function(vm, Native::Unsupported, Value::str(what));
+    if let Value::Object(id) = &stub {
+        vm.heap.get_mut(*id).flags |= looplab_js::object::CONSTRUCTOR;
+        let key = vm.key("name");
+        let short = what.rsplit('.').next().unwrap_or(what);
+        vm.heap.put(*id, key, Value::str(short), looplab_js::shape::CONFIGURABLE);
+    }
+    stub
+}
+
+/// Gives a module of Node's every name Node's own exports and Looplab's
+/// lacks, as a stub that says so: `fs.open` is "not supported in Looplab:
+/// fs.open", never "fs.open is not a function".
+fn install_unsupported(vm: &mut Vm, module: &Value, name: &str) {
+    let Some((_, names)) = super::node_exports::MODULE_EXPORTS.iter().find(|(module, _)| *module == name) else { return };
+    if !module.is_object() {
+        return;
+    }
+    for export in *names {
+        if natives::peek(vm, module, export).is_undefined() {
+            let key = vm.key(export);
+            let present = module.as_object().is_some_and(|id| vm.heap.find(id, key).is_some());
+            if !present {
+                let stub = unsupported_stub(vm, &format!("{name}.{export}"));
+                set(vm, module, export, stub);
+            }
+        }
+    }
 }
 
 fn native_name(native: Native) -> &'static str {
@@ -118,7 +161,7 @@ fn define_global(vm: &mut Vm, global: &Value, name: &str, value: Value) {
 }
 
 /// `require(name)`.
-pub fn require(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &Value) -> JsResult<Value> {
+pub fn require(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &Value, dirname: &Value) -> JsResult<Value> {
     let Value::String(name) = name else {
         let message = format!("The \"id\" argument must be of type string. Received {}", natives::received(vm, name));
         return Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)));
@@ -126,7 +169,13 @@ pub fn require(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &Value) -> JsResult
     let request = name.to_rust();
     let name = request.strip_prefix("node:").unwrap_or(&request).to_string();
     if name.starts_with("./") || name.starts_with("../") || name.starts_with('/') {
-        return require_file(vm, nh, &name);
+        // Relative to the requiring module's directory, as Node resolves.
+        let dirname = match dirname {
+            Value::String(dirname) if dirname.to_rust().starts_with('/') => dirname.to_rust(),
+            _ => MAIN_DIR.to_string(),
+        };
+        let path = if name.starts_with('/') { name.clone() } else { format!("{dirname}/{name}") };
+        return require_file(vm, nh, &name, &super::path::normalize(&path));
     }
     require_builtin(vm, nh, &name)
 }
@@ -137,6 +186,11 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
     if let Some(handle) = nh.state.modules.get(&cache_key) {
         return Ok(vm.persistent(*handle));
     }
+    if name == "assert/strict" {
+        let assert = require_builtin(vm, nh, "assert")?;
+        let key = vm.key("strict");
+        return vm.get(nh, &assert, key);
+    }
     if let Some((_, source)) = LIB_JS.iter().find(|(module, _)| *module == name) {
         let code = match super::compile_commonjs(vm, source, &format!("node:{name}"), true) {
             Ok(code) => code,
@@ -145,7 +199,9 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
                 return vm.throw(ErrorType::SyntaxError, &format!("node:{name}: {first}"));
             }
         };
-        return run_module(vm, nh, code, &cache_key, &format!("node:{name}"), "node:");
+        let module = run_module(vm, nh, code, &cache_key, &format!("node:{name}"), "node:")?;
+        install_unsupported(vm, &module, name);
+        return Ok(module);
     }
     use Native::*;
     let module = match name {
@@ -208,6 +264,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
             return vm.throw(ErrorType::Error, &message);
         }
     };
+    install_unsupported(vm, &module, name);
     let handle = vm.persist(module.clone());
     nh.state.modules.insert(cache_key, handle);
     Ok(module)
@@ -222,8 +279,8 @@ pub fn scenario_file(state: &super::host::ThreadState, path: &str) -> Option<(St
 }
 
 /// `require('./x')`: a scenario file, run once as a CommonJS module.
-fn require_file(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, request: &str) -> JsResult<Value> {
-    let Some((source, path)) = scenario_file(nh.state, &super::path::resolve(request)) else {
+fn require_file(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, request: &str, resolved: &str) -> JsResult<Value> {
+    let Some((source, path)) = scenario_file(nh.state, resolved) else {
         // Node's MODULE_NOT_FOUND, word for word.
         let message = format!("Cannot find module '{request}'\nRequire stack:\n- {MAIN_DIR}/main.js");
         return Err(Unwind::Throw(natives::node_error(vm, ErrorType::Error, "MODULE_NOT_FOUND", &message)));
@@ -261,7 +318,7 @@ pub fn run_module(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, code: std::rc::Rc<loop
     }
     let exports_handle = vm.persist(exports.clone());
     nh.state.modules.insert(cache_key.to_string(), exports_handle);
-    let require = natives::function(vm, Native::Require, Value::Undefined);
+    let require = natives::function(vm, Native::Require, Value::str(dirname));
     let args = [exports.clone(), require, module.clone(), Value::str(filename), Value::str(dirname)];
     vm.call(nh, &wrapper, &exports, &args)?;
     let key = vm.key("exports");

@@ -118,6 +118,7 @@ natives! {
     BufferOpaque = "opaque" / 1,
     BufferIsOpaque = "isOpaque" / 1,
     BufferPlaceholder = "placeholder" / 1,
+    Unsupported = "unsupported" / 0,
 }
 
 /// `Date.now()`'s zero: see [`crate::EPOCH_MS`].
@@ -227,6 +228,14 @@ fn last_callable(vm: &Vm, args: &[Value]) -> Value {
 /// Calls one of the runtime's natives (the engine's `call_host`).
 pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this: &Value, args: &[Value], new_target: Option<ObjId>) -> JsResult<Value> {
     let Some(&(native, name, _)) = NATIVES.get(id as usize) else { return vm.unsupported("an unknown native function") };
+    if native == Native::Unsupported {
+        // A Node API Looplab lacks (see `modules::install_unsupported`).
+        let what = match data {
+            Value::String(what) => what.to_rust(),
+            _ => "this Node API".to_string(),
+        };
+        return vm.unsupported(&what);
+    }
     if new_target.is_some() {
         return vm.type_error(&format!("{name} is not a constructor"));
     }
@@ -234,7 +243,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
     let a0 = arg(args, 0);
     use Native::*;
     Ok(match native {
-        Require => super::modules::require(vm, nh, &a0)?,
+        Require => super::modules::require(vm, nh, &a0, data)?,
         SetTimeout | SetInterval => {
             require_callback(vm, &a0, "callback")?;
             let delay = match arg(args, 1) {
@@ -629,6 +638,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             Value::Object(vm.new_array_buffer_opaque(size.max(0.0) as u64))
         }
         BufferIsOpaque => Value::Bool(a0.as_object().is_some_and(|id| vm.is_opaque_array_buffer(id))),
+        Unsupported => Value::Undefined,
         BufferPlaceholder => {
             let size = number(vm, nh, &a0)?;
             Value::str(&format!("<{} bytes>", size.max(0.0) as u64))
