@@ -371,7 +371,7 @@ pub fn internal_object(vm: &mut Vm, state: &mut ThreadState, name: &'static str)
 }
 
 /// The listeners registered with `process.on(event, …)`.
-fn process_listeners(vm: &mut Vm, state: &mut ThreadState, event: &str) -> Vec<Value> {
+pub fn process_listeners(vm: &mut Vm, state: &mut ThreadState, event: &str) -> Vec<Value> {
     let listeners = state.internal(vm, "%processListeners");
     let list = natives::peek(vm, &listeners, event);
     let length = array_length(vm, &list);

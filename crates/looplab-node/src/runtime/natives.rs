@@ -363,23 +363,51 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             usage
         }
         ProcessEmitWarning => {
-            // Node prints warnings to stderr as `(node:PID) Name: message`.
-            let (name, message) = match &a0 {
-                Value::Object(_) => {
-                    let (name_key, message_key) = (vm_key(vm, "name"), vm_key(vm, "message"));
-                    let name = vm.get(nh, &a0, name_key)?;
-                    let message = vm.get(nh, &a0, message_key)?;
-                    (text(vm, nh, &name)?, text(vm, nh, &message)?)
-                }
+            // process.emitWarning(warning | message, type | options, code):
+            // the warning is an Error named for its type; 'warning'
+            // listeners get it on the next tick, and Node prints it to
+            // stderr as `(node:PID) Name: message` (Node docs, process,
+            // "process.emitWarning").
+            let warning = match &a0 {
+                Value::Object(_) => a0.clone(),
                 other => {
-                    let kind = match arg(args, 1) {
-                        Value::String(kind) => kind.to_rust(),
-                        _ => "Warning".to_string(),
+                    let message = text(vm, nh, other)?;
+                    let (kind, code) = match arg(args, 1) {
+                        Value::String(kind) => (kind.to_rust(), arg(args, 2)),
+                        Value::Object(options) => {
+                            let options = Value::Object(options);
+                            let kind = match peek(vm, &options, "type") {
+                                Value::String(kind) => kind.to_rust(),
+                                _ => "Warning".to_string(),
+                            };
+                            (kind, peek(vm, &options, "code"))
+                        }
+                        _ => ("Warning".to_string(), Value::Undefined),
                     };
-                    (kind, text(vm, nh, other)?)
+                    let warning = vm.make_error(ErrorType::Error, &message);
+                    set_hidden(vm, &warning, "name", Value::str(&kind));
+                    if let Value::String(code) = code {
+                        set_hidden(vm, &warning, "code", Value::String(code));
+                    }
+                    warning
                 }
             };
-            nh.host.console_error(&format!("(node:4242) {name}: {message}\n(Use `node --trace-warnings ...` to show where the warning was created)"));
+            let (name_key, message_key) = (vm_key(vm, "name"), vm_key(vm, "message"));
+            let name = vm.get(nh, &warning, name_key)?;
+            let message = vm.get(nh, &warning, message_key)?;
+            let (name, message) = (text(vm, nh, &name)?, text(vm, nh, &message)?);
+            let listeners = super::process_listeners(vm, nh.state, "warning");
+            for listener in listeners {
+                let callback = nh.callback(vm, &listener, this.clone(), std::slice::from_ref(&warning), false);
+                nh.host.next_tick(callback);
+            }
+            if name != "DeprecationWarning" || !peek(vm, this, "noDeprecation").truthy() {
+                let code = match peek(vm, &warning, "code") {
+                    Value::String(code) => format!("[{}] ", code.to_rust()),
+                    _ => String::new(),
+                };
+                nh.host.console_error(&format!("(node:4242) {code}{name}: {message}\n(Use `node --trace-warnings ...` to show where the warning was created)"));
+            }
             Value::Undefined
         }
         Stdout | Stderr => {
