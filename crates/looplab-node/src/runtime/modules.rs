@@ -95,8 +95,10 @@ pub fn install_globals(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> JsResult<()> {
     define_global(vm, &global, "db", db);
     let bootstrap = require_builtin(vm, nh, "%bootstrap")?;
     let _ = bootstrap;
-    // Node's globals Looplab lacks say so when used.
-    for name in super::node_exports::NODE_GLOBALS {
+    // Node's globals Looplab lacks say so when used. The language's own
+    // (Proxy, SharedArrayBuffer…) stay absent: code tests for them with
+    // `typeof`, and a stub would pass that test.
+    for name in super::node_exports::NODE_GLOBALS.iter().filter(|name| !super::node_exports::LANGUAGE_GLOBALS.contains(name)) {
         let key = vm.key(name);
         let present = vm.heap.find(vm.intrinsics.global, key).is_some();
         if !present && *name != "undefined" {
@@ -259,6 +261,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
         "%bufferbinding" => module_object(vm, &[BufferOpaque, BufferIsOpaque, BufferPlaceholder]),
         "%consolebinding" => module_object(vm, &[Stdout, Stderr]),
         "%requirebinding" => module_object(vm, &[Require]),
+        "%assert" => module_object(vm, &[AssertSourceText]),
         other => {
             let message = format!("not supported in Looplab: require('{other}') (supported: {SUPPORTED}; more Node modules are coming)");
             return vm.throw(ErrorType::Error, &message);

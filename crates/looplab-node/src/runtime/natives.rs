@@ -119,6 +119,7 @@ natives! {
     BufferIsOpaque = "isOpaque" / 1,
     BufferPlaceholder = "placeholder" / 1,
     Unsupported = "unsupported" / 0,
+    AssertSourceText = "sourceText" / 1,
 }
 
 /// `Date.now()`'s zero: see [`crate::EPOCH_MS`].
@@ -667,6 +668,16 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         }
         BufferIsOpaque => Value::Bool(a0.as_object().is_some_and(|id| vm.is_opaque_array_buffer(id))),
         Unsupported => Value::Undefined,
+        AssertSourceText => {
+            // assert(x)'s message quotes the call's source line, read from
+            // the scenario's text (not from the virtual disk, which keeps
+            // sizes, not contents, and whose reads cost time).
+            let path = text(vm, nh, &a0)?;
+            match nh.state.files.get(&path) {
+                Some(source) => Value::str(source),
+                None => Value::Undefined,
+            }
+        }
         BufferPlaceholder => {
             let size = number(vm, nh, &a0)?;
             Value::str(&format!("<{} bytes>", size.max(0.0) as u64))
