@@ -85,7 +85,10 @@ fn message(direction: Option<&str>) -> ExitCode {
 fn main() -> ExitCode {
     // A program that grows without end stops at 4 GiB of resident memory,
     // about where Node's own default heap limit would stop it.
-    looplab_node::runtime::memory::set_memory_limit(Some(looplab_node::runtime::memory::MemoryLimit { bytes_in_use: looplab_cli::resident_bytes, limit_bytes: 4 << 30 }));
+    looplab_node::runtime::memory::set_memory_limit(Some(looplab_node::runtime::memory::MemoryLimit {
+        bytes_in_use: looplab_cli::resident_bytes,
+        limit_bytes: 4 << 30,
+    }));
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("message") {
         return message(args.get(1).map(String::as_str));

@@ -61,10 +61,15 @@ process.exitCode = 3;
 
 #[test]
 fn an_unhandled_rejection_ends_the_process_unless_listened_for() {
-    let report = run_source_with("Promise.reject(new Error('nobody catches me'));\nsetTimeout(() => console.log('never'), 10);\n", Settings::default(), TraceMode::Off);
+    let report =
+        run_source_with("Promise.reject(new Error('nobody catches me'));\nsetTimeout(() => console.log('never'), 10);\n", Settings::default(), TraceMode::Off);
     assert!(report.console.is_empty(), "{:?}", report.console);
     assert_eq!(report.stop_reason, "exited with code 1");
-    assert!(report.stderr.iter().any(|line| line.starts_with("Error: nobody catches me\n    at Object.<anonymous> (/app/main.js:1:16)")), "{:?}", report.stderr);
+    assert!(
+        report.stderr.iter().any(|line| line.starts_with("Error: nobody catches me\n    at Object.<anonymous> (/app/main.js:1:16)")),
+        "{:?}",
+        report.stderr
+    );
     let source = "process.on('unhandledRejection', (reason) => console.log('unhandled:', reason.message));\nPromise.reject(new Error('x'));\n\
                   setTimeout(() => console.log('after'), 1);\nconst t = setTimeout(() => {}, 1000); console.log(t.hasRef(), t.unref().hasRef(), typeof t[Symbol.toPrimitive]());\n";
     let (console, stop) = run(source);

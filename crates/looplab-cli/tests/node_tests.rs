@@ -50,9 +50,7 @@ fn run_test(source: &str, files: &[(String, String)]) -> Result<(), String> {
     })?;
     sim.disable_trace();
     sim.run();
-    let first_error = || {
-        sim.stderr().iter().find(|line| !line.trim().is_empty()).map(|line| line.lines().next().unwrap_or("").to_string()).unwrap_or_default()
-    };
+    let first_error = || sim.stderr().iter().find(|line| !line.trim().is_empty()).map(|line| line.lines().next().unwrap_or("").to_string()).unwrap_or_default();
     match sim.stop_reason() {
         Some(StopReason::Exited { code: 0 }) if sim.errors().is_empty() => Ok(()),
         Some(StopReason::Exited { code }) => Err(format!("exit code {code}: {}", first_error())),
@@ -108,8 +106,10 @@ fn nodes_own_tests() {
     println!("{report}");
     let _ = std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/node-tests.txt"), &report);
 
-    let failing: BTreeMap<String, String> =
-        results.iter().filter_map(|(name, outcome)| outcome.as_ref().err().map(|cause| (name.clone(), cause.replace('\n', " ").chars().take(160).collect()))).collect();
+    let failing: BTreeMap<String, String> = results
+        .iter()
+        .filter_map(|(name, outcome)| outcome.as_ref().err().map(|cause| (name.clone(), cause.replace('\n', " ").chars().take(160).collect())))
+        .collect();
     let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node-tests-expected.txt");
     if std::env::var_os("BLESS").is_some() {
         let text: String = failing.iter().map(|(name, cause)| format!("{name}: {cause}\n")).collect();

@@ -15,7 +15,8 @@ use std::collections::BTreeSet;
 
 fn check(seed: u64) -> Result<(), String> {
     let (source, pool) = program(seed);
-    let mut sim = looplab_node::prepare(&source, Settings { seed, ..Settings::default() }).map_err(|errors| format!("does not compile: {errors:?}\n{source}"))?;
+    let mut sim =
+        looplab_node::prepare(&source, Settings { seed, ..Settings::default() }).map_err(|errors| format!("does not compile: {errors:?}\n{source}"))?;
     let mut trace = Vec::new();
     while sim.step() {
         trace.extend(sim.drain_trace());

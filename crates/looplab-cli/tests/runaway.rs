@@ -66,7 +66,10 @@ fn a_long_ordinary_run_gets_no_diagnosis() {
 #[test]
 fn growth_without_end_stops_at_the_memory_limit() {
     let limit_bytes = looplab_cli::resident_bytes() + (256 << 20);
-    looplab_node::runtime::memory::set_memory_limit(Some(looplab_node::runtime::memory::MemoryLimit { bytes_in_use: looplab_cli::resident_bytes, limit_bytes }));
+    looplab_node::runtime::memory::set_memory_limit(Some(looplab_node::runtime::memory::MemoryLimit {
+        bytes_in_use: looplab_cli::resident_bytes,
+        limit_bytes,
+    }));
     let settings = Settings { events_max: 1_000, time_max_us: 600_000_000, ..Settings::default() };
     let report = run_source_with("console.log('start');\nconst grow = [];\nwhile (true) grow.push({ n: grow.length });\n", settings.clone(), TraceMode::Off);
     assert!(report.stop_reason.starts_with("stopped: the program's memory grew to"), "{}", report.stop_reason);

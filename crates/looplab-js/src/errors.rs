@@ -121,6 +121,28 @@ impl Vm {
     }
 }
 
+impl Vm {
+    /// The callee's source text of the call or `new` instruction the
+    /// innermost frame is running, when the compiler noted it.
+    pub(crate) fn call_site(&self) -> Option<String> {
+        let frame = self.frames.last()?;
+        let pc = frame.pc.checked_sub(1)?;
+        let sites = &frame.code.call_sites;
+        let index = sites.binary_search_by_key(&pc, |(at, _)| *at).ok()?;
+        Some(sites[index].1.to_rust())
+    }
+
+    /// The source position being run: the innermost frame's whose code
+    /// has positions (an embedder's own modules may hide theirs, so an
+    /// error inside them points at the user's calling line).
+    pub fn current_position(&self) -> Option<(u32, u32)> {
+        self.frames.iter().rev().find_map(|frame| {
+            let pc = (frame.pc as usize).saturating_sub(1);
+            frame.code.positions.get(pc).copied().filter(|position| *position != (0, 0))
+        })
+    }
+}
+
 /// V8's default `Error.stackTraceLimit`.
 const STACK_TRACE_LIMIT: usize = 10;
 

@@ -382,61 +382,6 @@ impl Vm {
         }
     }
 
-    /// Runs a counting loop in closed form when its registers hold numbers
-    /// (see `fast_loops.rs`), charging its iterations as operations.
-    fn fast_sum_loop(&mut self, host: &mut dyn Embedder, index: u32) {
-        let frame = self.frame();
-        let base = frame.base as usize;
-        let Some(fast) = frame.code.fast_loops.get(index as usize).cloned() else { return };
-        let register = |vm: &Vm, r: u32| match vm.stack.get(base + r as usize) {
-            Some(Value::Number(n)) => Some(*n),
-            _ => None,
-        };
-        let Some(start) = register(self, fast.counter) else { return };
-        let end = match fast.end {
-            crate::fast_loops::LoopBound::Constant(end) => end,
-            crate::fast_loops::LoopBound::Register(r) => match register(self, r) {
-                Some(end) => end,
-                None => return,
-            },
-        };
-        let accumulator = match fast.accumulator {
-            Some(r) => match register(self, r) {
-                Some(value) => Some(value),
-                None => return,
-            },
-            None => None,
-        };
-        let Some((counter, result, iterations)) = crate::fast_loops::run(start, end, fast.inclusive, accumulator, fast.addend) else { return };
-        self.stack[base + fast.counter as usize] = Value::Number(counter);
-        if let (Some(r), Some(result)) = (fast.accumulator, result) {
-            self.stack[base + r as usize] = Value::Number(result);
-        }
-        let ops = iterations.saturating_mul(u64::from(fast.ops_per_iteration));
-        self.report_ops(host);
-        host.spend(ops);
-    }
-
-    /// The callee's source text of the call or `new` instruction the
-    /// innermost frame is running, when the compiler noted it.
-    pub(crate) fn call_site(&self) -> Option<String> {
-        let frame = self.frames.last()?;
-        let pc = frame.pc.checked_sub(1)?;
-        let sites = &frame.code.call_sites;
-        let index = sites.binary_search_by_key(&pc, |(at, _)| *at).ok()?;
-        Some(sites[index].1.to_rust())
-    }
-
-    /// The source position being run: the innermost frame's whose code
-    /// has positions (an embedder's own modules may hide theirs, so an
-    /// error inside them points at the user's calling line).
-    pub fn current_position(&self) -> Option<(u32, u32)> {
-        self.frames.iter().rev().find_map(|frame| {
-            let pc = (frame.pc as usize).saturating_sub(1);
-            frame.code.positions.get(pc).copied().filter(|position| *position != (0, 0))
-        })
-    }
-
     fn unwind_frames(&mut self, base_frames: usize) {
         while self.frames.len() > base_frames {
             if let Some(frame) = self.frames.pop() {
@@ -1447,17 +1392,7 @@ impl Vm {
             Insn::IteratorRest => {
                 let n = self.stack.len();
                 let (iterator, next) = (self.stack[n - 2].clone(), self.stack[n - 1].clone());
-                let mut values = Vec::new();
-                loop {
-                    let result = self.call(host, &next, &iterator, &[])?;
-                    if !result.is_object() {
-                        return self.type_error("Iterator result is not an object");
-                    }
-                    if self.get(host, &result, Key::Atom(atoms::DONE))?.truthy() {
-                        break;
-                    }
-                    values.push(self.get(host, &result, Key::Atom(atoms::VALUE))?);
-                }
+                let values = self.drain_iterator(host, &iterator, &next)?;
                 let array = self.new_array(values);
                 self.stack.push(Value::Object(array));
             }

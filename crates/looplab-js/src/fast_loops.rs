@@ -6,6 +6,8 @@
 //! that one-at-a-time additions give, and charges the iterations' virtual
 //! CPU time, then the ordinary loop finds its test false and ends.
 
+use crate::{Embedder, Value, Vm};
+
 /// `for (let i = start; i < end; i++) { acc += i; }` as the compiler found it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FastSumLoop {
@@ -176,10 +178,46 @@ fn add_counter_repeatedly(acc: f64, start: i64, end: i64) -> Option<f64> {
     Some(sum)
 }
 
-
 fn ulp_of(value: f64) -> f64 {
     let bits = value.to_bits();
     f64::from_bits(bits + 1) - value
+}
+
+impl crate::Vm {
+    /// Runs a counting loop in closed form when its registers hold numbers
+    /// (see `fast_loops.rs`), charging its iterations as operations.
+    pub(crate) fn fast_sum_loop(&mut self, host: &mut dyn Embedder, index: u32) {
+        let frame = self.frame();
+        let base = frame.base as usize;
+        let Some(fast) = frame.code.fast_loops.get(index as usize).cloned() else { return };
+        let register = |vm: &Vm, r: u32| match vm.stack.get(base + r as usize) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        };
+        let Some(start) = register(self, fast.counter) else { return };
+        let end = match fast.end {
+            crate::fast_loops::LoopBound::Constant(end) => end,
+            crate::fast_loops::LoopBound::Register(r) => match register(self, r) {
+                Some(end) => end,
+                None => return,
+            },
+        };
+        let accumulator = match fast.accumulator {
+            Some(r) => match register(self, r) {
+                Some(value) => Some(value),
+                None => return,
+            },
+            None => None,
+        };
+        let Some((counter, result, iterations)) = crate::fast_loops::run(start, end, fast.inclusive, accumulator, fast.addend) else { return };
+        self.stack[base + fast.counter as usize] = Value::Number(counter);
+        if let (Some(r), Some(result)) = (fast.accumulator, result) {
+            self.stack[base + r as usize] = Value::Number(result);
+        }
+        let ops = iterations.saturating_mul(u64::from(fast.ops_per_iteration));
+        self.report_ops(host);
+        host.spend(ops);
+    }
 }
 
 #[cfg(test)]
@@ -209,7 +247,6 @@ mod tests {
             assert_eq!(add_counter_repeatedly(acc, start, end), Some(naive(acc, start, end)), "{acc} {start}..{end}");
         }
     }
-
 
     #[test]
     fn the_seeds_billion_loop_gives_nodes_sum() {

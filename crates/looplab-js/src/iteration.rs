@@ -26,9 +26,14 @@ impl Vm {
     /// Every value an iterable yields.
     pub fn iterate_to_vec(&mut self, host: &mut dyn Embedder, iterable: &Value) -> JsResult<Vec<Value>> {
         let (iterator, next) = self.get_iterator(host, iterable)?;
+        self.drain_iterator(host, &iterator, &next)
+    }
+
+    /// Every value left in an iterator (`next` is its method), in order.
+    pub fn drain_iterator(&mut self, host: &mut dyn Embedder, iterator: &Value, next: &Value) -> JsResult<Vec<Value>> {
         let mut values = Vec::new();
         loop {
-            let result = self.call(host, &next, &iterator, &[])?;
+            let result = self.call(host, next, iterator, &[])?;
             if !result.is_object() {
                 return self.type_error("Iterator result is not an object");
             }

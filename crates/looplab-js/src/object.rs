@@ -4,8 +4,8 @@
 use crate::shape::ShapeId;
 use crate::string::JsStr;
 use crate::value::{Key, ObjId, Sym, Value};
-use std::collections::BTreeMap;
 use crate::FastMap as HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// The object may get new properties (ECMA-262 [[Extensible]]).

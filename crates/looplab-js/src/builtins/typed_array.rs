@@ -41,7 +41,13 @@ pub(super) fn install(vm: &mut Vm) {
             _ => Value::Undefined,
         })
     });
-    let desc = Descriptor { get: Some(Value::Object(tag_getter)), set: Some(Value::Undefined), enumerable: Some(false), configurable: Some(true), ..Default::default() };
+    let desc = Descriptor {
+        get: Some(Value::Object(tag_getter)),
+        set: Some(Value::Undefined),
+        enumerable: Some(false),
+        configurable: Some(true),
+        ..Default::default()
+    };
     vm.define_property(prototype, Key::Symbol(symbols::TO_STRING_TAG), &desc);
 }
 
@@ -123,7 +129,8 @@ fn to_uint8(number: f64) -> u8 {
 fn define_getter(vm: &mut Vm, target: ObjId, name: &str, f: crate::object::NativeFn) {
     let getter = vm.native_function(&format!("get {name}"), 0, f);
     let key = vm.key(name);
-    let desc = Descriptor { get: Some(Value::Object(getter)), set: Some(Value::Undefined), enumerable: Some(false), configurable: Some(true), ..Default::default() };
+    let desc =
+        Descriptor { get: Some(Value::Object(getter)), set: Some(Value::Undefined), enumerable: Some(false), configurable: Some(true), ..Default::default() };
     vm.define_property(target, key, &desc);
 }
 

@@ -855,7 +855,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 Expression::Identifier(_) | Expression::ThisExpression(_) => true,
                 Expression::StaticMemberExpression(member) => simple(&member.object),
                 Expression::ComputedMemberExpression(member) => {
-                    simple(&member.object) && matches!(member.expression, Expression::Identifier(_) | Expression::NumericLiteral(_) | Expression::StringLiteral(_))
+                    simple(&member.object)
+                        && matches!(member.expression, Expression::Identifier(_) | Expression::NumericLiteral(_) | Expression::StringLiteral(_))
                 }
                 Expression::PrivateFieldExpression(member) => simple(&member.object),
                 _ => false,

@@ -644,8 +644,12 @@ fn waits_for_clock(expression: &Expression<'_>) -> bool {
                     && pure(&binary.right, clock)
             }
             Expression::UnaryExpression(unary) => {
-                matches!(unary.operator, oxc_syntax::operator::UnaryOperator::UnaryNegation | oxc_syntax::operator::UnaryOperator::LogicalNot | oxc_syntax::operator::UnaryOperator::UnaryPlus)
-                    && pure(&unary.argument, clock)
+                matches!(
+                    unary.operator,
+                    oxc_syntax::operator::UnaryOperator::UnaryNegation
+                        | oxc_syntax::operator::UnaryOperator::LogicalNot
+                        | oxc_syntax::operator::UnaryOperator::UnaryPlus
+                ) && pure(&unary.argument, clock)
             }
             Expression::CallExpression(call) => {
                 let is_clock = call.arguments.is_empty()

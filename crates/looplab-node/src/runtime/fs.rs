@@ -2,8 +2,9 @@
 //! sizes, not contents. Asynchronous calls are thread-pool work costed by
 //! the disk model; synchronous ones block the calling thread for as long.
 
+use super::element;
 use super::host::NodeHost;
-use super::natives::{self, set, Native};
+use super::natives::{self, require_callback, set, Native};
 use looplab_core::{Callback, HostValue};
 use looplab_js::{ErrorType, JsResult, Unwind, Value, Vm};
 
@@ -23,14 +24,6 @@ fn path_of(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value) -> JsResult<St
             Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)))
         }
     }
-}
-
-fn require_callback(vm: &mut Vm, value: &Value, name: &str) -> JsResult<()> {
-    if vm.is_callable(value) {
-        return Ok(());
-    }
-    let message = format!("The \"{name}\" argument must be of type function. Received {}", natives::received(vm, value));
-    Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)))
 }
 
 /// The encoding a read asks for (`'utf8'` or `{ encoding }`), if any.
@@ -104,13 +97,6 @@ fn settle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_promise: bo
         vm.call(nh, target, &Value::Undefined, &[error])
     } else {
         vm.call(nh, target, &Value::Undefined, &[error, value])
-    }
-}
-
-fn element(vm: &Vm, array: &Value, index: u32) -> Value {
-    match array {
-        Value::Object(id) => vm.heap.own(*id, looplab_js::Key::Index(index)).map(|found| found.value).unwrap_or_default(),
-        _ => Value::Undefined,
     }
 }
 

@@ -172,14 +172,6 @@ impl NodeHost<'_, '_> {
         let index = self.state.add_job(HostJob::Call { call, repeat });
         Callback { func: FnRef(index), name: name.into() }
     }
-
-    /// Ends the run with `reason` (a limit): the engine unwinds with `Halt`.
-    pub fn halt(&mut self, reason: String) -> looplab_js::Unwind {
-        if self.state.halted.is_none() {
-            self.state.halted = Some(reason);
-        }
-        looplab_js::Unwind::Halt
-    }
 }
 
 /// A function's name as the UI shows it, `(anonymous)` when it has none.

@@ -109,7 +109,12 @@ impl NodeGuest {
 /// The compiled form of a CommonJS module: Node's wrapper function around
 /// the file's text. The wrapper's first line is its own, so the file's
 /// lines keep their numbers once [`shift_lines`] moves them up by one.
-pub fn compile_commonjs(vm: &mut Vm, source: &str, filename: &str, hide_positions: bool) -> Result<Rc<looplab_js::bytecode::Code>, Vec<looplab_js::compiler::CompileError>> {
+pub fn compile_commonjs(
+    vm: &mut Vm,
+    source: &str,
+    filename: &str,
+    hide_positions: bool,
+) -> Result<Rc<looplab_js::bytecode::Code>, Vec<looplab_js::compiler::CompileError>> {
     let wrapped = format!("(function (exports, require, module, __filename, __dirname) {{\n{source}\n}})");
     match looplab_js::compiler::compile(&wrapped, looplab_js::compiler::Goal::Script, &mut vm.atoms) {
         Ok(mut code) => {
@@ -140,12 +145,24 @@ impl Thread {
         self.state.ops_at_entry = self.vm.ops;
     }
 
+    /// Runs `work` as one callback of this thread, then settles how it
+    /// ended as Node would (see [`finish`]).
+    fn run(&mut self, host: &mut Host<'_>, work: impl FnOnce(&mut Vm, &mut NodeHost<'_, '_>) -> JsResult<()>) {
+        self.enter();
+        let mut nh = NodeHost { host, state: &mut self.state };
+        let outcome = work(&mut self.vm, &mut nh);
+        finish(&mut self.vm, &mut nh, outcome);
+    }
+
     fn run_main(&mut self, host: &mut Host<'_>) {
         self.enter();
         let mut nh = NodeHost { host, state: &mut self.state };
         let outcome = (|| -> JsResult<()> {
             modules::install_globals(&mut self.vm, &mut nh)?;
-            let dirname = self.filename.rsplit_once('/').map_or(MAIN_DIR.to_string(), |(dirname, _)| if dirname.is_empty() { "/".to_string() } else { dirname.to_string() });
+            let dirname = self
+                .filename
+                .rsplit_once('/')
+                .map_or(MAIN_DIR.to_string(), |(dirname, _)| if dirname.is_empty() { "/".to_string() } else { dirname.to_string() });
             modules::run_module(&mut self.vm, &mut nh, self.main.clone(), &format!("%file:{}", self.filename), &self.filename, &dirname)?;
             Ok(())
         })();
@@ -197,7 +214,7 @@ impl Thread {
     }
 }
 
-fn array_length(vm: &Vm, array: &Value) -> u32 {
+pub(super) fn array_length(vm: &Vm, array: &Value) -> u32 {
     match array {
         Value::Object(id) => match &vm.heap.get(*id).kind {
             Kind::Array(state) => state.length,
@@ -207,7 +224,7 @@ fn array_length(vm: &Vm, array: &Value) -> u32 {
     }
 }
 
-fn element(vm: &Vm, array: &Value, index: u32) -> Value {
+pub(super) fn element(vm: &Vm, array: &Value, index: u32) -> Value {
     match array {
         Value::Object(id) => vm.heap.own(*id, Key::Index(index)).map(|found| found.value).unwrap_or_default(),
         _ => Value::Undefined,
@@ -506,7 +523,7 @@ pub fn spawn_worker(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_e
     let env = vm.get(nh, &process, key)?;
     let env_json = json_stringify(vm, nh, &env)?;
     let thread = nh.host.spawn_thread(WORKER_STARTUP_US);
-    nh.state.spawned.push((thread, natives::spawned(source, filename, env_json, load_error)));
+    nh.state.spawned.push((thread, host::Spawned { source, filename, env_json, load_error }));
     // The Worker keeps its parent's loop alive until it exits.
     nh.host.ref_handle(true);
     Ok(Value::Number(f64::from(thread)))
@@ -676,20 +693,14 @@ impl Guest for NodeGuest {
     fn emit_process_event(&mut self, event: &str, code: i32, host: &mut Host<'_>) {
         let thread = host.thread();
         if let Some(guest) = self.thread(thread) {
-            guest.enter();
-            let mut nh = NodeHost { host, state: &mut guest.state };
-            let outcome = emit_process(&mut guest.vm, &mut nh, event, code);
-            finish(&mut guest.vm, &mut nh, outcome);
+            guest.run(host, |vm, nh| emit_process(vm, nh, event, code));
         }
     }
 
     fn deliver_message(&mut self, port: u64, payload: &str, host: &mut Host<'_>) {
         let thread = host.thread();
         if let Some(guest) = self.thread(thread) {
-            guest.enter();
-            let mut nh = NodeHost { host, state: &mut guest.state };
-            let outcome = deliver(&mut guest.vm, &mut nh, port, payload);
-            finish(&mut guest.vm, &mut nh, outcome);
+            guest.run(host, |vm, nh| deliver(vm, nh, port, payload));
         }
         self.collect_spawned(thread);
     }

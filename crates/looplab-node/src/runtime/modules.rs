@@ -38,13 +38,22 @@ lib_js! {
 }
 
 /// What `require` names in its message when a module is missing.
-const SUPPORTED: &str = "assert, fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, perf_hooks, buffer";
+const SUPPORTED: &str =
+    "assert, fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, perf_hooks, buffer";
 
 /// Sets up a thread's globals: Node's timers, `process`, `Buffer`, the
 /// simulated `db`, then `lib_js/bootstrap.js` (console, performance…).
 pub fn install_globals(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> JsResult<()> {
     let global = Value::Object(vm.intrinsics.global);
-    for native in [Native::SetTimeout, Native::SetInterval, Native::SetImmediate, Native::ClearTimeout, Native::ClearInterval, Native::ClearImmediate, Native::QueueMicrotask] {
+    for native in [
+        Native::SetTimeout,
+        Native::SetInterval,
+        Native::SetImmediate,
+        Native::ClearTimeout,
+        Native::ClearInterval,
+        Native::ClearImmediate,
+        Native::QueueMicrotask,
+    ] {
         let function = natives::function(vm, native, Value::Undefined);
         define_global(vm, &global, native_name(native), function);
     }
@@ -305,7 +314,14 @@ fn require_file(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, request: &str, resolved:
 
 /// Runs a compiled CommonJS wrapper once, caching its exports: `this` is
 /// `module.exports`, as in Node.
-pub fn run_module(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, code: std::rc::Rc<looplab_js::bytecode::Code>, cache_key: &str, filename: &str, dirname: &str) -> JsResult<Value> {
+pub fn run_module(
+    vm: &mut Vm,
+    nh: &mut NodeHost<'_, '_>,
+    code: std::rc::Rc<looplab_js::bytecode::Code>,
+    cache_key: &str,
+    filename: &str,
+    dirname: &str,
+) -> JsResult<Value> {
     let wrapper = vm.run_script(nh, code)?;
     let exports = Value::Object(vm.new_object());
     let module = Value::Object(vm.new_object());

@@ -7,11 +7,11 @@
 //! immediates to the loop, file and crypto work to the thread pool, sockets
 //! and the database to the kernel.
 
-use super::host::{function_label, NodeHost, Spawned, CLOCK_READ_PS};
+use super::host::{function_label, NodeHost, CLOCK_READ_PS};
 use crate::MAIN_DIR;
 use looplab_core::{Callback, FnRef, HostValue};
 use looplab_js::shape::DEFAULT_ATTRS;
-use looplab_js::{ErrorType, JsResult, JsStr, Key, ObjId, Unwind, Value, Vm};
+use looplab_js::{ErrorType, JsResult, Key, ObjId, Unwind, Value, Vm};
 
 macro_rules! natives {
     ($($variant:ident = $name:literal / $length:literal,)*) => {
@@ -176,15 +176,8 @@ fn number(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value) -> JsResult<f64
 /// A Node error: `new Type(message)` with `code`.
 pub fn node_error(vm: &mut Vm, kind: ErrorType, code: &str, message: &str) -> Value {
     let error = vm.make_error(kind, message);
-    set_hidden(vm, &error, "code", Value::str(code));
+    set(vm, &error, "code", Value::str(code));
     error
-}
-
-fn set_hidden(vm: &mut Vm, target: &Value, name: &str, value: Value) {
-    if let Value::Object(id) = target {
-        let key = vm.key(name);
-        vm.heap.put(*id, key, value, looplab_js::shape::METHOD_ATTRS | looplab_js::shape::ENUMERABLE);
-    }
 }
 
 /// How Node's `ERR_INVALID_ARG_TYPE` describes what it received.
@@ -193,10 +186,9 @@ pub fn received(vm: &mut Vm, value: &Value) -> String {
         Value::Undefined => "undefined".to_string(),
         Value::Null => "null".to_string(),
         Value::Object(_) if vm.is_callable(value) => format!("function {}", function_label(vm, value)),
-        Value::Object(id) => {
+        Value::Object(_) => {
             let constructor = peek(vm, value, "constructor");
             let name = if constructor.is_object() { function_label(vm, &constructor) } else { String::new() };
-            let _ = id;
             if name.is_empty() || name == "(anonymous)" {
                 "an instance of Object".to_string()
             } else {
@@ -214,7 +206,7 @@ pub fn received(vm: &mut Vm, value: &Value) -> String {
 }
 
 /// Node's `ERR_INVALID_ARG_TYPE` for a callback that is not a function.
-fn require_callback(vm: &mut Vm, value: &Value, name: &str) -> JsResult<()> {
+pub fn require_callback(vm: &mut Vm, value: &Value, name: &str) -> JsResult<()> {
     if vm.is_callable(value) {
         return Ok(());
     }
@@ -358,7 +350,13 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         ProcessMemoryUsage => {
             let usage = Value::Object(vm.new_object());
             let heap = vm.heap.bytes as f64;
-            for (key, value) in [("rss", 40.0 * 1024.0 * 1024.0 + heap), ("heapTotal", 8.0 * 1024.0 * 1024.0 + heap), ("heapUsed", 4.0 * 1024.0 * 1024.0 + heap), ("external", 1024.0 * 1024.0), ("arrayBuffers", 16384.0)] {
+            for (key, value) in [
+                ("rss", 40.0 * 1024.0 * 1024.0 + heap),
+                ("heapTotal", 8.0 * 1024.0 * 1024.0 + heap),
+                ("heapUsed", 4.0 * 1024.0 * 1024.0 + heap),
+                ("external", 1024.0 * 1024.0),
+                ("arrayBuffers", 16384.0),
+            ] {
                 set(vm, &usage, key, Value::Number(value.round()));
             }
             usage
@@ -386,14 +384,14 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
                         _ => ("Warning".to_string(), Value::Undefined),
                     };
                     let warning = vm.make_error(ErrorType::Error, &message);
-                    set_hidden(vm, &warning, "name", Value::str(&kind));
+                    set(vm, &warning, "name", Value::str(&kind));
                     if let Value::String(code) = code {
-                        set_hidden(vm, &warning, "code", Value::String(code));
+                        set(vm, &warning, "code", Value::String(code));
                     }
                     warning
                 }
             };
-            let (name_key, message_key) = (vm_key(vm, "name"), vm_key(vm, "message"));
+            let (name_key, message_key) = (vm.key("name"), vm.key("message"));
             let name = vm.get(nh, &warning, name_key)?;
             let message = vm.get(nh, &warning, message_key)?;
             let (name, message) = (text(vm, nh, &name)?, text(vm, nh, &message)?);
@@ -431,7 +429,9 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         }
         FsReadFile | FsPromisesReadFile => super::fs::read_file(vm, nh, native == FsPromisesReadFile, args)?,
         ReadFileDone => super::fs::read_file_done(vm, nh, data, args)?,
-        FsReadFileSync | FsStatSync | FsExistsSync | FsWriteFileSync | FsMkdirSync | FsUnlinkSync | FsAppendFileSync => super::fs::sync_call(vm, nh, native, args)?,
+        FsReadFileSync | FsStatSync | FsExistsSync | FsWriteFileSync | FsMkdirSync | FsUnlinkSync | FsAppendFileSync => {
+            super::fs::sync_call(vm, nh, native, args)?
+        }
         FsStat | FsPromisesStat | FsWriteFile | FsPromisesWriteFile => super::fs::stat_or_write(vm, nh, native, args)?,
         StatDone => super::fs::stat_done(vm, nh, data, args)?,
         StatIsFile => Value::Bool(true),
@@ -518,7 +518,12 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let address = if local { "127.0.0.1".to_string() } else { super::documentation_address(&hostname) };
             let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
             super::sync_pool_size(vm, nh);
-            nh.host.pool_work(&format!("getaddrinfo {hostname}"), duration_us, callback, vec![HostValue::Null, HostValue::Str(address), HostValue::Number(4.0)]);
+            nh.host.pool_work(
+                &format!("getaddrinfo {hostname}"),
+                duration_us,
+                callback,
+                vec![HostValue::Null, HostValue::Str(address), HostValue::Number(4.0)],
+            );
             Value::Undefined
         }
         DnsResolve | DnsResolve4 => {
@@ -592,7 +597,6 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
                 Value::Number(port) => port,
                 _ => 40_000.0,
             };
-            let net = super::internal_object(vm, nh.state, "%net");
             set(vm, &net, "nextPort", Value::Number(next + 1.0));
             Value::Number(next)
         }
@@ -627,7 +631,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             // The requests of the scenario's load run http.js's own
             // `ServerResponse.prototype.end`.
             let response_prototype = arg(args, 1);
-            let key = vm_key(vm, "end");
+            let key = vm.key("end");
             vm.get(nh, &response_prototype, key)?
         }
         WorkerSpawn => super::spawn_worker(vm, nh, &a0, arg(args, 1).truthy())?,
@@ -685,10 +689,6 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
     })
 }
 
-fn vm_key(vm: &mut Vm, name: &str) -> Key {
-    vm.key(name)
-}
-
 /// A `Timeout` or `Immediate`: an object on the shared prototype holding
 /// its kind and the simulation's timer id (Node's `Timeout.prototype`).
 fn timer_handle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
@@ -731,16 +731,6 @@ fn timer_fields(vm: &mut Vm, handle: &Value) -> Option<(u32, u64)> {
         Value::Number(packed) => Some(((packed / 1e12).floor() as u32, (packed % 1e12) as u64)),
         _ => None,
     }
-}
-
-/// A JS string of `value`'s text (for `JsStr` users).
-pub fn js_str(text: &str) -> JsStr {
-    JsStr::from_str(text)
-}
-
-/// A spawned worker's record (see [`Spawned`]).
-pub fn spawned(source: String, filename: String, env_json: String, load_error: Option<String>) -> Spawned {
-    Spawned { source, filename, env_json, load_error }
 }
 
 /// The `db` global: one native per operation, each carrying its name.
