@@ -55,7 +55,12 @@ pub const BENCHMARKS: &[(&str, u32, &str)] = &[
 
 fn main() {
     println!("{:<20} {:>12} {:>12}", "benchmark", "total ms", "ns/iter");
+    // `cargo run --example microbench -- closures` runs only the ones named.
+    let only: Vec<String> = std::env::args().skip(1).collect();
     for (name, iterations, program) in BENCHMARKS {
+        if !only.is_empty() && !only.iter().any(|wanted| name.contains(wanted.as_str())) {
+            continue;
+        }
         // Inside a function, as a CommonJS module's code is: its bindings
         // are the function's, not the global object's.
         let source = format!("(function () {{ const N = {iterations};\n{program}\n}})();");

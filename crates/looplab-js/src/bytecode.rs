@@ -434,18 +434,27 @@ pub struct GlobalDeclarations {
     pub lexicals: Vec<(Atom, bool)>,
 }
 
-/// An inline cache: the shape a property access last saw, and where the
-/// property was (own slot, or a prototype's, valid while the heap's
-/// prototype epoch stays the same).
+/// One entry of an inline cache: a shape a property access saw, and where
+/// the property was (own slot, a prototype's slot valid while the heap's
+/// prototype epoch stays the same, or, for a write that added the property,
+/// the shape the object moved to).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct InlineCache {
     pub shape: u32,
     pub slot: u32,
-    /// `u32::MAX` for an own property; else the holder's object index.
+    /// [`IC_OWN`], [`IC_TRANSITION`], else the holder's object index.
     pub holder: u32,
     pub epoch: u32,
+    /// For [`IC_TRANSITION`]: the shape after the property is added.
+    pub next: u32,
 }
 
+/// Each access site has this many entries (most recently used first), so a
+/// site that sees two kinds of receiver (`this._events` in an emitter's
+/// method, called on requests and responses) stays cached.
+pub const IC_WAYS: usize = 2;
+pub const IC_OWN: u32 = u32::MAX;
+pub const IC_TRANSITION: u32 = u32::MAX - 1;
 pub const IC_EMPTY_SHAPE: u32 = u32::MAX;
 
 #[derive(Debug)]

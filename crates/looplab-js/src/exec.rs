@@ -214,7 +214,7 @@ impl Vm {
             let value = if index < params { args.get(index).cloned().unwrap_or_default() } else { Value::Undefined };
             self.stack.push(value);
         }
-        let arguments = if code.uses_arguments || code.simple_parameters == false || code.kind == CodeKind::Arrow { args.to_vec() } else { Vec::new() };
+        let arguments = if code.uses_arguments { args.to_vec() } else { Vec::new() };
         self.frames.push(Frame {
             code,
             pc: 0,
@@ -976,8 +976,9 @@ impl Vm {
                 let value = self.pop();
                 let object = self.pop();
                 if !self.cached_set(code, ic, &object, &value) {
+                    let before = self.shape_before_set(&object);
                     self.set(host, &object, Key::Atom(name), value.clone(), code.is_strict)?;
-                    self.cache_own_data(code, ic, &object, name);
+                    self.cache_set(code, ic, &object, name, before);
                 }
                 self.stack.push(value);
             }

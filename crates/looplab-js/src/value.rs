@@ -25,7 +25,13 @@ pub struct Sym(pub u32);
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 pub struct Atom(pub u32);
 
+// A 32-bit tag puts every small payload (bool, symbol, object handle) at
+// offset 4 and the wide ones at 8: copying a value is then one 4-byte and
+// one 8-byte move. With an 8-bit tag the bool sat at offset 1, and the
+// compiler's merged copy of bytes 1..8 stalled on store forwarding in the
+// interpreter's every push (measured: a quarter of the loop's time).
 #[derive(Clone, Default)]
+#[repr(u32)]
 pub enum Value {
     #[default]
     Undefined,

@@ -750,7 +750,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
             fast_loops: state.fast_loops,
             call_sites: state.call_sites,
             finally_exits: state.finally_exits,
-            ics: (0..state.ics).map(|_| Cell::new(InlineCache { shape: crate::bytecode::IC_EMPTY_SHAPE, ..InlineCache::default() })).collect(),
+            ics: (0..state.ics as usize * crate::bytecode::IC_WAYS)
+                .map(|_| Cell::new(InlineCache { shape: crate::bytecode::IC_EMPTY_SHAPE, ..InlineCache::default() }))
+                .collect(),
             positions: state.positions,
             line,
             column,

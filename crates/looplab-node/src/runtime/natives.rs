@@ -709,8 +709,10 @@ fn timer_handle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
             prototype
         }
     };
-    let handle = vm.new_object();
-    vm.set_prototype(handle, Some(prototype));
+    // Made with its prototype, not given one after: changing an object's
+    // prototype turns it into a dictionary and invalidates every cached
+    // prototype lookup.
+    let handle = vm.heap.alloc(Some(prototype), looplab_js::object::Kind::Ordinary, 0);
     Value::Object(handle)
 }
 
