@@ -397,7 +397,9 @@ impl EventLoop {
     /// active requests, or closing handles.
     fn is_alive(&self) -> bool {
         self.timers.values().any(|timer| !self.unref_timers.contains(&timer.id))
-            || !self.immediates.is_empty()
+            // Node refs its immediate handle only while ref'd immediates
+            // wait (lib/internal/timers.js, immediateInfo[kRefCount]).
+            || self.immediates.iter().any(|item| !self.unref_timers.contains(&item.id))
             || self.active_requests > 0
             || self.active_handles > 0
             || !self.closing.is_empty()
@@ -1697,7 +1699,7 @@ impl Host<'_> {
         id
     }
 
-    /// `timer.ref()` / `timer.unref()`.
+    /// `timer.ref()` / `timer.unref()`, and an Immediate's.
     pub fn set_timer_ref(&mut self, id: u64, is_ref: bool) {
         if is_ref {
             self.core.event_loop.unref_timers.remove(&id);

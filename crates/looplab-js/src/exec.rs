@@ -1575,7 +1575,7 @@ impl Vm {
     }
 
     /// `Array.prototype.values`, for `arguments[Symbol.iterator]`.
-    fn array_values_function(&mut self) -> Value {
+    pub(crate) fn array_values_function(&mut self) -> Value {
         let key = Key::Atom(atoms::VALUES);
         self.heap.own(self.intrinsics.array_prototype, key).map(|found| found.value).unwrap_or_default()
     }

@@ -35,6 +35,11 @@ pub(super) fn install(vm: &mut Vm) {
     define_getter(vm, prototype, "byteOffset", view_byte_offset);
     define_getter(vm, prototype, "buffer", view_buffer);
     vm.define_method(prototype, "subarray", 2, subarray);
+    // %TypedArray%.prototype.values and [@@iterator] (ECMA-262 23.2.3.37):
+    // an array iterator over the view's elements.
+    let values = vm.array_values_function();
+    vm.define_value(prototype, "values", values.clone());
+    vm.heap.put(prototype, Key::Symbol(symbols::ITERATOR), values, crate::shape::METHOD_ATTRS);
     let tag_getter = vm.native_function("get [Symbol.toStringTag]", 0, |vm, _, this, _, _| {
         Ok(match this {
             Value::Object(id) if matches!(vm.heap.get(*id).kind, Kind::Uint8Array { .. }) => Value::str("Uint8Array"),
@@ -349,4 +354,13 @@ fn subarray(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], 
     };
     let args = [Value::Object(buffer), Value::Number(f64::from(offset + begin)), Value::Number(f64::from(count))];
     vm.construct(host, &constructor, &args, None)
+}
+
+/// DetachArrayBuffer (ECMA-262 25.1.3.5): the buffer's bytes leave it, as
+/// when an embedder transfers them elsewhere; its byteLength becomes 0.
+pub fn detach(vm: &mut Vm, buffer: ObjId) {
+    if let Kind::ArrayBuffer(data) = &mut vm.heap.get_mut(buffer).kind {
+        data.bytes = Vec::new();
+        data.length = 0;
+    }
 }

@@ -6,6 +6,13 @@ const output = require('%consolebinding');
 const inspector = require('%inspect');
 const perf = require('%perfbinding');
 
+// Node 20 names the explicit-resource-management symbols before the
+// language has them (lib/internal/process/pre_execution.js): Symbol.dispose
+// is Symbol(nodejs.dispose), and timers and other handles define it.
+for (const [name, description] of [['dispose', 'nodejs.dispose'], ['asyncDispose', 'nodejs.asyncDispose']]) {
+  if (!(name in Symbol)) Object.defineProperty(Symbol, name, { value: Symbol(description) });
+}
+
 const counts = new Map();
 const timers = new Map();
 let indent = '';

@@ -9,6 +9,7 @@
 
 use looplab_core::{Callback, FnRef, Host};
 use looplab_js::{Embedder, JobId, JsResult, ObjId, Persistent, Value, Vm};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -40,6 +41,8 @@ pub struct Spawned {
     pub source: String,
     pub filename: String,
     pub env_json: String,
+    /// The structured clone of `workerData` (a JSON tree), or empty.
+    pub worker_data: String,
     pub load_error: Option<String>,
 }
 
@@ -59,6 +62,8 @@ pub struct ThreadState {
     pub spawned: Vec<(u32, Spawned)>,
     /// The scenario's files by path.
     pub files: Rc<BTreeMap<String, String>>,
+    /// The process's MessagePorts (shared by every thread).
+    pub ports: Rc<RefCell<super::ports::Ports>>,
     /// Module exports by cache key (Node's module cache).
     pub modules: BTreeMap<String, Persistent>,
     /// Internal objects by name (`%workers`, the timer prototype …).
@@ -73,7 +78,7 @@ pub struct ThreadState {
 }
 
 impl ThreadState {
-    pub fn new(files: Rc<BTreeMap<String, String>>) -> ThreadState {
+    pub fn new(files: Rc<BTreeMap<String, String>>, ports: Rc<RefCell<super::ports::Ports>>) -> ThreadState {
         ThreadState {
             jobs: Vec::new(),
             jobs_free: Vec::new(),
@@ -83,6 +88,7 @@ impl ThreadState {
             unhandled: Vec::new(),
             spawned: Vec::new(),
             files,
+            ports,
             modules: BTreeMap::new(),
             internals: BTreeMap::new(),
             clock_granularity_us: 1000,

@@ -17,12 +17,14 @@ pub mod modules;
 pub mod natives;
 pub mod node_exports;
 pub mod path;
+pub mod ports;
 
 use crate::MAIN_DIR;
 use host::{HostJob, NodeHost, ThreadState};
 use looplab_core::{FnRef, Guest, Host, HostValue, ScriptError};
 use looplab_js::object::{Handler, Kind, PromiseState};
 use looplab_js::{ErrorType, JobId, JsResult, Key, Unwind, Value, Vm};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -65,6 +67,8 @@ pub struct NodeGuest {
     threads: Vec<Option<Thread>>,
     /// The scenario's files by path (see [`crate::split_files`]).
     files: Rc<BTreeMap<String, String>>,
+    /// The process's MessagePorts, shared by every thread.
+    ports: Rc<RefCell<ports::Ports>>,
     /// Workers' code and environment, waiting for their thread to start.
     pending: BTreeMap<u32, host::Spawned>,
 }
@@ -84,8 +88,9 @@ impl NodeGuest {
         let main_path = files.first().map_or_else(|| format!("{MAIN_DIR}/main.js"), |file| file.path.clone());
         let main_source = files.first().map(|file| file.source.clone()).unwrap_or_default();
         let files: Rc<BTreeMap<String, String>> = Rc::new(files.into_iter().map(|file| (file.path, file.source)).collect());
-        let main = Thread::new(&main_source, files.clone(), main_path)?;
-        Ok(NodeGuest { threads: vec![Some(main)], files, pending: BTreeMap::new() })
+        let ports = Rc::new(RefCell::new(ports::Ports::default()));
+        let main = Thread::new(&main_source, files.clone(), ports.clone(), main_path)?;
+        Ok(NodeGuest { threads: vec![Some(main)], files, ports, pending: BTreeMap::new() })
     }
 
     fn thread(&mut self, thread: u32) -> Option<&mut Thread> {
@@ -132,11 +137,16 @@ pub fn compile_commonjs(
 }
 
 impl Thread {
-    fn new(source: &str, files: Rc<BTreeMap<String, String>>, filename: String) -> Result<Thread, Vec<looplab_js::compiler::CompileError>> {
+    fn new(
+        source: &str,
+        files: Rc<BTreeMap<String, String>>,
+        ports: Rc<RefCell<ports::Ports>>,
+        filename: String,
+    ) -> Result<Thread, Vec<looplab_js::compiler::CompileError>> {
         let mut vm = Vm::new();
         looplab_js::builtins::install(&mut vm);
         let main = compile_commonjs(&mut vm, source, &filename, false)?;
-        let state = ThreadState::new(files);
+        let state = ThreadState::new(files, ports);
         Ok(Thread { vm, state, main, filename })
     }
 
@@ -194,6 +204,9 @@ impl Thread {
                     values.push(element(vm, &array, index));
                 }
                 vm.call(&mut nh, &function, &this, &values)?;
+                if !repeat {
+                    natives::timer_ran(vm, &mut nh, &this, &function, &values)?;
+                }
                 Ok(())
             })(),
             HostJob::Promise(job) => vm.run_job(&mut nh, job),
@@ -508,7 +521,7 @@ pub fn json_parse_public(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, text: &str) -> 
 
 /// `new Worker(file | code, { eval })`: a new JS thread, started after
 /// Node's isolate start-up time.
-pub fn spawn_worker(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_eval: bool) -> JsResult<Value> {
+pub fn spawn_worker(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_eval: bool, worker_data: String, moved: &[u64]) -> JsResult<Value> {
     let target = vm.to_string(nh, target)?.to_rust();
     let (source, filename) = if is_eval {
         (target, "[worker eval]".to_string())
@@ -523,7 +536,8 @@ pub fn spawn_worker(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_e
     let env = vm.get(nh, &process, key)?;
     let env_json = json_stringify(vm, nh, &env)?;
     let thread = nh.host.spawn_thread(WORKER_STARTUP_US);
-    nh.state.spawned.push((thread, host::Spawned { source, filename, env_json, load_error }));
+    nh.state.ports.borrow_mut().move_to(moved, thread);
+    nh.state.spawned.push((thread, host::Spawned { source, filename, env_json, worker_data, load_error }));
     // The Worker keeps its parent's loop alive until it exits.
     nh.host.ref_handle(true);
     Ok(Value::Number(f64::from(thread)))
@@ -611,9 +625,10 @@ impl Guest for NodeGuest {
                 host.exit(1);
                 return;
             }
-            match Thread::new(&spawned.source, self.files.clone(), spawned.filename) {
+            match Thread::new(&spawned.source, self.files.clone(), self.ports.clone(), spawned.filename) {
                 Ok(mut guest) => {
                     guest.state.set_internal(&mut guest.vm, "%env", Value::str(&spawned.env_json));
+                    guest.state.set_internal(&mut guest.vm, "%workerData", Value::str(&spawned.worker_data));
                     if self.threads.len() <= thread as usize {
                         self.threads.resize_with(thread as usize + 1, || None);
                     }
@@ -707,6 +722,10 @@ impl Guest for NodeGuest {
 
     fn thread_exited(&mut self, code: i32, host: &mut Host<'_>) {
         let thread = host.thread();
+        let peers = self.ports.borrow_mut().close_thread(thread);
+        for (peer_thread, port) in peers {
+            host.post_message(peer_thread, port, "{\"%close\":true}".to_string());
+        }
         host.post_message(0, u64::from(thread), format!("{{\"%exit\":{code}}}"));
     }
 }
@@ -715,7 +734,22 @@ impl Guest for NodeGuest {
 /// object of `port` (or is its 'online'/'exit'/'error'); in a worker it is
 /// for `parentPort`.
 fn deliver(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, port: u64, payload: &str) -> JsResult<()> {
+    if port == ports::TERMINATE_PORT {
+        // worker.terminate(): the worker stops where it is, exit code 1.
+        // Ended like process.exit(1) in the worker, without its 'exit' event.
+        nh.state.halted = Some("process.exit".to_string());
+        nh.flush_cpu();
+        nh.host.exit(1);
+        return Err(looplab_js::Unwind::Halt);
+    }
     let value = json_parse_public(vm, nh, payload)?;
+    if port >= ports::PORT_BASE {
+        let receiver = nh.state.internal(vm, "%portReceiver");
+        if receiver.is_object() {
+            vm.call(nh, &receiver, &Value::Undefined, &[Value::Number((port - ports::PORT_BASE) as f64), value])?;
+        }
+        return Ok(());
+    }
     let target = if nh.host.thread() == 0 {
         let workers = nh.state.internal(vm, "%workers");
         natives::peek(vm, &workers, &port.to_string())
@@ -754,7 +788,10 @@ fn deliver(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, port: u64, payload: &str) -> 
         }
         vec![Value::str("error"), error]
     } else {
-        vec![Value::str("message"), value.clone()]
+        // The structured clone's tree becomes values again (ports, bytes).
+        let deserialize = nh.state.internal(vm, "%deserialize");
+        let message = if deserialize.is_object() { vm.call(nh, &deserialize, &Value::Undefined, &[value.clone()])? } else { value.clone() };
+        vec![Value::str("message"), message]
     };
     vm.call(nh, &emit, &target, &args)?;
     Ok(())

@@ -27,6 +27,7 @@ lib_js! {
     "util" => "util.js",
     "dns" => "dns.js",
     "dgram" => "dgram.js",
+    "timers" => "timers.js",
     "timers/promises" => "timers_promises.js",
     "perf_hooks" => "perf_hooks.js",
     "%fs_streams" => "fs_streams.js",
@@ -241,15 +242,6 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
             set(vm, &path, "posix", posix);
             path
         }
-        "timers" => {
-            let timers = Value::Object(vm.new_object());
-            let global = Value::Object(vm.intrinsics.global);
-            for name in ["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval", "clearImmediate"] {
-                let value = natives::peek(vm, &global, name);
-                set(vm, &timers, name, value);
-            }
-            timers
-        }
         "os" => {
             let os = module_object(vm, &[OsCpus, OsAvailableParallelism, OsTotalmem, OsFreemem, OsPlatform]);
             set(vm, &os, "EOL", Value::str("\n"));
@@ -265,7 +257,25 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
         }
         "%fsbinding" => module_object(vm, &[FsbOpen, FsbRead, FsbClose]),
         "%netbinding" => module_object(vm, &[NetHop, NetRef, NetNextPort, NetClose, NetListen, NetUnlisten, NetRespond, NetHttpSetup]),
-        "%workerbinding" => module_object(vm, &[WorkerSpawn, WorkerPost, WorkerThreadId, WorkerRef, WorkerRegister, WorkerSetParentPort]),
+        "%workerbinding" => module_object(
+            vm,
+            &[
+                WorkerSpawn,
+                WorkerPost,
+                WorkerThreadId,
+                WorkerRef,
+                WorkerRegister,
+                WorkerSetParentPort,
+                WorkerChannel,
+                WorkerPortPost,
+                WorkerPortClose,
+                WorkerSetPortReceiver,
+                WorkerSetDeserializer,
+                WorkerTerminate,
+                WorkerDetach,
+                WorkerData,
+            ],
+        ),
         "%inspectbinding" => module_object(vm, &[InspectKind, InspectPromiseState, InspectMapEntries]),
         "%bufferbinding" => module_object(vm, &[BufferOpaque, BufferIsOpaque, BufferPlaceholder]),
         "%consolebinding" => module_object(vm, &[Stdout, Stderr]),

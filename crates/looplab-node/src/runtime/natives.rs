@@ -34,6 +34,7 @@ natives! {
     ClearImmediate = "clearImmediate" / 1,
     QueueMicrotask = "queueMicrotask" / 1,
     TimeoutUnref = "unref" / 0,
+    TimeoutDispose = "[Symbol.dispose]" / 0,
     TimeoutRef = "ref" / 0,
     TimeoutHasRef = "hasRef" / 0,
     TimeoutRefresh = "refresh" / 0,
@@ -105,8 +106,16 @@ natives! {
     FsbOpen = "open" / 2,
     FsbRead = "read" / 3,
     FsbClose = "close" / 2,
-    WorkerSpawn = "spawn" / 2,
-    WorkerPost = "post" / 3,
+    WorkerSpawn = "spawn" / 4,
+    WorkerPost = "post" / 4,
+    WorkerChannel = "channel" / 0,
+    WorkerPortPost = "portPost" / 3,
+    WorkerPortClose = "portClose" / 2,
+    WorkerSetPortReceiver = "setPortReceiver" / 1,
+    WorkerSetDeserializer = "setDeserializer" / 1,
+    WorkerTerminate = "terminate" / 1,
+    WorkerDetach = "detach" / 1,
+    WorkerData = "workerData" / 0,
     WorkerThreadId = "threadId" / 0,
     WorkerRef = "ref" / 1,
     WorkerRegister = "register" / 2,
@@ -247,7 +256,9 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let handle = timer_handle(vm, nh);
             let callback = nh.callback(vm, &a0, handle.clone(), &args[2.min(args.len())..], repeat);
             let id = if repeat { nh.host.set_interval(callback, delay) } else { nh.host.set_timeout(callback, delay) };
+            let now_ms = (nh.host.now_us() / 1000) as f64;
             set_timer_fields(vm, &handle, if repeat { 1 } else { 0 }, id, delay);
+            set_timeout_fields(vm, &handle, &a0, now_ms, repeat.then_some(delay));
             handle
         }
         SetImmediate => {
@@ -256,13 +267,23 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let callback = nh.callback(vm, &a0, handle.clone(), &args[1.min(args.len())..], false);
             let id = nh.host.set_immediate(callback);
             set_timer_fields(vm, &handle, 2, id, 0.0);
+            set(vm, &handle, "_onImmediate", a0.clone());
+            set(vm, &handle, "_destroyed", Value::Bool(false));
             handle
         }
-        ClearTimeout | ClearInterval | ClearImmediate | TimeoutClose => {
-            let target = if native == TimeoutClose { this.clone() } else { a0.clone() };
+        ClearTimeout | ClearInterval | ClearImmediate | TimeoutClose | TimeoutDispose => {
+            let target = if matches!(native, TimeoutClose | TimeoutDispose) { this.clone() } else { a0.clone() };
+            // Node's unenroll: the timer is destroyed, its _idleTimeout -1.
             match timer_fields(vm, &target) {
-                Some((2, id)) => nh.host.clear_immediate(id),
-                Some((_, id)) => nh.host.clear_timer(id),
+                Some((2, id)) => {
+                    nh.host.clear_immediate(id);
+                    set(vm, &target, "_destroyed", Value::Bool(true));
+                }
+                Some((_, id)) => {
+                    nh.host.clear_timer(id);
+                    set(vm, &target, "_idleTimeout", Value::Number(-1.0));
+                    set(vm, &target, "_destroyed", Value::Bool(true));
+                }
                 None => {}
             }
             if native == TimeoutClose {
@@ -634,15 +655,76 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let key = vm.key("end");
             vm.get(nh, &response_prototype, key)?
         }
-        WorkerSpawn => super::spawn_worker(vm, nh, &a0, arg(args, 1).truthy())?,
+        WorkerSpawn => {
+            let worker_data = text(vm, nh, &arg(args, 2))?;
+            let moved = port_ids(vm, &arg(args, 3));
+            super::spawn_worker(vm, nh, &a0, arg(args, 1).truthy(), worker_data, &moved)?
+        }
         WorkerPost => {
+            // worker_threads.js made the structured clone: a JSON tree.
             let target = number(vm, nh, &a0)? as u32;
             let port = number(vm, nh, &arg(args, 1))? as u64;
-            // Messages are copied (structured clone); JSON carries plain data.
-            let payload = super::json_stringify(vm, nh, &arg(args, 2))?;
+            let payload = text(vm, nh, &arg(args, 2))?;
+            let moved = port_ids(vm, &arg(args, 3));
+            nh.state.ports.borrow_mut().move_to(&moved, target);
             nh.host.post_message(target, port, payload);
             Value::Undefined
         }
+        WorkerChannel => {
+            let (first, second) = nh.state.ports.borrow_mut().channel(nh.host.isolate());
+            let ids = vec![Value::Number(first as f64), Value::Number(second as f64)];
+            Value::Object(vm.new_array(ids))
+        }
+        WorkerPortPost => {
+            let from = number(vm, nh, &a0)? as u64;
+            let payload = text(vm, nh, &arg(args, 1))?;
+            let moved = port_ids(vm, &arg(args, 2));
+            let route = nh.state.ports.borrow().route(from, &moved);
+            match route {
+                super::ports::Route::To(thread, port) => {
+                    nh.state.ports.borrow_mut().move_to(&moved, thread);
+                    nh.host.post_message(thread, port, payload);
+                    Value::str("sent")
+                }
+                super::ports::Route::Closed => Value::str("closed"),
+                super::ports::Route::Lost => Value::str("lost"),
+            }
+        }
+        WorkerPortClose => {
+            // This end's 'close' comes from the close phase (uv_close); the
+            // other end learns by a message, which arrives only if its
+            // thread is still running then.
+            let id = number(vm, nh, &a0)? as u64;
+            let function = arg(args, 1);
+            require_callback(vm, &function, "callback")?;
+            let ends = nh.state.ports.borrow_mut().close(id);
+            for (thread, port) in ends.into_iter().skip(1) {
+                nh.host.post_message(thread, port, "{\"%close\":true}".to_string());
+            }
+            let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+            nh.host.close_handle(callback);
+            Value::Undefined
+        }
+        WorkerSetPortReceiver => {
+            nh.state.set_internal(vm, "%portReceiver", a0);
+            Value::Undefined
+        }
+        WorkerSetDeserializer => {
+            nh.state.set_internal(vm, "%deserialize", a0);
+            Value::Undefined
+        }
+        WorkerTerminate => {
+            let thread = number(vm, nh, &a0)? as u32;
+            nh.host.post_message(thread, super::ports::TERMINATE_PORT, String::new());
+            Value::Undefined
+        }
+        WorkerDetach => {
+            if let Value::Object(buffer) = a0 {
+                looplab_js::builtins::typed_array::detach(vm, buffer);
+            }
+            Value::Undefined
+        }
+        WorkerData => nh.state.internal(vm, "%workerData"),
         WorkerThreadId => Value::Number(f64::from(nh.host.isolate())),
         WorkerRegister => {
             let workers = super::internal_object(vm, nh.state, "%workers");
@@ -703,6 +785,13 @@ fn timer_handle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
                 let key = vm.key(name);
                 vm.heap.put(prototype, key, function, looplab_js::shape::METHOD_ATTRS);
             }
+            // Symbol.dispose is Node's own symbol (bootstrap.js defines it).
+            let global = Value::Object(vm.intrinsics.global);
+            let symbol = peek(vm, &global, "Symbol");
+            if let Value::Symbol(dispose) = peek(vm, &symbol, "dispose") {
+                let function = function(vm, Native::TimeoutDispose, Value::Undefined);
+                vm.heap.put(prototype, Key::Symbol(dispose), function, looplab_js::shape::METHOD_ATTRS);
+            }
             let to_primitive = function(vm, Native::TimeoutToPrimitive, Value::Undefined);
             vm.heap.put(prototype, Key::Symbol(looplab_js::vm::symbols::TO_PRIMITIVE), to_primitive, looplab_js::shape::METHOD_ATTRS);
             nh.state.set_internal(vm, "%timerPrototype", value);
@@ -728,6 +817,41 @@ fn set_timer_fields(vm: &mut Vm, handle: &Value, kind: u32, id: u64, delay_ms: f
     }
 }
 
+/// A Timeout's own properties as Node's has them (lib/internal/timers.js,
+/// `Timeout`): when it started, what it calls, whether it repeats.
+fn set_timeout_fields(vm: &mut Vm, handle: &Value, callback: &Value, now_ms: f64, repeat_ms: Option<f64>) {
+    set(vm, handle, "_idleStart", Value::Number(now_ms));
+    set(vm, handle, "_onTimeout", callback.clone());
+    set(vm, handle, "_repeat", repeat_ms.map_or(Value::Null, |ms| Value::Number(ms.max(1.0).min(2_147_483_647.0).floor())));
+    set(vm, handle, "_destroyed", Value::Bool(false));
+}
+
+/// After a Timeout or Immediate's callback ran (listOnTimeout and
+/// processImmediate in lib/internal/timers.js): a Timeout whose `_repeat`
+/// the callback set runs again that many ms later, unless it was cleared;
+/// otherwise it is destroyed.
+pub fn timer_ran(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, handle: &Value, function: &Value, args: &[Value]) -> JsResult<()> {
+    match timer_fields(vm, handle) {
+        Some((0, _)) => {
+            let repeat = peek(vm, handle, "_repeat");
+            let cleared = matches!(peek(vm, handle, "_idleTimeout"), Value::Number(ms) if ms == -1.0);
+            if repeat.truthy() && !cleared {
+                let delay = number(vm, nh, &repeat)?;
+                let callback = nh.callback(vm, function, handle.clone(), args, false);
+                let id = nh.host.set_timeout(callback, delay);
+                let now_ms = (nh.host.now_us() / 1000) as f64;
+                set_timer_fields(vm, handle, 0, id, delay);
+                set(vm, handle, "_idleStart", Value::Number(now_ms));
+            } else {
+                set(vm, handle, "_destroyed", Value::Bool(true));
+            }
+        }
+        Some((2, _)) => set(vm, handle, "_destroyed", Value::Bool(true)),
+        _ => {}
+    }
+    Ok(())
+}
+
 fn timer_fields(vm: &mut Vm, handle: &Value) -> Option<(u32, u64)> {
     match peek(vm, handle, "%timer") {
         Value::Number(packed) => Some(((packed / 1e12).floor() as u32, (packed % 1e12) as u64)),
@@ -743,4 +867,9 @@ pub fn db_object(vm: &mut Vm) -> Value {
         set(vm, &object, operation, function);
     }
     object
+}
+
+/// The MessagePort ids in a transfer list worker_threads.js made.
+fn port_ids(vm: &Vm, list: &Value) -> Vec<u64> {
+    (0..super::array_length(vm, list)).filter_map(|index| super::element(vm, list, index).as_number()).map(|id| id as u64).collect()
 }
