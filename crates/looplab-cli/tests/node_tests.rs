@@ -28,7 +28,11 @@ fn harness_files() -> Vec<(String, String)> {
         let path = entry.path();
         if path.extension().is_some_and(|extension| extension == "js") {
             let name = path.file_name().map(|name| name.to_string_lossy().to_string()).unwrap_or_default();
-            files.push((format!("/common/{name}"), std::fs::read_to_string(&path).unwrap_or_default()));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            // Where `../common` reaches from the test (/app), and where
+            // Node's tree has it (`../../test/common/tmpdir` in some tests).
+            files.push((format!("/test/common/{name}"), text.clone()));
+            files.push((format!("/common/{name}"), text));
         }
     }
     for entry in std::fs::read_dir(shared().join("fixtures")).into_iter().flatten().flatten() {
@@ -50,6 +54,12 @@ fn run_test(source: &str, files: &[(String, String)]) -> Result<(), String> {
     })?;
     sim.disable_trace();
     sim.run();
+    if std::env::var_os("NODE_TEST").is_some() {
+        // Debugging one test: everything it printed.
+        for line in sim.console().iter().chain(sim.stderr()) {
+            eprintln!("{line}");
+        }
+    }
     let first_error = || sim.stderr().iter().find(|line| !line.trim().is_empty()).map(|line| line.lines().next().unwrap_or("").to_string()).unwrap_or_default();
     match sim.stop_reason() {
         Some(StopReason::Exited { code: 0 }) if sim.errors().is_empty() => Ok(()),
@@ -68,6 +78,12 @@ fn nodes_own_tests() {
     };
     let mut paths: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).filter(|path| path.extension().is_some_and(|e| e == "js")).collect();
     paths.sort();
+    // `NODE_TEST=readfile cargo test --test node_tests` runs the matching
+    // tests only, printing their output (the expectations are not checked).
+    let only = std::env::var("NODE_TEST").ok();
+    if let Some(only) = &only {
+        paths.retain(|path| path.to_string_lossy().contains(only.as_str()));
+    }
     let files = harness_files();
     let results: Vec<(String, Result<(), String>)> = std::thread::scope(|scope| {
         let chunks: Vec<Vec<PathBuf>> = (0..2).map(|part| paths.iter().skip(part).step_by(2).cloned().collect()).collect();
@@ -106,6 +122,9 @@ fn nodes_own_tests() {
     println!("{report}");
     let _ = std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/node-tests.txt"), &report);
 
+    if only.is_some() {
+        return;
+    }
     let failing: BTreeMap<String, String> = results
         .iter()
         .filter_map(|(name, outcome)| outcome.as_ref().err().map(|cause| (name.clone(), cause.replace('\n', " ").chars().take(160).collect())))

@@ -312,8 +312,11 @@ pub(crate) fn date_value(vm: &Vm, value: &Value) -> Option<f64> {
     }
 }
 
-/// The current time value, from the embedder's clock.
-fn current_time(host: &mut dyn Embedder) -> f64 {
+/// The current time value, from the embedder's clock, once the operations
+/// run so far are reported: a reading sees all the CPU time spent before it
+/// (else a clock-wait loop saw the clock late and overshot by a tick).
+fn current_time(vm: &mut Vm, host: &mut dyn Embedder) -> f64 {
+    vm.report_ops(host);
     time_clip(host.now_ms())
 }
 
@@ -338,11 +341,11 @@ fn time_from_components(vm: &mut Vm, host: &mut dyn Embedder, args: &[Value]) ->
 /// arguments and returns the current time as a string.
 fn date_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], new_target: Option<ObjId>) -> JsResult<Value> {
     let Some(new_target) = new_target else {
-        let now = current_time(host);
+        let now = current_time(vm, host);
         return Ok(Value::String(JsStr::from_string(to_date_string(now))));
     };
     let tv = match args.len() {
-        0 => current_time(host),
+        0 => current_time(vm, host),
         1 => {
             let value = arg(args, 0);
             match date_value(vm, &value) {
@@ -367,8 +370,8 @@ fn date_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &
 }
 
 /// `Date.now` (21.4.3.1).
-fn now(_vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, _args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
-    Ok(Value::Number(current_time(host)))
+fn now(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, _args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
+    Ok(Value::Number(current_time(vm, host)))
 }
 
 /// `Date.parse` (21.4.3.2).

@@ -108,6 +108,14 @@ Object.defineProperty(globalThis, 'Buffer', {
   enumerable: false,
 });
 
+// process is an EventEmitter (Node docs, process: "The process object is
+// an instance of EventEmitter"); the runtime emits its events.
+{
+  const EventEmitter = require('events');
+  Object.setPrototypeOf(process, EventEmitter.prototype);
+  EventEmitter.init.call(process);
+}
+
 process.stdout = {
   write(chunk) { output.stdout(String(chunk).replace(/\n$/, '')); return true; },
   isTTY: false,

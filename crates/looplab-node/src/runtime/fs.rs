@@ -58,7 +58,12 @@ pub fn read_file(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, is_promise: bool, args:
         require_callback(vm, &function, "cb")?;
         (None, function)
     };
-    let data = Value::Object(vm.new_array(vec![target, Value::Bool(is_promise), encoding.map_or(Value::Undefined, |encoding| Value::str(&encoding))]));
+    let data = Value::Object(vm.new_array(vec![
+        target,
+        Value::Bool(is_promise),
+        encoding.map_or(Value::Undefined, |encoding| Value::str(&encoding)),
+        Value::str(&path),
+    ]));
     let done = natives::function(vm, Native::ReadFileDone, data);
     let callback = nh.callback(vm, &done, Value::Undefined, &[], false);
     let api = if is_promise { "fs.promises.readFile" } else { "fs.readFile" };
@@ -73,13 +78,78 @@ pub fn read_file_done(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, data: &Value, args
     let target = element(vm, data, 0);
     let is_promise = element(vm, data, 1).truthy();
     let encoding = element(vm, data, 2);
+    let path = vm.to_display(&element(vm, data, 3));
     let error = arg(args, 0);
     let mut contents = arg(args, 1);
-    if !encoding.is_undefined() && error.is_nullish() {
+    if error.is_nullish() {
         let size = super::byte_length(vm, nh, &contents)?;
-        contents = Value::str(&format!("<{size} bytes>"));
+        contents = file_value(vm, nh, &path, size, &encoding)?;
     }
     settle(vm, nh, &target, is_promise, error, contents)
+}
+
+/// What reading a file gives: its bytes when Looplab holds them (the
+/// scenario's text, what the program wrote), as a Buffer or decoded; else a
+/// Buffer that has only a size, or for an encoding a placeholder naming
+/// the size (an empty file is empty either way).
+fn file_value(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, path: &str, size: u64, encoding: &Value) -> JsResult<Value> {
+    let known = nh.state.process.borrow().contents.get(path).cloned();
+    let bytes = match known {
+        Some(bytes) => bytes,
+        None if size == 0 => Vec::new(),
+        None if encoding.is_undefined() => return super::opaque_buffer(vm, nh, size),
+        None => return Ok(Value::str(&format!("<{size} bytes>"))),
+    };
+    let length = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+    let array_buffer = vm.new_array_buffer(length, None);
+    if let looplab_js::object::Kind::ArrayBuffer(data) = &mut vm.heap.get_mut(array_buffer).kind {
+        data.bytes = bytes;
+    }
+    let from = super::buffer_function(vm, nh, "from")?;
+    let class = super::buffer_function(vm, nh, "%class")?;
+    let buffer = vm.call(nh, &from, &class, &[Value::Object(array_buffer)])?;
+    if encoding.is_undefined() {
+        return Ok(buffer);
+    }
+    let key = vm.key("toString");
+    let to_string = vm.get(nh, &buffer, key)?;
+    vm.call(nh, &to_string, &buffer, &[encoding.clone()])
+}
+
+/// Records what a write leaves in a file: its bytes when they are known
+/// (a string, a Buffer with contents), else that the contents are unknown.
+fn record_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, path: &str, data: &Value, append: bool) -> JsResult<()> {
+    let bytes: Option<Vec<u8>> = match data {
+        Value::String(text) => Some(text.to_rust().into_bytes()),
+        Value::Object(id) => match &vm.heap.get(*id).kind {
+            looplab_js::object::Kind::Uint8Array { buffer, offset, length } => match &vm.heap.get(*buffer).kind {
+                looplab_js::object::Kind::ArrayBuffer(data) if !data.opaque => {
+                    data.bytes.get(*offset as usize..(*offset + *length) as usize).map(<[u8]>::to_vec)
+                }
+                _ => None,
+            },
+            _ => None,
+        },
+        Value::Number(_) | Value::Bool(_) => Some(vm.to_string(nh, data)?.to_rust().into_bytes()),
+        _ => None,
+    };
+    let mut process = nh.state.process.borrow_mut();
+    match bytes {
+        Some(bytes) if append => {
+            if let Some(existing) = process.contents.get_mut(path) {
+                existing.extend_from_slice(&bytes);
+            } else if nh.host.file_size(path).unwrap_or(0) == 0 {
+                process.contents.insert(path.to_string(), bytes);
+            }
+        }
+        Some(bytes) => {
+            process.contents.insert(path.to_string(), bytes);
+        }
+        None => {
+            process.contents.remove(path);
+        }
+    }
+    Ok(())
 }
 
 /// Calls the user's callback, or settles the promise.
@@ -125,6 +195,7 @@ pub fn sync_call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &
             let size = super::byte_length(vm, nh, &arg(args, 1))?;
             nh.host.spend_cpu_us(disk.open_us + disk.read_us(size) + disk.close_us);
             let existing = if native == Native::FsAppendFileSync { nh.host.file_size(&path).unwrap_or(0) } else { 0 };
+            record_write(vm, nh, &path, &arg(args, 1), native == Native::FsAppendFileSync)?;
             nh.host.write_file(&path, existing + size);
             Value::Undefined
         }
@@ -145,11 +216,8 @@ pub fn sync_call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &
                     }
                 }
                 nh.host.spend_cpu_us(cost);
-                if encoding_of(vm, &arg(args, 1)).is_some() {
-                    Value::str(&format!("<{size} bytes>"))
-                } else {
-                    super::opaque_buffer(vm, nh, size)?
-                }
+                let encoding = encoding_of(vm, &arg(args, 1)).map_or(Value::Undefined, |encoding| Value::str(&encoding));
+                file_value(vm, nh, &path, size, &encoding)?
             }
             None => {
                 nh.host.spend_cpu_us(disk.open_us);
@@ -176,6 +244,7 @@ pub fn stat_or_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, arg
     };
     let (duration_us, result) = if is_write {
         let size = super::byte_length(vm, nh, &arg(args, 1))?;
+        record_write(vm, nh, &path, &arg(args, 1), false)?;
         nh.host.write_file(&path, size);
         (disk.open_us + disk.read_us(size) + disk.close_us, vec![HostValue::Null])
     } else {

@@ -62,8 +62,8 @@ pub struct ThreadState {
     pub spawned: Vec<(u32, Spawned)>,
     /// The scenario's files by path.
     pub files: Rc<BTreeMap<String, String>>,
-    /// The process's MessagePorts (shared by every thread).
-    pub ports: Rc<RefCell<super::ports::Ports>>,
+    /// What the process's threads share: file contents, MessagePorts.
+    pub process: Rc<RefCell<super::process::Process>>,
     /// Module exports by cache key (Node's module cache).
     pub modules: BTreeMap<String, Persistent>,
     /// Internal objects by name (`%workers`, the timer prototype …).
@@ -78,7 +78,7 @@ pub struct ThreadState {
 }
 
 impl ThreadState {
-    pub fn new(files: Rc<BTreeMap<String, String>>, ports: Rc<RefCell<super::ports::Ports>>) -> ThreadState {
+    pub fn new(files: Rc<BTreeMap<String, String>>, process: Rc<RefCell<super::process::Process>>) -> ThreadState {
         ThreadState {
             jobs: Vec::new(),
             jobs_free: Vec::new(),
@@ -88,7 +88,7 @@ impl ThreadState {
             unhandled: Vec::new(),
             spawned: Vec::new(),
             files,
-            ports,
+            process,
             modules: BTreeMap::new(),
             internals: BTreeMap::new(),
             clock_granularity_us: 1000,

@@ -18,6 +18,7 @@ pub mod natives;
 pub mod node_exports;
 pub mod path;
 pub mod ports;
+pub mod process;
 
 use crate::MAIN_DIR;
 use host::{HostJob, NodeHost, ThreadState};
@@ -67,8 +68,8 @@ pub struct NodeGuest {
     threads: Vec<Option<Thread>>,
     /// The scenario's files by path (see [`crate::split_files`]).
     files: Rc<BTreeMap<String, String>>,
-    /// The process's MessagePorts, shared by every thread.
-    ports: Rc<RefCell<ports::Ports>>,
+    /// What the process's threads share: file contents, MessagePorts.
+    process: Rc<RefCell<process::Process>>,
     /// Workers' code and environment, waiting for their thread to start.
     pending: BTreeMap<u32, host::Spawned>,
 }
@@ -88,9 +89,10 @@ impl NodeGuest {
         let main_path = files.first().map_or_else(|| format!("{MAIN_DIR}/main.js"), |file| file.path.clone());
         let main_source = files.first().map(|file| file.source.clone()).unwrap_or_default();
         let files: Rc<BTreeMap<String, String>> = Rc::new(files.into_iter().map(|file| (file.path, file.source)).collect());
-        let ports = Rc::new(RefCell::new(ports::Ports::default()));
-        let main = Thread::new(&main_source, files.clone(), ports.clone(), main_path)?;
-        Ok(NodeGuest { threads: vec![Some(main)], files, ports, pending: BTreeMap::new() })
+        let contents = files.iter().map(|(path, text)| (path.clone(), text.as_bytes().to_vec())).collect();
+        let process = Rc::new(RefCell::new(process::Process { contents, ..process::Process::default() }));
+        let main = Thread::new(&main_source, files.clone(), process.clone(), main_path)?;
+        Ok(NodeGuest { threads: vec![Some(main)], files, process, pending: BTreeMap::new() })
     }
 
     fn thread(&mut self, thread: u32) -> Option<&mut Thread> {
@@ -140,13 +142,13 @@ impl Thread {
     fn new(
         source: &str,
         files: Rc<BTreeMap<String, String>>,
-        ports: Rc<RefCell<ports::Ports>>,
+        process: Rc<RefCell<process::Process>>,
         filename: String,
     ) -> Result<Thread, Vec<looplab_js::compiler::CompileError>> {
         let mut vm = Vm::new();
         looplab_js::builtins::install(&mut vm);
         let main = compile_commonjs(&mut vm, source, &filename, false)?;
-        let state = ThreadState::new(files, ports);
+        let state = ThreadState::new(files, process);
         Ok(Thread { vm, state, main, filename })
     }
 
@@ -276,11 +278,12 @@ fn finish(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, outcome: JsResult<()>) {
             },
             _ => Value::Undefined,
         };
-        let listeners = process_listeners(vm, nh.state, "unhandledRejection");
+        let listeners = process_listeners(vm, "unhandledRejection");
         if listeners.is_empty() {
             uncaught(vm, nh, reason);
         } else {
-            let outcome = listeners.iter().try_for_each(|listener| vm.call(nh, listener, &Value::Undefined, &[reason.clone(), promise.clone()]).map(|_| ()));
+            let process = process_object(vm);
+            let outcome = listeners.iter().try_for_each(|listener| vm.call(nh, listener, &process, &[reason.clone(), promise.clone()]).map(|_| ()));
             if let Err(Unwind::Throw(error)) = outcome {
                 uncaught(vm, nh, error);
             }
@@ -293,11 +296,12 @@ fn uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value) {
     let position = vm.throw_position.take();
     // process.on('uncaughtException', fn): the listeners get the error
     // and the process goes on (Node docs, process, 'uncaughtException').
-    let listeners = process_listeners(vm, nh.state, "uncaughtException");
+    let listeners = process_listeners(vm, "uncaughtException");
     if !listeners.is_empty() && nh.state.halted.is_none() {
+        let process = process_object(vm);
         for listener in listeners {
             let origin = Value::str("uncaughtException");
-            if let Err(Unwind::Throw(again)) = vm.call(nh, &listener, &Value::Undefined, &[error.clone(), origin]) {
+            if let Err(Unwind::Throw(again)) = vm.call(nh, &listener, &process, &[error.clone(), origin]) {
                 // An error in the handler itself is fatal.
                 print_uncaught(vm, nh, again, None);
                 return;
@@ -400,18 +404,31 @@ pub fn internal_object(vm: &mut Vm, state: &mut ThreadState, name: &'static str)
     }
 }
 
-/// The listeners registered with `process.on(event, …)`.
-pub fn process_listeners(vm: &mut Vm, state: &mut ThreadState, event: &str) -> Vec<Value> {
-    let listeners = state.internal(vm, "%processListeners");
-    let list = natives::peek(vm, &listeners, event);
-    let length = array_length(vm, &list);
-    (0..length).map(|index| element(vm, &list, index)).collect()
+/// The global `process`.
+pub fn process_object(vm: &mut Vm) -> Value {
+    let global = Value::Object(vm.intrinsics.global);
+    natives::peek(vm, &global, "process")
+}
+
+/// The listeners registered with `process.on(event, …)`: `process` is an
+/// EventEmitter (bootstrap.js), whose `_events` holds one function or an
+/// array of them per event (events.js, as Node stores them).
+pub fn process_listeners(vm: &mut Vm, event: &str) -> Vec<Value> {
+    let process = process_object(vm);
+    let events = natives::peek(vm, &process, "_events");
+    let entry = natives::peek(vm, &events, event);
+    if vm.is_callable(&entry) {
+        return vec![entry];
+    }
+    let length = array_length(vm, &entry);
+    (0..length).map(|index| element(vm, &entry, index)).collect()
 }
 
 /// Calls every listener of a process event, in registration order.
 pub fn emit_process(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, event: &str, code: i32) -> JsResult<()> {
-    for listener in process_listeners(vm, nh.state, event) {
-        vm.call(nh, &listener, &Value::Undefined, &[Value::Number(f64::from(code))])?;
+    let process = process_object(vm);
+    for listener in process_listeners(vm, event) {
+        vm.call(nh, &listener, &process, &[Value::Number(f64::from(code))])?;
     }
     Ok(())
 }
@@ -536,7 +553,7 @@ pub fn spawn_worker(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_e
     let env = vm.get(nh, &process, key)?;
     let env_json = json_stringify(vm, nh, &env)?;
     let thread = nh.host.spawn_thread(WORKER_STARTUP_US);
-    nh.state.ports.borrow_mut().move_to(moved, thread);
+    nh.state.process.borrow_mut().ports.move_to(moved, thread);
     nh.state.spawned.push((thread, host::Spawned { source, filename, env_json, worker_data, load_error }));
     // The Worker keeps its parent's loop alive until it exits.
     nh.host.ref_handle(true);
@@ -625,7 +642,7 @@ impl Guest for NodeGuest {
                 host.exit(1);
                 return;
             }
-            match Thread::new(&spawned.source, self.files.clone(), self.ports.clone(), spawned.filename) {
+            match Thread::new(&spawned.source, self.files.clone(), self.process.clone(), spawned.filename) {
                 Ok(mut guest) => {
                     guest.state.set_internal(&mut guest.vm, "%env", Value::str(&spawned.env_json));
                     guest.state.set_internal(&mut guest.vm, "%workerData", Value::str(&spawned.worker_data));
@@ -680,14 +697,16 @@ impl Guest for NodeGuest {
 
     fn has_process_listeners(&self, thread: u32, event: &str) -> bool {
         let Some(guest) = self.threads.get(thread as usize).and_then(Option::as_ref) else { return false };
-        let listeners = guest.state.internal(&guest.vm, "%processListeners");
-        let Value::Object(listeners) = listeners else { return false };
-        let key = match guest.vm.atoms.get(&looplab_js::JsStr::from_str(event)) {
-            Some(atom) => Key::Atom(atom),
-            None => return false,
+        let vm = &guest.vm;
+        let own = |object: &Value, name: &str| -> Option<Value> {
+            let atom = vm.atoms.get(&looplab_js::JsStr::from_str(name))?;
+            vm.heap.find(object.as_object()?, Key::Atom(atom)).map(|(_, found)| found.value)
         };
-        match guest.vm.heap.own(listeners, key).map(|found| found.value) {
-            Some(list) => array_length(&guest.vm, &list) > 0,
+        let Some(process) = own(&Value::Object(vm.intrinsics.global), "process") else { return false };
+        let Some(events) = own(&process, "_events") else { return false };
+        match own(&events, event) {
+            Some(entry) if vm.is_callable(&entry) => true,
+            Some(entry) => array_length(vm, &entry) > 0,
             None => false,
         }
     }
@@ -722,7 +741,7 @@ impl Guest for NodeGuest {
 
     fn thread_exited(&mut self, code: i32, host: &mut Host<'_>) {
         let thread = host.thread();
-        let peers = self.ports.borrow_mut().close_thread(thread);
+        let peers = self.process.borrow_mut().ports.close_thread(thread);
         for (peer_thread, port) in peers {
             host.post_message(peer_thread, port, "{\"%close\":true}".to_string());
         }

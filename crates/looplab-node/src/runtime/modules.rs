@@ -63,8 +63,6 @@ pub fn install_globals(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> JsResult<()> {
         vm,
         &[
             Native::ProcessNextTick,
-            Native::ProcessOn,
-            Native::ProcessOnce,
             Native::ProcessExit,
             Native::ProcessCwd,
             Native::ProcessHrtime,

@@ -41,8 +41,6 @@ natives! {
     TimeoutClose = "close" / 0,
     TimeoutToPrimitive = "[Symbol.toPrimitive]" / 0,
     ProcessNextTick = "nextTick" / 1,
-    ProcessOn = "on" / 2,
-    ProcessOnce = "once" / 2,
     ProcessExit = "exit" / 1,
     ProcessCwd = "cwd" / 0,
     ProcessHrtime = "hrtime" / 1,
@@ -317,24 +315,6 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             nh.host.next_tick(callback);
             Value::Undefined
         }
-        ProcessOn | ProcessOnce => {
-            let event = text(vm, nh, &a0)?;
-            let listener = arg(args, 1);
-            require_callback(vm, &listener, "listener")?;
-            let listeners = super::internal_object(vm, nh.state, "%processListeners");
-            let list = match peek(vm, &listeners, &event) {
-                Value::Object(list) => list,
-                _ => {
-                    let list = vm.new_array(Vec::new());
-                    set(vm, &listeners, &event, Value::Object(list));
-                    list
-                }
-            };
-            let length = vm.get(nh, &Value::Object(list), Key::Atom(looplab_js::atoms::LENGTH))?;
-            let index = number(vm, nh, &length)? as u32;
-            vm.set(nh, &Value::Object(list), Key::Index(index), listener, true)?;
-            this.clone()
-        }
         ProcessExit => {
             let code = match a0 {
                 Value::Undefined => match peek(vm, this, "exitCode") {
@@ -416,7 +396,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let name = vm.get(nh, &warning, name_key)?;
             let message = vm.get(nh, &warning, message_key)?;
             let (name, message) = (text(vm, nh, &name)?, text(vm, nh, &message)?);
-            let listeners = super::process_listeners(vm, nh.state, "warning");
+            let listeners = super::process_listeners(vm, "warning");
             for listener in listeners {
                 let callback = nh.callback(vm, &listener, this.clone(), std::slice::from_ref(&warning), false);
                 nh.host.next_tick(callback);
@@ -666,12 +646,12 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let port = number(vm, nh, &arg(args, 1))? as u64;
             let payload = text(vm, nh, &arg(args, 2))?;
             let moved = port_ids(vm, &arg(args, 3));
-            nh.state.ports.borrow_mut().move_to(&moved, target);
+            nh.state.process.borrow_mut().ports.move_to(&moved, target);
             nh.host.post_message(target, port, payload);
             Value::Undefined
         }
         WorkerChannel => {
-            let (first, second) = nh.state.ports.borrow_mut().channel(nh.host.isolate());
+            let (first, second) = nh.state.process.borrow_mut().ports.channel(nh.host.isolate());
             let ids = vec![Value::Number(first as f64), Value::Number(second as f64)];
             Value::Object(vm.new_array(ids))
         }
@@ -679,10 +659,10 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let from = number(vm, nh, &a0)? as u64;
             let payload = text(vm, nh, &arg(args, 1))?;
             let moved = port_ids(vm, &arg(args, 2));
-            let route = nh.state.ports.borrow().route(from, &moved);
+            let route = nh.state.process.borrow().ports.route(from, &moved);
             match route {
                 super::ports::Route::To(thread, port) => {
-                    nh.state.ports.borrow_mut().move_to(&moved, thread);
+                    nh.state.process.borrow_mut().ports.move_to(&moved, thread);
                     nh.host.post_message(thread, port, payload);
                     Value::str("sent")
                 }
@@ -697,7 +677,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let id = number(vm, nh, &a0)? as u64;
             let function = arg(args, 1);
             require_callback(vm, &function, "callback")?;
-            let ends = nh.state.ports.borrow_mut().close(id);
+            let ends = nh.state.process.borrow_mut().ports.close(id);
             for (thread, port) in ends.into_iter().skip(1) {
                 nh.host.post_message(thread, port, "{\"%close\":true}".to_string());
             }
