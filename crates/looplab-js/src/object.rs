@@ -186,6 +186,9 @@ pub struct ArrayBufferData {
     pub bytes: Vec<u8>,
     pub length: u32,
     pub opaque: bool,
+    /// For an opaque buffer whose bytes the embedder can compute (a hash, a
+    /// derived key): how, run the first time they are read.
+    pub pending: Option<std::rc::Rc<dyn Fn() -> Vec<u8>>>,
 }
 
 /// A PromiseReaction record (ECMA-262 27.2.1.2).

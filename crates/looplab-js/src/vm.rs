@@ -50,6 +50,11 @@ pub trait Embedder {
     /// HostPromiseRejectionTracker (ECMA-262 27.2.1.9): a promise was
     /// rejected with no handler (`handled` false), or got one later.
     fn promise_rejection(&mut self, _vm: &mut Vm, _promise: ObjId, _handled: bool) {}
+    /// A promise's resolve (or, `rejected`, reject) function was called
+    /// after the promise was already resolved: nothing changes (ECMA-262
+    /// 27.2.1.3 step 7), but V8 tells its embedder (kPromiseResolveAfterResolved,
+    /// kPromiseRejectAfterResolved).
+    fn resolved_again(&mut self, _vm: &mut Vm, _promise: ObjId, _rejected: bool, _value: Value) {}
     /// A number in [0, 1) for `Math.random()` (the embedder's seeded generator).
     fn random(&mut self) -> f64;
     /// A loop that only waits for the clock (an empty-bodied loop whose

@@ -55,8 +55,9 @@ fn native_data(vm: &Vm) -> Option<Value> {
     }
 }
 
-/// The promise and whether it was already resolved, marking it resolved.
-fn take_resolution(vm: &mut Vm) -> Option<ObjId> {
+/// The promise, and whether this call is the first to resolve it (marking
+/// it resolved).
+fn take_resolution(vm: &mut Vm) -> Option<(ObjId, bool)> {
     let data = native_data(vm)?.as_object()?;
     let (promise, record) = match &vm.heap.get(data).elements {
         crate::object::Elements::Dense(values) => (values.first()?.as_object()?, values.get(1)?.as_object()?),
@@ -64,23 +65,29 @@ fn take_resolution(vm: &mut Vm) -> Option<ObjId> {
     };
     if let crate::object::Elements::Dense(values) = &mut vm.heap.get_mut(record).elements {
         if matches!(values.first(), Some(Value::Bool(true))) {
-            return None;
+            return Some((promise, false));
         }
         values[0] = Value::Bool(true);
     }
-    Some(promise)
+    Some((promise, true))
 }
 
 fn resolve_function(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
-    if let Some(promise) = take_resolution(vm) {
-        resolve_promise(vm, host, promise, arg(args, 0))?;
+    match take_resolution(vm) {
+        Some((promise, true)) => resolve_promise(vm, host, promise, arg(args, 0))?,
+        // Step 7: already resolved, nothing happens; V8 tells its embedder
+        // (kPromiseResolveAfterResolved).
+        Some((promise, false)) => host.resolved_again(vm, promise, false, arg(args, 0)),
+        None => {}
     }
     Ok(Value::Undefined)
 }
 
 fn reject_function(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
-    if let Some(promise) = take_resolution(vm) {
-        reject_promise(vm, host, promise, arg(args, 0));
+    match take_resolution(vm) {
+        Some((promise, true)) => reject_promise(vm, host, promise, arg(args, 0)),
+        Some((promise, false)) => host.resolved_again(vm, promise, true, arg(args, 0)),
+        None => {}
     }
     Ok(Value::Undefined)
 }

@@ -61,7 +61,7 @@ impl Vm {
     pub fn new_array_buffer(&mut self, length: u32, proto: Option<ObjId>) -> ObjId {
         let proto = proto.or_else(|| self.array_buffer_prototype());
         self.heap.grew(length as usize / 16);
-        self.heap.alloc(proto, Kind::ArrayBuffer(Box::new(ArrayBufferData { bytes: vec![0; length as usize], length, opaque: false })), 0)
+        self.heap.alloc(proto, Kind::ArrayBuffer(Box::new(ArrayBufferData { bytes: vec![0; length as usize], length, opaque: false, pending: None })), 0)
     }
 
     /// An ArrayBuffer with a length and no contents: its bytes are data
@@ -69,7 +69,28 @@ impl Vm {
     pub fn new_array_buffer_opaque(&mut self, length: u64) -> ObjId {
         let proto = self.array_buffer_prototype();
         let length = length.min(LENGTH_MAX as u64) as u32;
-        self.heap.alloc(proto, Kind::ArrayBuffer(Box::new(ArrayBufferData { bytes: Vec::new(), length, opaque: true })), 0)
+        self.heap.alloc(proto, Kind::ArrayBuffer(Box::new(ArrayBufferData { bytes: Vec::new(), length, opaque: true, pending: None })), 0)
+    }
+
+    /// An ArrayBuffer of `length` bytes that `compute` makes the first time
+    /// they are read (until then it costs no more than an opaque one).
+    pub fn new_array_buffer_computed(&mut self, length: u32, compute: std::rc::Rc<dyn Fn() -> Vec<u8>>) -> ObjId {
+        let proto = self.array_buffer_prototype();
+        let data = ArrayBufferData { bytes: Vec::new(), length, opaque: true, pending: Some(compute) };
+        self.heap.alloc(proto, Kind::ArrayBuffer(Box::new(data)), 0)
+    }
+
+    /// Computes a buffer's pending bytes, if it has any (see
+    /// [`Vm::new_array_buffer_computed`]).
+    pub fn materialize_array_buffer(&mut self, id: ObjId) {
+        let Kind::ArrayBuffer(data) = &mut self.heap.get_mut(id).kind else { return };
+        let Some(compute) = data.pending.take() else { return };
+        let mut bytes = compute();
+        bytes.resize(data.length as usize, 0);
+        data.bytes = bytes;
+        data.opaque = false;
+        let grown = data.length as usize / 16;
+        self.heap.grew(grown);
     }
 
     pub fn is_opaque_array_buffer(&self, id: ObjId) -> bool {
@@ -97,6 +118,7 @@ impl Vm {
 /// Reading an element of a view over an opaque buffer is an error.
 pub(crate) fn check_readable(vm: &mut Vm, id: ObjId) -> JsResult<()> {
     if let Kind::Uint8Array { buffer, .. } = vm.heap.get(id).kind {
+        vm.materialize_array_buffer(buffer);
         if let Kind::ArrayBuffer(data) = &vm.heap.get(buffer).kind {
             if data.opaque {
                 let length = data.length;
@@ -203,6 +225,7 @@ fn relative(vm: &mut Vm, host: &mut dyn Embedder, value: &Value, length: u32, de
 
 fn buffer_slice(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
     let id = this_buffer(vm, this, "slice")?;
+    vm.materialize_array_buffer(id);
     let (length, opaque) = match &vm.heap.get(id).kind {
         Kind::ArrayBuffer(data) => (data.length, data.opaque),
         _ => (0, false),

@@ -271,6 +271,25 @@ impl Embedder for NodeHost<'_, '_> {
         }
     }
 
+    /// Node turns V8's resolve-after-resolved events into process
+    /// 'multipleResolves' (type, promise, value), emitted from a nextTick
+    /// (lib/internal/process/promises.js, resolveError); only scheduled when
+    /// someone listens.
+    fn resolved_again(&mut self, vm: &mut Vm, promise: ObjId, rejected: bool, value: Value) {
+        if super::process_listeners(vm, "multipleResolves").is_empty() {
+            return;
+        }
+        let process = super::process_object(vm);
+        let emit = super::natives::peek(vm, &process, "emit");
+        if !vm.is_callable(&emit) {
+            return;
+        }
+        let kind = Value::str(if rejected { "reject" } else { "resolve" });
+        let args = [Value::str("multipleResolves"), kind, Value::Object(promise), value];
+        let callback = self.callback(vm, &emit, process, &args, false);
+        self.host.next_tick(callback);
+    }
+
     fn random(&mut self) -> f64 {
         self.host.random_unit()
     }

@@ -10,6 +10,7 @@
 //!   written in JavaScript in `src/lib_js/`) and the scenario's own files.
 //! - [`fs`], [`path`] — the file system and path natives.
 
+pub mod crypto;
 pub mod fs;
 pub mod host;
 pub mod memory;
@@ -342,9 +343,23 @@ fn print_uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value, position
     // Node emits 'exit' with code 1 before the process dies; an error in a
     // listener there is ignored.
     nh.state.halted = Some("process.exit".to_string());
-    let _ = emit_process(vm, nh, "exit", 1);
+    let code = exit_after_listeners(vm, nh, 1);
     nh.flush_cpu();
-    nh.host.exit(1);
+    nh.host.exit(code);
+}
+
+/// Node's exit: `process.exitCode` becomes `code`, 'exit' is emitted with
+/// it, and the process ends with `process.exitCode` as the listeners left
+/// it (lib/internal/process/per_thread.js, exit; an error in a listener is
+/// ignored here).
+pub fn exit_after_listeners(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, code: i32) -> i32 {
+    let process = process_object(vm);
+    natives::set(vm, &process, "exitCode", Value::Number(f64::from(code)));
+    let _ = emit_process(vm, nh, "exit", code);
+    match natives::peek(vm, &process, "exitCode") {
+        Value::Number(final_code) if final_code.is_finite() => final_code as i32,
+        _ => code,
+    }
 }
 
 /// Where an error was made, from its stack's first frame in the main

@@ -27,6 +27,7 @@ lib_js! {
     "util" => "util.js",
     "dns" => "dns.js",
     "dgram" => "dgram.js",
+    "crypto" => "crypto.js",
     "timers" => "timers.js",
     "timers/promises" => "timers_promises.js",
     "perf_hooks" => "perf_hooks.js",
@@ -231,7 +232,9 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
             fs
         }
         "fs/promises" => module_object(vm, &[FsPromisesReadFile, FsPromisesWriteFile, FsPromisesStat]),
-        "crypto" => module_object(vm, &[CryptoPbkdf2, CryptoPbkdf2Sync, CryptoRandomBytes, CryptoRandomUuid, CryptoCreateHash]),
+        "%cryptobinding" => {
+            module_object(vm, &[CryptoPbkdf2, CryptoPbkdf2Sync, CryptoRandomBytes, CryptoRandomUuid, CryptoHash, CryptoHmac, CryptoCheckDigest])
+        }
         "path" => {
             let path = module_object(vm, &[PathJoin, PathResolve, PathDirname, PathBasename, PathExtname]);
             set(vm, &path, "sep", Value::str("/"));

@@ -70,7 +70,9 @@ natives! {
     CryptoPbkdf2Sync = "pbkdf2Sync" / 5,
     CryptoRandomBytes = "randomBytes" / 1,
     CryptoRandomUuid = "randomUUID" / 0,
-    CryptoCreateHash = "createHash" / 1,
+    CryptoHash = "hash" / 2,
+    CryptoHmac = "hmac" / 3,
+    CryptoCheckDigest = "checkDigest" / 1,
     PathJoin = "join" / 0,
     PathResolve = "resolve" / 0,
     PathDirname = "dirname" / 1,
@@ -325,12 +327,13 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             };
             // process.exit emits 'exit' synchronously, then ends the process
             // (a second process.exit inside an 'exit' listener just ends it).
+            let mut code = code as i32;
             if nh.state.halted.is_none() {
                 nh.state.halted = Some("process.exit".to_string());
-                let _ = super::emit_process(vm, nh, "exit", code as i32);
+                code = super::exit_after_listeners(vm, nh, code);
             }
             nh.flush_cpu();
-            nh.host.exit(code as i32);
+            nh.host.exit(code);
             return Err(Unwind::Halt);
         }
         ProcessCwd => Value::str(MAIN_DIR),
@@ -438,22 +441,43 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         StatIsFile => Value::Bool(true),
         FsbOpen | FsbRead | FsbClose => super::fs::stream_binding(vm, nh, native, args)?,
         CryptoPbkdf2 => {
-            let function = arg(args, 5);
+            // pbkdf2(password, salt, iterations, keylen, callback) is a
+            // missing digest (lib/internal/crypto/pbkdf2.js): the arguments
+            // are checked before the callback.
+            let mut args = args.to_vec();
+            args.resize(6, Value::Undefined);
+            if vm.is_callable(&args[4]) {
+                args[5] = std::mem::take(&mut args[4]);
+            }
+            let (iterations, key) = super::crypto::pbkdf2_key(vm, nh, &args)?;
+            let function = args[5].clone();
             require_callback(vm, &function, "callback")?;
-            let iterations = number(vm, nh, &arg(args, 2))?.max(1.0) as u64;
-            let key_length = number(vm, nh, &arg(args, 3))?.max(0.0) as u64;
             // `@looplab cost pbkdf2 …` replaces the iteration-count model.
             let duration_us = nh.host.sample_cost_us("pbkdf2").unwrap_or_else(|| iterations.saturating_mul(super::PBKDF2_NS_PER_ITERATION) / 1000);
-            let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+            let callback = nh.callback(vm, &function, Value::Undefined, &[Value::Null, key], false);
             super::sync_pool_size(vm, nh);
-            nh.host.pool_cpu_work(&format!("pbkdf2 {iterations} iterations"), duration_us, callback, vec![HostValue::Null, HostValue::Buffer(key_length)]);
+            nh.host.pool_cpu_work(&format!("pbkdf2 {iterations} iterations"), duration_us, callback, Vec::new());
             Value::Undefined
         }
         CryptoPbkdf2Sync => {
-            let iterations = number(vm, nh, &arg(args, 2))?.max(1.0) as u64;
-            let key_length = number(vm, nh, &arg(args, 3))?.max(0.0) as u64;
+            let (iterations, key) = super::crypto::pbkdf2_key(vm, nh, args)?;
             nh.host.spend_cpu_us(iterations.saturating_mul(super::PBKDF2_NS_PER_ITERATION) / 1000);
-            super::opaque_buffer(vm, nh, key_length)?
+            key
+        }
+        CryptoHash => {
+            let digest = super::crypto::digest_arg(vm, nh, &a0)?;
+            let data = super::crypto::bytes_of(vm, nh, &arg(args, 1), "data")?;
+            super::crypto::buffer_of(vm, nh, digest.hash(&data))?
+        }
+        CryptoHmac => {
+            let digest = super::crypto::digest_arg(vm, nh, &a0)?;
+            let key = super::crypto::bytes_of(vm, nh, &arg(args, 1), "key")?;
+            let data = super::crypto::bytes_of(vm, nh, &arg(args, 2), "data")?;
+            super::crypto::buffer_of(vm, nh, digest.hmac(&key, &data))?
+        }
+        CryptoCheckDigest => {
+            super::crypto::digest_arg(vm, nh, &a0)?;
+            Value::Undefined
         }
         CryptoRandomBytes => {
             // Real bytes from the run's seeded generator, so
@@ -473,7 +497,6 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let (a, b) = ((nh.host.random_unit() * 4_294_967_295.0) as u64, (nh.host.random_unit() * 281_474_976_710_655.0) as u64);
             Value::str(&format!("{a:08x}-0000-4000-8000-{b:012x}"))
         }
-        CryptoCreateHash => return vm.unsupported("crypto.createHash"),
         PathJoin | PathResolve | PathDirname | PathBasename | PathExtname => {
             let mut parts = Vec::with_capacity(args.len());
             for part in args {
@@ -732,7 +755,14 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let size = number(vm, nh, &a0)?;
             Value::Object(vm.new_array_buffer_opaque(size.max(0.0) as u64))
         }
-        BufferIsOpaque => Value::Bool(a0.as_object().is_some_and(|id| vm.is_opaque_array_buffer(id))),
+        BufferIsOpaque => match a0.as_object() {
+            Some(id) => {
+                // A buffer whose bytes can be computed is read now.
+                vm.materialize_array_buffer(id);
+                Value::Bool(vm.is_opaque_array_buffer(id))
+            }
+            None => Value::Bool(false),
+        },
         Unsupported => Value::Undefined,
         AssertSourceText => {
             // assert(x)'s message quotes the call's source line, read from
