@@ -108,6 +108,17 @@ Object.defineProperty(globalThis, 'Buffer', {
   enumerable: false,
 });
 
+// The web platform's classes Node has as globals (web.js), loaded on
+// first use.
+for (const name of ['Event', 'EventTarget', 'DOMException', 'AbortController', 'AbortSignal']) {
+  Object.defineProperty(globalThis, name, {
+    get() { return require('%web')[name]; },
+    set(value) { defineGlobal(name, value); },
+    configurable: true,
+    enumerable: false,
+  });
+}
+
 // process is an EventEmitter (Node docs, process: "The process object is
 // an instance of EventEmitter"); the runtime emits its events.
 {

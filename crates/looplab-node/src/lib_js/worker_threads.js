@@ -18,20 +18,7 @@ function nodeError(Base, code, message) {
   return err;
 }
 
-// Node's DOMException (a global in Node 20): name, message and the legacy
-// numeric code of the names that have one (WebIDL, "DOMException names").
-const domExceptionCodes = { IndexSizeError: 1, NotFoundError: 8, NotSupportedError: 9, InvalidStateError: 11, SyntaxError: 12, InvalidAccessError: 15, TimeoutError: 23, DataCloneError: 25, AbortError: 20 };
-class DOMException extends Error {
-  constructor(message = '', options = 'Error') {
-    super(message);
-    const name = typeof options === 'object' && options !== null ? String(options.name ?? 'Error') : String(options);
-    Object.defineProperty(this, 'name', { value: name, writable: true, configurable: true });
-  }
-
-  get code() {
-    return domExceptionCodes[this.name] ?? 0;
-  }
-}
+const { DOMException } = require('%web');
 
 function dataCloneError(message) {
   return new DOMException(message, 'DataCloneError');

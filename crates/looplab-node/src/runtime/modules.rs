@@ -27,7 +27,9 @@ lib_js! {
     "util" => "util.js",
     "dns" => "dns.js",
     "dgram" => "dgram.js",
+    "%web" => "web.js",
     "crypto" => "crypto.js",
+    "stream" => "stream.js",
     "timers" => "timers.js",
     "timers/promises" => "timers_promises.js",
     "perf_hooks" => "perf_hooks.js",
@@ -41,7 +43,7 @@ lib_js! {
 
 /// What `require` names in its message when a module is missing.
 const SUPPORTED: &str =
-    "assert, fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, perf_hooks, buffer";
+    "assert, fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, perf_hooks, buffer, stream (the legacy Stream)";
 
 /// Sets up a thread's globals: Node's timers, `process`, `Buffer`, the
 /// simulated `db`, then `lib_js/bootstrap.js` (console, performance…).
