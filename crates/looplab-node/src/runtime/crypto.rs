@@ -144,9 +144,15 @@ pub fn computed_buffer(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, length: u32, comp
 }
 
 fn buffer_over(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, array_buffer: looplab_js::ObjId) -> JsResult<Value> {
-    let from = super::buffer_function(vm, nh, "from")?;
+    // A Buffer is a Uint8Array on Buffer.prototype with no own properties
+    // (buffer.js's FastBuffer): made here, without running JavaScript.
     let class = super::buffer_function(vm, nh, "%class")?;
-    vm.call(nh, &from, &class, &[Value::Object(array_buffer)])
+    let prototype = natives::peek(vm, &class, "prototype").as_object();
+    let length = match &vm.heap.get(array_buffer).kind {
+        Kind::ArrayBuffer(data) => data.length,
+        _ => 0,
+    };
+    Ok(Value::Object(vm.heap.alloc(prototype, Kind::Uint8Array { buffer: array_buffer, offset: 0, length }, 0)))
 }
 
 /// `pbkdf2(password, salt, iterations, keylen, digest)`'s checked arguments

@@ -100,14 +100,7 @@ fn file_value(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, path: &str, size: u64, enc
         None if encoding.is_undefined() => return super::opaque_buffer(vm, nh, size),
         None => return Ok(Value::str(&format!("<{size} bytes>"))),
     };
-    let length = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-    let array_buffer = vm.new_array_buffer(length, None);
-    if let looplab_js::object::Kind::ArrayBuffer(data) = &mut vm.heap.get_mut(array_buffer).kind {
-        data.bytes = bytes;
-    }
-    let from = super::buffer_function(vm, nh, "from")?;
-    let class = super::buffer_function(vm, nh, "%class")?;
-    let buffer = vm.call(nh, &from, &class, &[Value::Object(array_buffer)])?;
+    let buffer = super::crypto::buffer_of(vm, nh, bytes)?;
     if encoding.is_undefined() {
         return Ok(buffer);
     }
