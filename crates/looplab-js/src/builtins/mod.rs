@@ -15,6 +15,7 @@ pub(crate) mod math;
 mod number;
 mod object;
 pub mod promise;
+mod promise_combinators;
 pub(crate) mod regexp;
 pub(crate) mod string;
 mod symbol;

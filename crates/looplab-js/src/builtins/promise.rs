@@ -19,6 +19,7 @@ pub(super) fn install(vm: &mut Vm) {
     vm.define_method(prototype, "finally", 1, finally);
     vm.define_method(constructor, "resolve", 1, resolve_static);
     vm.define_method(constructor, "reject", 1, reject_static);
+    super::promise_combinators::install(vm, constructor);
     let tag = vm.key("Symbol.toStringTag");
     let _ = tag;
     vm.heap.put(prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("Promise"), crate::shape::CONFIGURABLE);
@@ -349,12 +350,29 @@ pub fn promise_resolve(vm: &mut Vm, host: &mut dyn Embedder, value: Value) -> Js
     Ok(capability.promise)
 }
 
-fn resolve_static(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
-    promise_resolve(vm, host, arg(args, 0))
+/// `Promise.resolve(x)` (27.2.4.7): PromiseResolve with the constructor it
+/// is called on (a subclass gets its own kind of promise).
+fn resolve_static(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
+    let value = arg(args, 0);
+    if !this.is_object() {
+        return vm.type_error("PromiseResolve called on non-object");
+    }
+    if let Value::Object(id) = &value {
+        if matches!(vm.heap.get(*id).kind, Kind::Promise(_)) {
+            let constructor = vm.get(host, &value, Key::Atom(atoms::CONSTRUCTOR))?;
+            if constructor.strict_equals(this) {
+                return Ok(value);
+            }
+        }
+    }
+    let capability = super::promise_combinators::new_promise_capability(vm, host, this, "resolve")?;
+    vm.call(host, &capability.resolve, &Value::Undefined, &[value])?;
+    Ok(capability.promise)
 }
 
-fn reject_static(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
-    let capability = new_capability(vm);
+/// `Promise.reject(r)` (27.2.4.6), with the constructor it is called on.
+fn reject_static(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
+    let capability = super::promise_combinators::new_promise_capability(vm, host, this, "reject")?;
     vm.call(host, &capability.reject, &Value::Undefined, &[arg(args, 0)])?;
     Ok(capability.promise)
 }
