@@ -165,6 +165,9 @@ pub struct Vm {
     pub ops: u64,
     /// Operations not yet reported with [`Embedder::spend`].
     pub unreported_ops: u64,
+    /// The realm's `eval` (%eval%): a call to it through `CallEval` is a
+    /// direct eval.
+    pub eval_function: Option<ObjId>,
     /// A script's top-level `let`/`const`/`class` bindings (the global
     /// environment's declarative record), with whether each is `const`.
     pub global_lexicals: crate::FastMap<Atom, (Value, bool)>,
@@ -199,6 +202,7 @@ impl Vm {
             jobs_free: Vec::new(),
             ops: 0,
             unreported_ops: 0,
+            eval_function: None,
             native_depth: 0,
             global_lexicals: crate::FastMap::default(),
             native_callees: Vec::new(),

@@ -72,6 +72,26 @@ fn bind(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _new
 
 /// The `Function` constructor (ECMA-262 20.2.1.1, CreateDynamicFunction):
 /// the source is compiled by the same front end, in the global scope.
+/// `eval(x)` called indirectly (ECMA-262 19.2.1, PerformEval with direct
+/// false): a string is compiled as a script and run in the global scope,
+/// giving its completion value; anything else is returned as it is. A
+/// direct call inside a function or in strict code (whose eval sees the
+/// caller's variables) is refused where it is made (see `exec.rs`).
+pub(super) fn global_eval(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
+    let Some(Value::String(source)) = args.first() else { return Ok(args.first().cloned().unwrap_or_default()) };
+    let source = source.to_rust();
+    let code = match crate::compiler::compile(&source, crate::compiler::Goal::Script, &mut vm.atoms) {
+        Ok(code) => code,
+        Err(errors) => {
+            let first = errors.into_iter().next();
+            let message = first.as_ref().map_or("Invalid or unexpected token", |error| error.message.as_str()).to_string();
+            let syntax = first.is_none_or(|error| error.is_syntax_error);
+            return vm.throw(if syntax { crate::ErrorType::SyntaxError } else { crate::ErrorType::Error }, &message);
+        }
+    };
+    vm.run_script(host, code)
+}
+
 pub(super) fn function_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
     dynamic_function(vm, host, args, "function")
 }

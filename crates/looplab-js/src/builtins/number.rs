@@ -47,6 +47,9 @@ fn install_number(vm: &mut Vm) {
     vm.define_value(constructor, "parseFloat", Value::Object(parse_float));
     vm.define_value(constructor, "parseInt", Value::Object(parse_int));
     vm.define_value(global, "parseFloat", Value::Object(parse_float));
+    let eval = vm.native_function("eval", 1, super::function::global_eval);
+    vm.define_value(global, "eval", Value::Object(eval));
+    vm.eval_function = Some(eval);
     vm.define_value(global, "parseInt", Value::Object(parse_int));
     vm.define_method(global, "isNaN", 1, global_is_nan);
     vm.define_method(global, "isFinite", 1, global_is_finite);
