@@ -16,6 +16,16 @@ fn entries(code: &Code, ic: u32) -> &[Cell<InlineCache>] {
     code.ics.get(start..start + IC_WAYS).unwrap_or(&[])
 }
 
+/// The site's entry for `object`'s shape (a shaped object only).
+#[inline]
+fn matching(code: &Code, ic: u32, object: &crate::object::Object) -> Option<InlineCache> {
+    if object.dict.is_some() {
+        return None;
+    }
+    let shape = object.shape.0;
+    entries(code, ic).iter().map(Cell::get).find(|cache| cache.shape == shape)
+}
+
 /// Records `entry` as the site's most recent, keeping the other ways.
 fn remember(code: &Code, ic: u32, entry: InlineCache) {
     let ways = entries(code, ic);
@@ -36,28 +46,18 @@ impl Vm {
     pub(crate) fn cached_get(&self, code: &Code, ic: u32, object: &Value) -> Option<Value> {
         let Value::Object(id) = object else { return None };
         let object = self.heap.get(*id);
-        if object.dict.is_some() {
+        let cache = matching(code, ic, object)?;
+        if cache.holder == IC_OWN {
+            return object.slots.get(cache.slot as usize).cloned();
+        }
+        if cache.holder == IC_TRANSITION || cache.epoch != self.heap.proto_epoch {
             return None;
         }
-        let shape = object.shape.0;
-        for way in entries(code, ic) {
-            let cache = way.get();
-            if cache.shape != shape {
-                continue;
-            }
-            if cache.holder == IC_OWN {
-                return object.slots.get(cache.slot as usize).cloned();
-            }
-            if cache.holder == IC_TRANSITION || cache.epoch != self.heap.proto_epoch {
-                return None;
-            }
-            let holder = self.heap.get(ObjId(cache.holder));
-            if holder.dict.is_some() {
-                return None;
-            }
-            return holder.slots.get(cache.slot as usize).cloned();
+        let holder = self.heap.get(ObjId(cache.holder));
+        if holder.dict.is_some() {
+            return None;
         }
-        None
+        holder.slots.get(cache.slot as usize).cloned()
     }
 
     /// The slow path of a named read; remembers where a plain data
@@ -111,39 +111,29 @@ impl Vm {
     pub(crate) fn cached_set(&mut self, code: &Code, ic: u32, object: &Value, value: &Value) -> bool {
         let Value::Object(id) = object else { return false };
         let epoch = self.heap.proto_epoch;
+        let Some(cache) = matching(code, ic, self.heap.get(*id)) else { return false };
         let object = self.heap.get_mut(*id);
-        if object.dict.is_some() {
+        if cache.holder == IC_OWN {
+            return match object.slots.get_mut(cache.slot as usize) {
+                Some(slot) => {
+                    *slot = value.clone();
+                    true
+                }
+                None => false,
+            };
+        }
+        if cache.holder != IC_TRANSITION
+            || cache.epoch != epoch
+            || !object.is_extensible()
+            || object.flags & IS_PROTOTYPE != 0
+            || object.slots.len() != cache.slot as usize
+        {
             return false;
         }
-        let shape = object.shape.0;
-        for way in entries(code, ic) {
-            let cache = way.get();
-            if cache.shape != shape {
-                continue;
-            }
-            if cache.holder == IC_OWN {
-                return match object.slots.get_mut(cache.slot as usize) {
-                    Some(slot) => {
-                        *slot = value.clone();
-                        true
-                    }
-                    None => false,
-                };
-            }
-            if cache.holder != IC_TRANSITION
-                || cache.epoch != epoch
-                || !object.is_extensible()
-                || object.flags & IS_PROTOTYPE != 0
-                || object.slots.len() != cache.slot as usize
-            {
-                return false;
-            }
-            object.slots.push(value.clone());
-            object.shape = crate::shape::ShapeId(cache.next);
-            self.heap.grew(1);
-            return true;
-        }
-        false
+        object.slots.push(value.clone());
+        object.shape = crate::shape::ShapeId(cache.next);
+        self.heap.grew(1);
+        true
     }
 
     /// After a slow `object.name = value`: caches where the property now is

@@ -394,6 +394,19 @@ impl Vm {
         self.report_ops(host);
     }
 
+    /// The data the running native function was made with (a native's
+    /// `FunctionKind::Native { data }`), or undefined.
+    pub fn current_native_data(&self) -> Value {
+        let Some(function) = self.current_native() else { return Value::Undefined };
+        match &self.heap.get(function).kind {
+            crate::object::Kind::Function(kind) => match &**kind {
+                crate::object::FunctionKind::Native { data, .. } => data.clone(),
+                _ => Value::Undefined,
+            },
+            _ => Value::Undefined,
+        }
+    }
+
     /// The native function running now.
     pub fn current_native(&self) -> Option<ObjId> {
         self.native_callees.last().copied()

@@ -368,18 +368,6 @@ fn data_property(vm: &Vm, mut id: ObjId, key: Key) -> Option<Value> {
     None
 }
 
-/// The data a native function was created with (see `install_methods`).
-fn native_data(vm: &Vm) -> Value {
-    let Some(function) = vm.current_native() else { return Value::Undefined };
-    match &vm.heap.get(function).kind {
-        Kind::Function(kind) => match &**kind {
-            FunctionKind::Native { data, .. } => data.clone(),
-            _ => Value::Undefined,
-        },
-        _ => Value::Undefined,
-    }
-}
-
 /// IteratorClose (ECMA-262 7.4.10) after a throw completion: the original
 /// error wins over anything `return` does, except a halt.
 fn close_iterator(vm: &mut Vm, host: &mut dyn Embedder, iterator: &Value, error: Unwind) -> Unwind {
@@ -1149,7 +1137,7 @@ fn to_string(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, _args: &[Value]
     if vm.is_callable(&join) {
         return vm.call(host, &join, &array, &[]);
     }
-    let fallback = native_data(vm);
+    let fallback = vm.current_native_data();
     if vm.is_callable(&fallback) {
         return vm.call(host, &fallback, &array, &[]);
     }

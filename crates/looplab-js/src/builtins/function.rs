@@ -80,16 +80,19 @@ fn bind(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _new
 pub(super) fn global_eval(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
     let Some(Value::String(source)) = args.first() else { return Ok(args.first().cloned().unwrap_or_default()) };
     let source = source.to_rust();
-    let code = match crate::compiler::compile(&source, crate::compiler::Goal::Script, &mut vm.atoms) {
-        Ok(code) => code,
-        Err(errors) => {
-            let first = errors.into_iter().next();
-            let message = first.as_ref().map_or("Invalid or unexpected token", |error| error.message.as_str()).to_string();
-            let syntax = first.is_none_or(|error| error.is_syntax_error);
-            return vm.throw(if syntax { crate::ErrorType::SyntaxError } else { crate::ErrorType::Error }, &message);
-        }
-    };
-    vm.run_script(host, code)
+    match crate::compiler::compile(&source, crate::compiler::Goal::Script, &mut vm.atoms) {
+        Ok(code) => vm.run_script(host, code),
+        Err(errors) => throw_compile_error(vm, errors, "Invalid or unexpected token"),
+    }
+}
+
+/// Code compiled at run time failed: its first error, thrown as a
+/// SyntaxError (or, for a refusal, as the plain Error that says so).
+fn throw_compile_error(vm: &mut Vm, errors: Vec<crate::compiler::CompileError>, fallback: &str) -> JsResult<Value> {
+    let first = errors.into_iter().next();
+    let message = first.as_ref().map_or(fallback, |error| error.message.as_str()).to_string();
+    let syntax = first.is_none_or(|error| error.is_syntax_error);
+    vm.throw(if syntax { crate::ErrorType::SyntaxError } else { crate::ErrorType::Error }, &message)
 }
 
 pub(super) fn function_constructor(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
@@ -105,16 +108,10 @@ pub(crate) fn dynamic_function(vm: &mut Vm, host: &mut dyn Embedder, args: &[Val
         Some(body) => vm.to_string(host, body)?.to_rust(),
         None => String::new(),
     };
-    let code = match crate::compiler::compile_dynamic_function(prefix, &params.join(","), &body, &mut vm.atoms) {
-        Ok(code) => code,
-        Err(errors) => {
-            let first = errors.into_iter().next();
-            let message = first.as_ref().map_or("Invalid function", |error| error.message.as_str()).to_string();
-            let syntax = first.is_none_or(|error| error.is_syntax_error);
-            return vm.throw(if syntax { crate::ErrorType::SyntaxError } else { crate::ErrorType::Error }, &message);
-        }
-    };
-    vm.run_script(host, code)
+    match crate::compiler::compile_dynamic_function(prefix, &params.join(","), &body, &mut vm.atoms) {
+        Ok(code) => vm.run_script(host, code),
+        Err(errors) => throw_compile_error(vm, errors, "Invalid function"),
+    }
 }
 
 /// `Function.prototype.toString` (ECMA-262 20.2.3.5): a closure's source

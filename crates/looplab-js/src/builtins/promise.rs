@@ -46,14 +46,7 @@ pub fn resolving_functions(vm: &mut Vm, promise: ObjId) -> (Value, Value) {
 }
 
 fn native_data(vm: &Vm) -> Option<Value> {
-    let function = vm.current_native()?;
-    match &vm.heap.get(function).kind {
-        Kind::Function(kind) => match &**kind {
-            FunctionKind::Native { data, .. } => Some(data.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
+    Some(vm.current_native_data())
 }
 
 /// The promise, and whether this call is the first to resolve it (marking

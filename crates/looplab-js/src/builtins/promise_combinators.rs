@@ -39,23 +39,12 @@ fn race(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt:
     combine(vm, host, this, &arg(args, 0), Combinator::Race)
 }
 
-/// A native function carrying `data` (read back with [`data_of_callee`]).
+/// A native function carrying `data` (read back with `Vm::current_native_data`).
 fn native_with_data(vm: &mut Vm, f: crate::object::NativeFn, data: Value, length: u32) -> Value {
     let kind = Kind::Function(Box::new(FunctionKind::Native { f, data }));
     let id = vm.heap.alloc(Some(vm.intrinsics.function_prototype), kind, CALLABLE);
     vm.define_function_name_length(id, "", length);
     Value::Object(id)
-}
-
-fn data_of_callee(vm: &Vm) -> Value {
-    let Some(function) = vm.current_native() else { return Value::Undefined };
-    match &vm.heap.get(function).kind {
-        Kind::Function(kind) => match &**kind {
-            FunctionKind::Native { data, .. } => data.clone(),
-            _ => Value::Undefined,
-        },
-        _ => Value::Undefined,
-    }
 }
 
 fn element(vm: &Vm, array: &Value, index: u32) -> Value {
@@ -93,7 +82,7 @@ pub(super) fn new_promise_capability(vm: &mut Vm, host: &mut dyn Embedder, const
 
 /// GetCapabilitiesExecutor (27.2.1.5.1).
 fn capability_executor(vm: &mut Vm, _host: &mut dyn Embedder, _this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
-    let record = data_of_callee(vm);
+    let record = vm.current_native_data();
     if !element(vm, &record, 0).is_undefined() || !element(vm, &record, 1).is_undefined() {
         return vm.type_error("Promise executor has already been invoked with non-undefined arguments");
     }
@@ -259,7 +248,7 @@ fn settled_function(vm: &mut Vm, element_kind: Element, index: u32, values: &Val
 }
 
 fn element_called(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
-    let data = data_of_callee(vm);
+    let data = vm.current_native_data();
     let called = element(vm, &data, 5);
     if element(vm, &called, 0).truthy() {
         return Ok(Value::Undefined);
