@@ -954,6 +954,23 @@ impl Vm {
                 self.heap.put(array, Key::Atom(atoms::LENGTH), Value::Number(length as f64), WRITABLE | CONFIGURABLE);
                 let values = self.array_values_function();
                 self.heap.put(array, Key::Symbol(symbols::ITERATOR), values, WRITABLE | CONFIGURABLE);
+                // `callee` (ECMA-262 10.4.4.6-7): an unmapped arguments object
+                // (strict code, or parameters that are not simple) has an
+                // accessor that throws; a mapped one has the function.
+                if code.is_strict || !code.simple_parameters {
+                    let thrower = Value::Object(self.intrinsics.throw_type_error);
+                    let descriptor = crate::props::Descriptor {
+                        get: Some(thrower.clone()),
+                        set: Some(thrower),
+                        enumerable: Some(false),
+                        configurable: Some(false),
+                        ..Default::default()
+                    };
+                    self.define_property(array, Key::Atom(atoms::CALLEE), &descriptor);
+                } else {
+                    let callee = self.frame().function.map_or(Value::Undefined, Value::Object);
+                    self.heap.put(array, Key::Atom(atoms::CALLEE), callee, WRITABLE | CONFIGURABLE);
+                }
                 self.stack.push(Value::Object(array));
             }
             Insn::RestArguments(from) => {
