@@ -512,14 +512,17 @@ impl Vm {
                         let argc = argc as usize;
                         let args_start = self.stack.len() - argc;
                         let callee = self.stack[args_start - 1].clone();
-                        let source_given = argc > 0 && matches!(self.stack[args_start], Value::String(_));
-                        if matches!(insn, Insn::CallEval(_)) && source_given && callee.as_object().is_some() && callee.as_object() == self.eval_function {
-                            // A direct eval sees the caller's scope (ECMA-262
-                            // 19.2.1.1); at a sloppy script's top level that
-                            // is the global scope an indirect eval uses.
-                            if code.kind != CodeKind::TopLevel || code.is_strict {
-                                return self.unsupported("eval inside a function or in strict code (a direct eval that sees the caller's variables)");
-                            }
+                        // A direct eval of a string sees the caller's scope
+                        // (ECMA-262 19.2.1.1); at a sloppy script's top level
+                        // that is the global scope an indirect eval uses.
+                        if matches!(insn, Insn::CallEval(_))
+                            && (code.kind != CodeKind::TopLevel || code.is_strict)
+                            && callee.as_object().is_some()
+                            && callee.as_object() == self.eval_function
+                            && argc > 0
+                            && matches!(self.stack[args_start], Value::String(_))
+                        {
+                            return self.unsupported("eval inside a function or in strict code (a direct eval that sees the caller's variables)");
                         }
                         if let Some(done) = self.enter_call(host, &callee, Value::Undefined, args_start, args_start - 1, None)? {
                             self.stack.push(done);

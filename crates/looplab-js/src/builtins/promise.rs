@@ -36,13 +36,8 @@ pub fn new_promise(vm: &mut Vm) -> ObjId {
 pub fn resolving_functions(vm: &mut Vm, promise: ObjId) -> (Value, Value) {
     let record = vm.new_array(vec![Value::Bool(false)]);
     let data = Value::Object(vm.new_array(vec![Value::Object(promise), Value::Object(record)]));
-    let make = |vm: &mut Vm, f: crate::object::NativeFn| {
-        let kind = Kind::Function(Box::new(FunctionKind::Native { f, data: data.clone() }));
-        let id = vm.heap.alloc(Some(vm.intrinsics.function_prototype), kind, CALLABLE);
-        vm.define_function_name_length(id, "", 1);
-        Value::Object(id)
-    };
-    (make(vm, resolve_function), make(vm, reject_function))
+    let resolve = super::promise_combinators::native_with_data(vm, resolve_function, data.clone(), 1);
+    (resolve, super::promise_combinators::native_with_data(vm, reject_function, data, 1))
 }
 
 fn native_data(vm: &Vm) -> Option<Value> {

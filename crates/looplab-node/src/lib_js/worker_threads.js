@@ -206,7 +206,7 @@ class Port extends EventEmitter {
   }
 
   get onmessage() {
-    return this[kOnMessage];
+    return this[kOnMessage] ? this[kOnMessage].handler : null;
   }
 
   // An EventTarget's handler gets a MessageEvent: the value is its `data`.
@@ -218,8 +218,7 @@ class Port extends EventEmitter {
     }
     const port = this;
     const wrapper = (data) => handler.call(port, { type: 'message', data, target: port, ports: [] });
-    this[kOnMessage] = handler;
-    handler.wrapper = wrapper;
+    this[kOnMessage] = { handler, wrapper };
     this.on('message', wrapper);
   }
 

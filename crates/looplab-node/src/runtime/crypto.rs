@@ -84,47 +84,52 @@ impl Digest {
 }
 
 /// The digest a call names, or Node's error for it.
-pub fn digest_arg(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value) -> JsResult<Digest> {
+pub fn digest_arg(vm: &mut Vm, value: &Value) -> JsResult<Digest> {
     let Value::String(name) = value else {
         let message = format!("The \"digest\" argument must be of type string. Received {}", natives::received(vm, value));
         return Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)));
     };
     let name = name.to_rust();
-    let _ = nh;
     Digest::from_name(&name)
         .ok_or_else(|| Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_CRYPTO_INVALID_DIGEST", &format!("Invalid digest: {name}"))))
 }
 
+/// The bytes Looplab holds for a string (UTF-8), a Buffer, a typed array
+/// or an ArrayBuffer (computing pending ones): `Some(None)` for a buffer
+/// whose contents are not simulated, `None` for any other value.
+pub fn known_bytes(vm: &mut Vm, value: &Value) -> Option<Option<Vec<u8>>> {
+    let id = match value {
+        Value::String(text) => return Some(Some(text.to_rust().into_bytes())),
+        Value::Object(id) => *id,
+        _ => return None,
+    };
+    let (buffer, offset, length) = match &vm.heap.get(id).kind {
+        Kind::Uint8Array { buffer, offset, length } => (*buffer, *offset as usize, *length as usize),
+        Kind::ArrayBuffer(data) => (id, 0, data.length as usize),
+        _ => return None,
+    };
+    vm.materialize_array_buffer(buffer);
+    match &vm.heap.get(buffer).kind {
+        Kind::ArrayBuffer(data) if data.opaque => Some(None),
+        Kind::ArrayBuffer(data) => Some(Some(data.bytes.get(offset..offset + length).map(<[u8]>::to_vec).unwrap_or_default())),
+        _ => None,
+    }
+}
+
 /// The bytes of a string (UTF-8), a Buffer, a typed array or an
 /// ArrayBuffer, as Node's crypto takes them.
-pub fn bytes_of(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, value: &Value, name: &str) -> JsResult<Vec<u8>> {
-    match value {
-        Value::String(text) => return Ok(text.to_rust().into_bytes()),
-        Value::Object(id) => {
-            let (buffer, offset, length) = match &vm.heap.get(*id).kind {
-                Kind::Uint8Array { buffer, offset, length } => (*buffer, *offset as usize, *length as usize),
-                Kind::ArrayBuffer(data) => (*id, 0, data.length as usize),
-                _ => (*id, usize::MAX, 0),
-            };
-            if offset != usize::MAX {
-                vm.materialize_array_buffer(buffer);
-                if let Kind::ArrayBuffer(data) = &vm.heap.get(buffer).kind {
-                    if data.opaque {
-                        let length = data.length;
-                        return vm.unsupported(&format!("crypto on the bytes of a {length}-byte buffer whose contents are not simulated"));
-                    }
-                    return Ok(data.bytes.get(offset..offset + length).map(<[u8]>::to_vec).unwrap_or_default());
-                }
-            }
+pub fn bytes_of(vm: &mut Vm, value: &Value, name: &str) -> JsResult<Vec<u8>> {
+    match known_bytes(vm, value) {
+        Some(Some(bytes)) => Ok(bytes),
+        Some(None) => vm.unsupported("crypto on the bytes of a buffer whose contents are not simulated"),
+        None => {
+            let message = format!(
+                "The \"{name}\" argument must be of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView. Received {}",
+                natives::received(vm, value)
+            );
+            Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)))
         }
-        _ => {}
     }
-    let _ = nh;
-    let message = format!(
-        "The \"{name}\" argument must be of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView. Received {}",
-        natives::received(vm, value)
-    );
-    Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)))
 }
 
 /// A Buffer holding `bytes`.
@@ -159,11 +164,11 @@ fn buffer_over(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, array_buffer: looplab_js:
 /// and its key, computed when read.
 pub fn pbkdf2_key(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, args: &[Value]) -> JsResult<(u64, Value)> {
     let arg = |index: usize| args.get(index).cloned().unwrap_or_default();
-    let password = bytes_of(vm, nh, &arg(0), "password")?;
-    let salt = bytes_of(vm, nh, &arg(1), "salt")?;
+    let password = bytes_of(vm, &arg(0), "password")?;
+    let salt = bytes_of(vm, &arg(1), "salt")?;
     let iterations = integer_in(vm, &arg(2), "iterations", 1.0, 2_147_483_647.0)?;
     let key_length = integer_in(vm, &arg(3), "keylen", 0.0, 2_147_483_647.0)?;
-    let digest = digest_arg(vm, nh, &arg(4))?;
+    let digest = digest_arg(vm, &arg(4))?;
     let (iterations, key_length) = (iterations as u32, key_length as usize);
     let compute: Rc<dyn Fn() -> Vec<u8>> = Rc::new(move || digest.pbkdf2(&password, &salt, iterations, key_length));
     let key = computed_buffer(vm, nh, key_length as u32, compute)?;

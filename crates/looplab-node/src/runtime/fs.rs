@@ -112,19 +112,9 @@ fn file_value(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, path: &str, size: u64, enc
 /// Records what a write leaves in a file: its bytes when they are known
 /// (a string, a Buffer with contents), else that the contents are unknown.
 fn record_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, path: &str, data: &Value, append: bool) -> JsResult<()> {
-    let bytes: Option<Vec<u8>> = match data {
-        Value::String(text) => Some(text.to_rust().into_bytes()),
-        Value::Object(id) => match &vm.heap.get(*id).kind {
-            looplab_js::object::Kind::Uint8Array { buffer, offset, length } => match &vm.heap.get(*buffer).kind {
-                looplab_js::object::Kind::ArrayBuffer(data) if !data.opaque => {
-                    data.bytes.get(*offset as usize..(*offset + *length) as usize).map(<[u8]>::to_vec)
-                }
-                _ => None,
-            },
-            _ => None,
-        },
+    let bytes = match data {
         Value::Number(_) | Value::Bool(_) => Some(vm.to_string(nh, data)?.to_rust().into_bytes()),
-        _ => None,
+        _ => super::crypto::known_bytes(vm, data).flatten(),
     };
     let mut process = nh.state.process.borrow_mut();
     match bytes {

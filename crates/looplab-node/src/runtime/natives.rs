@@ -465,18 +465,18 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             key
         }
         CryptoHash => {
-            let digest = super::crypto::digest_arg(vm, nh, &a0)?;
-            let data = super::crypto::bytes_of(vm, nh, &arg(args, 1), "data")?;
+            let digest = super::crypto::digest_arg(vm, &a0)?;
+            let data = super::crypto::bytes_of(vm, &arg(args, 1), "data")?;
             super::crypto::buffer_of(vm, nh, digest.hash(&data))?
         }
         CryptoHmac => {
-            let digest = super::crypto::digest_arg(vm, nh, &a0)?;
-            let key = super::crypto::bytes_of(vm, nh, &arg(args, 1), "key")?;
-            let data = super::crypto::bytes_of(vm, nh, &arg(args, 2), "data")?;
+            let digest = super::crypto::digest_arg(vm, &a0)?;
+            let key = super::crypto::bytes_of(vm, &arg(args, 1), "key")?;
+            let data = super::crypto::bytes_of(vm, &arg(args, 2), "data")?;
             super::crypto::buffer_of(vm, nh, digest.hmac(&key, &data))?
         }
         CryptoCheckDigest => {
-            super::crypto::digest_arg(vm, nh, &a0)?;
+            super::crypto::digest_arg(vm, &a0)?;
             Value::Undefined
         }
         CryptoRandomBytes => {
