@@ -260,3 +260,34 @@ fn cpu_speed_scales_cpu_work_and_nothing_else() {
     let report = run_source(timer, Settings::default(), false);
     assert!((report.sim_time_ms - 100.0).abs() < 1.0, "a timer does not speed up: {} ms", report.sim_time_ms);
 }
+
+/// A load request's `req` and `res` are built natively (looplab-node's
+/// `http_load`); a server whose `emit` a script replaced gets them from
+/// http.js's own constructors. Both must be the same objects, and
+/// `res.end` must leave them in the same state.
+#[test]
+fn a_load_request_gets_the_objects_http_js_builds() {
+    let script = |replace_emit: bool| {
+        format!(
+            "// @looplab load closed connections=1 amount=2 paths=/a:1\n\
+             const http = require('http');\n\
+             const EventEmitter = require('events');\n\
+             const own = (o) => [...Object.getOwnPropertyNames(o), ...Object.getOwnPropertySymbols(o)].map((k) => String(k) + '=' + (typeof o[k] === 'object' && o[k] !== null ? Object.keys(o[k]).join('+') : String(o[k]))).join(',');\n\
+             const server = http.createServer((req, res) => {{\n\
+               console.log(own(req), '|', own(res), '|', Object.getPrototypeOf(req) === http.IncomingMessage.prototype, Object.getPrototypeOf(res) === http.ServerResponse.prototype, Object.getPrototypeOf(req._events), JSON.stringify(req.headers));\n\
+               res.on('finish', () => console.log('finish'));\n\
+               res.end('ok');\n\
+               console.log(JSON.stringify(res._chunks), res.finished, res.writableEnded, res.headersSent, req.complete, req._flowing);\n\
+               setImmediate(() => console.log('later', req.complete, req._flowing, req._body));\n\
+             }});\n\
+             {}\n\
+             server.listen(3000);\n",
+            if replace_emit { "server.emit = function (...args) { return EventEmitter.prototype.emit.apply(this, args); };" } else { "" }
+        )
+    };
+    let native = run_source(&script(false), Settings::default(), false);
+    let in_js = run_source(&script(true), Settings::default(), false);
+    assert!(native.errors.is_empty() && in_js.errors.is_empty(), "{:?} {:?}", native.errors, in_js.errors);
+    assert_eq!(native.console.len(), 8, "{:?}", native.console);
+    assert_eq!(native.console, in_js.console);
+}

@@ -24,6 +24,11 @@ pub struct Heap {
     /// Bumped whenever a prototype's own properties change shape, or an
     /// object's prototype changes: cached prototype lookups then miss.
     pub proto_epoch: u32,
+    /// Bumped by every write of a value to a property of an object that is
+    /// some shape's prototype (a value write leaves `proto_epoch` alone:
+    /// inline caches hold where a property is, not its value). An embedder
+    /// that caches what a constructor makes checks both counters.
+    pub prototype_writes: u32,
     /// Objects allocated since the last collection.
     pub allocated_since_gc: usize,
     /// Live objects after the last collection.
@@ -40,6 +45,7 @@ impl Default for Heap {
             free: Vec::new(),
             shapes: Shapes::default(),
             proto_epoch: 0,
+            prototype_writes: 0,
             allocated_since_gc: 0,
             live_after_gc: 0,
             bytes: 0,
@@ -109,6 +115,38 @@ impl Heap {
         if self.objects[id.0 as usize].flags & IS_PROTOTYPE != 0 {
             self.proto_epoch = self.proto_epoch.wrapping_add(1);
         }
+    }
+
+    /// Called before a value is written to an own property of `id`.
+    #[inline]
+    pub fn value_written(&mut self, id: ObjId) {
+        if self.objects[id.0 as usize].flags & IS_PROTOTYPE != 0 {
+            self.prototype_writes = self.prototype_writes.wrapping_add(1);
+        }
+    }
+
+    /// A copy of `template`'s own named properties, with its prototype,
+    /// shape, kind-less state and flags: what an engine does to make an
+    /// object literal from its boilerplate. `None` unless the template is an
+    /// ordinary, extensible, non-callable object with shaped properties and no elements.
+    pub fn clone_plain(&mut self, template: ObjId) -> Option<ObjId> {
+        let source = self.get(template);
+        let plain = matches!(source.kind, Kind::Ordinary)
+            && source.dict.is_none()
+            && matches!(&source.elements, Elements::Dense(values) if values.is_empty())
+            && source.flags & (crate::object::CALLABLE | IS_PROTOTYPE) == 0
+            && source.flags & EXTENSIBLE != 0;
+        if !plain {
+            return None;
+        }
+        let (proto, shape, slots, flags) = (source.proto, source.shape, source.slots.clone(), source.flags);
+        let count = slots.len();
+        let id = self.alloc(proto, Kind::Ordinary, flags & !MARKED);
+        let object = self.get_mut(id);
+        object.shape = shape;
+        object.slots = slots;
+        self.grew(count);
+        Some(id)
     }
 
     pub fn set_shape(&mut self, id: ObjId, shape: ShapeId) {

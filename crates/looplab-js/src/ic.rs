@@ -114,6 +114,10 @@ impl Vm {
         let Some(cache) = matching(code, ic, self.heap.get(*id)) else { return false };
         let object = self.heap.get_mut(*id);
         if cache.holder == IC_OWN {
+            if object.flags & IS_PROTOTYPE != 0 {
+                self.heap.prototype_writes = self.heap.prototype_writes.wrapping_add(1);
+            }
+            let object = self.heap.get_mut(*id);
             return match object.slots.get_mut(cache.slot as usize) {
                 Some(slot) => {
                     *slot = value.clone();

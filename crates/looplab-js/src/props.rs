@@ -108,6 +108,7 @@ impl Heap {
             self.put_element(id, index, value, attrs);
             return;
         }
+        self.value_written(id);
         let object = self.get_mut(id);
         if let Some(dict) = &mut object.dict {
             dict.insert(key, value, attrs);
@@ -148,6 +149,7 @@ impl Heap {
 
     /// Sets the value of an existing own data property, keeping its attributes.
     pub fn set_existing(&mut self, id: ObjId, key: Key, value: Value) {
+        self.value_written(id);
         let object = self.get_mut(id);
         if let Key::Index(index) = key {
             match &mut object.elements {

@@ -13,6 +13,8 @@
 'use strict';
 
 const kCapture = Symbol('kCapture');
+// The runtime's native request path asks whether an emitter captures.
+require('%eventsbinding').setup(kCapture);
 const kShapeMode = Symbol('shapeMode');
 const kErrorMonitor = Symbol('events.errorMonitor');
 const kMaxEventTargetListeners = Symbol('events.maxEventTargetListeners');

@@ -6,6 +6,7 @@
 const EventEmitter = require('events');
 const net = require('net');
 const binding = require('%netbinding');
+const { nodeError, invalidArgType } = require('%errors');
 
 // One-way latency of a request or response on loopback, in microseconds.
 const LOOPBACK_US = 50;
@@ -74,6 +75,14 @@ class IncomingMessage extends EventEmitter {
   }
 }
 
+// lib/_http_outgoing.js, write_: a chunk is a string or bytes.
+function checkChunk(chunk) {
+  if (chunk === null) throw nodeError(TypeError, 'ERR_STREAM_NULL_VALUES', 'May not write null values to stream');
+  if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+    throw invalidArgType('chunk', 'of type string or an instance of Buffer or Uint8Array', chunk);
+  }
+}
+
 class ServerResponse extends EventEmitter {
   constructor(request, exchange) {
     super();
@@ -105,13 +114,24 @@ class ServerResponse extends EventEmitter {
   }
 
   write(chunk) {
+    checkChunk(chunk);
     this._chunks.push(String(chunk));
     return true;
   }
 
-  end(chunk) {
+  // end([chunk[, encoding]][, callback]): a falsy chunk writes nothing; the
+  // callback listens for 'finish'.
+  end(chunk, encoding, callback) {
+    if (typeof chunk === 'function') {
+      callback = chunk;
+      chunk = null;
+    } else if (typeof encoding === 'function') {
+      callback = encoding;
+    }
+    if (chunk) checkChunk(chunk);
     if (this.finished) return this;
-    if (chunk !== undefined && chunk !== null) this._chunks.push(String(chunk));
+    if (chunk) this._chunks.push(String(chunk));
+    if (typeof callback === 'function') this.once('finish', callback);
     this.finished = true;
     this.writableEnded = true;
     this.headersSent = true;
@@ -252,15 +272,10 @@ function get(target, options, callback) {
 }
 
 // Requests from the scenario's load are built and answered natively (see
-// crates/looplab-node/src/http_load.rs): the same objects and steps as above,
-// without interpreting them a million times. This `end` stays as the
-// version every other exchange uses.
-ServerResponse.prototype.end = binding.httpSetup(
-  IncomingMessage.prototype,
-  ServerResponse.prototype,
-  Server.prototype._loadRequest,
-  EventEmitter.prototype.emit,
-);
+// crates/looplab-node/src/runtime/http_load.rs): the same objects and steps
+// as above, without interpreting them a million times. The native `end`
+// calls this file's `end` for every other exchange.
+ServerResponse.prototype.end = binding.httpSetup(IncomingMessage, ServerResponse, Server.prototype._loadRequest, EventEmitter);
 
 module.exports = {
   createServer: (options, handler) => new Server(typeof options === 'function' ? options : handler),

@@ -34,6 +34,8 @@ pub enum HostJob {
     Promise(JobId),
     /// A load client's request for the server object (see `http_load`).
     LoadRequest { server: Persistent },
+    /// `req._dump()` after a load request's response ended (`http_load`).
+    DumpRequest { request: Persistent },
 }
 
 /// A worker's code and environment, waiting for its thread to start.
@@ -75,6 +77,9 @@ pub struct ThreadState {
     pub clock_read: bool,
     /// How many times the engine asked whether to stop.
     pub interrupts: u64,
+    /// The native request path's prototypes and template (`http_load`),
+    /// once http.js has loaded.
+    pub http: Option<super::http_load::HttpNative>,
 }
 
 impl ThreadState {
@@ -91,6 +96,7 @@ impl ThreadState {
             process,
             modules: BTreeMap::new(),
             internals: BTreeMap::new(),
+            http: None,
             clock_granularity_us: 1000,
             clock_read: false,
             interrupts: 0,

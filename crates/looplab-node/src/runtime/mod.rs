@@ -13,6 +13,7 @@
 pub mod crypto;
 pub mod fs;
 pub mod host;
+pub mod http_load;
 pub mod memory;
 pub mod modules;
 pub mod natives;
@@ -220,11 +221,13 @@ impl Thread {
                 for value in args {
                     values.push(host_value(vm, &mut nh, value)?);
                 }
-                let key = vm.key("_loadRequest");
-                let load_request = vm.get(&mut nh, &server, key)?;
-                vm.call(&mut nh, &load_request, &server, &values)?;
-                Ok(())
+                http_load::load_request(vm, &mut nh, &server, &values)
             })(),
+            HostJob::DumpRequest { request } => {
+                let value = vm.persistent(request);
+                vm.release(request);
+                http_load::dump_request(vm, &mut nh, &value)
+            }
         };
         finish(vm, &mut nh, outcome);
     }
@@ -706,6 +709,7 @@ impl Guest for NodeGuest {
             // A load client's request runs the server's first 'request'
             // listener: the handler the script gave createServer or `on`.
             Some(HostJob::LoadRequest { server }) => modules::first_listener_line(vm, &vm.persistent(*server), "request"),
+            Some(HostJob::DumpRequest { .. }) => 0,
             None => 0,
         }
     }

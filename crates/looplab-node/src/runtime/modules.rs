@@ -22,6 +22,7 @@ macro_rules! lib_js {
 lib_js! {
     "%bootstrap" => "bootstrap.js",
     "%inspect" => "inspect.js",
+    "%errors" => "errors.js",
     "buffer" => "buffer.js",
     "events" => "events.js",
     "util" => "util.js",
@@ -259,6 +260,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
             binding
         }
         "%fsbinding" => module_object(vm, &[FsbOpen, FsbRead, FsbClose]),
+        "%eventsbinding" => module_object(vm, &[EventsSetup]),
         "%netbinding" => module_object(vm, &[NetHop, NetRef, NetNextPort, NetClose, NetListen, NetUnlisten, NetRespond, NetHttpSetup]),
         "%workerbinding" => module_object(
             vm,

@@ -103,6 +103,8 @@ natives! {
     NetUnlisten = "unlisten" / 1,
     NetRespond = "respond" / 2,
     NetHttpSetup = "httpSetup" / 4,
+    HttpResponseEnd = "end" / 1,
+    EventsSetup = "setup" / 1,
     FsbOpen = "open" / 2,
     FsbRead = "read" / 3,
     FsbClose = "close" / 2,
@@ -651,12 +653,13 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             nh.host.respond(id, status);
             Value::Undefined
         }
-        NetHttpSetup => {
-            // The requests of the scenario's load run http.js's own
-            // `ServerResponse.prototype.end`.
-            let response_prototype = arg(args, 1);
-            let key = vm.key("end");
-            vm.get(nh, &response_prototype, key)?
+        NetHttpSetup => super::http_load::setup(vm, nh, args)?,
+        HttpResponseEnd => super::http_load::response_end(vm, nh, this, args)?,
+        EventsSetup => {
+            // events.js's private `kCapture` symbol: the native request
+            // path reads whether an emitter captures rejections.
+            nh.state.set_internal(vm, "%kCapture", a0);
+            Value::Undefined
         }
         WorkerSpawn => {
             let worker_data = text(vm, nh, &arg(args, 2))?;
