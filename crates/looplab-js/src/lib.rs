@@ -33,6 +33,7 @@ pub(crate) mod ieee754;
 pub mod interp;
 mod iteration;
 pub mod jobs;
+pub mod native_ic;
 pub mod number;
 pub mod object;
 pub mod ops;

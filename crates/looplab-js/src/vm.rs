@@ -149,6 +149,8 @@ pub struct Intrinsics {
 
 pub struct Vm {
     pub heap: Heap,
+    /// Keys of the embedder's static names, by address (`static_key`).
+    static_keys: crate::FastMap<(usize, usize), Key>,
     pub atoms: AtomTable,
     pub symbols: Vec<SymbolData>,
     pub intrinsics: Intrinsics,
@@ -191,6 +193,7 @@ impl Vm {
         let intrinsics = Intrinsics::bootstrap(&mut heap);
         let mut vm = Vm {
             heap,
+            static_keys: Default::default(),
             atoms: AtomTable::default(),
             symbols: Vec::new(),
             intrinsics,
@@ -243,6 +246,19 @@ impl Vm {
 
     pub fn key(&mut self, text: &str) -> Key {
         self.key_of_str(&JsStr::from_str(text))
+    }
+
+    /// [`Vm::key`] for a name in the embedder's code, remembered by the
+    /// text's address: natives that set and read the same fields on every
+    /// call skip making and hashing a string each time.
+    pub fn static_key(&mut self, text: &'static str) -> Key {
+        let address = (text.as_ptr() as usize, text.len());
+        if let Some(key) = self.static_keys.get(&address) {
+            return *key;
+        }
+        let key = self.key(text);
+        self.static_keys.insert(address, key);
+        key
     }
 
     /// A key as the value a program sees (`Object.keys`, `for…in`).

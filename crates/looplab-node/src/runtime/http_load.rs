@@ -30,6 +30,7 @@
 
 use super::host::{HostJob, NodeHost};
 use looplab_core::{Callback, FnRef};
+use looplab_js::native_ic::PropertyCache;
 use looplab_js::object::Kind;
 use looplab_js::{JsResult, Key, ObjId, Persistent, Value, Vm};
 
@@ -51,6 +52,7 @@ pub struct HttpNative {
     capture: Value,
     keys: Keys,
     template: Option<Template>,
+    caches: [PropertyCache; SITES],
 }
 
 #[derive(Clone, Copy)]
@@ -166,6 +168,7 @@ pub fn setup(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, args: &[Value]) -> JsResult
         capture,
         keys,
         template: None,
+        caches: [PropertyCache::default(); SITES],
     });
     Ok(super::natives::function(vm, super::natives::Native::HttpResponseEnd, Value::Undefined))
 }
@@ -176,31 +179,28 @@ pub fn setup(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, args: &[Value]) -> JsResult
 pub fn load_request(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, server: &Value, args: &[Value]) -> JsResult<()> {
     let plain = match &nh.state.http {
         Some(http) => {
-            let keys = http.keys;
-            is(vm, server, keys.load_request, http.load_request) && emits_plainly(vm, http, server)
+            let (keys, load_request) = (http.keys, http.load_request);
+            is(vm, nh, Site::ServerLoadRequest, server, keys.load_request, load_request) && emits_plainly(vm, nh, Emitter::Server, server)
         }
         None => false,
     };
-    if !plain {
-        let key = vm.key("_loadRequest");
-        let load_request = vm.get(nh, server, key)?;
-        return vm.call(nh, &load_request, server, args).map(|_| ());
-    }
-    let arg = |index: usize| args.get(index).cloned().unwrap_or_default();
-    let Some((request, response)) = instantiate(vm, nh, &arg(0), &arg(2), &arg(1))? else {
+    let instantiated = if plain {
+        let arg = |index: usize| args.get(index).cloned().unwrap_or_default();
+        instantiate(vm, nh, &arg(0), &arg(2), &arg(1))?
+    } else {
+        None
+    };
+    let (Some((request, response)), Some(http)) = (instantiated, &nh.state.http) else {
         let key = vm.key("_loadRequest");
         let load_request = vm.get(nh, server, key)?;
         return vm.call(nh, &load_request, server, args).map(|_| ());
     };
-    let Some(http) = &nh.state.http else { return Ok(()) };
-    let keys = http.keys;
-    let deliver = http.deliver;
-    emit_natively(vm, nh, server, keys.request, &[request.clone(), response])?;
+    let (keys, deliver) = (http.keys, http.deliver);
+    emit_natively(vm, nh, Emitter::Server, server, keys.request, &[request.clone(), response])?;
     // incoming._deliver(''): the (empty) body is there; a stream already
     // flowing (the handler listened for 'data') emits it.
-    let deliver_is_plain = is(vm, &request, keys.deliver, deliver);
-    if deliver_is_plain && !peek(vm, &request, keys.flowing).truthy() {
-        set(vm, nh, &request, keys.body, Value::str(""))?;
+    if is(vm, nh, Site::RequestDeliver, &request, keys.deliver, deliver) && !read(vm, nh, Site::RequestFlowing, &request, keys.flowing)?.truthy() {
+        write(vm, nh, Site::RequestBody, &request, keys.body, Value::str(""))?;
     } else {
         let deliver = vm.get(nh, &request, keys.deliver)?;
         vm.call(nh, &deliver, &request, &[Value::str("")])?;
@@ -215,36 +215,41 @@ pub fn response_end(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, this: &Value, args: 
     let keys = http.keys;
     let end_in_js = vm.persistent(http.end_in_js);
     let chunk = args.first().cloned().unwrap_or_default();
-    let exchange = vm.get(nh, this, keys.exchange)?;
-    let id = if exchange.is_nullish() { Value::Undefined } else { vm.get(nh, &exchange, keys.id)? };
     // A string or nothing, and no callback: anything else (a Buffer, a
     // number to refuse, a callback) goes through http.js's `end`.
     let simple_chunk = args.len() <= 1 && matches!(chunk, Value::Undefined | Value::Null | Value::String(_));
+    let exchange = read(vm, nh, Site::ResponseExchange, this, keys.exchange)?;
+    let id = if exchange.is_nullish() { Value::Undefined } else { read(vm, nh, Site::ExchangeId, &exchange, keys.id)? };
     let Value::Number(id) = id else { return vm.call(nh, &end_in_js, this, args) };
     if !simple_chunk {
         return vm.call(nh, &end_in_js, this, args);
     }
-    if vm.get(nh, this, keys.finished)?.truthy() {
+    if read(vm, nh, Site::ResponseFinished, this, keys.finished)?.truthy() {
         return Ok(this.clone());
     }
     if chunk.truthy() {
-        let chunks = vm.get(nh, this, keys.chunks)?;
+        let chunks = read(vm, nh, Site::ResponseChunks, this, keys.chunks)?;
         if !push_dense(vm, &chunks, chunk) {
             return vm.call(nh, &end_in_js, this, args);
         }
     }
-    for key in [keys.finished, keys.writable_ended, keys.headers_sent] {
-        set(vm, nh, this, key, Value::Bool(true))?;
-    }
-    let status = vm.get(nh, this, keys.status_code)?;
+    write(vm, nh, Site::ResponseFinished, this, keys.finished, Value::Bool(true))?;
+    write(vm, nh, Site::ResponseWritableEnded, this, keys.writable_ended, Value::Bool(true))?;
+    write(vm, nh, Site::ResponseHeadersSent, this, keys.headers_sent, Value::Bool(true))?;
+    let status = read(vm, nh, Site::ResponseStatus, this, keys.status_code)?;
     let status = vm.to_number(nh, &status)?;
     nh.flush_cpu();
     nh.host.respond(id as u64, status as u16);
-    emit_natively(vm, nh, this, keys.finish, &[])?;
+    if emits_plainly(vm, nh, Emitter::Response, this) {
+        emit_natively(vm, nh, Emitter::Response, this, keys.finish, &[])?;
+    } else {
+        let emit = vm.get(nh, this, keys.emit)?;
+        vm.call(nh, &emit, this, &[Value::str("finish")])?;
+    }
     // The server discards the unread request once the response has
     // finished (lib/_http_server.js, resOnFinish -> req._dump()).
-    let request = vm.get(nh, this, keys.req)?;
-    if request.truthy() && !vm.get(nh, &request, keys.flowing)?.truthy() {
+    let request = read(vm, nh, Site::ResponseReq, this, keys.req)?;
+    if request.truthy() && !read(vm, nh, Site::RequestFlowing, &request, keys.flowing)?.truthy() {
         let request = vm.persist(request);
         let index = nh.state.add_job(HostJob::DumpRequest { request });
         nh.host.next_tick(Callback { func: FnRef(index), name: "(anonymous)".into() });
@@ -256,42 +261,52 @@ pub fn response_end(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, this: &Value, args: 
 /// resumes the stream so a late 'data' or 'end' listener still hears it.
 pub fn dump_request(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, request: &Value) -> JsResult<()> {
     let Some(http) = &nh.state.http else { return Ok(()) };
-    let keys = http.keys;
-    let quiet = is(vm, request, keys.dump, http.dump) && listener_count(vm, request, keys, keys.data) == 0 && listener_count(vm, request, keys, keys.end) == 0;
+    let (keys, dump) = (http.keys, http.dump);
+    let quiet = is(vm, nh, Site::RequestDump, request, keys.dump, dump)
+        && listener_count(vm, nh, Site::RequestDataListeners, request, keys.data) == 0
+        && listener_count(vm, nh, Site::RequestEndListeners, request, keys.end) == 0;
     if !quiet {
         let dump = vm.get(nh, request, keys.dump)?;
         return vm.call(nh, &dump, request, &[]).map(|_| ());
     }
     // resume() with nobody listening: the stream just completes.
-    if vm.get(nh, request, keys.flowing)?.truthy() {
+    if read(vm, nh, Site::RequestFlowing, request, keys.flowing)?.truthy() {
         return Ok(());
     }
-    set(vm, nh, request, keys.flowing, Value::Bool(true))?;
-    if !vm.get(nh, request, keys.body)?.is_nullish() {
-        set(vm, nh, request, keys.body, Value::Null)?;
-        set(vm, nh, request, keys.complete, Value::Bool(true))?;
+    write(vm, nh, Site::RequestFlowing, request, keys.flowing, Value::Bool(true))?;
+    if !read(vm, nh, Site::RequestBody, request, keys.body)?.is_nullish() {
+        write(vm, nh, Site::RequestBody, request, keys.body, Value::Null)?;
+        write(vm, nh, Site::RequestComplete, request, keys.complete, Value::Bool(true))?;
     }
     Ok(())
 }
 
-/// `target.emit(name, ...args)`: natively when `emit` is events.js's own
-/// and the emitter does not capture rejections (so a listener's result is
-/// ignored, as `addCatch` would).
-fn emit_natively(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, name: Key, args: &[Value]) -> JsResult<()> {
+/// The emitters this module emits on: each has its own caches.
+#[derive(Clone, Copy)]
+enum Emitter {
+    Server,
+    Response,
+}
+
+impl Emitter {
+    fn sites(self) -> (Site, Site, Site, Site) {
+        match self {
+            Emitter::Server => (Site::ServerEmit, Site::ServerCapture, Site::ServerEvents, Site::ServerListeners),
+            Emitter::Response => (Site::ResponseEmit, Site::ResponseCapture, Site::ResponseEvents, Site::ResponseListeners),
+        }
+    }
+}
+
+/// `target.emit(name, ...args)` where `emits_plainly` holds: each listener
+/// runs synchronously, in registration order, on a copy of the list (Node
+/// docs, events, "Asynchronous vs. synchronous"); a listener's result is
+/// ignored, as `addCatch` does when the emitter does not capture.
+fn emit_natively(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, emitter: Emitter, target: &Value, name: Key, args: &[Value]) -> JsResult<()> {
     let Some(http) = &nh.state.http else { return Ok(()) };
     let keys = http.keys;
-    if !emits_plainly(vm, http, target) {
-        let emit = vm.get(nh, target, keys.emit)?;
-        let mut all = vec![vm.key_to_value(name)];
-        all.extend_from_slice(args);
-        return vm.call(nh, &emit, target, &all).map(|_| ());
-    }
-    let events = peek(vm, target, keys.events);
-    let Value::Object(events) = events else { return Ok(()) };
-    let handler = match vm.heap.find(events, name) {
-        Some((_, found)) if !found.is_accessor() => found.value,
-        _ => return Ok(()),
-    };
+    let (_, _, events_site, listeners_site) = emitter.sites();
+    let events = read(vm, nh, events_site, target, keys.events)?;
+    let handler = read(vm, nh, listeners_site, &events, name)?;
     let listeners = match &handler {
         Value::Object(id) if vm.heap.get(*id).is_callable() => vec![handler.clone()],
         Value::Object(id) => match &vm.heap.get(*id).elements {
@@ -308,27 +323,24 @@ fn emit_natively(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, name: K
 
 /// Whether `target.emit` is events.js's and `target` does not capture
 /// rejections.
-fn emits_plainly(vm: &mut Vm, http: &HttpNative, target: &Value) -> bool {
-    if !is(vm, target, http.keys.emit, http.emit) {
-        return false;
-    }
-    match &http.capture {
-        Value::Symbol(symbol) => !peek(vm, target, Key::Symbol(*symbol)).truthy(),
-        _ => false,
-    }
+fn emits_plainly(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, emitter: Emitter, target: &Value) -> bool {
+    let Some(http) = &nh.state.http else { return false };
+    let (keys, emit, capture) = (http.keys, http.emit, http.capture.clone());
+    let (emit_site, capture_site, _, _) = emitter.sites();
+    let Value::Symbol(capture) = capture else { return false };
+    is(vm, nh, emit_site, target, keys.emit, emit) && !peek(vm, nh, capture_site, target, Key::Symbol(capture)).truthy()
 }
 
 /// `emitter.listenerCount(name)` as events.js counts: one function, or an
 /// array of them.
-fn listener_count(vm: &Vm, target: &Value, keys: Keys, name: Key) -> usize {
-    let Value::Object(events) = peek(vm, target, keys.events) else { return 0 };
-    match vm.heap.find(events, name) {
-        Some((_, found)) if !found.is_accessor() => match found.value {
-            Value::Object(id) if vm.heap.get(id).is_callable() => 1,
-            Value::Object(id) => match &vm.heap.get(id).kind {
-                Kind::Array(state) => state.length as usize,
-                _ => 0,
-            },
+fn listener_count(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, site: Site, target: &Value, name: Key) -> usize {
+    let Some(http) = &nh.state.http else { return 0 };
+    let keys = http.keys;
+    let events = peek(vm, nh, Site::RequestEvents, target, keys.events);
+    match peek(vm, nh, site, &events, name) {
+        Value::Object(id) if vm.heap.get(id).is_callable() => 1,
+        Value::Object(id) => match &vm.heap.get(id).kind {
+            Kind::Array(state) => state.length as usize,
             _ => 0,
         },
         _ => 0,
@@ -449,23 +461,69 @@ fn plan(vm: &Vm, object: ObjId, keys: Keys, response_of: Option<(ObjId, ObjId)>)
     Some(fills)
 }
 
+/// The places this module reads or writes a property, each with its own
+/// inline cache (see `looplab_js::native_ic`).
+#[derive(Clone, Copy)]
+enum Site {
+    ServerLoadRequest,
+    ServerEmit,
+    ServerCapture,
+    ServerEvents,
+    ServerListeners,
+    RequestDeliver,
+    RequestFlowing,
+    RequestBody,
+    RequestComplete,
+    RequestDump,
+    RequestEvents,
+    RequestDataListeners,
+    RequestEndListeners,
+    ResponseExchange,
+    ExchangeId,
+    ResponseFinished,
+    ResponseWritableEnded,
+    ResponseHeadersSent,
+    ResponseChunks,
+    ResponseStatus,
+    ResponseReq,
+    ResponseEmit,
+    ResponseCapture,
+    ResponseEvents,
+    ResponseListeners,
+}
+
+const SITES: usize = Site::ResponseListeners as usize + 1;
+
+/// `target.key` as a data property, own or inherited, through the site's
+/// cache; Undefined for an accessor or a primitive target.
+fn peek(vm: &Vm, nh: &mut NodeHost<'_, '_>, site: Site, target: &Value, key: Key) -> Value {
+    let (Value::Object(id), Some(http)) = (target, nh.state.http.as_mut()) else { return Value::Undefined };
+    vm.heap.get_data(&mut http.caches[site as usize], *id, key).unwrap_or_default()
+}
+
 /// Whether `target.key` is `expected` (found without running a getter).
-fn is(vm: &Vm, target: &Value, key: Key, expected: Persistent) -> bool {
-    matches!((peek(vm, target, key), vm.persistent(expected)), (Value::Object(found), Value::Object(wanted)) if found == wanted)
+fn is(vm: &Vm, nh: &mut NodeHost<'_, '_>, site: Site, target: &Value, key: Key, expected: Persistent) -> bool {
+    matches!((peek(vm, nh, site, target, key), vm.persistent(expected)), (Value::Object(found), Value::Object(wanted)) if found == wanted)
 }
 
-/// `target.key` as a data property, own or inherited; Undefined for an
-/// accessor or a primitive target.
-fn peek(vm: &Vm, target: &Value, key: Key) -> Value {
-    let Value::Object(id) = target else { return Value::Undefined };
-    match vm.heap.find(*id, key) {
-        Some((_, found)) if !found.is_accessor() => found.value,
-        _ => Value::Undefined,
+/// `target.key`, through the site's cache when it is a data property.
+fn read(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, site: Site, target: &Value, key: Key) -> JsResult<Value> {
+    if let (Value::Object(id), Some(http)) = (target, nh.state.http.as_mut()) {
+        if let Some(value) = vm.heap.get_data(&mut http.caches[site as usize], *id, key) {
+            return Ok(value);
+        }
     }
+    vm.get(nh, target, key)
 }
 
-/// `target.key = value` in strict code.
-fn set(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, key: Key, value: Value) -> JsResult<()> {
+/// `target.key = value` in strict code, through the site's cache when it
+/// is an own writable data property.
+fn write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, site: Site, target: &Value, key: Key, value: Value) -> JsResult<()> {
+    if let (Value::Object(id), Some(http)) = (target, nh.state.http.as_mut()) {
+        if vm.heap.set_own_data(&mut http.caches[site as usize], *id, key, value.clone()) {
+            return Ok(());
+        }
+    }
     vm.set(nh, target, key, value, true).map(|_| ())
 }
 

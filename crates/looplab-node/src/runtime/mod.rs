@@ -434,7 +434,7 @@ pub fn process_object(vm: &mut Vm) -> Value {
 pub fn process_listeners(vm: &mut Vm, event: &str) -> Vec<Value> {
     let process = process_object(vm);
     let events = natives::peek(vm, &process, "_events");
-    let entry = natives::peek(vm, &events, event);
+    let entry = natives::peek_named(vm, &events, event);
     if vm.is_callable(&entry) {
         return vec![entry];
     }
@@ -790,7 +790,7 @@ fn deliver(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, port: u64, payload: &str) -> 
     }
     let target = if nh.host.thread() == 0 {
         let workers = nh.state.internal(vm, "%workers");
-        natives::peek(vm, &workers, &port.to_string())
+        natives::peek_named(vm, &workers, &port.to_string())
     } else {
         nh.state.internal(vm, "%parentPort")
     };
@@ -799,7 +799,7 @@ fn deliver(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, port: u64, payload: &str) -> 
     }
     let key = vm.key("emit");
     let emit = vm.get(nh, &target, key)?;
-    let control = |vm: &mut Vm, key: &str| -> Option<Value> {
+    let control = |vm: &mut Vm, key: &'static str| -> Option<Value> {
         let found = natives::peek(vm, &value, key);
         (value.is_object() && !found.is_undefined()).then_some(found)
     };
@@ -818,7 +818,7 @@ fn deliver(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, port: u64, payload: &str) -> 
         let error = vm.make_error(ErrorType::Error, &message);
         if name != "Error" {
             let global = Value::Object(vm.intrinsics.global);
-            let constructor = natives::peek(vm, &global, &name);
+            let constructor = natives::peek_named(vm, &global, &name);
             let prototype = natives::peek(vm, &constructor, "prototype");
             if let (Value::Object(error), Value::Object(prototype)) = (&error, prototype) {
                 vm.set_prototype(*error, Some(prototype));

@@ -143,18 +143,36 @@ pub fn function(vm: &mut Vm, native: Native, data: Value) -> Value {
 }
 
 /// Sets a plain (enumerable, writable) property.
-pub fn set(vm: &mut Vm, target: &Value, name: &str, value: Value) {
+pub fn set(vm: &mut Vm, target: &Value, name: &'static str, value: Value) {
+    if let Value::Object(id) = target {
+        let key = vm.static_key(name);
+        vm.heap.put(*id, key, value, DEFAULT_ATTRS);
+    }
+}
+
+/// [`set`] for a name made at run time.
+pub fn set_named(vm: &mut Vm, target: &Value, name: &str, value: Value) {
     if let Value::Object(id) = target {
         let key = vm.key(name);
         vm.heap.put(*id, key, value, DEFAULT_ATTRS);
     }
 }
 
-/// Reads an own or inherited data property without running user code
-/// (undefined for accessors).
-pub fn peek(vm: &mut Vm, target: &Value, name: &str) -> Value {
+/// [`peek`] for a name made at run time.
+pub fn peek_named(vm: &mut Vm, target: &Value, name: &str) -> Value {
     let Value::Object(id) = target else { return Value::Undefined };
     let key = vm.key(name);
+    match vm.heap.find(*id, key) {
+        Some((_, found)) if !found.is_accessor() => found.value,
+        _ => Value::Undefined,
+    }
+}
+
+/// Reads an own or inherited data property without running user code
+/// (undefined for accessors).
+pub fn peek(vm: &mut Vm, target: &Value, name: &'static str) -> Value {
+    let Value::Object(id) = target else { return Value::Undefined };
+    let key = vm.static_key(name);
     match vm.heap.find(*id, key) {
         Some((_, found)) if !found.is_accessor() => found.value,
         _ => Value::Undefined,
@@ -735,7 +753,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         WorkerRegister => {
             let workers = super::internal_object(vm, nh.state, "%workers");
             let key = text(vm, nh, &a0)?;
-            set(vm, &workers, &key, arg(args, 1));
+            set_named(vm, &workers, &key, arg(args, 1));
             Value::Undefined
         }
         WorkerSetParentPort => {
@@ -821,10 +839,10 @@ fn timer_handle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
 /// Kind (0 timeout, 1 interval, 2 immediate) and id, as hidden fields.
 fn set_timer_fields(vm: &mut Vm, handle: &Value, kind: u32, id: u64, delay_ms: f64) {
     if let Value::Object(object) = handle {
-        let key = vm.key("%timer");
+        let key = vm.static_key("%timer");
         vm.heap.put(*object, key, Value::Number(f64::from(kind) * 1e12 + id as f64), 0);
         if kind != 2 {
-            let key = vm.key("_idleTimeout");
+            let key = vm.static_key("_idleTimeout");
             vm.heap.put(*object, key, Value::Number(delay_ms.max(1.0).min(2_147_483_647.0).floor()), DEFAULT_ATTRS);
         }
     }
