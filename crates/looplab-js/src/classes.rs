@@ -34,21 +34,7 @@ impl Vm {
         let Some(home) = self.current_home() else { return self.syntax_error_value("'super' keyword unexpected here") };
         let Some(proto) = self.heap.get(home).proto else { return Ok(Value::Undefined) };
         // [[Get]] on the home's prototype with `this` as receiver.
-        let mut current = proto;
-        for _ in 0..crate::PROTO_CHAIN_MAX {
-            if let Some(found) = self.own_property(current, key) {
-                if found.is_accessor() {
-                    let (getter, _) = self.heap.accessor_pair(&found.value);
-                    return if getter.is_undefined() { Ok(Value::Undefined) } else { self.call(host, &getter, this, &[]) };
-                }
-                return Ok(found.value);
-            }
-            match self.heap.get(current).proto {
-                Some(next) => current = next,
-                None => return Ok(Value::Undefined),
-            }
-        }
-        Ok(Value::Undefined)
+        self.get_with_receiver(host, proto, key, this)
     }
 
     pub(crate) fn syntax_error_value<T>(&mut self, message: &str) -> JsResult<T> {

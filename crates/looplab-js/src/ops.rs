@@ -244,6 +244,26 @@ impl Vm {
         Ok(Value::Undefined)
     }
 
+    /// [[Get]] (ECMA-262 10.1.8.1, OrdinaryGet) starting at `start` with a
+    /// getter called on `receiver`: `super.x`, `Reflect.get(t, k, r)`.
+    pub fn get_with_receiver(&mut self, host: &mut dyn Embedder, start: ObjId, key: Key, receiver: &Value) -> JsResult<Value> {
+        let mut current = start;
+        for _ in 0..crate::PROTO_CHAIN_MAX {
+            if let Some(found) = self.own_property(current, key) {
+                if found.is_accessor() {
+                    let (getter, _) = self.heap.accessor_pair(&found.value);
+                    return if getter.is_undefined() { Ok(Value::Undefined) } else { self.call(host, &getter, receiver, &[]) };
+                }
+                return Ok(found.value);
+            }
+            match self.heap.get(current).proto {
+                Some(next) => current = next,
+                None => return Ok(Value::Undefined),
+            }
+        }
+        Ok(Value::Undefined)
+    }
+
     /// How a value reads in an error message (V8's style: strings quoted
     /// only where V8 quotes them, objects as `#<Object>`).
     pub fn to_display(&self, value: &Value) -> String {

@@ -16,6 +16,7 @@ mod number;
 mod object;
 pub mod promise;
 mod promise_combinators;
+mod reflect;
 pub(crate) mod regexp;
 pub(crate) mod string;
 mod symbol;
@@ -47,6 +48,7 @@ pub fn install(vm: &mut Vm) {
     error::install(vm);
     number::install(vm);
     math::install(vm);
+    reflect::install(vm);
     json::install(vm);
     collections::install(vm);
     date::install(vm);
