@@ -278,7 +278,7 @@ fn a_load_request_gets_the_objects_http_js_builds() {
                res.on('finish', () => console.log('finish'));\n\
                res.end('ok');\n\
                console.log(JSON.stringify(res._chunks), res.finished, res.writableEnded, res.headersSent, req.complete, req._flowing);\n\
-               setImmediate(() => console.log('later', req.complete, req._flowing, req._body));\n\
+               setImmediate(() => console.log('later', req.complete, req._flowing, req._unread));\n\
              }});\n\
              {}\n\
              server.listen(3000);\n",

@@ -64,20 +64,81 @@ impl Vm {
             }
             let location = format!("{}:{line}:{column}", frame.code.script.as_deref().unwrap_or("<anonymous>"));
             let name = frame.code.name.to_rust();
-            let prefix = if frame.generator.is_some() && frame.code.is_async && !frame.code.is_generator { "async " } else { "" };
-            let entry = if !name.is_empty() {
-                let new = if frame.new_target.is_object() { "new " } else { "" };
-                format!("{prefix}{new}{name} ({location})")
-            } else if frame.this.is_object() && frame.this.as_object() != Some(self.intrinsics.global) {
-                format!("{prefix}Object.<anonymous> ({location})")
+            // V8's CallSite: a constructor call is `new Name`; a method call
+            // (an object receiver other than the global object; arrows have
+            // none of their own) is `Type.name`, Type being the receiver's
+            // constructor's name; any other call is the name alone, or just
+            // the location. A frame running on is never `async` itself: V8
+            // marks only the awaiting callers it reconstructs.
+            let arrow = matches!(frame.code.kind, crate::bytecode::FunctionKind::Arrow);
+            let receiver = if arrow { &frame.receiver } else { &frame.this };
+            let receiver = receiver.as_object().filter(|id| *id != self.intrinsics.global);
+            let entry = if frame.new_target.is_object() {
+                format!("new {} ({location})", if name.is_empty() { "<anonymous>" } else { name.as_str() })
+            } else if let Some(receiver) = receiver {
+                // An anonymous function is named by the receiver's property
+                // that holds it, when there is one (`Timeout._onTimeout`).
+                let method = if name.is_empty() { frame.function.and_then(|function| self.method_name(receiver, function)) } else { None };
+                let shown = method.as_deref().unwrap_or(if name.is_empty() { "<anonymous>" } else { name.as_str() });
+                format!("{}.{shown} ({location})", self.constructor_name(receiver))
+            } else if !name.is_empty() {
+                format!("{name} ({location})")
             } else {
-                format!("{prefix}{location}")
+                location
             };
             text.push_str("\n    at ");
             text.push_str(&entry);
             lines += 1;
         }
         self.heap.put(target, Key::Atom(atoms::STACK), Value::String(JsStr::from_string(text)), WRITABLE | CONFIGURABLE);
+    }
+
+    /// The name of a data property of `receiver` (own or inherited) whose
+    /// value is `function`.
+    fn method_name(&self, receiver: ObjId, function: ObjId) -> Option<String> {
+        let mut holder = Some(receiver);
+        for _ in 0..crate::PROTO_CHAIN_MAX {
+            let current = holder?;
+            for key in self.heap.own_keys(current) {
+                if let Key::Atom(_) = key {
+                    if let Some(found) = self.heap.own(current, key) {
+                        if !found.is_accessor() && found.value.as_object() == Some(function) {
+                            return Some(self.key_to_display(key));
+                        }
+                    }
+                }
+            }
+            holder = self.heap.get(current).proto;
+        }
+        None
+    }
+
+    /// The name V8 gives an object's type in a stack frame: a function is a
+    /// `Function`, anything else its `constructor`'s `name` (data
+    /// properties only: no code runs), `Object` when there is none.
+    fn constructor_name(&self, id: ObjId) -> String {
+        if self.heap.get(id).is_callable() {
+            return "Function".to_string();
+        }
+        let constructor = match self.heap.find(id, Key::Atom(atoms::CONSTRUCTOR)) {
+            Some((_, found)) if !found.is_accessor() => found.value,
+            _ => Value::Undefined,
+        };
+        let name = match constructor {
+            Value::Object(function) => match self.heap.find(function, Key::Atom(atoms::NAME)) {
+                Some((_, found)) if !found.is_accessor() => match found.value {
+                    Value::String(text) => text.to_rust(),
+                    _ => String::new(),
+                },
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        if name.is_empty() {
+            "Object".to_string()
+        } else {
+            name
+        }
     }
 
     /// `Name: message` (or just the name when the message is empty), read

@@ -183,6 +183,7 @@ impl Vm {
         if code.is_generator && code.is_async {
             return self.unsupported("async generators in the rebuilt engine (in progress)");
         }
+        let receiver = if lexical.is_some() { this.clone() } else { Value::Undefined };
         let (this, new_target_value) = match &lexical {
             Some(lexical) => (lexical.this.clone(), lexical.new_target.clone()),
             None => {
@@ -222,6 +223,7 @@ impl Vm {
             scope,
             scope_depth: 0,
             this,
+            receiver,
             function: Some(id),
             new_target: new_target_value,
             arguments,

@@ -31,6 +31,10 @@ pub struct Frame {
     /// How many scopes this frame pushed over its closure's (for unwinding).
     pub scope_depth: u32,
     pub this: Value,
+    /// An arrow's `this` is its maker's; this is the receiver it was
+    /// called with, for stack traces (V8 names the frame after it).
+    /// Undefined for other functions.
+    pub receiver: Value,
     pub function: Option<ObjId>,
     pub new_target: Value,
     pub arguments: Vec<Value>,
@@ -68,6 +72,7 @@ impl Frame {
             visit(&Value::Object(generator));
         }
         visit(&self.this);
+        visit(&self.receiver);
         visit(&self.new_target);
         self.arguments.iter().for_each(visit);
     }

@@ -753,7 +753,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 if member.optional {
                     exits.push(self.emit(Insn::JumpIfNullish(0)));
                 }
-                self.at(member.span);
+                // V8 places a property read at the property's name.
+                self.at(member.property.span);
                 let name = self.atom(member.property.name.as_str());
                 let ic = self.new_ic();
                 self.emit(Insn::GetProp { name, ic });
@@ -769,7 +770,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
                     exits.push(self.emit(Insn::JumpIfNullish(0)));
                 }
                 self.expression(&member.expression);
-                self.at(member.span);
+                // V8 places an element read at its `[`.
+                let bracket = member.object.span().end;
+                self.at(Span::new(bracket, bracket));
                 self.emit(Insn::GetElem);
             }
             MemberExpression::PrivateFieldExpression(member) => {
@@ -808,7 +811,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 if member.optional {
                     exits.push(self.emit(Insn::JumpIfNullish(0)));
                 }
-                self.at(member.span);
+                // V8 places a property read at the property's name.
+                self.at(member.property.span);
                 let name = self.atom(member.property.name.as_str());
                 let ic = self.new_ic();
                 self.emit(Insn::GetMethod { name, ic });
@@ -896,12 +900,14 @@ impl<'s, 'a> Codegen<'s, 'a> {
         self.at(call.span);
         if has_spread(&call.arguments) {
             self.spread_arguments(&call.arguments);
+            self.at_call(call);
             self.emit(if with_this { Insn::CallMethodSpread } else { Insn::CallSpread });
         } else {
             for argument in &call.arguments {
                 self.argument(argument);
             }
             let count = call.arguments.len() as u32;
+            self.at_call(call);
             let at = self.emit(match (with_this, is_eval) {
                 (true, _) => Insn::CallMethod(count),
                 (false, true) => Insn::CallEval(count),
@@ -920,6 +926,20 @@ impl<'s, 'a> Codegen<'s, 'a> {
             exits.push(self.emit(Insn::Jump(0)));
             self.patch(over);
         }
+    }
+
+    /// The position V8 gives a call in a stack trace (its parser's
+    /// ParseLeftHandSideContinuation): the callee's name when it ends in
+    /// one (`f()`, `o.m()`, `o.#m()`), else the `(` of the arguments
+    /// (`(function () {})()`, `a[i]()`).
+    fn at_call(&mut self, call: &'s CallExpression<'a>) {
+        let offset = match &call.callee {
+            Expression::Identifier(identifier) => identifier.span.start,
+            Expression::StaticMemberExpression(member) => member.property.span.start,
+            Expression::PrivateFieldExpression(member) => member.field.span.start,
+            callee => self.lines.next_paren(callee.span().end),
+        };
+        self.at(Span::new(offset, offset));
     }
 
     /// Pushes the private name `#x` (resolved in the enclosing classes).

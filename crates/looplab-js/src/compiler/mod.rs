@@ -52,6 +52,39 @@ impl<'s> LineIndex<'s> {
         LineIndex { starts, source }
     }
 
+    /// The offset of the first `(` at or after `offset` outside comments'
+    /// reach (a call's argument list follows its callee, maybe after
+    /// whitespace, a comment or a `?.`), or `offset` when there is none.
+    pub fn next_paren(&self, offset: u32) -> u32 {
+        let rest = self.source.get(offset as usize..).unwrap_or("");
+        let mut chars = rest.char_indices().peekable();
+        while let Some((index, c)) = chars.next() {
+            match c {
+                '(' => return offset + index as u32,
+                '/' if matches!(chars.peek(), Some((_, '*'))) => {
+                    // Skip a block comment.
+                    let mut last = ' ';
+                    for (_, c) in chars.by_ref() {
+                        if last == '*' && c == '/' {
+                            break;
+                        }
+                        last = c;
+                    }
+                }
+                '/' if matches!(chars.peek(), Some((_, '/'))) => {
+                    for (_, c) in chars.by_ref() {
+                        if c == '\n' {
+                            break;
+                        }
+                    }
+                }
+                c if c.is_whitespace() || c == '?' || c == '.' => {}
+                _ => return offset,
+            }
+        }
+        offset
+    }
+
     pub fn position(&self, offset: u32) -> (u32, u32) {
         let line = self.starts.partition_point(|&start| start <= offset).saturating_sub(1);
         let start = self.starts[line] as usize;

@@ -20,7 +20,8 @@ class IncomingMessage extends EventEmitter {
     this.statusCode = undefined;
     this.complete = false;
     this._flowing = false;
-    this._body = null;
+    // The body not yet emitted. Not `_body`: body-parser sets req._body.
+    this._unread = null;
   }
 
   // A Readable starts paused: 'data' and 'end' come once it flows, when a
@@ -51,7 +52,7 @@ class IncomingMessage extends EventEmitter {
   }
 
   _deliver(body) {
-    this._body = body;
+    this._unread = body;
     this._flow();
   }
 
@@ -59,9 +60,9 @@ class IncomingMessage extends EventEmitter {
   // it from process.nextTick, then 'end'. With nobody listening the stream
   // just completes: nothing observable would happen.
   _flow() {
-    if (!this._flowing || this._body === null) return;
-    const body = this._body;
-    this._body = null;
+    if (!this._flowing || this._unread === null) return;
+    const body = this._unread;
+    this._unread = null;
     if (this.listenerCount('data') === 0 && this.listenerCount('end') === 0) {
       this.complete = true;
       return;
@@ -105,6 +106,22 @@ class ServerResponse extends EventEmitter {
     return this.headers[String(name).toLowerCase()];
   }
 
+  removeHeader(name) {
+    delete this.headers[String(name).toLowerCase()];
+  }
+
+  hasHeader(name) {
+    return Object.hasOwn(this.headers, String(name).toLowerCase());
+  }
+
+  getHeaderNames() {
+    return Object.keys(this.headers);
+  }
+
+  getHeaders() {
+    return Object.assign(Object.create(null), this.headers);
+  }
+
   writeHead(statusCode, headers) {
     this.statusCode = statusCode;
     if (headers) {
@@ -142,23 +159,6 @@ class ServerResponse extends EventEmitter {
     const request = this.req;
     if (request && !request._flowing) process.nextTick(() => request._dump());
     return this;
-  }
-
-  // Express's helpers, so `app.get(path, (req, res) => res.json(...))` runs.
-  status(statusCode) {
-    this.statusCode = statusCode;
-    return this;
-  }
-
-  json(value) {
-    this.setHeader('content-type', 'application/json; charset=utf-8');
-    return this.end(JSON.stringify(value));
-  }
-
-  send(value) {
-    if (value !== null && typeof value === 'object') return this.json(value);
-    if (this.getHeader('content-type') === undefined) this.setHeader('content-type', 'text/html; charset=utf-8');
-    return this.end(value === undefined ? '' : String(value));
   }
 }
 
@@ -277,6 +277,73 @@ function get(target, options, callback) {
 // calls this file's `end` for every other exchange.
 ServerResponse.prototype.end = binding.httpSetup(IncomingMessage, ServerResponse, Server.prototype._loadRequest, EventEmitter);
 
+// http.STATUS_CODES as Node v20 has it.
+const STATUS_CODES = {
+  100: 'Continue',
+  101: 'Switching Protocols',
+  102: 'Processing',
+  103: 'Early Hints',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  203: 'Non-Authoritative Information',
+  204: 'No Content',
+  205: 'Reset Content',
+  206: 'Partial Content',
+  207: 'Multi-Status',
+  208: 'Already Reported',
+  226: 'IM Used',
+  300: 'Multiple Choices',
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  304: 'Not Modified',
+  305: 'Use Proxy',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  407: 'Proxy Authentication Required',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  411: 'Length Required',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  417: 'Expectation Failed',
+  418: "I'm a Teapot",
+  421: 'Misdirected Request',
+  422: 'Unprocessable Entity',
+  423: 'Locked',
+  424: 'Failed Dependency',
+  425: 'Too Early',
+  426: 'Upgrade Required',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  451: 'Unavailable For Legal Reasons',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
+  506: 'Variant Also Negotiates',
+  507: 'Insufficient Storage',
+  508: 'Loop Detected',
+  509: 'Bandwidth Limit Exceeded',
+  510: 'Not Extended',
+  511: 'Network Authentication Required',
+};
+
 module.exports = {
   createServer: (options, handler) => new Server(typeof options === 'function' ? options : handler),
   request,
@@ -285,5 +352,5 @@ module.exports = {
   IncomingMessage,
   ServerResponse,
   ClientRequest,
-  STATUS_CODES: { 200: 'OK', 404: 'Not Found', 500: 'Internal Server Error' },
+  STATUS_CODES,
 };

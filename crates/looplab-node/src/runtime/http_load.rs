@@ -91,7 +91,7 @@ impl Keys {
             flowing: vm.key("_flowing"),
             deliver: vm.key("_deliver"),
             dump: vm.key("_dump"),
-            body: vm.key("_body"),
+            body: vm.key("_unread"),
             exchange: vm.key("_exchange"),
             id: vm.key("id"),
             finished: vm.key("finished"),

@@ -273,7 +273,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
                 delay => number(vm, nh, &delay)?,
             };
             let repeat = native == SetInterval;
-            let handle = timer_handle(vm, nh);
+            let handle = timer_handle(vm, nh, false);
             let callback = nh.callback(vm, &a0, handle.clone(), &args[2.min(args.len())..], repeat);
             let id = if repeat { nh.host.set_interval(callback, delay) } else { nh.host.set_timeout(callback, delay) };
             let now_ms = (nh.host.now_us() / 1000) as f64;
@@ -283,7 +283,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         }
         SetImmediate => {
             require_callback(vm, &a0, "callback")?;
-            let handle = timer_handle(vm, nh);
+            let handle = timer_handle(vm, nh, true);
             let callback = nh.callback(vm, &a0, handle.clone(), &args[1.min(args.len())..], false);
             let id = nh.host.set_immediate(callback);
             set_timer_fields(vm, &handle, 2, id, 0.0);
@@ -802,17 +802,28 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
     })
 }
 
-/// A `Timeout` or `Immediate`: an object on the shared prototype holding
-/// its kind and the simulation's timer id (Node's `Timeout.prototype`).
-fn timer_handle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
-    let prototype = match nh.state.internal(vm, "%timerPrototype") {
+/// A `Timeout` or an `Immediate`: an object on its class's prototype
+/// holding its kind and the simulation's timer id (Node's
+/// `Timeout.prototype` and `Immediate.prototype`, lib/internal/timers.js
+/// and lib/timers.js: an Immediate has no refresh, close or
+/// Symbol.toPrimitive). Each prototype's `constructor` is named as Node's
+/// class, which is how stack traces name a timer callback's frame
+/// (`Timeout._onTimeout`).
+fn timer_handle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, immediate: bool) -> Value {
+    let internal = if immediate { "%immediatePrototype" } else { "%timeoutPrototype" };
+    let prototype = match nh.state.internal(vm, internal) {
         Value::Object(prototype) => prototype,
         _ => {
             let prototype = vm.new_object();
             let value = Value::Object(prototype);
-            for native in [Native::TimeoutUnref, Native::TimeoutRef, Native::TimeoutHasRef, Native::TimeoutRefresh, Native::TimeoutClose] {
-                let (_, name, _) = NATIVES[native as usize];
-                let function = function(vm, native, Value::Undefined);
+            let methods: &[Native] = if immediate {
+                &[Native::TimeoutRef, Native::TimeoutUnref, Native::TimeoutHasRef]
+            } else {
+                &[Native::TimeoutUnref, Native::TimeoutRef, Native::TimeoutHasRef, Native::TimeoutRefresh, Native::TimeoutClose]
+            };
+            for native in methods {
+                let (_, name, _) = NATIVES[*native as usize];
+                let function = function(vm, *native, Value::Undefined);
                 let key = vm.key(name);
                 vm.heap.put(prototype, key, function, looplab_js::shape::METHOD_ATTRS);
             }
@@ -823,9 +834,18 @@ fn timer_handle(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
                 let function = function(vm, Native::TimeoutDispose, Value::Undefined);
                 vm.heap.put(prototype, Key::Symbol(dispose), function, looplab_js::shape::METHOD_ATTRS);
             }
-            let to_primitive = function(vm, Native::TimeoutToPrimitive, Value::Undefined);
-            vm.heap.put(prototype, Key::Symbol(looplab_js::vm::symbols::TO_PRIMITIVE), to_primitive, looplab_js::shape::METHOD_ATTRS);
-            nh.state.set_internal(vm, "%timerPrototype", value);
+            if !immediate {
+                let to_primitive = function(vm, Native::TimeoutToPrimitive, Value::Undefined);
+                vm.heap.put(prototype, Key::Symbol(looplab_js::vm::symbols::TO_PRIMITIVE), to_primitive, looplab_js::shape::METHOD_ATTRS);
+            }
+            let class = if immediate { "Immediate" } else { "Timeout" };
+            let what = Value::str(&format!("new {class}() (timers are made by set{class})"));
+            let constructor = vm.host_function(class, 0, Native::Unsupported as u32, what);
+            let prototype_key = vm.static_key("prototype");
+            vm.heap.put(constructor, prototype_key, value.clone(), 0);
+            let constructor_key = vm.static_key("constructor");
+            vm.heap.put(prototype, constructor_key, Value::Object(constructor), looplab_js::shape::METHOD_ATTRS);
+            nh.state.set_internal(vm, internal, value);
             prototype
         }
     };
