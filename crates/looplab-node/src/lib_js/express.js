@@ -55,7 +55,19 @@ function compilePath(path, end) {
   source = group(undefined);
   if (source.endsWith('/')) source = source.slice(0, -1);
   const tail = end ? '/?$' : '(?=/|$)';
-  return { regexp: new RegExp('^' + source + tail, 'i'), keys };
+  // A path of plain characters needs no regular expression: it is
+  // compared as lower-case text, with the same trailing-slash rule.
+  const literal = keys.length === 0 && /^[A-Za-z0-9\-._~/]*$/.test(text) ? text.toLowerCase().replace(/\/$/, '') : null;
+  return { regexp: new RegExp('^' + source + tail, 'i'), keys, literal, end };
+}
+
+function matchLiteral(compiled, path) {
+  const literal = compiled.literal;
+  const lower = path.toLowerCase();
+  if (!lower.startsWith(literal)) return null;
+  const rest = lower.length - literal.length;
+  if (compiled.end ? rest > 1 || (rest === 1 && lower[literal.length] !== '/') : rest > 0 && lower[literal.length] !== '/') return null;
+  return { path: compiled.end ? path : path.slice(0, literal.length), params: {} };
 }
 
 function decodeParam(value) {
@@ -77,6 +89,7 @@ function matchPath(compiled, path) {
     }
     return null;
   }
+  if (compiled.literal !== null && compiled.literal !== undefined) return matchLiteral(compiled, path);
   const found = compiled.regexp.exec(path);
   if (!found) return null;
   const params = {};
@@ -84,11 +97,12 @@ function matchPath(compiled, path) {
     for (let k = 1; k < found.length; k++) if (found[k] !== undefined) params[k - 1] = decodeParam(found[k]);
     if (found.groups) Object.assign(params, found.groups);
   } else {
-    compiled.keys.forEach((key, k) => {
+    const keys = compiled.keys;
+    for (let k = 0; k < keys.length; k++) {
       const value = found[k + 1];
-      if (value === undefined) return;
-      params[key.name] = key.splat ? value.split('/').map(decodeParam) : decodeParam(value);
-    });
+      if (value === undefined) continue;
+      params[keys[k].name] = keys[k].splat ? value.split('/').map(decodeParam) : decodeParam(value);
+    }
   }
   return { path: found[0], params };
 }
