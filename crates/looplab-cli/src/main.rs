@@ -82,6 +82,42 @@ fn message(direction: Option<&str>) -> ExitCode {
     }
 }
 
+/// A run that cannot start: under `--json`, one JSON object on stdout
+/// (`{"error": {"kind", "message", "file"}}`) so a script reading the
+/// output gets a reason it can parse; otherwise a line on stderr (with the
+/// usage for a usage error). Exit code 2 either way.
+fn refuse(json: bool, kind: &str, file: Option<&str>, message: &str) -> ExitCode {
+    if json {
+        let error = serde_json::json!({ "error": { "kind": kind, "message": message, "file": file } });
+        outln!("{}", serde_json::to_string_pretty(&error).unwrap_or_default());
+    } else {
+        match file {
+            Some(file) => eprintln!("looplab: {file}: {message}"),
+            None => eprintln!("looplab: {message}"),
+        }
+        if kind == "usage" {
+            eprintln!("{USAGE}");
+        }
+    }
+    ExitCode::from(2)
+}
+
+/// A scenario's text, or why it cannot be had: missing, unreadable (a
+/// directory, no permission), or not UTF-8 (with the line and column of
+/// the first byte that is not).
+fn read_source(file: &str) -> Result<String, (&'static str, String)> {
+    let bytes = std::fs::read(file).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => ("missing", "no such file".to_string()),
+        _ => ("unreadable", format!("cannot read it: {error}")),
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|byte| **byte == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|byte| **byte != b'\n').count() + 1;
+        ("not-utf8", format!("not UTF-8 text: the byte at {line}:{column} is not (save the file as UTF-8)"))
+    })
+}
+
 fn main() -> ExitCode {
     // A program that grows without end stops at 4 GiB of resident memory,
     // about where Node's own default heap limit would stop it.
@@ -105,20 +141,18 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+        outln!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let json = args.iter().any(|arg| arg == "--json");
     let (command, file) = match (args.first(), args.get(1)) {
         (Some(command), Some(file)) if command == "run" || command == "trace" => (command.as_str(), file),
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+        _ => return refuse(json, "usage", None, "expected `run FILE.js` or `trace FILE.js`"),
     };
-    let json = args.iter().any(|arg| arg == "--json");
-    let source = match std::fs::read_to_string(file) {
+    let source = match read_source(file) {
         Ok(source) => source,
-        Err(error) => {
-            eprintln!("looplab: cannot read {file}: {error}");
-            return ExitCode::from(2);
-        }
+        Err((kind, message)) => return refuse(json, kind, Some(file), &message),
     };
     let mut overrides = Vec::new();
     let mut rest = args.iter().skip(2);
@@ -127,23 +161,14 @@ fn main() -> ExitCode {
             "--json" | "--no-trace" | "--compare" | "--timeline" => {}
             "--set" => match rest.next() {
                 Some(entry) => overrides.push(entry.clone()),
-                None => {
-                    eprintln!("looplab: --set needs key=value\n{USAGE}");
-                    return ExitCode::from(2);
-                }
+                None => return refuse(json, "usage", None, "--set needs key=value"),
             },
-            other => {
-                eprintln!("looplab: unknown option '{other}'\n{USAGE}");
-                return ExitCode::from(2);
-            }
+            other => return refuse(json, "usage", None, &format!("unknown option '{other}'")),
         }
     }
     let source = match looplab_cli::apply_overrides(&source, &overrides) {
         Ok(source) => source,
-        Err(message) => {
-            eprintln!("looplab: {message}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return refuse(json, "override", Some(file), &message),
     };
     let trace_mode = if command == "trace" {
         TraceMode::Keep

@@ -152,6 +152,36 @@ fn a_reader_that_stops_early_is_not_a_crash() {
     assert!(output.status.success(), "exit {:?}: {stderr}", output.status);
 }
 
+/// A file that is missing, unreadable or not UTF-8: under `--json` one JSON
+/// object saying why (and exit 2), never a bare line on stderr; without
+/// it, one line naming the file.
+#[test]
+fn a_file_that_cannot_be_read_says_why_in_json() {
+    let dir = std::env::temp_dir().join(format!("looplab-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let latin1 = dir.join("latin1.js");
+    std::fs::write(&latin1, b"console.log('ok');\nconsole.log('caf\xe9');\n").expect("write");
+    let cases = [
+        (dir.join("missing.js"), "missing", "no such file"),
+        (dir.clone(), "unreadable", "cannot read it"),
+        (latin1, "not-utf8", "not UTF-8 text: the byte at 2:17"),
+    ];
+    for (path, kind, message) in cases {
+        let path = path.display().to_string();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_looplab")).args(["run", &path, "--json"]).output().expect("looplab runs");
+        assert_eq!(output.status.code(), Some(2), "{path}");
+        let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{path}: {error}: {:?}", output.stdout));
+        assert_eq!(value["error"]["kind"], kind, "{value}");
+        assert!(value["error"]["message"].as_str().unwrap_or_default().starts_with(message), "{value}");
+        assert_eq!(value["error"]["file"], path.as_str());
+        assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+        let plain = std::process::Command::new(env!("CARGO_BIN_EXE_looplab")).args(["run", &path]).output().expect("looplab runs");
+        let stderr = String::from_utf8_lossy(&plain.stderr);
+        assert!(plain.stdout.is_empty() && stderr.starts_with(&format!("looplab: {path}: {message}")), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Real Node v20 prints "error event: boom" then "exit 1" for this: an
 /// uncaught exception in a worker becomes the Worker's 'error' event, then
 /// 'exit' with code 1, and nothing is printed by the worker itself. (A
