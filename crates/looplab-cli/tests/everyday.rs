@@ -84,3 +84,15 @@ fn calling_what_is_not_a_function_names_it_as_v8_does() {
     let (console, _) = run(source);
     assert_eq!(console, ["o.missing is not a function", "Math.nope is not a function", "f is not a function", "o.K is not a constructor"]);
 }
+
+/// An async generator paced by timers, read with `for await`, and `for
+/// await` over plain values and promises (issue 15's "for await" snippet).
+#[test]
+fn for_await_over_an_async_generator_runs_as_node_runs_it() {
+    let source = "async function* ticks(n) {\n  for (let i = 0; i < n; i++) {\n    await new Promise((resolve) => setTimeout(resolve, 100));\n    yield i;\n  }\n}\n\
+                  (async () => {\n  const start = Date.now();\n  for await (const tick of ticks(3)) console.log('tick', tick, Date.now() - start >= (tick + 1) * 100);\n  \
+                  for await (const value of [Promise.resolve('a'), 'b']) console.log(value);\n})();\n";
+    let (console, stop) = run(source);
+    assert_eq!(console, ["tick 0 true", "tick 1 true", "tick 2 true", "a", "b"]);
+    assert_eq!(stop, "exited with code 0");
+}

@@ -42,13 +42,16 @@ impl Vm {
         let Kind::Function(kind) = &self.heap.get(function).kind else { return self.type_error("not a function") };
         let FunctionKind::Closure(closure) = &**kind else { return self.type_error("not a function") };
         let is_generator = closure.code.is_generator;
+        let is_async = closure.code.is_async;
         let (kind, promise, proto) = if is_generator {
             // The generator's prototype is the function's `prototype` (ECMA-262 27.5.3.1 OrdinaryCreateFromConstructor).
+            let fallback = if is_async { self.intrinsics.async_generator_prototype } else { self.intrinsics.generator_prototype };
             let proto = match self.heap.own(function, Key::Atom(atoms::PROTOTYPE)).map(|found| found.value) {
                 Some(Value::Object(proto)) => proto,
-                _ => self.intrinsics.generator_prototype,
+                _ => fallback,
             };
-            (crate::object::GeneratorKind::Generator, None, Some(proto))
+            let kind = if is_async { crate::object::GeneratorKind::AsyncGenerator } else { crate::object::GeneratorKind::Generator };
+            (kind, None, Some(proto))
         } else {
             (crate::object::GeneratorKind::Async, Some(crate::builtins::promise::new_promise(self)), None)
         };
@@ -129,6 +132,21 @@ impl Vm {
             Kind::Generator(data) => (data.kind, data.promise, data.state),
             _ => return result,
         };
+        if kind == crate::object::GeneratorKind::AsyncGenerator {
+            // The call that made it (stopped at its start) gives the
+            // generator; a resumption after `await` serves the queue.
+            // An error with no request waiting comes from that call too
+            // (its parameters' initialisation): the caller gets it.
+            let waiting = matches!(&self.heap.get(generator).kind, Kind::Generator(data) if !data.queue.is_empty());
+            if state == crate::object::GeneratorState::SuspendedStart || (result.is_err() && !waiting) {
+                if result.is_err() {
+                    self.set_coroutine_state(generator, crate::object::GeneratorState::Completed);
+                }
+                return result;
+            }
+            self.async_generator_step_done(host, generator, result)?;
+            return Ok(Value::Undefined);
+        }
         if kind != crate::object::GeneratorKind::Async {
             if result.is_err() {
                 self.set_coroutine_state(generator, crate::object::GeneratorState::Completed);

@@ -180,9 +180,6 @@ impl Vm {
         if flags & CLASS_CONSTRUCTOR != 0 && new_target.is_none() {
             return self.type_error(&format!("Class constructor {} cannot be invoked without 'new'", code.name));
         }
-        if code.is_generator && code.is_async {
-            return self.unsupported("async generators in the rebuilt engine (in progress)");
-        }
         let receiver = if lexical.is_some() { this.clone() } else { Value::Undefined };
         let (this, new_target_value) = match &lexical {
             Some(lexical) => (lexical.this.clone(), lexical.new_target.clone()),
@@ -1528,9 +1525,30 @@ impl Vm {
             | Insn::SetSuperElem
             | Insn::SetFunctionName
             | Insn::SetFunctionNamePrefixed(_) => return self.unsupported("this construct in the rebuilt engine (in progress)"),
-            Insn::YieldStar(_) | Insn::AsyncGeneratorReturnAwait | Insn::GetAsyncIterator => {
-                return self.unsupported("yield* and async iteration in the rebuilt engine (in progress)")
+            Insn::GetAsyncIterator => {
+                // GetIterator(obj, async) (ECMA-262 7.4.3): @@asyncIterator,
+                // else the sync iterator wrapped (CreateAsyncFromSyncIterator).
+                let iterable = self.pop();
+                let method = self.get(host, &iterable, Key::Symbol(crate::vm::symbols::ASYNC_ITERATOR))?;
+                let (iterator, next) = if method.is_nullish() {
+                    let (iterator, next) = self.get_iterator(host, &iterable)?;
+                    crate::builtins::async_from_sync(self, iterator, next)
+                } else {
+                    if !self.is_callable(&method) {
+                        let what = self.describe_for_error(&iterable);
+                        return self.type_error(&format!("{what} is not async iterable"));
+                    }
+                    let iterator = self.call(host, &method, &iterable, &[])?;
+                    if !iterator.is_object() {
+                        return self.type_error("Result of the Symbol.asyncIterator method is not an object");
+                    }
+                    let next = self.get(host, &iterator, Key::Atom(atoms::NEXT))?;
+                    (iterator, next)
+                };
+                self.stack.push(iterator);
+                self.stack.push(next);
             }
+            Insn::YieldStar(_) | Insn::AsyncGeneratorReturnAwait => return self.unsupported("yield* in an async generator"),
             Insn::GeneratorStart | Insn::Yield | Insn::Await => {}
             Insn::EndFinally { .. } => {}
             Insn::Return

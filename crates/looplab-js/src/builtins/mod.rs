@@ -4,6 +4,8 @@
 //! global object and its methods on the intrinsic prototypes.
 
 mod array;
+mod async_generator;
+pub(crate) use async_generator::async_from_sync;
 mod array_methods;
 mod collections;
 pub(crate) mod date;
@@ -57,6 +59,7 @@ pub fn install(vm: &mut Vm) {
     promise::install(vm);
     symbol::install(vm);
     generator::install(vm);
+    async_generator::install(vm);
     typed_array::install(vm);
 }
 

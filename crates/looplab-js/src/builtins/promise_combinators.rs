@@ -41,7 +41,7 @@ fn race(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt:
 
 /// An anonymous native function carrying `data` (read back with
 /// `Vm::current_native_data`): resolving and element functions.
-pub(super) fn native_with_data(vm: &mut Vm, f: crate::object::NativeFn, data: Value, length: u32) -> Value {
+pub(crate) fn native_with_data(vm: &mut Vm, f: crate::object::NativeFn, data: Value, length: u32) -> Value {
     let kind = Kind::Function(Box::new(FunctionKind::Native { f, data }));
     let id = vm.heap.alloc(Some(vm.intrinsics.function_prototype), kind, CALLABLE);
     vm.define_function_name_length(id, "", length);
