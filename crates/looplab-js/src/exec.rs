@@ -879,7 +879,7 @@ impl Vm {
                     let value = self.get(host, &Value::Object(global), key)?;
                     self.stack.push(value);
                 } else {
-                    return self.reference_error(&format!("{} is not defined", self.atoms.name(name)));
+                    return self.undefined_global(name);
                 }
             }
             Insn::TypeofGlobal(name) => {
