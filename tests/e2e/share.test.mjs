@@ -127,7 +127,7 @@ test('a broken or oversized link opens the own code with a message, never a blan
   }
 });
 
-test('the embed: in an iframe on another origin it plays, tells its height, and pauses off screen; the web component too', async () => {
+test('the embed: in an iframe on another origin it plays, tells its height, pauses off screen and takes the host\'s theme live; the web component too', async () => {
   const { context, page } = await openPage(server.url);
   let embedUrl;
   let component;
@@ -138,6 +138,7 @@ test('the embed: in an iframe on another origin it plays, tells its height, and 
     const snippet = await page.getByTestId('embed-snippet').inputValue();
     assert.match(snippet, /^<iframe src="[^"]+#embed&amp;autoplay&amp;speed=0.1&amp;show=code,charts&amp;s=1\.[^"]+" title="Looplab: fs.readFile does not block" loading="lazy"/);
     embedUrl = snippet.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+    assert.match(await page.getByTestId('embed-theme-hint').textContent(), /looplab:theme/);
     await page.getByTestId('copy-component').click();
     component = await page.evaluate(() => navigator.clipboard.readText());
     assert.match(component, /<looplab-embed scenario="embed&amp;autoplay/);
@@ -184,6 +185,18 @@ test('the embed: in an iframe on another origin it plays, tells its height, and 
     await element.scrollIntoViewIfNeeded();
     await post.frameLocator('looplab-embed iframe').getByTestId('embed').waitFor({ timeout: 30_000 });
     await post.waitForFunction(() => parseInt(document.querySelector('looplab-embed iframe').style.height, 10) !== 480, null, { timeout: 30_000 });
+    // The host's theme, live: the component's `theme` attribute, and a
+    // `looplab:theme` message to a plain iframe; 'auto' gives the reader's.
+    const componentRoot = post.frameLocator('looplab-embed iframe').locator('html');
+    for (const theme of ['dark', 'light']) {
+      await post.evaluate((value) => document.querySelector('looplab-embed').setAttribute('theme', value), theme);
+      await post.frameLocator('looplab-embed iframe').locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    }
+    await post.evaluate(() => document.querySelector('looplab-embed').setAttribute('theme', 'auto'));
+    await post.frameLocator('looplab-embed iframe').locator('html:not([data-theme])').waitFor({ state: 'attached', timeout: 10_000 });
+    assert.equal(await componentRoot.getAttribute('data-theme'), null);
+    await post.evaluate(() => document.getElementById('one').contentWindow.postMessage({ type: 'looplab:theme', theme: 'dark' }, '*'));
+    await post.frameLocator('#one').locator('html[data-theme="dark"]').waitFor({ state: 'attached', timeout: 10_000 });
     // The embed left the reader's own saved code alone.
     const saved = await post.frameLocator('#one').locator('body').evaluate(() => localStorage.getItem('looplab.source'));
     assert.equal(saved, null);

@@ -290,6 +290,20 @@ pub fn app() -> Html {
     {
         let theme = state.embed.as_ref().and_then(|embed| embed.theme);
         use_effect_with(theme, |theme| sharing::set_theme(*theme));
+        // The page around an embed switches its theme live: a
+        // `looplab:theme` message from the parent window (what
+        // `<looplab-embed theme=…>` sends; a blog's theme toggle can send it
+        // to a plain iframe too).
+        use_effect_with(state.embed.is_some(), |embedded| {
+            let listening = embedded.then(|| {
+                listen(web_sys::window().map(Into::into), &["message"], |event| {
+                    if let Some(theme) = sharing::theme_message(&event) {
+                        sharing::set_theme(theme);
+                    }
+                })
+            });
+            move || drop(listening)
+        });
     }
     {
         let last_height = use_mut_ref(|| 0);

@@ -383,6 +383,33 @@ pub fn document_height() -> i32 {
         .map_or(0, |root| root.get_bounding_client_rect().height().ceil() as i32)
 }
 
+/// The message a host page sends an embed to set its theme:
+/// `{ type: "looplab:theme", theme: "light" | "dark" | "auto" }`.
+pub const THEME_MESSAGE: &str = "looplab:theme";
+
+/// The theme a `looplab:theme` message from the parent window asks for
+/// (`Some(None)` for "auto": the reader's colour scheme); `None` for any
+/// other message, or one from another window.
+pub fn theme_message(event: &web_sys::Event) -> Option<Option<Theme>> {
+    let event = event.dyn_ref::<web_sys::MessageEvent>()?;
+    let parent = window()?.parent().ok()??;
+    let source = event.source()?;
+    if !js_sys::Object::is(&source, &parent) {
+        return None;
+    }
+    let data = event.data();
+    let kind = js_sys::Reflect::get(&data, &"type".into()).ok()?.as_string()?;
+    if kind != THEME_MESSAGE {
+        return None;
+    }
+    match js_sys::Reflect::get(&data, &"theme".into()).ok()?.as_string()?.as_str() {
+        "light" => Some(Some(Theme::Light)),
+        "dark" => Some(Some(Theme::Dark)),
+        "auto" => Some(None),
+        _ => None,
+    }
+}
+
 /// Sets or clears the page's forced theme (`data-theme` on `<html>`).
 pub fn set_theme(theme: Option<Theme>) {
     let Some(root) = window().and_then(|window| window.document()).and_then(|document| document.document_element()) else { return };
@@ -623,6 +650,11 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
                 </button>
                 { copied_note("embed") }{ copied_note("component") }
             </div>
+            <p class="hint" data-testid="embed-theme-hint">
+                {"A site with its own theme toggle keeps the embed in step: "}
+                <code>{"element.setAttribute('theme', 'dark')"}</code>{" on <looplab-embed> (light, dark or auto), or "}
+                <code>{"iframe.contentWindow.postMessage({ type: 'looplab:theme', theme: 'dark' }, '*')"}</code>{" for the iframe."}
+            </p>
             if *preview {
                 <iframe class="embed-preview" data-testid="embed-preview" src={embed_url} title={format!("Looplab: {} (preview)", props.title)} loading="lazy" height={height.to_string()}></iframe>
             }
