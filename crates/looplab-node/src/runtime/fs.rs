@@ -213,10 +213,52 @@ pub fn sync_call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &
 
 /// `fs.stat`, `fs.writeFile` and their promise forms: pool work.
 pub fn stat_or_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &[Value]) -> JsResult<Value> {
-    let path = path_of(vm, nh, &arg(args, 0))?;
-    let disk = nh.host.disk().clone();
     let is_promise = matches!(native, Native::FsPromisesStat | Native::FsPromisesWriteFile);
     let is_write = matches!(native, Native::FsWriteFile | Native::FsPromisesWriteFile);
+    // writeFile(fd, …) writes through a descriptor fs.open gave; one not
+    // open for writing, or a `flag` that does not write, is EBADF.
+    let mut refused = None;
+    let path = match arg(args, 0) {
+        Value::Number(fd) if is_write => match nh.state.process.borrow().fds.get(&(fd as u32)) {
+            Some(open) => {
+                if !open.writable {
+                    refused = Some("EBADF");
+                }
+                open.path.clone()
+            }
+            None => {
+                refused = Some("EBADF");
+                String::new()
+            }
+        },
+        other => path_of(vm, nh, &other)?,
+    };
+    let options = arg(args, 2);
+    let mut signal = Value::Undefined;
+    if is_write && options.is_object() {
+        if let Value::String(flag) = natives::peek(vm, &options, "flag") {
+            if !open_flags(&flag.to_rust()).is_some_and(|(writable, _)| writable) {
+                refused = Some("EBADF");
+            }
+        }
+        signal = natives::peek(vm, &options, "signal");
+    }
+    if signal.is_object() && is_aborted(vm, nh, &signal)? {
+        // Aborted before it started: nothing is written, and the callback
+        // hears an AbortError on the next tick (lib/fs.js, writeFile).
+        let error = abort_error(vm, nh, &signal)?;
+        if is_promise {
+            let promise = looplab_js::builtins::promise::new_promise(vm);
+            looplab_js::builtins::promise::reject_promise(vm, nh, promise, error);
+            return Ok(Value::Object(promise));
+        }
+        let function = args.iter().rev().find(|value| vm.is_callable(value)).cloned().unwrap_or_default();
+        require_callback(vm, &function, "cb")?;
+        let callback = nh.callback(vm, &function, Value::Undefined, &[error], false);
+        nh.host.next_tick(callback);
+        return Ok(Value::Undefined);
+    }
+    let disk = nh.host.disk().clone();
     let (promise, target) = if is_promise {
         let promise = looplab_js::builtins::promise::new_promise(vm);
         (Some(promise), Value::Object(promise))
@@ -225,7 +267,9 @@ pub fn stat_or_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, arg
         require_callback(vm, &function, "cb")?;
         (None, function)
     };
-    let (duration_us, result) = if is_write {
+    let (duration_us, result) = if let Some(code) = refused {
+        (disk.open_us, vec![HostValue::Error { code: code.into(), message: format!("{code}: bad file descriptor, write") }])
+    } else if is_write {
         let size = super::byte_length(vm, nh, &arg(args, 1))?;
         record_write(vm, nh, &path, &arg(args, 1), false)?;
         nh.host.write_file(&path, size);
@@ -236,7 +280,7 @@ pub fn stat_or_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, arg
             None => (disk.stat_us, vec![HostValue::Error { code: "ENOENT".into(), message: format!("ENOENT: no such file or directory, stat '{path}'") }]),
         }
     };
-    let data = Value::Object(vm.new_array(vec![target, Value::Bool(is_promise), Value::Bool(is_write)]));
+    let data = Value::Object(vm.new_array(vec![target, Value::Bool(is_promise), Value::Bool(is_write), signal]));
     let done = natives::function(vm, Native::StatDone, data);
     let callback = nh.callback(vm, &done, Value::Undefined, &[], false);
     let api = match native {
@@ -259,7 +303,31 @@ pub fn stat_done(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, data: &Value, args: &[V
         (false, Value::Number(size)) => stat_object(vm, size as u64),
         _ => Value::Undefined,
     };
+    // A write whose signal was aborted while it ran ends with AbortError.
+    let signal = element(vm, data, 3);
+    if is_write && signal.is_object() && is_aborted(vm, nh, &signal)? {
+        let error = abort_error(vm, nh, &signal)?;
+        return settle(vm, nh, &target, is_promise, error, Value::Undefined);
+    }
     settle(vm, nh, &target, is_promise, arg(args, 0), value)
+}
+
+/// `signal.aborted` (a getter on AbortSignal.prototype).
+fn is_aborted(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, signal: &Value) -> JsResult<bool> {
+    let key = vm.static_key("aborted");
+    Ok(vm.get(nh, signal, key)?.truthy())
+}
+
+/// `new AbortError(undefined, { cause: signal.reason })`, as Node's fs
+/// makes it.
+fn abort_error(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, signal: &Value) -> JsResult<Value> {
+    let web = super::modules::require_builtin(vm, nh, "%web")?;
+    let constructor = natives::peek(vm, &web, "AbortError");
+    let options = Value::Object(vm.new_object());
+    let key = vm.static_key("reason");
+    let reason = vm.get(nh, signal, key)?;
+    set(vm, &options, "cause", reason);
+    vm.construct(nh, &constructor, &[Value::Undefined, options], None)
 }
 
 fn stat_object(vm: &mut Vm, size: u64) -> Value {
@@ -300,4 +368,102 @@ pub fn stream_binding(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, ar
     super::sync_pool_size(vm, nh);
     nh.host.pool_work(&label, duration_us, callback, result);
     Ok(Value::Undefined)
+}
+
+/// Whether `flags` (`'r'`, `'w+'`, `'a'`, `'wx'` …) may write, create, and
+/// must find the file; `None` for flags Node refuses.
+fn open_flags(flags: &str) -> Option<(bool, bool)> {
+    match flags {
+        "r" | "rs" | "sr" => Some((false, false)),
+        "r+" | "rs+" | "sr+" => Some((true, false)),
+        "w" | "wx" | "xw" | "w+" | "wx+" | "xw+" | "a" | "ax" | "xa" | "as" | "sa" | "a+" | "ax+" | "xa+" | "as+" | "sa+" => Some((true, true)),
+        _ => None,
+    }
+}
+
+/// `fs.open(path[, flags[, mode]], cb)`, `fs.close(fd, cb)` and their
+/// sync forms: a descriptor table per process; opening for writing creates
+/// (and truncates, for `w`) the file, on the thread pool.
+pub fn open_or_close(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &[Value]) -> JsResult<Value> {
+    let sync = matches!(native, Native::FsOpenSync | Native::FsCloseSync);
+    let disk = nh.host.disk().clone();
+    let callback = if sync {
+        Value::Undefined
+    } else {
+        let function = args.iter().rev().find(|value| vm.is_callable(value)).cloned().unwrap_or_default();
+        require_callback(vm, &function, "cb")?;
+        function
+    };
+    let (label, duration_us, outcome): (String, u64, Result<Option<u32>, (String, String)>) = if matches!(native, Native::FsOpen | Native::FsOpenSync) {
+        let path = path_of(vm, nh, &arg(args, 0))?;
+        let flags = match arg(args, 1) {
+            Value::String(flags) => flags.to_rust(),
+            _ => "r".to_string(),
+        };
+        let Some((writable, creates)) = open_flags(&flags) else {
+            let message = format!("The argument 'flags' is invalid. Received '{flags}'");
+            return Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_VALUE", &message)));
+        };
+        let exists = nh.host.file_size(&path).is_some();
+        let outcome = if !exists && !creates {
+            Err(("ENOENT".to_string(), format!("ENOENT: no such file or directory, open '{path}'")))
+        } else if exists && flags.contains('x') {
+            Err(("EEXIST".to_string(), format!("EEXIST: file already exists, open '{path}'")))
+        } else {
+            if creates && (flags.starts_with('w') || !exists) {
+                record_write(vm, nh, &path, &Value::str(""), false)?;
+                nh.host.write_file(&path, 0);
+            }
+            let mut process = nh.state.process.borrow_mut();
+            let fd = process.next_fd.max(super::process::FIRST_FD);
+            process.next_fd = fd + 1;
+            process.fds.insert(fd, super::process::OpenFile { path: path.clone(), writable });
+            Ok(Some(fd))
+        };
+        (format!("open {path}"), disk.open_us, outcome)
+    } else {
+        let fd = vm.to_number(nh, &arg(args, 0))?;
+        let removed = nh.state.process.borrow_mut().fds.remove(&(fd as u32));
+        let outcome = match removed {
+            Some(_) => Ok(None),
+            None => Err(("EBADF".to_string(), "EBADF: bad file descriptor, close".to_string())),
+        };
+        ("close".to_string(), disk.close_us, outcome)
+    };
+    if sync {
+        return match outcome {
+            Ok(fd) => Ok(fd.map_or(Value::Undefined, |fd| Value::Number(f64::from(fd)))),
+            Err((code, message)) => {
+                let error = natives::node_error(vm, ErrorType::Error, &code, &message);
+                Err(Unwind::Throw(error))
+            }
+        };
+    }
+    let result = match outcome {
+        Ok(Some(fd)) => vec![HostValue::Null, HostValue::Number(f64::from(fd))],
+        Ok(None) => vec![HostValue::Null],
+        Err((code, message)) => vec![HostValue::Error { code, message }],
+    };
+    let done = natives::function(vm, Native::OpenDone, callback);
+    let host_callback = nh.callback(vm, &done, Value::Undefined, &[], false);
+    let name = label_of_callback(vm, args);
+    super::sync_pool_size(vm, nh);
+    nh.host.pool_work(&label, duration_us, Callback { name: name.into(), ..host_callback }, result);
+    Ok(Value::Undefined)
+}
+
+/// The callback's own name, for the trace.
+fn label_of_callback(vm: &Vm, args: &[Value]) -> String {
+    let function = args.iter().rev().find(|value| vm.is_callable(value)).cloned().unwrap_or_default();
+    super::host::function_label(vm, &function)
+}
+
+/// The completion of `fs.open`/`fs.close`: the user's callback with
+/// `(err)` or `(null, fd)`.
+pub fn open_done(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, data: &Value, args: &[Value]) -> JsResult<Value> {
+    let error = arg(args, 0);
+    match arg(args, 1) {
+        Value::Number(fd) if error.is_nullish() => vm.call(nh, data, &Value::Undefined, &[Value::Null, Value::Number(fd)]),
+        _ => vm.call(nh, data, &Value::Undefined, &[error]),
+    }
 }

@@ -222,7 +222,22 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
         "fs" => {
             let fs = module_object(
                 vm,
-                &[FsReadFile, FsReadFileSync, FsWriteFile, FsWriteFileSync, FsExistsSync, FsMkdirSync, FsStat, FsStatSync, FsUnlinkSync, FsAppendFileSync],
+                &[
+                    FsReadFile,
+                    FsReadFileSync,
+                    FsWriteFile,
+                    FsWriteFileSync,
+                    FsExistsSync,
+                    FsMkdirSync,
+                    FsStat,
+                    FsStatSync,
+                    FsUnlinkSync,
+                    FsAppendFileSync,
+                    FsOpen,
+                    FsClose,
+                    FsOpenSync,
+                    FsCloseSync,
+                ],
             );
             let promises = require_builtin(vm, nh, "fs/promises")?;
             set(vm, &fs, "promises", promises);

@@ -53,6 +53,11 @@ natives! {
     FsReadFile = "readFile" / 3,
     FsReadFileSync = "readFileSync" / 2,
     FsWriteFile = "writeFile" / 4,
+    FsOpen = "open" / 4,
+    FsClose = "close" / 2,
+    FsOpenSync = "openSync" / 3,
+    FsCloseSync = "closeSync" / 1,
+    OpenDone = "onopen" / 2,
     FsWriteFileSync = "writeFileSync" / 3,
     FsExistsSync = "existsSync" / 1,
     FsMkdirSync = "mkdirSync" / 2,
@@ -457,6 +462,8 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             super::fs::sync_call(vm, nh, native, args)?
         }
         FsStat | FsPromisesStat | FsWriteFile | FsPromisesWriteFile => super::fs::stat_or_write(vm, nh, native, args)?,
+        FsOpen | FsClose | FsOpenSync | FsCloseSync => super::fs::open_or_close(vm, nh, native, args)?,
+        OpenDone => super::fs::open_done(vm, nh, data, args)?,
         StatDone => super::fs::stat_done(vm, nh, data, args)?,
         StatIsFile => Value::Bool(true),
         FsbOpen | FsbRead | FsbClose => super::fs::stream_binding(vm, nh, native, args)?,
