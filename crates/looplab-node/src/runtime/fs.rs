@@ -58,12 +58,45 @@ pub fn read_file(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, is_promise: bool, args:
         require_callback(vm, &function, "cb")?;
         (None, function)
     };
+    // options.signal (validateAbortSignal): an AbortSignal or nothing.
+    let options = arg(args, 1);
+    let signal = if options.is_object() && !vm.is_callable(&options) { natives::peek(vm, &options, "signal") } else { Value::Undefined };
+    if !signal.is_undefined() {
+        let key = vm.static_key("aborted");
+        let is_signal = matches!(signal, Value::Object(id) if vm.has_property(id, key));
+        if !is_signal {
+            let message = format!("The \"options.signal\" property must be an instance of AbortSignal. Received {}", natives::received(vm, &signal));
+            return Err(Unwind::Throw(natives::node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)));
+        }
+        if is_aborted(vm, nh, &signal)? {
+            // Aborted before it started: the callback hears AbortError at
+            // once (lib/fs.js, readFile: checkAborted); the promise rejects.
+            let error = abort_error(vm, nh, &signal)?;
+            if let Some(promise) = promise {
+                looplab_js::builtins::promise::reject_promise(vm, nh, promise, error);
+                return Ok(Value::Object(promise));
+            }
+            vm.call(nh, &target, &Value::Undefined, &[error])?;
+            return Ok(Value::Undefined);
+        }
+    }
     let data = Value::Object(vm.new_array(vec![
         target,
         Value::Bool(is_promise),
         encoding.map_or(Value::Undefined, |encoding| Value::str(&encoding)),
         Value::str(&path),
+        signal,
     ]));
+    if let Some(size) = nh.host.file_size(&path).filter(|size| *size > IO_MAX_BYTES) {
+        // Refused after the open and fstat, before any read.
+        let data = Value::Object(vm.new_array(vec![element(vm, &data, 0), element(vm, &data, 1), Value::Number(size as f64)]));
+        let done = natives::function(vm, Native::ReadFileTooLarge, data);
+        let callback = nh.callback(vm, &done, Value::Undefined, &[], false);
+        let disk = nh.host.disk().clone();
+        super::sync_pool_size(vm, nh);
+        nh.host.pool_work(&format!("open {path}"), disk.open_us + disk.stat_us, callback, vec![HostValue::Null]);
+        return Ok(promise.map(Value::Object).unwrap_or_default());
+    }
     let done = natives::function(vm, Native::ReadFileDone, data);
     let callback = nh.callback(vm, &done, Value::Undefined, &[], false);
     let api = if is_promise { "fs.promises.readFile" } else { "fs.readFile" };
@@ -79,8 +112,13 @@ pub fn read_file_done(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, data: &Value, args
     let is_promise = element(vm, data, 1).truthy();
     let encoding = element(vm, data, 2);
     let path = vm.to_display(&element(vm, data, 3));
-    let error = arg(args, 0);
+    let mut error = arg(args, 0);
     let mut contents = arg(args, 1);
+    let signal = element(vm, data, 4);
+    if signal.is_object() && is_aborted(vm, nh, &signal)? {
+        error = abort_error(vm, nh, &signal)?;
+        return settle(vm, nh, &target, is_promise, error, Value::Undefined);
+    }
     if error.is_nullish() {
         let size = super::byte_length(vm, nh, &contents)?;
         contents = file_value(vm, nh, &path, size, &encoding)?;
@@ -162,6 +200,20 @@ fn enoent(vm: &mut Vm, syscall: &str, path: &str) -> Value {
 }
 
 /// The synchronous calls: they block the main thread for the disk's time.
+/// Node's kIoMaxLength: readFile refuses a file larger than this
+/// (ERR_FS_FILE_TOO_LARGE).
+const IO_MAX_BYTES: u64 = (1 << 31) - 1;
+/// The virtual disk `fs.statfs` describes, and its block size.
+const DISK_BYTES: u64 = 256 << 30;
+const STATFS_BLOCK_BYTES: u64 = 4096;
+/// Past this, a file made larger by `truncate` keeps only its size.
+const HELD_BYTES_MAX: u64 = 64 << 20;
+
+/// RangeError [ERR_FS_FILE_TOO_LARGE], as lib/internal/fs/utils.js words it.
+fn too_large(vm: &mut Vm, size: u64) -> Value {
+    natives::node_error(vm, ErrorType::RangeError, "ERR_FS_FILE_TOO_LARGE", &format!("File size ({size}) is greater than 2 GiB"))
+}
+
 pub fn sync_call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &[Value]) -> JsResult<Value> {
     let path = path_of(vm, nh, &arg(args, 0))?;
     let disk = nh.host.disk().clone();
@@ -172,6 +224,49 @@ pub fn sync_call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &
         }
         Native::FsMkdirSync | Native::FsUnlinkSync => {
             nh.host.spend_cpu_us(disk.stat_us);
+            Value::Undefined
+        }
+        Native::FsStatfsSync => {
+            // The virtual disk: 256 GiB in 4 KiB blocks, half of them free.
+            nh.host.spend_cpu_us(disk.stat_us);
+            let stats = Value::Object(vm.new_object());
+            let blocks = DISK_BYTES / STATFS_BLOCK_BYTES;
+            for (name, value) in [
+                ("type", 0xEF53 as f64),
+                ("bsize", STATFS_BLOCK_BYTES as f64),
+                ("blocks", blocks as f64),
+                ("bfree", (blocks / 2) as f64),
+                ("bavail", (blocks / 2) as f64),
+                ("files", 16_777_216.0),
+                ("ffree", 16_000_000.0),
+            ] {
+                set(vm, &stats, name, Value::Number(value));
+            }
+            stats
+        }
+        Native::FsTruncateSync => {
+            let Some(_) = nh.host.file_size(&path) else {
+                nh.host.spend_cpu_us(disk.open_us);
+                return Err(Unwind::Throw(enoent(vm, "open", &path)));
+            };
+            let length = match arg(args, 1) {
+                Value::Undefined => 0,
+                value => vm.to_number(nh, &value)?.max(0.0) as u64,
+            };
+            nh.host.spend_cpu_us(disk.open_us + disk.close_us);
+            // Bytes Looplab holds grow with zeros or shrink; a file grown
+            // past what is worth holding keeps only its size.
+            {
+                let mut process = nh.state.process.borrow_mut();
+                if let Some(bytes) = process.contents.get_mut(&path) {
+                    if length <= HELD_BYTES_MAX {
+                        bytes.resize(length as usize, 0);
+                    } else {
+                        process.contents.remove(&path);
+                    }
+                }
+            }
+            nh.host.write_file(&path, length);
             Value::Undefined
         }
         Native::FsWriteFileSync | Native::FsAppendFileSync => {
@@ -186,6 +281,10 @@ pub fn sync_call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, args: &
             Some(size) if native == Native::FsStatSync => {
                 nh.host.spend_cpu_us(disk.stat_us);
                 stat_object(vm, size)
+            }
+            Some(size) if size > IO_MAX_BYTES => {
+                nh.host.spend_cpu_us(disk.open_us + disk.stat_us + disk.close_us);
+                return Err(Unwind::Throw(too_large(vm, size)));
             }
             Some(size) => {
                 let mut cost = disk.open_us + disk.stat_us + disk.close_us;
@@ -245,7 +344,8 @@ pub fn stat_or_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, arg
     }
     if signal.is_object() && is_aborted(vm, nh, &signal)? {
         // Aborted before it started: nothing is written, and the callback
-        // hears an AbortError on the next tick (lib/fs.js, writeFile).
+        // hears an AbortError at once (lib/fs.js, writeFile: checkAborted
+        // calls it synchronously); the promise form rejects.
         let error = abort_error(vm, nh, &signal)?;
         if is_promise {
             let promise = looplab_js::builtins::promise::new_promise(vm);
@@ -254,8 +354,7 @@ pub fn stat_or_write(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, arg
         }
         let function = args.iter().rev().find(|value| vm.is_callable(value)).cloned().unwrap_or_default();
         require_callback(vm, &function, "cb")?;
-        let callback = nh.callback(vm, &function, Value::Undefined, &[error], false);
-        nh.host.next_tick(callback);
+        vm.call(nh, &function, &Value::Undefined, &[error])?;
         return Ok(Value::Undefined);
     }
     let disk = nh.host.disk().clone();
@@ -466,4 +565,16 @@ pub fn open_done(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, data: &Value, args: &[V
         Value::Number(fd) if error.is_nullish() => vm.call(nh, data, &Value::Undefined, &[Value::Null, Value::Number(fd)]),
         _ => vm.call(nh, data, &Value::Undefined, &[error]),
     }
+}
+
+/// A readFile of a file over 2 GiB, refused after its open and fstat.
+pub fn read_file_too_large(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, data: &Value) -> JsResult<Value> {
+    let target = element(vm, data, 0);
+    let is_promise = element(vm, data, 1).truthy();
+    let size = match element(vm, data, 2) {
+        Value::Number(size) => size as u64,
+        _ => 0,
+    };
+    let error = too_large(vm, size);
+    settle(vm, nh, &target, is_promise, error, Value::Undefined)
 }

@@ -237,6 +237,8 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
                     FsClose,
                     FsOpenSync,
                     FsCloseSync,
+                    FsStatfsSync,
+                    FsTruncateSync,
                 ],
             );
             let promises = require_builtin(vm, nh, "fs/promises")?;

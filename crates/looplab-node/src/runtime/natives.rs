@@ -54,10 +54,13 @@ natives! {
     FsReadFileSync = "readFileSync" / 2,
     FsWriteFile = "writeFile" / 4,
     FsOpen = "open" / 4,
+    FsStatfsSync = "statfsSync" / 2,
+    FsTruncateSync = "truncateSync" / 2,
     FsClose = "close" / 2,
     FsOpenSync = "openSync" / 3,
     FsCloseSync = "closeSync" / 1,
     OpenDone = "onopen" / 2,
+    ReadFileTooLarge = "onread" / 2,
     FsWriteFileSync = "writeFileSync" / 3,
     FsExistsSync = "existsSync" / 1,
     FsMkdirSync = "mkdirSync" / 2,
@@ -458,12 +461,13 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         }
         FsReadFile | FsPromisesReadFile => super::fs::read_file(vm, nh, native == FsPromisesReadFile, args)?,
         ReadFileDone => super::fs::read_file_done(vm, nh, data, args)?,
-        FsReadFileSync | FsStatSync | FsExistsSync | FsWriteFileSync | FsMkdirSync | FsUnlinkSync | FsAppendFileSync => {
+        FsReadFileSync | FsStatSync | FsExistsSync | FsWriteFileSync | FsMkdirSync | FsUnlinkSync | FsAppendFileSync | FsStatfsSync | FsTruncateSync => {
             super::fs::sync_call(vm, nh, native, args)?
         }
         FsStat | FsPromisesStat | FsWriteFile | FsPromisesWriteFile => super::fs::stat_or_write(vm, nh, native, args)?,
         FsOpen | FsClose | FsOpenSync | FsCloseSync => super::fs::open_or_close(vm, nh, native, args)?,
         OpenDone => super::fs::open_done(vm, nh, data, args)?,
+        ReadFileTooLarge => super::fs::read_file_too_large(vm, nh, data)?,
         StatDone => super::fs::stat_done(vm, nh, data, args)?,
         StatIsFile => Value::Bool(true),
         FsbOpen | FsbRead | FsbClose => super::fs::stream_binding(vm, nh, native, args)?,
