@@ -21,6 +21,7 @@ pub mod node_exports;
 pub mod path;
 pub mod ports;
 pub mod process;
+pub mod zlib;
 
 use crate::MAIN_DIR;
 use host::{HostJob, NodeHost, ThreadState};
