@@ -17,7 +17,6 @@ use super::promise_combinators::native_with_data;
 use crate::atoms;
 use crate::exec::Resume;
 use crate::object::{AsyncGenRequest, Capability, Completion, GeneratorKind, GeneratorState, Handler, Kind};
-use crate::shape::CONFIGURABLE;
 use crate::value::{Key, ObjId, Value};
 use crate::vm::symbols;
 use crate::{Embedder, ErrorType, JsResult, Unwind, Vm};
@@ -27,19 +26,10 @@ pub(super) fn install(vm: &mut Vm) {
     vm.define_method(prototype, "next", 1, next);
     vm.define_method(prototype, "return", 1, return_);
     vm.define_method(prototype, "throw", 1, throw);
-    vm.heap.put(prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("AsyncGenerator"), CONFIGURABLE);
     let function_prototype = vm.intrinsics.async_generator_function_prototype;
-    vm.heap.put(function_prototype, Key::Atom(atoms::PROTOTYPE), Value::Object(prototype), CONFIGURABLE);
-    vm.heap.put(prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(function_prototype), CONFIGURABLE);
-    vm.heap.put(function_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("AsyncGeneratorFunction"), CONFIGURABLE);
     let constructor =
         vm.native_function("AsyncGeneratorFunction", 1, |vm, host, _, args, _| super::function::dynamic_function(vm, host, args, "async function*"));
-    vm.heap.get_mut(constructor).flags |= crate::object::CONSTRUCTOR;
-    let function_key = vm.key("Function");
-    let function_constructor = vm.heap.own(vm.intrinsics.global, function_key).and_then(|found| found.value.as_object());
-    vm.set_prototype(constructor, function_constructor);
-    vm.heap.put(constructor, Key::Atom(atoms::PROTOTYPE), Value::Object(function_prototype), 0);
-    vm.heap.put(function_prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(constructor), CONFIGURABLE);
+    super::generator::link_function_kind(vm, constructor, function_prototype, Some((prototype, "AsyncGenerator")));
     // %AsyncIteratorPrototype%[@@asyncIterator] returns this (27.1.3.1).
     let async_iterator_prototype = vm.heap.get(prototype).proto;
     if let Some(async_iterator_prototype) = async_iterator_prototype {

@@ -16,26 +16,36 @@ pub(super) fn install(vm: &mut Vm) {
     vm.define_method(generator_prototype, "next", 1, next);
     vm.define_method(generator_prototype, "return", 1, return_);
     vm.define_method(generator_prototype, "throw", 1, throw);
-    vm.heap.put(generator_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("Generator"), CONFIGURABLE);
     let function_prototype = vm.intrinsics.generator_function_prototype;
-    vm.heap.put(function_prototype, Key::Atom(atoms::PROTOTYPE), Value::Object(generator_prototype), CONFIGURABLE);
-    vm.heap.put(generator_prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(function_prototype), CONFIGURABLE);
-    vm.heap.put(function_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("GeneratorFunction"), CONFIGURABLE);
     let constructor = vm.native_function("GeneratorFunction", 1, |vm, host, _, args, _| super::function::dynamic_function(vm, host, args, "function*"));
+    link_function_kind(vm, constructor, function_prototype, Some((generator_prototype, "Generator")));
+
+    let async_prototype = vm.intrinsics.async_function_prototype;
+    let async_constructor = vm.native_function("AsyncFunction", 1, |vm, host, _, args, _| super::function::dynamic_function(vm, host, args, "async function"));
+    link_function_kind(vm, async_constructor, async_prototype, None);
+}
+
+/// Wires one kind of function (ECMA-262 27.3, 27.4, 27.7): its
+/// constructor (a `Function` subclass, `.prototype` the kind's
+/// %…Function.prototype%, tagged with the constructor's name) and, for
+/// generator kinds, the prototype of the objects its functions make.
+pub(super) fn link_function_kind(vm: &mut Vm, constructor: ObjId, function_prototype: ObjId, instances: Option<(ObjId, &str)>) {
+    if let Some((instance_prototype, tag)) = instances {
+        vm.heap.put(instance_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str(tag), CONFIGURABLE);
+        vm.heap.put(function_prototype, Key::Atom(atoms::PROTOTYPE), Value::Object(instance_prototype), CONFIGURABLE);
+        vm.heap.put(instance_prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(function_prototype), CONFIGURABLE);
+    }
+    let name = match vm.heap.own(constructor, Key::Atom(atoms::NAME)).map(|found| found.value) {
+        Some(Value::String(name)) => name,
+        _ => crate::JsStr::from_str(""),
+    };
+    vm.heap.put(function_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::String(name), CONFIGURABLE);
     vm.heap.get_mut(constructor).flags |= crate::object::CONSTRUCTOR;
     let function_key = vm_key(vm, "Function");
     let function_constructor = vm.heap.own(vm.intrinsics.global, function_key).and_then(|found| found.value.as_object());
     vm.set_prototype(constructor, function_constructor);
     vm.heap.put(constructor, Key::Atom(atoms::PROTOTYPE), Value::Object(function_prototype), 0);
     vm.heap.put(function_prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(constructor), CONFIGURABLE);
-
-    let async_prototype = vm.intrinsics.async_function_prototype;
-    vm.heap.put(async_prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("AsyncFunction"), CONFIGURABLE);
-    let async_constructor = vm.native_function("AsyncFunction", 1, |vm, host, _, args, _| super::function::dynamic_function(vm, host, args, "async function"));
-    vm.heap.get_mut(async_constructor).flags |= crate::object::CONSTRUCTOR;
-    vm.set_prototype(async_constructor, function_constructor);
-    vm.heap.put(async_constructor, Key::Atom(atoms::PROTOTYPE), Value::Object(async_prototype), 0);
-    vm.heap.put(async_prototype, Key::Atom(atoms::CONSTRUCTOR), Value::Object(async_constructor), CONFIGURABLE);
 }
 
 fn vm_key(vm: &mut Vm, name: &str) -> Key {
