@@ -19,6 +19,7 @@
 pub mod atoms;
 pub mod builtins;
 pub mod bytecode;
+mod calls;
 mod classes;
 pub mod compiler;
 mod coroutine;
