@@ -493,7 +493,7 @@ pub fn open_or_close(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, arg
         require_callback(vm, &function, "cb")?;
         function
     };
-    let (label, duration_us, outcome): (String, u64, Result<Option<u32>, (String, String)>) = if matches!(native, Native::FsOpen | Native::FsOpenSync) {
+    let (work, duration_us, outcome): (String, u64, Result<Option<u32>, (String, String)>) = if matches!(native, Native::FsOpen | Native::FsOpenSync) {
         let path = path_of(vm, nh, &arg(args, 0))?;
         let flags = match arg(args, 1) {
             Value::String(flags) => flags.to_rust(),
@@ -545,16 +545,10 @@ pub fn open_or_close(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, native: Native, arg
     };
     let done = natives::function(vm, Native::OpenDone, callback);
     let host_callback = nh.callback(vm, &done, Value::Undefined, &[], false);
-    let name = label_of_callback(vm, args);
+    let name = label(vm, args, if matches!(native, Native::FsOpen) { "fs.open" } else { "fs.close" });
     super::sync_pool_size(vm, nh);
-    nh.host.pool_work(&label, duration_us, Callback { name: name.into(), ..host_callback }, result);
+    nh.host.pool_work(&work, duration_us, Callback { name: name.into(), ..host_callback }, result);
     Ok(Value::Undefined)
-}
-
-/// The callback's own name, for the trace.
-fn label_of_callback(vm: &Vm, args: &[Value]) -> String {
-    let function = args.iter().rev().find(|value| vm.is_callable(value)).cloned().unwrap_or_default();
-    super::host::function_label(vm, &function)
 }
 
 /// The completion of `fs.open`/`fs.close`: the user's callback with

@@ -369,7 +369,7 @@ fn instantiate(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: &Value, path: &Value,
         return Ok(None);
     };
     let (request_plan, response_plan) = (template.request_plan.clone(), template.response_plan.clone());
-    let Some(request) = copy(vm, request_template, &request_plan, &mut |fill, _| match fill {
+    let Some(request) = copy(vm, request_template, &request_plan, &mut |fill| match fill {
         Fill::Url => Some(path.clone()),
         Fill::Method => Some(method.clone()),
         _ => None,
@@ -379,7 +379,7 @@ fn instantiate(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: &Value, path: &Value,
     // `const exchange = { id }`.
     let exchange = vm.new_object();
     vm.heap.put(exchange, keys.id, id.clone(), looplab_js::shape::DEFAULT_ATTRS);
-    let Some(response) = copy(vm, response_template, &response_plan, &mut |fill, _| match fill {
+    let Some(response) = copy(vm, response_template, &response_plan, &mut |fill| match fill {
         Fill::Request => Some(Value::Object(request)),
         Fill::Exchange => Some(Value::Object(exchange)),
         _ => None,
@@ -390,14 +390,14 @@ fn instantiate(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: &Value, path: &Value,
 }
 
 /// A copy of `template` with each slot filled as `plan` says.
-fn copy(vm: &mut Vm, template: ObjId, plan: &[Fill], special: &mut dyn FnMut(Fill, usize) -> Option<Value>) -> Option<ObjId> {
+fn copy(vm: &mut Vm, template: ObjId, plan: &[Fill], special: &mut dyn FnMut(Fill) -> Option<Value>) -> Option<ObjId> {
     let object = vm.heap.clone_plain(template)?;
     for (slot, fill) in plan.iter().enumerate() {
         let value = match *fill {
             Fill::Same => continue,
             Fill::Copy(inner) => Value::Object(vm.heap.clone_plain(inner)?),
             Fill::EmptyArray => Value::Object(vm.new_array(Vec::new())),
-            other => special(other, slot)?,
+            other => special(other)?,
         };
         vm.heap.get_mut(object).slots[slot] = value;
     }
