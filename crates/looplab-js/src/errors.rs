@@ -22,27 +22,7 @@ pub enum ErrorType {
 }
 
 /// Globals of V8 (Node v20) that this engine does not have yet.
-const NOT_YET_GLOBALS: &[&str] = &[
-    "Atomics",
-    "BigInt",
-    "BigInt64Array",
-    "BigUint64Array",
-    "DataView",
-    "FinalizationRegistry",
-    "Float32Array",
-    "Float64Array",
-    "Int16Array",
-    "Int32Array",
-    "Int8Array",
-    "Intl",
-    "Proxy",
-    "SharedArrayBuffer",
-    "Uint16Array",
-    "Uint32Array",
-    "Uint8ClampedArray",
-    "WeakRef",
-    "WebAssembly",
-];
+const NOT_YET_GLOBALS: &[&str] = &["Atomics", "BigInt", "BigInt64Array", "BigUint64Array", "FinalizationRegistry", "Intl", "Proxy", "WeakRef", "WebAssembly"];
 
 impl Vm {
     fn error_prototype_of(&self, kind: ErrorType) -> ObjId {

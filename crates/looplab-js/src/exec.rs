@@ -1368,7 +1368,7 @@ impl Vm {
             return Ok(());
         };
         let from = *from;
-        for key in self.heap.own_keys(from) {
+        for key in crate::builtins::object::own_keys_all(self, from) {
             if excluded.contains(&key) || self.is_private(key) {
                 continue;
             }

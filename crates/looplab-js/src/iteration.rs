@@ -74,8 +74,12 @@ impl Vm {
                     keys.push(self.key_to_value(key));
                 }
             }
-            if let Kind::String(text) = &self.heap.get(id).kind {
-                let count = text.len();
+            let exotic = match &self.heap.get(id).kind {
+                Kind::String(text) => Some(text.len()),
+                Kind::TypedArray { .. } => Some(crate::builtins::typed_array::element_count(self, id) as usize),
+                _ => None,
+            };
+            if let Some(count) = exotic {
                 let extra: Vec<Value> = (0..count as u32).filter(|i| seen.insert(Key::Index(*i))).map(|i| self.key_to_value(Key::Index(i))).collect();
                 keys.splice(0..0, extra);
             }

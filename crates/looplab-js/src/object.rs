@@ -186,6 +186,10 @@ pub struct ArrayBufferData {
     pub bytes: Vec<u8>,
     pub length: u32,
     pub opaque: bool,
+    /// A SharedArrayBuffer (ECMA-262 25.2) rather than an ArrayBuffer.
+    pub shared: bool,
+    /// Detached (ECMA-262 25.1.3.5): its bytes were transferred away.
+    pub detached: bool,
     /// For an opaque buffer whose bytes the embedder can compute (a hash, a
     /// derived key): how, run the first time they are read.
     pub pending: Option<std::rc::Rc<dyn Fn() -> Vec<u8>>>,
@@ -437,9 +441,17 @@ pub enum Kind {
     /// length but no contents: the embedder made them for data it does not
     /// simulate, and reading their bytes is an error.
     ArrayBuffer(Box<ArrayBufferData>),
-    /// A Uint8Array view (ECMA-262 23.2): `length` bytes of `buffer` from
-    /// `offset`. The one typed array kind the engine has.
-    Uint8Array {
+    /// A typed array (ECMA-262 23.2): `length` elements of type `element`
+    /// in `buffer`, from byte `offset`.
+    TypedArray {
+        element: crate::builtins::typed_array::Element,
+        buffer: ObjId,
+        offset: u32,
+        length: u32,
+    },
+    /// A DataView (ECMA-262 25.3): `length` bytes of `buffer` from byte
+    /// `offset`.
+    DataView {
         buffer: ObjId,
         offset: u32,
         length: u32,
@@ -499,7 +511,7 @@ impl Object {
                     visit(v);
                 }
             }
-            Kind::Uint8Array { buffer, .. } => visit(&Value::Object(*buffer)),
+            Kind::TypedArray { buffer, .. } | Kind::DataView { buffer, .. } => visit(&Value::Object(*buffer)),
             Kind::Promise(promise) => {
                 match &promise.state {
                     PromiseState::Fulfilled(v) | PromiseState::Rejected(v) => visit(v),

@@ -178,16 +178,10 @@ impl Vm {
                     }
                 }
             }
-            (Kind::Uint8Array { buffer, offset, length }, Key::Index(index)) => {
+            (Kind::TypedArray { .. }, Key::Index(index)) => {
                 // An integer-indexed exotic object (ECMA-262 10.4.5): its
                 // indices are its elements, absent past its length.
-                if index >= *length {
-                    return None;
-                }
-                let value = match &self.heap.get(*buffer).kind {
-                    Kind::ArrayBuffer(data) => data.bytes.get((*offset + index) as usize).map_or(Value::Undefined, |byte| Value::Number(f64::from(*byte))),
-                    _ => Value::Undefined,
-                };
+                let value = crate::builtins::typed_array::get_element(self, id, index)?;
                 return Some(Found { value, attrs: crate::shape::DEFAULT_ATTRS });
             }
             (Kind::Array(state), Key::Atom(atoms::LENGTH)) => {
@@ -312,11 +306,12 @@ impl Vm {
             },
         };
         if let Key::Index(index) = key {
-            if matches!(target, Value::Object(id) if *id == start) && matches!(self.heap.get(start).kind, Kind::Uint8Array { .. }) {
+            if matches!(target, Value::Object(id) if *id == start) && matches!(self.heap.get(start).kind, Kind::TypedArray { .. }) {
                 // TypedArraySetElement (ECMA-262 10.4.5.16): ToNumber, then
-                // ToUint8; an index past the end is ignored.
+                // the element type's conversion; an index past the end is
+                // ignored.
                 let number = self.to_number(host, &value)?;
-                crate::builtins::typed_array::set_byte(self, start, index, number)?;
+                crate::builtins::typed_array::set_element(self, start, index, number)?;
                 return Ok(true);
             }
         }

@@ -423,6 +423,15 @@ impl Vm {
         }
     }
 
+    /// Sets the data a native function carries (see [`Vm::current_native_data`]).
+    pub fn set_native_data(&mut self, function: ObjId, value: Value) {
+        if let crate::object::Kind::Function(kind) = &mut self.heap.get_mut(function).kind {
+            if let crate::object::FunctionKind::Native { data, .. } = &mut **kind {
+                *data = value;
+            }
+        }
+    }
+
     /// The native function running now.
     pub fn current_native(&self) -> Option<ObjId> {
         self.native_callees.last().copied()

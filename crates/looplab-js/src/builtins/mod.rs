@@ -15,7 +15,7 @@ mod generator;
 mod json;
 pub(crate) mod math;
 mod number;
-mod object;
+pub(crate) mod object;
 pub mod promise;
 mod promise_combinators;
 mod reflect;

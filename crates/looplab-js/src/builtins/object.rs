@@ -211,6 +211,12 @@ pub(crate) fn own_keys_all(vm: &Vm, id: ObjId) -> Vec<Key> {
             indices.extend(keys);
             keys = indices;
         }
+        Kind::TypedArray { .. } => {
+            let count = crate::builtins::typed_array::element_count(vm, id);
+            let mut indices: Vec<Key> = (0..count).map(Key::Index).collect();
+            indices.extend(keys);
+            keys = indices;
+        }
         Kind::Array(_) => {
             let position = keys.iter().position(|key| !matches!(key, Key::Index(_))).unwrap_or(keys.len());
             keys.insert(position, Key::Atom(crate::atoms::LENGTH));

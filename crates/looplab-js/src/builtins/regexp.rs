@@ -71,7 +71,7 @@ pub(super) fn install(vm: &mut Vm) {
         // matchAll and split need %RegExp% itself (SpeciesConstructor's
         // default), which a program cannot reach once it replaces
         // `RegExp.prototype.constructor`: the functions carry it.
-        set_native_data(vm, function, Value::Object(constructor));
+        vm.set_native_data(function, Value::Object(constructor));
         vm.heap.put(prototype, Key::Symbol(*sym), Value::Object(function), METHOD_ATTRS);
     }
 
@@ -86,14 +86,6 @@ fn define_getter(vm: &mut Vm, target: ObjId, key: Key, name: &str, f: NativeFn) 
     let desc =
         Descriptor { get: Some(Value::Object(getter)), set: Some(Value::Undefined), enumerable: Some(false), configurable: Some(true), ..Default::default() };
     vm.define_property(target, key, &desc);
-}
-
-fn set_native_data(vm: &mut Vm, function: ObjId, value: Value) {
-    if let Kind::Function(kind) = &mut vm.heap.get_mut(function).kind {
-        if let FunctionKind::Native { data, .. } = &mut **kind {
-            *data = value;
-        }
-    }
 }
 
 /// %RegExp%, as carried by the running native (see `install`).

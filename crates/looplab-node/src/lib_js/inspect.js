@@ -6,7 +6,7 @@
 //   kind(v)         'Map' | 'Set' | 'WeakMap' | 'WeakSet' | 'Date' | 'RegExp' | 'Error' |
 //                   'Promise' | 'NumberObject' | 'StringObject' | 'BooleanObject' |
 //                   'SymbolObject' | 'Arguments' | 'Generator' | 'Array' | 'Function' |
-//                   'Object' (and 'Uint8Array' / 'ArrayBuffer' once the engine has them)
+//                   'Object', 'ArrayBuffer', 'DataView', or a typed array's constructor name
 //   promiseState(p) [state, result]: 0 pending, 1 fulfilled, 2 rejected
 //   mapEntries(m)   [[key, value], ...] read without user code (a Set gives [v, v])
 'use strict';
@@ -394,8 +394,8 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
   // Symbol.iterator, so such objects are checked too).
   if (Symbol.iterator in value || constructor === null) {
     iterable = true;
-    if (Array.isArray(value) || kind === 'Uint8Array') {
-      const isArray = kind !== 'Uint8Array';
+    if (Array.isArray(value) || kTypedArrayKinds.has(kind)) {
+      const isArray = !kTypedArrayKinds.has(kind);
       const fallback = isArray ? 'Array' : constructor === null ? kind : '';
       // A plain array has no prefix; anything else says what it is.
       const prefix = (!isArray || constructor !== 'Array' || tag !== '') ?
@@ -447,6 +447,9 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       else if (nothingElse()) return `${prefix}{ byteLength: ${formatNumber(value.byteLength, false)} }`;
       braces[0] = `${prefix}{`;
       keys.unshift('byteLength');
+    } else if (kind === 'DataView') {
+      braces[0] = `${getPrefix(constructor, tag, 'DataView')}{`;
+      keys.unshift('byteLength', 'byteOffset', 'buffer');
     } else if (kind === 'Promise') {
       braces[0] = `${getPrefix(constructor, tag, 'Promise')}{`;
       formatter = () => formatPromise(ctx, value, recurseTimes);
@@ -691,6 +694,10 @@ function formatSparseArray(ctx, value, recurseTimes, maxLength, output, i) {
   if (remaining > 0) output.push(output.length !== maxLength ? emptyItems(remaining) : moreItems(remaining));
   return output;
 }
+
+// What binding.kind says of a typed array: its constructor's name.
+const kTypedArrayKinds = new Set(['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array',
+  'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array']);
 
 function formatTypedArray(ctx, value, recurseTimes) {
   const shown = Math.min(Math.max(0, ctx.maxArrayLength), value.length);

@@ -103,9 +103,9 @@ pub fn known_bytes(vm: &mut Vm, value: &Value) -> Option<Option<Vec<u8>>> {
         Value::Object(id) => *id,
         _ => return None,
     };
-    let (buffer, offset, length) = match &vm.heap.get(id).kind {
-        Kind::Uint8Array { buffer, offset, length } => (*buffer, *offset as usize, *length as usize),
-        Kind::ArrayBuffer(data) => (id, 0, data.length as usize),
+    let (buffer, offset, length) = match (&vm.heap.get(id).kind, vm.view_bytes(id)) {
+        (_, Some((buffer, offset, length))) => (buffer, offset as usize, length as usize),
+        (Kind::ArrayBuffer(data), None) => (id, 0, data.length as usize),
         _ => return None,
     };
     vm.materialize_array_buffer(buffer);
@@ -157,7 +157,7 @@ fn buffer_over(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, array_buffer: looplab_js:
         Kind::ArrayBuffer(data) => data.length,
         _ => 0,
     };
-    Ok(Value::Object(vm.heap.alloc(prototype, Kind::Uint8Array { buffer: array_buffer, offset: 0, length }, 0)))
+    Ok(Value::Object(vm.new_uint8_view(prototype, array_buffer, 0, length)))
 }
 
 /// `pbkdf2(password, salt, iterations, keylen, digest)`'s checked arguments

@@ -602,7 +602,8 @@ pub fn inspect_kind(vm: &Vm, value: &Value) -> &'static str {
         Kind::Function(_) => "Function",
         Kind::Iterator(_) => "Iterator",
         Kind::ArrayBuffer(_) => "ArrayBuffer",
-        Kind::Uint8Array { .. } => "Uint8Array",
+        Kind::TypedArray { element, .. } => element.name(),
+        Kind::DataView { .. } => "DataView",
         _ => "Object",
     }
 }

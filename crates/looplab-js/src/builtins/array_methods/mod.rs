@@ -16,7 +16,7 @@
 
 use super::arg;
 use crate::atoms;
-use crate::object::{Elements, FunctionKind, IterKind, IterState, Kind, NativeFn, Object};
+use crate::object::{Elements, IterKind, IterState, Kind, NativeFn, Object};
 use crate::props::Descriptor;
 use crate::shape::{CONFIGURABLE, DEFAULT_ATTRS};
 use crate::string::JsStr;
@@ -37,6 +37,9 @@ use copies::*;
 use mutators::*;
 use search::*;
 use strings::*;
+
+/// For the typed arrays' own sort.
+pub(in crate::builtins) use mutators::sort_values;
 
 /// 2^32 - 1: the largest array length, and the first index that is not an
 /// array index (its key is a string).
@@ -129,11 +132,7 @@ pub(super) fn install_methods(vm: &mut Vm) {
     // (a program may replace Object.prototype.toString later).
     let to_string_function = vm.define_method(prototype, "toString", 0, to_string);
     let fallback = vm.heap.own(vm.intrinsics.object_prototype, Key::Atom(atoms::TO_STRING)).map(|found| found.value).unwrap_or_default();
-    if let Kind::Function(function) = &mut vm.heap.get_mut(to_string_function).kind {
-        if let FunctionKind::Native { data, .. } = &mut **function {
-            *data = fallback;
-        }
-    }
+    vm.set_native_data(to_string_function, fallback);
     let unscopables = vm.heap.alloc(None, Kind::Ordinary, 0);
     for name in UNSCOPABLES {
         let key = vm.key(name);
@@ -307,7 +306,7 @@ fn require_comparator(vm: &mut Vm, comparator: &Value) -> JsResult<()> {
 
 /// Counts `ops` operations of native work and, each time the count crosses
 /// the interpreter's interval, lets the embedder stop the run.
-fn charge(vm: &mut Vm, host: &mut dyn Embedder, ops: u64) -> JsResult<()> {
+pub(in crate::builtins) fn charge(vm: &mut Vm, host: &mut dyn Embedder, ops: u64) -> JsResult<()> {
     let before = vm.ops / INTERRUPT_EVERY;
     vm.ops += ops;
     vm.unreported_ops += ops;
@@ -443,6 +442,7 @@ fn next_present(vm: &Vm, object: ObjId, from: f64, end: f64) -> Option<f64> {
         match &current.kind {
             Kind::Arguments { .. } => return Some(from),
             Kind::String(text) if from < text.len() as f64 => return Some(from),
+            Kind::TypedArray { length, .. } if from < f64::from(*length) => return Some(from),
             _ => {}
         }
         if from < INDEX_END {
@@ -487,6 +487,7 @@ fn prev_present(vm: &Vm, object: ObjId, from: f64, low: f64) -> Option<f64> {
         match &current.kind {
             Kind::Arguments { .. } => return Some(from),
             Kind::String(text) if low < text.len() as f64 => best = best.max(from.min(text.len() as f64 - 1.0)),
+            Kind::TypedArray { length, .. } if low < f64::from(*length) => best = best.max(from.min(f64::from(*length) - 1.0)),
             _ => {}
         }
         if from >= INDEX_END {

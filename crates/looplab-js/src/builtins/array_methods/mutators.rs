@@ -257,7 +257,7 @@ pub(super) fn sort(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[V
 /// Sorts stably by SortCompare (ECMA-262 23.1.3.30.2): undefined last, the
 /// rest by the comparator or by their strings (computed once each). A
 /// bottom-up merge sort whose comparisons may throw.
-pub(super) fn sort_values(vm: &mut Vm, host: &mut dyn Embedder, items: Vec<Value>, comparator: &Value) -> JsResult<Vec<Value>> {
+pub(in crate::builtins) fn sort_values(vm: &mut Vm, host: &mut dyn Embedder, items: Vec<Value>, comparator: &Value) -> JsResult<Vec<Value>> {
     let mut values = Vec::with_capacity(items.len());
     let mut undefined = 0usize;
     for item in items {
