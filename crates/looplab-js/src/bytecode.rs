@@ -216,10 +216,10 @@ pub enum Insn {
     SetFields,
     /// Runs the current constructor's field initialiser on `this`.
     InitFields,
-    /// `[function, name] -> [function]`: SetFunctionName.
-    SetFunctionName,
-    /// `[function, name] -> [function]` with a `get `/`set ` prefix.
-    SetFunctionNamePrefixed(u32),
+    /// `[key, function]` unchanged: SetFunctionName (ECMA-262 10.2.9) from a
+    /// computed key, prefixed `get `/`set ` for 1/2, when the function has
+    /// no name of its own yet (a class with a static `name` member keeps it).
+    NameFromKey(u8),
     /// `[] -> [symbol]`: a fresh private name (`#x`) described by a constant.
     NewPrivateName(u32),
     /// `[obj, name] -> [obj.#x]`.

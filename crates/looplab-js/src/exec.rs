@@ -950,6 +950,12 @@ impl Vm {
                 }
                 self.stack.push(Value::Object(id));
             }
+            Insn::NameFromKey(prefix) => {
+                let depth = self.stack.len();
+                if let (Some(key), Some(Value::Object(function))) = (self.stack.get(depth.wrapping_sub(2)).cloned(), self.stack.last().cloned()) {
+                    self.name_from_key(function, &key, prefix);
+                }
+            }
             Insn::SetHome => {
                 let home = self.pop();
                 if let (Value::Object(function), Value::Object(home)) = (self.top(), home) {
@@ -1288,14 +1294,9 @@ impl Vm {
                 let found = self.heap.own(id, Key::Symbol(sym)).is_some();
                 self.stack.push(Value::Bool(found));
             }
-            Insn::TypeofName(_)
-            | Insn::GetName(_)
-            | Insn::SetName(_)
-            | Insn::DeleteName(_)
-            | Insn::SetSuper(_)
-            | Insn::SetSuperElem
-            | Insn::SetFunctionName
-            | Insn::SetFunctionNamePrefixed(_) => return self.unsupported("this construct in the rebuilt engine (in progress)"),
+            Insn::TypeofName(_) | Insn::GetName(_) | Insn::SetName(_) | Insn::DeleteName(_) | Insn::SetSuper(_) | Insn::SetSuperElem => {
+                return self.unsupported("this construct in the rebuilt engine (in progress)")
+            }
             Insn::GetAsyncIterator => {
                 // GetIterator(obj, async) (ECMA-262 7.4.3): @@asyncIterator,
                 // else the sync iterator wrapped (CreateAsyncFromSyncIterator).
@@ -1392,6 +1393,34 @@ impl Vm {
         self.heap.seal_or_freeze(raw_array, true);
         self.heap.seal_or_freeze(array, true);
         Value::Object(array)
+    }
+
+    /// SetFunctionName (ECMA-262 10.2.9) from a computed key: a symbol
+    /// names the function `[description]`. Only a function whose `name` is
+    /// still the empty default is named.
+    fn name_from_key(&mut self, function: ObjId, key: &Value, prefix: u8) {
+        let unnamed = match self.heap.own(function, Key::Atom(atoms::NAME)) {
+            None => true,
+            Some(found) => !found.is_accessor() && matches!(&found.value, Value::String(text) if text.is_empty()),
+        };
+        if !unnamed {
+            return;
+        }
+        let base = match key {
+            Value::Symbol(sym) => match &self.symbols[sym.0 as usize].description {
+                Some(description) => format!("[{}]", description.to_rust()),
+                None => String::new(),
+            },
+            Value::Number(number) => crate::number::number_to_string(*number),
+            Value::String(text) => text.to_rust(),
+            _ => return,
+        };
+        let name = match prefix {
+            1 => format!("get {base}"),
+            2 => format!("set {base}"),
+            _ => base,
+        };
+        self.heap.put(function, Key::Atom(atoms::NAME), Value::str(&name), crate::shape::CONFIGURABLE);
     }
 
     /// `Array.prototype.values`, for `arguments[Symbol.iterator]`.

@@ -215,6 +215,13 @@ impl<'s, 'a> Codegen<'s, 'a> {
             function.generator,
             method.span,
         );
+        if name.is_none() {
+            self.emit(Insn::NameFromKey(match kind {
+                FunctionKind::Getter => 1,
+                FunctionKind::Setter => 2,
+                _ => 0,
+            }));
+        }
         // [.., target, key, fn] -> home is the target.
         self.emit(Insn::Pick(2));
         self.emit(Insn::SetHome);
@@ -248,7 +255,12 @@ impl<'s, 'a> Codegen<'s, 'a> {
             self.emit(Insn::This);
             self.emit(Insn::GetScope { depth, slot });
             match &field.value {
-                Some(value) => self.expression(value),
+                Some(value) => {
+                    self.expression(value);
+                    if super::expr::is_anonymous_function_definition(value) {
+                        self.emit(Insn::NameFromKey(0));
+                    }
+                }
                 None => {
                     self.emit(Insn::Undefined);
                 }

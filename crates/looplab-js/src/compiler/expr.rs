@@ -328,14 +328,24 @@ impl<'s, 'a> Codegen<'s, 'a> {
                     }
                     let name = self.key_name(&property.key, property.computed);
                     let atom = self.property_key(&property.key, property.computed);
+                    // A computed key names its function when it runs.
+                    let named_at_run_time = atom.is_none() && name.is_none();
                     match property.kind {
                         PropertyKind::Init if property.method => {
                             self.method_value(&property.value, FunctionKind::Method, name.as_deref().unwrap_or(""));
+                            if named_at_run_time {
+                                self.emit(Insn::NameFromKey(0));
+                            }
                             // [obj, (key,) fn]: its home object is the literal.
                             self.emit(Insn::Pick(if atom.is_some() { 1 } else { 2 }));
                             self.emit(Insn::SetHome);
                         }
-                        PropertyKind::Init => self.expression_named(&property.value, name.as_deref()),
+                        PropertyKind::Init => {
+                            self.expression_named(&property.value, name.as_deref());
+                            if named_at_run_time && is_anonymous_function_definition(&property.value) {
+                                self.emit(Insn::NameFromKey(0));
+                            }
+                        }
                         PropertyKind::Get | PropertyKind::Set => {
                             let kind = if property.kind == PropertyKind::Get { FunctionKind::Getter } else { FunctionKind::Setter };
                             if let Some(atom) = atom {
@@ -343,6 +353,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
                                 self.push_string(text);
                             }
                             self.method_value(&property.value, kind, name.as_deref().unwrap_or(""));
+                            if named_at_run_time {
+                                self.emit(Insn::NameFromKey(if kind == FunctionKind::Getter { 1 } else { 2 }));
+                            }
                             self.emit(Insn::Pick(2));
                             self.emit(Insn::SetHome);
                             self.emit(if kind == FunctionKind::Getter { Insn::InitGetter { enumerable: true } } else { Insn::InitSetter { enumerable: true } });
@@ -994,5 +1007,17 @@ fn compound_insn(operator: AssignmentOperator) -> Insn {
         AssignmentOperator::ShiftRight => Insn::Shr,
         AssignmentOperator::ShiftRightZeroFill => Insn::UShr,
         _ => Insn::Nop,
+    }
+}
+
+/// IsAnonymousFunctionDefinition (ECMA-262 8.4.3): a function, arrow or
+/// class expression without a name of its own, parentheses aside.
+pub(super) fn is_anonymous_function_definition(expression: &Expression<'_>) -> bool {
+    match expression {
+        Expression::FunctionExpression(function) => function.id.is_none(),
+        Expression::ArrowFunctionExpression(_) => true,
+        Expression::ClassExpression(class) => class.id.is_none(),
+        Expression::ParenthesizedExpression(inner) => is_anonymous_function_definition(&inner.expression),
+        _ => false,
     }
 }

@@ -59,7 +59,7 @@ pub fn documentation_address(hostname: &str) -> String {
 /// Virtual time and output size of a zlib operation: compressing runs at
 /// about 50 MB/s (level 6 on compressible data), inflating at ~200 MB/s.
 pub fn zlib_cost(name: &str, size: u64) -> (u64, u64) {
-    if name.ends_with("gzip") || name.ends_with("deflate") {
+    if matches!(name.trim_end_matches("Sync"), "gzip" | "deflate" | "deflateRaw") {
         (20 + size / 50, size / 4 + 20)
     } else {
         (10 + size / 200, size.saturating_mul(4))

@@ -31,6 +31,7 @@ lib_js! {
     "%web" => "web.js",
     "crypto" => "crypto.js",
     "stream" => "stream.js",
+    "zlib" => "zlib.js",
     "timers" => "timers.js",
     "timers/promises" => "timers_promises.js",
     "perf_hooks" => "perf_hooks.js",
@@ -268,7 +269,25 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
             set(vm, &os, "EOL", Value::str("\n"));
             os
         }
-        "zlib" => module_object(vm, &[ZlibGzip, ZlibGunzip, ZlibDeflate, ZlibInflate, ZlibGzipSync, ZlibGunzipSync, ZlibDeflateSync, ZlibInflateSync]),
+        "%zlibbinding" => module_object(
+            vm,
+            &[
+                ZlibGzip,
+                ZlibGunzip,
+                ZlibDeflate,
+                ZlibInflate,
+                ZlibDeflateRaw,
+                ZlibInflateRaw,
+                ZlibUnzip,
+                ZlibGzipSync,
+                ZlibGunzipSync,
+                ZlibDeflateSync,
+                ZlibInflateSync,
+                ZlibDeflateRawSync,
+                ZlibInflateRawSync,
+                ZlibUnzipSync,
+            ],
+        ),
         "%dnsbinding" => module_object(vm, &[DnsLookup, DnsResolve, DnsResolve4]),
         "%perfbinding" => {
             let binding = module_object(vm, &[PerfElu]);

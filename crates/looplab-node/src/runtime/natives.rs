@@ -98,10 +98,16 @@ natives! {
     ZlibGunzip = "gunzip" / 3,
     ZlibDeflate = "deflate" / 3,
     ZlibInflate = "inflate" / 3,
+    ZlibDeflateRaw = "deflateRaw" / 3,
+    ZlibInflateRaw = "inflateRaw" / 3,
+    ZlibUnzip = "unzip" / 3,
     ZlibGzipSync = "gzipSync" / 2,
     ZlibGunzipSync = "gunzipSync" / 2,
     ZlibDeflateSync = "deflateSync" / 2,
     ZlibInflateSync = "inflateSync" / 2,
+    ZlibDeflateRawSync = "deflateRawSync" / 2,
+    ZlibInflateRawSync = "inflateRawSync" / 2,
+    ZlibUnzipSync = "unzipSync" / 2,
     Db = "db" / 1,
     NetHop = "hop" / 3,
     NetRef = "ref" / 1,
@@ -591,7 +597,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             nh.host.kernel_io(&format!("DNS query {hostname}"), super::DNS_NETWORK_US, callback, vec![HostValue::Null, HostValue::StrList(vec![address])]);
             Value::Undefined
         }
-        ZlibGzip | ZlibGunzip | ZlibDeflate | ZlibInflate => {
+        ZlibGzip | ZlibGunzip | ZlibDeflate | ZlibInflate | ZlibDeflateRaw | ZlibInflateRaw | ZlibUnzip => {
             let function = last_callable(vm, args);
             require_callback(vm, &function, "callback")?;
             if let Some(Some(bytes)) = super::crypto::known_bytes(vm, &a0) {
@@ -616,7 +622,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             nh.host.pool_cpu_work(&format!("zlib {name} {size} B"), duration_us, callback, vec![HostValue::Null, HostValue::Buffer(output)]);
             Value::Undefined
         }
-        ZlibGzipSync | ZlibGunzipSync | ZlibDeflateSync | ZlibInflateSync => {
+        ZlibGzipSync | ZlibGunzipSync | ZlibDeflateSync | ZlibInflateSync | ZlibDeflateRawSync | ZlibInflateRawSync | ZlibUnzipSync => {
             if let Some(Some(bytes)) = super::crypto::known_bytes(vm, &a0) {
                 let (duration_us, _) = super::zlib_cost(name.trim_end_matches("Sync"), bytes.len() as u64);
                 nh.host.spend_cpu_us(duration_us);
