@@ -213,7 +213,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             function.scope_id.get(),
             function.r#async,
             function.generator,
-            method.span,
+            self.method_source(method),
         );
         if name.is_none() {
             self.emit(Insn::NameFromKey(match kind {
@@ -231,6 +231,18 @@ impl<'s, 'a> Codegen<'s, 'a> {
             _ => Insn::InitMethod,
         });
         self.emit(Insn::Pop);
+    }
+
+    /// A class method's source span for `toString`: V8 leaves out `static`.
+    fn method_source(&self, method: &MethodDefinition<'a>) -> oxc_span::Span {
+        let mut start = method.span.start;
+        if method.r#static {
+            let text = self.source.get(start as usize..method.span.end as usize).unwrap_or("");
+            if let Some(rest) = text.strip_prefix("static") {
+                start += (text.len() - rest.trim_start().len()) as u32;
+            }
+        }
+        oxc_span::Span::new(start, method.span.end)
     }
 
     /// In a field initialiser: defines one field on `this`.
@@ -461,7 +473,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             function.scope_id.get(),
             function.r#async,
             function.generator,
-            method.span,
+            self.method_source(method),
         );
         // Home object: the class for static members, else the prototype.
         self.emit(Insn::Pick(if method.r#static { 2 } else { 1 }));

@@ -332,7 +332,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
                     let named_at_run_time = atom.is_none() && name.is_none();
                     match property.kind {
                         PropertyKind::Init if property.method => {
-                            self.method_value(&property.value, FunctionKind::Method, name.as_deref().unwrap_or(""));
+                            self.method_value(&property.value, FunctionKind::Method, name.as_deref().unwrap_or(""), property.span.start);
                             if named_at_run_time {
                                 self.emit(Insn::NameFromKey(0));
                             }
@@ -352,7 +352,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
                                 let text = self.atoms.name(atom).clone();
                                 self.push_string(text);
                             }
-                            self.method_value(&property.value, kind, name.as_deref().unwrap_or(""));
+                            self.method_value(&property.value, kind, name.as_deref().unwrap_or(""), property.span.start);
                             if named_at_run_time {
                                 self.emit(Insn::NameFromKey(if kind == FunctionKind::Getter { 1 } else { 2 }));
                             }
@@ -375,8 +375,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
         }
     }
 
-    /// A method's function (object literal or class member).
-    pub(super) fn method_value(&mut self, value: &'s Expression<'a>, kind: FunctionKind, name: &str) {
+    /// A method's function in an object literal. Its source text (what
+    /// `toString` shows) starts at the property: `get g() {…}`, `*[k]() {…}`.
+    pub(super) fn method_value(&mut self, value: &'s Expression<'a>, kind: FunctionKind, name: &str, source_start: u32) {
         let Expression::FunctionExpression(function) = value else {
             self.expression(value);
             return;
@@ -395,7 +396,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             function.scope_id.get(),
             function.r#async,
             function.generator,
-            function.span,
+            oxc_span::Span::new(source_start, function.span.end),
         );
     }
 

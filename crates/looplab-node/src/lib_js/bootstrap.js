@@ -119,6 +119,21 @@ for (const name of ['Event', 'EventTarget', 'DOMException', 'AbortController', '
   });
 }
 
+// More of the web platform, each from its module on first use: URL and
+// URLSearchParams (url.js), the Encoding Standard and base64 (encoding.js),
+// structuredClone (structured_clone.js).
+for (const [module, names] of [['url', ['URL', 'URLSearchParams']],
+  ['%encoding', ['TextEncoder', 'TextDecoder', 'atob', 'btoa']], ['%structured_clone', ['structuredClone']]]) {
+  for (const name of names) {
+    Object.defineProperty(globalThis, name, {
+      get() { return require(module)[name]; },
+      set(value) { defineGlobal(name, value); },
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}
+
 // process is an EventEmitter (Node docs, process: "The process object is
 // an instance of EventEmitter"); the runtime emits its events.
 {

@@ -1030,3 +1030,6 @@ module.exports = {
   INSPECT_MAX_BYTES: 50,
   fromOpaque,
 };
+for (const name of ['atob', 'btoa']) {
+  Object.defineProperty(module.exports, name, { get: () => require('%encoding')[name], enumerable: true, configurable: true });
+}

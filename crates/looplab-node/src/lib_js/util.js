@@ -124,3 +124,6 @@ module.exports = {
   isArray: Array.isArray,
   types,
 };
+for (const name of ['TextEncoder', 'TextDecoder']) {
+  Object.defineProperty(module.exports, name, { get: () => require('%encoding')[name], enumerable: true, configurable: true });
+}

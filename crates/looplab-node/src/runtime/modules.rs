@@ -32,6 +32,9 @@ lib_js! {
     "crypto" => "crypto.js",
     "stream" => "stream.js",
     "zlib" => "zlib.js",
+    "url" => "url.js",
+    "%encoding" => "encoding.js",
+    "%structured_clone" => "structured_clone.js",
     "timers" => "timers.js",
     "timers/promises" => "timers_promises.js",
     "perf_hooks" => "perf_hooks.js",
@@ -45,7 +48,7 @@ lib_js! {
 
 /// What `require` names in its message when a module is missing.
 const SUPPORTED: &str =
-    "assert, fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, perf_hooks, buffer, stream (the legacy Stream)";
+    "assert, fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, url, perf_hooks, buffer, stream (the legacy Stream)";
 
 /// Sets up a thread's globals: Node's timers, `process`, `Buffer`, the
 /// simulated `db`, then `lib_js/bootstrap.js` (console, performance…).
