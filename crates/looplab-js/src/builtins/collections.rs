@@ -6,10 +6,10 @@
 //! no ephemerons); only what a program can observe is weak-like.
 
 use super::{arg, link_constructor};
+use super::{define_getter, define_species, define_tag};
 use crate::atoms;
 use crate::object::{FunctionKind, IterKind, IterState, Kind, OrderedMap};
-use crate::props::Descriptor;
-use crate::shape::{CONFIGURABLE, METHOD_ATTRS};
+use crate::shape::METHOD_ATTRS;
 use crate::value::{Key, ObjId, Value};
 use crate::vm::symbols;
 use crate::{Embedder, JsResult, Unwind, Vm};
@@ -140,27 +140,6 @@ fn install_weak_set(vm: &mut Vm) {
     vm.define_method(prototype, "has", 1, weak_set_has);
     vm.define_method(prototype, "add", 1, weak_set_add);
     define_tag(vm, prototype, "WeakSet");
-}
-
-fn define_tag(vm: &mut Vm, target: ObjId, tag: &str) {
-    vm.heap.put(target, Key::Symbol(symbols::TO_STRING_TAG), Value::str(tag), CONFIGURABLE);
-}
-
-/// An accessor with a getter only, as built-in accessors are (ECMA-262 18).
-fn define_getter(vm: &mut Vm, target: ObjId, name: &str, f: crate::object::NativeFn) {
-    let getter = vm.native_function(&format!("get {name}"), 0, f);
-    let key = vm.key(name);
-    let desc =
-        Descriptor { get: Some(Value::Object(getter)), set: Some(Value::Undefined), enumerable: Some(false), configurable: Some(true), ..Default::default() };
-    vm.define_property(target, key, &desc);
-}
-
-/// `get Map[@@species]` / `get Set[@@species]` (24.1.2.2, 24.2.2.2): `this`.
-fn define_species(vm: &mut Vm, constructor: ObjId) {
-    let getter = vm.native_function("get [Symbol.species]", 0, |_, _, this, _, _| Ok(this.clone()));
-    let desc =
-        Descriptor { get: Some(Value::Object(getter)), set: Some(Value::Undefined), enumerable: Some(false), configurable: Some(true), ..Default::default() };
-    vm.define_property(constructor, Key::Symbol(symbols::SPECIES), &desc);
 }
 
 // ---------------------------------------------------------------------------

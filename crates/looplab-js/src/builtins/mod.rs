@@ -72,3 +72,55 @@ pub(crate) fn link_constructor(vm: &mut Vm, name: &str, constructor: crate::ObjI
     let flags = &mut vm.heap.get_mut(constructor).flags;
     *flags |= crate::object::CONSTRUCTOR;
 }
+
+/// `[Symbol.toStringTag]`, as built-in prototypes carry it (configurable only).
+pub(crate) fn define_tag(vm: &mut Vm, target: crate::ObjId, tag: &str) {
+    vm.heap.put(target, Key::Symbol(crate::vm::symbols::TO_STRING_TAG), Value::str(tag), CONFIGURABLE);
+}
+
+/// An accessor with a getter only, as built-in accessors are (ECMA-262 18).
+pub(crate) fn define_getter(vm: &mut Vm, target: crate::ObjId, name: &str, f: crate::object::NativeFn) {
+    let getter = vm.native_function(&format!("get {name}"), 0, f);
+    let key = vm.key(name);
+    let desc = crate::props::Descriptor {
+        get: Some(Value::Object(getter)),
+        set: Some(Value::Undefined),
+        enumerable: Some(false),
+        configurable: Some(true),
+        ..Default::default()
+    };
+    vm.define_property(target, key, &desc);
+}
+
+/// `get C[@@species]() { return this }`, as Map, Set, ArrayBuffer and
+/// %TypedArray% have it (ECMA-262 24.1.2.2, 25.1.5.3, 23.2.2.4).
+pub(crate) fn define_species(vm: &mut Vm, constructor: crate::ObjId) {
+    let getter = vm.native_function("get [Symbol.species]", 0, |_, _, this, _, _| Ok(this.clone()));
+    let desc = crate::props::Descriptor {
+        get: Some(Value::Object(getter)),
+        set: Some(Value::Undefined),
+        enumerable: Some(false),
+        configurable: Some(true),
+        ..Default::default()
+    };
+    vm.define_property(constructor, Key::Symbol(crate::vm::symbols::SPECIES), &desc);
+}
+
+/// SpeciesConstructor (ECMA-262 7.3.22) with V8's messages.
+pub(crate) fn species_constructor(vm: &mut Vm, host: &mut dyn crate::Embedder, object: &Value, default: Value) -> crate::JsResult<Value> {
+    let constructor = vm.get(host, object, Key::Atom(crate::atoms::CONSTRUCTOR))?;
+    if constructor.is_undefined() {
+        return Ok(default);
+    }
+    if !constructor.is_object() {
+        return vm.type_error("The .constructor property is not an object");
+    }
+    let species = vm.get(host, &constructor, Key::Symbol(crate::vm::symbols::SPECIES))?;
+    if species.is_nullish() {
+        return Ok(default);
+    }
+    if vm.is_constructor(&species) {
+        return Ok(species);
+    }
+    vm.type_error("object.constructor[Symbol.species] is not a constructor")
+}

@@ -423,25 +423,6 @@ fn flags_of(vm: &mut Vm, host: &mut dyn Embedder, rx: &Value) -> JsResult<JsStr>
     vm.to_string(host, &flags)
 }
 
-/// SpeciesConstructor (7.3.22) with V8's messages.
-fn species_constructor(vm: &mut Vm, host: &mut dyn Embedder, object: &Value, default: Value) -> JsResult<Value> {
-    let constructor = vm.get(host, object, Key::Atom(atoms::CONSTRUCTOR))?;
-    if constructor.is_undefined() {
-        return Ok(default);
-    }
-    if !constructor.is_object() {
-        return vm.type_error("The .constructor property is not an object");
-    }
-    let species = vm.get(host, &constructor, Key::Symbol(symbols::SPECIES))?;
-    if species.is_nullish() {
-        return Ok(default);
-    }
-    if vm.is_constructor(&species) {
-        return Ok(species);
-    }
-    vm.type_error("object.constructor[Symbol.species] is not a constructor")
-}
-
 /// Runs `matcher` on `text` from code unit `start`: the leftmost match at
 /// or after it. ASCII text is handed over as it is stored (byte offsets are
 /// unit offsets); other text as its UTF-16 units, without copying.
@@ -882,7 +863,7 @@ fn symbol_match_all(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[
     let rx = object_this(vm, this, "@@matchAll")?;
     let text = vm.to_string(host, &arg(args, 0))?;
     let default = intrinsic_regexp(vm);
-    let constructor = species_constructor(vm, host, this, default)?;
+    let constructor = super::species_constructor(vm, host, this, default)?;
     let flags = flags_of(vm, host, this)?;
     let matcher = vm.construct(host, &constructor, &[this.clone(), Value::String(flags.clone())], None)?;
     let last_index = get_last_index(vm, host, rx)?;
@@ -1090,7 +1071,7 @@ fn symbol_split(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Valu
     object_this(vm, this, "@@split")?;
     let text = vm.to_string(host, &arg(args, 0))?;
     let default = intrinsic_regexp(vm);
-    let constructor = species_constructor(vm, host, this, default.clone())?;
+    let constructor = super::species_constructor(vm, host, this, default.clone())?;
     let flags = flags_of(vm, host, this)?;
     let unicode = has_flag(&flags, b'u') || has_flag(&flags, b'v');
     let new_flags = if has_flag(&flags, b'y') { flags } else { flags.concat(&JsStr::from_str("y")) };

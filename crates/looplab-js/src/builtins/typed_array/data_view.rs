@@ -3,8 +3,9 @@
 //! asked for little-endian.
 
 use super::element::Element;
-use super::{check_readable, define_getter, define_tag, live_length, prototype_from, to_index};
+use super::{check_readable, live_length, prototype_from, to_index};
 use crate::builtins::{arg, link_constructor};
+use crate::builtins::{define_getter, define_tag};
 use crate::object::Kind;
 use crate::value::{ObjId, Value};
 use crate::{Embedder, JsResult, Vm};

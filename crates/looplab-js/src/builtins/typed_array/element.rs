@@ -78,17 +78,19 @@ impl Element {
     /// NumericToRawBytes: `number`'s little-endian bytes as this element
     /// (the ToInt8 … ToUint8Clamp conversions of ECMA-262 7.1).
     pub fn write(self, number: f64, out: &mut [u8]) {
-        let bytes: Vec<u8> = match self {
-            Element::Int8 | Element::Uint8 => vec![to_uint32(number) as u8],
-            Element::Uint8Clamped => vec![to_uint8_clamp(number)],
-            Element::Int16 | Element::Uint16 => to_uint16(number).to_le_bytes().to_vec(),
-            Element::Int32 => to_int32(number).to_le_bytes().to_vec(),
-            Element::Uint32 => to_uint32(number).to_le_bytes().to_vec(),
-            Element::Float32 => (number as f32).to_le_bytes().to_vec(),
-            Element::Float64 => number.to_le_bytes().to_vec(),
+        let mut put = |bytes: &[u8]| {
+            let count = bytes.len().min(out.len());
+            out[..count].copy_from_slice(&bytes[..count]);
         };
-        let count = bytes.len().min(out.len());
-        out[..count].copy_from_slice(&bytes[..count]);
+        match self {
+            Element::Int8 | Element::Uint8 => put(&[to_uint32(number) as u8]),
+            Element::Uint8Clamped => put(&[to_uint8_clamp(number)]),
+            Element::Int16 | Element::Uint16 => put(&to_uint16(number).to_le_bytes()),
+            Element::Int32 => put(&to_int32(number).to_le_bytes()),
+            Element::Uint32 => put(&to_uint32(number).to_le_bytes()),
+            Element::Float32 => put(&(number as f32).to_le_bytes()),
+            Element::Float64 => put(&number.to_le_bytes()),
+        }
     }
 }
 

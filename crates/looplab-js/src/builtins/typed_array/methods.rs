@@ -79,8 +79,8 @@ pub(super) fn install(vm: &mut Vm, constructor: ObjId, prototype: ObjId) {
 /// A method shared with Array.prototype: validate, then run Array's.
 fn generic(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _nt: Option<ObjId>) -> JsResult<Value> {
     let array_method = vm.current_native_data();
-    validate(vm, this, "%TypedArray%.prototype method")?;
-    check_readable(vm, this.as_object().unwrap_or(vm.intrinsics.global))?;
+    let (id, _, _) = validate(vm, this, "%TypedArray%.prototype method")?;
+    check_readable(vm, id)?;
     vm.call(host, &array_method, this, args)
 }
 

@@ -13,12 +13,10 @@ mod views;
 pub use element::Element;
 pub(crate) use views::{element_count, get_element, set_element};
 
-use super::{arg, link_constructor};
+use super::{arg, define_getter, define_species, define_tag, link_constructor};
 use crate::atoms;
 use crate::object::{ArrayBufferData, Kind};
-use crate::props::Descriptor;
 use crate::value::{Key, ObjId, Value};
-use crate::vm::symbols;
 use crate::{Embedder, JsResult, Vm};
 
 /// The largest buffer the engine makes (V8's limit on 64-bit machines is
@@ -162,26 +160,6 @@ fn live_length(vm: &Vm, buffer: ObjId) -> Option<u32> {
         Kind::ArrayBuffer(data) if !data.detached => Some(data.length),
         _ => None,
     }
-}
-
-fn define_getter(vm: &mut Vm, target: ObjId, name: &str, f: crate::object::NativeFn) {
-    let getter = vm.native_function(&format!("get {name}"), 0, f);
-    let key = vm.key(name);
-    let desc =
-        Descriptor { get: Some(Value::Object(getter)), set: Some(Value::Undefined), enumerable: Some(false), configurable: Some(true), ..Default::default() };
-    vm.define_property(target, key, &desc);
-}
-
-fn define_tag(vm: &mut Vm, target: ObjId, tag: &str) {
-    vm.heap.put(target, Key::Symbol(symbols::TO_STRING_TAG), Value::str(tag), crate::shape::CONFIGURABLE);
-}
-
-/// `get [Symbol.species]() { return this }` (ECMA-262 25.1.5.3, 23.2.2.4).
-fn define_species(vm: &mut Vm, constructor: ObjId) {
-    let getter = vm.native_function("get [Symbol.species]", 0, |_, _, this, _, _| Ok(this.clone()));
-    let desc =
-        Descriptor { get: Some(Value::Object(getter)), set: Some(Value::Undefined), enumerable: Some(false), configurable: Some(true), ..Default::default() };
-    vm.define_property(constructor, Key::Symbol(symbols::SPECIES), &desc);
 }
 
 /// ToIndex (ECMA-262 7.1.22).

@@ -5,9 +5,10 @@
 //! an integer-indexed exotic object (10.4.5) whose indices are its elements.
 
 use super::element::Element;
-use super::{check_readable, define_getter, define_species, live_length, prototype_from, to_index, LENGTH_MAX};
+use super::{check_readable, live_length, prototype_from, to_index, LENGTH_MAX};
 use crate::atoms;
 use crate::builtins::arg;
+use crate::builtins::{define_getter, define_species};
 use crate::object::Kind;
 use crate::props::Descriptor;
 use crate::shape::{CONFIGURABLE, WRITABLE};
@@ -168,21 +169,7 @@ pub(super) fn species_create(vm: &mut Vm, host: &mut dyn Embedder, exemplar: Obj
         let key = vm.key(element.name());
         vm.heap.own(vm.intrinsics.global, key).map(|found| found.value).unwrap_or_default()
     };
-    let constructor = vm.get(host, &Value::Object(exemplar), Key::Atom(atoms::CONSTRUCTOR))?;
-    let chosen = if constructor.is_undefined() {
-        default
-    } else if !constructor.is_object() {
-        return vm.type_error("object.constructor is not an object");
-    } else {
-        let species = vm.get(host, &constructor, Key::Symbol(symbols::SPECIES))?;
-        if species.is_nullish() {
-            default
-        } else if vm.is_constructor(&species) {
-            species
-        } else {
-            return vm.type_error("object.constructor[Symbol.species] is not a constructor");
-        }
-    };
+    let chosen = crate::builtins::species_constructor(vm, host, &Value::Object(exemplar), default)?;
     create(vm, host, &chosen, args)
 }
 
