@@ -1,8 +1,10 @@
-// Node's crypto, the parts Looplab simulates: pbkdf2 (a thread-pool job
-// whose duration is the model's; its key is computed for real when read),
+// Node's crypto, the parts Looplab simulates: pbkdf2 and scrypt (thread-pool
+// jobs whose duration is the model's; their keys are computed for real when
+// read),
 // randomBytes and randomUUID (from the run's seeded generator), and
 // createHash / createHmac computing real digests (runtime/crypto.rs).
 const binding = require('%cryptobinding');
+const { nodeError, invalidArgType, outOfRange } = require('%errors');
 
 function toBytes(data, encoding, name) {
   if (typeof data === 'string') return Buffer.from(data, encoding);
@@ -71,9 +73,69 @@ function getHashes() {
   return ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 }
 
+// lib/internal/crypto/scrypt.js: N/cost, r/blockSize, p/parallelization
+// and maxmem, each pair's two names exclusive, a 0 meaning the default.
+const SCRYPT_DEFAULTS = { N: 16384, r: 8, p: 1, maxmem: 32 << 20 };
+
+function validateNumberIn(value, name, min, max, integer) {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (integer && !Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (!(value >= min && value <= max)) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+}
+
+function arrayBufferOrView(value, name) {
+  if (typeof value === 'string' || value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value;
+  throw invalidArgType(name, 'of type string or an instance of ArrayBuffer, Buffer, TypedArray, or DataView', value);
+}
+
+function scryptParams(password, salt, keylen, options) {
+  arrayBufferOrView(password, 'password');
+  arrayBufferOrView(salt, 'salt');
+  validateNumberIn(keylen, 'keylen', 0, 2147483647, true);
+  let { N, r, p, maxmem } = SCRYPT_DEFAULTS;
+  if (options && options !== SCRYPT_DEFAULTS) {
+    const pick = (short, long, value) => {
+      const hasShort = options[short] !== undefined;
+      if (hasShort) { value = options[short]; validateNumberIn(value, short, 0, 4294967295, true); }
+      if (options[long] !== undefined) {
+        if (hasShort) throw nodeError(Error, 'ERR_CRYPTO_SCRYPT_INVALID_PARAMETER', 'Invalid scrypt parameter');
+        value = options[long];
+        validateNumberIn(value, long, 0, 4294967295, true);
+      }
+      return value;
+    };
+    N = pick('N', 'cost', N);
+    r = pick('r', 'blockSize', r);
+    p = pick('p', 'parallelization', p);
+    if (options.maxmem !== undefined) {
+      maxmem = options.maxmem;
+      validateNumberIn(maxmem, 'maxmem', 0, Number.MAX_SAFE_INTEGER, true);
+    }
+    if (N === 0) N = SCRYPT_DEFAULTS.N;
+    if (r === 0) r = SCRYPT_DEFAULTS.r;
+    if (p === 0) p = SCRYPT_DEFAULTS.p;
+    if (maxmem === 0) maxmem = SCRYPT_DEFAULTS.maxmem;
+  }
+  return [password, salt, keylen, N, r, p, maxmem];
+}
+
+function scrypt(password, salt, keylen, options, callback = SCRYPT_DEFAULTS) {
+  if (callback === SCRYPT_DEFAULTS) {
+    callback = options;
+    options = SCRYPT_DEFAULTS;
+  }
+  binding.scrypt(...scryptParams(password, salt, keylen, options), callback);
+}
+
+function scryptSync(password, salt, keylen, options = SCRYPT_DEFAULTS) {
+  return binding.scryptSync(...scryptParams(password, salt, keylen, options));
+}
+
 module.exports = {
   pbkdf2: binding.pbkdf2,
   pbkdf2Sync: binding.pbkdf2Sync,
+  scrypt,
+  scryptSync,
   randomBytes: binding.randomBytes,
   randomUUID: binding.randomUUID,
   createHash,

@@ -190,3 +190,69 @@ fn integer_in(vm: &mut Vm, value: &Value, name: &str, min: f64, max: f64) -> JsR
     }
     Ok(*number)
 }
+
+/// `scrypt(password, salt, keylen, N, r, p, maxmem)`'s parameters, checked
+/// as OpenSSL's EVP_PBE_scrypt checks them (crypto.js has applied Node's
+/// option rules and defaults), and its key, computed when read. The first
+/// value is the work: the number of Salsa20/8 cores the key costs.
+pub fn scrypt_key(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, args: &[Value]) -> JsResult<(u64, Value)> {
+    let arg = |index: usize| args.get(index).cloned().unwrap_or_default();
+    let password = bytes_of(vm, &arg(0), "password")?;
+    let salt = bytes_of(vm, &arg(1), "salt")?;
+    let number = |index: usize| arg(index).as_number().unwrap_or(0.0) as u64;
+    let (key_length, cost, block_size, parallelization, max_memory) = (number(2), number(3), number(4), number(5), number(6));
+    let memory = scrypt_memory(cost, block_size, parallelization).map_err(|memory_limit| {
+        let message =
+            if memory_limit { "Invalid scrypt params: error:030000AC:digital envelope routines::memory limit exceeded" } else { "Invalid scrypt params" };
+        Unwind::Throw(natives::node_error(vm, ErrorType::RangeError, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", message))
+    })?;
+    if memory > max_memory {
+        let message = "Invalid scrypt params: error:030000AC:digital envelope routines::memory limit exceeded";
+        return Err(Unwind::Throw(natives::node_error(vm, ErrorType::RangeError, "ERR_CRYPTO_INVALID_SCRYPT_PARAMS", message)));
+    }
+    if memory > SCRYPT_MEMORY_MAX {
+        return vm.unsupported("scrypt with parameters needing more than 1 GiB of memory");
+    }
+    let work = cost.saturating_mul(4).saturating_mul(block_size).saturating_mul(parallelization);
+    let log_cost = cost.trailing_zeros() as u8;
+    let (block_size, parallelization) = (block_size as u32, parallelization as u32);
+    let compute: Rc<dyn Fn() -> Vec<u8>> = Rc::new(move || {
+        let mut key = vec![0; key_length as usize];
+        let params = scrypt::Params::new(log_cost, block_size, parallelization, scrypt::Params::RECOMMENDED_LEN);
+        if let (Ok(params), false) = (params, key.is_empty()) {
+            // The parameters passed OpenSSL's checks above, which are
+            // stricter than the crate's; an empty key needs no work.
+            let _ = scrypt::scrypt(&password, &salt, &params, &mut key);
+        }
+        key
+    });
+    let key = computed_buffer(vm, nh, key_length as u32, compute)?;
+    Ok((work, key))
+}
+
+/// The `N` a scrypt call's pool job is labelled with.
+pub fn scrypt_cost_label(args: &[Value]) -> String {
+    args.get(3).and_then(Value::as_number).map(|cost| cost.to_string()).unwrap_or_default()
+}
+
+/// The most memory a scrypt key Looplab computes may take.
+const SCRYPT_MEMORY_MAX: u64 = 1 << 30;
+
+/// The bytes scrypt's ROMix needs for these parameters, or why OpenSSL
+/// refuses them (`true`: its "memory limit exceeded"; `false`: no reason
+/// given). OpenSSL's crypto/kdf/scrypt.c: N a power of two above 1,
+/// p·r < 2^30, N < 2^(16·r), and B (128·r·p) + V (128·r·(N+2)) bytes.
+fn scrypt_memory(cost: u64, block_size: u64, parallelization: u64) -> Result<u64, bool> {
+    if block_size == 0 || parallelization == 0 || cost < 2 || !cost.is_power_of_two() {
+        return Err(false);
+    }
+    if parallelization > ((1 << 30) - 1) / block_size {
+        return Err(true);
+    }
+    if 16 * block_size <= 63 && cost >= 1 << (16 * block_size) {
+        return Err(true);
+    }
+    let block_bytes = parallelization.checked_mul(128 * block_size).ok_or(true)?;
+    let vector_bytes = (cost + 2).checked_mul(128).and_then(|bytes| bytes.checked_mul(block_size)).ok_or(true)?;
+    block_bytes.checked_add(vector_bytes).ok_or(true)
+}

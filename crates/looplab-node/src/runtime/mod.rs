@@ -36,6 +36,11 @@ use std::rc::Rc;
 /// nanoseconds: real Node v20 took ~100 ms for 100,000 iterations of a
 /// 64-byte key on the corpus machine (`shared/corpus/timing.json`).
 pub const PBKDF2_NS_PER_ITERATION: u64 = 1_000;
+/// Virtual time of one Salsa20/8 core in scrypt's ROMix, in nanoseconds
+/// (a key costs 2·N·2·r·p of them): real Node v20 took ~43 ms for
+/// `scryptSync('pw', 'salt', 64)` (N = 16384, r = 8, p = 1) on this
+/// project's machine, measured with `process.hrtime` over five calls.
+pub const SCRYPT_NS_PER_SALSA_CORE: u64 = 81;
 /// getaddrinfo for `localhost` or an IP literal (no network).
 pub const DNS_LOCAL_US: u64 = 100;
 /// One DNS round trip to a resolver on the network.

@@ -256,9 +256,10 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
             fs
         }
         "fs/promises" => module_object(vm, &[FsPromisesReadFile, FsPromisesWriteFile, FsPromisesStat]),
-        "%cryptobinding" => {
-            module_object(vm, &[CryptoPbkdf2, CryptoPbkdf2Sync, CryptoRandomBytes, CryptoRandomUuid, CryptoHash, CryptoHmac, CryptoCheckDigest])
-        }
+        "%cryptobinding" => module_object(
+            vm,
+            &[CryptoPbkdf2, CryptoPbkdf2Sync, CryptoScrypt, CryptoScryptSync, CryptoRandomBytes, CryptoRandomUuid, CryptoHash, CryptoHmac, CryptoCheckDigest],
+        ),
         "path" => {
             let path = module_object(vm, &[PathJoin, PathResolve, PathDirname, PathBasename, PathExtname]);
             set(vm, &path, "sep", Value::str("/"));

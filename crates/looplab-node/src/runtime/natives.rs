@@ -76,6 +76,8 @@ natives! {
     StatIsFile = "isFile" / 0,
     CryptoPbkdf2 = "pbkdf2" / 6,
     CryptoPbkdf2Sync = "pbkdf2Sync" / 5,
+    CryptoScrypt = "scrypt" / 8,
+    CryptoScryptSync = "scryptSync" / 7,
     CryptoRandomBytes = "randomBytes" / 1,
     CryptoRandomUuid = "randomUUID" / 0,
     CryptoHash = "hash" / 2,
@@ -499,6 +501,24 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         CryptoPbkdf2Sync => {
             let (iterations, key) = super::crypto::pbkdf2_key(vm, nh, args)?;
             nh.host.spend_cpu_us(iterations.saturating_mul(super::PBKDF2_NS_PER_ITERATION) / 1000);
+            key
+        }
+        CryptoScrypt => {
+            // lib/internal/crypto/scrypt.js checked the options; the
+            // callback is checked before OpenSSL's parameter check.
+            let function = arg(args, 7);
+            require_callback(vm, &function, "callback")?;
+            let (work, key) = super::crypto::scrypt_key(vm, nh, args)?;
+            let duration_us = nh.host.sample_cost_us("scrypt").unwrap_or_else(|| work.saturating_mul(super::SCRYPT_NS_PER_SALSA_CORE) / 1000);
+            let callback = nh.callback(vm, &function, Value::Undefined, &[Value::Null, key], false);
+            super::sync_pool_size(vm, nh);
+            let label = format!("scrypt N={}", super::crypto::scrypt_cost_label(args));
+            nh.host.pool_cpu_work(&label, duration_us, callback, Vec::new());
+            Value::Undefined
+        }
+        CryptoScryptSync => {
+            let (work, key) = super::crypto::scrypt_key(vm, nh, args)?;
+            nh.host.spend_cpu_us(work.saturating_mul(super::SCRYPT_NS_PER_SALSA_CORE) / 1000);
             key
         }
         CryptoHash => {
