@@ -13,7 +13,7 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CpuOwner {
     /// A JS thread (0 is the main thread) running a callback.
-    Js(u32),
+    Js(crate::sim::ThreadId),
     /// A thread-pool thread running CPU work.
     Pool(u32),
     /// A thread-per-request server thread computing inside a blocking call
@@ -138,12 +138,12 @@ mod tests {
         assert!(last.iter().all(|completion| completion.at_us == 200));
         // One finishing early frees a share for the others.
         let mut cpu = Cpu::new(1);
-        let a = cpu.start(0, CpuOwner::Js(0), 100)[0];
+        let a = cpu.start(0, CpuOwner::Js(crate::sim::ThreadId::MAIN), 100)[0];
         assert_eq!(a.at_us, 100);
         let both = cpu.start(50, CpuOwner::Pool(0), 10);
         let pool = both.iter().find(|completion| completion.owner == CpuOwner::Pool(0)).copied().unwrap();
         assert_eq!(pool.at_us, 70, "10 µs of work at half speed");
-        assert_eq!(cpu.finish(100, CpuOwner::Js(0), a.token), None, "the old completion is stale");
+        assert_eq!(cpu.finish(100, CpuOwner::Js(crate::sim::ThreadId::MAIN), a.token), None, "the old completion is stale");
         let after = cpu.finish(70, CpuOwner::Pool(0), pool.token).unwrap();
         assert_eq!(after[0].at_us, 110, "50 µs left after 70: 10 µs done at half speed, 40 at full");
         assert!((cpu.busy_core_us(110) - 110.0).abs() < 1e-6);

@@ -25,5 +25,5 @@ pub mod sim;
 pub mod trace;
 pub mod view;
 
-pub use sim::{Callback, FnRef, Guest, Host, HostValue, Metrics, Race, ScriptError, Settings, Sim, StopReason, CPU_SPEED_PERCENT_RANGE};
+pub use sim::{Callback, FnRef, Guest, Host, HostValue, Metrics, Race, ScriptError, Settings, Sim, StopReason, ThreadId, CPU_SPEED_PERCENT_RANGE};
 pub use trace::{Phase, QueueKind, Source, TraceEvent, TraceKind};

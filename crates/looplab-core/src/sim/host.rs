@@ -70,9 +70,7 @@ impl Host<'_> {
 
     /// Ends the run now with a reason (a limit the guest enforces).
     pub fn halt(&mut self, reason: &str) {
-        if self.core.stop_reason.is_none() {
-            self.core.stop_reason = Some(StopReason::Halted { reason: reason.to_string() });
-        }
+        self.core.request_stop(StopReason::Halted { reason: reason.to_string() });
     }
 
     /// Size of a virtual file, if it exists.
@@ -153,7 +151,7 @@ impl Host<'_> {
     pub fn respond(&mut self, id: u64, status: u16) {
         self.spend_cpu_us(cost::HTTP_RESPONSE_US);
         let at_us = self.cursor_us;
-        self.core.respond(id as u32, status, at_us);
+        self.core.respond(RequestSlot(id as u32), status, at_us);
     }
 
     /// A draw of the scenario's `@looplab cost NAME …`, if it sets one.
@@ -169,7 +167,7 @@ impl Host<'_> {
         self.core.is_server_thread(self.core.current_thread)
     }
 
-    pub fn thread(&self) -> u32 {
+    pub fn thread(&self) -> ThreadId {
         self.core.current_thread
     }
 
@@ -182,9 +180,9 @@ impl Host<'_> {
     /// The isolate (the program's heap and functions) this callback runs
     /// in: the thread's own, except that a thread-per-request server's
     /// threads all run the main program's handlers (isolate 0).
-    pub fn isolate(&self) -> u32 {
+    pub fn isolate(&self) -> ThreadId {
         if self.core.is_server_thread(self.core.current_thread) {
-            0
+            ThreadId::MAIN
         } else {
             self.core.current_thread
         }
@@ -192,9 +190,9 @@ impl Host<'_> {
 
     /// Starts a new JS thread with its own event loop (`new Worker`); its
     /// main script runs (through `Guest::run_main`) after `startup_us`.
-    pub fn spawn_thread(&mut self, startup_us: u64) -> u32 {
+    pub fn spawn_thread(&mut self, startup_us: u64) -> ThreadId {
         self.spend_cpu_us(cost::API_CALL_US);
-        let thread = self.core.loops.len() as u32;
+        let thread = ThreadId(self.core.loops.len() as u32);
         self.core.loops.push(Some(EventLoop::new()));
         self.core.schedule(self.cursor_us + startup_us, Event::ThreadFree { thread });
         thread
@@ -202,7 +200,7 @@ impl Host<'_> {
 
     /// Posts a message to another JS thread: it reaches that thread's poll
     /// phase after `MESSAGE_LATENCY_US`, and `Guest::deliver_message` gets it.
-    pub fn post_message(&mut self, thread: u32, port: u64, payload: String) {
+    pub fn post_message(&mut self, thread: ThreadId, port: u64, payload: String) {
         self.spend_cpu_us(cost::API_CALL_US);
         self.core.schedule(self.cursor_us + MESSAGE_LATENCY_US, Event::Message { thread, port, payload });
     }

@@ -61,7 +61,7 @@ pub struct ThreadState {
     /// Promises rejected with no handler during this callback.
     pub unhandled: Vec<Persistent>,
     /// Workers spawned during this callback.
-    pub spawned: Vec<(u32, Spawned)>,
+    pub spawned: Vec<(looplab_core::ThreadId, Spawned)>,
     /// The scenario's files by path.
     pub files: Rc<BTreeMap<String, String>>,
     /// What the process's threads share: file contents, MessagePorts.

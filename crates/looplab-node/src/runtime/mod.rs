@@ -25,7 +25,7 @@ pub mod zlib;
 
 use crate::MAIN_DIR;
 use host::{HostJob, NodeHost, ThreadState};
-use looplab_core::{FnRef, Guest, Host, HostValue, ScriptError};
+use looplab_core::{FnRef, Guest, Host, HostValue, ScriptError, ThreadId};
 use looplab_js::object::{Handler, Kind, PromiseState};
 use looplab_js::{ErrorType, JobId, JsResult, Key, Unwind, Value, Vm};
 use std::cell::RefCell;
@@ -79,7 +79,7 @@ pub struct NodeGuest {
     /// What the process's threads share: file contents, MessagePorts.
     process: Rc<RefCell<process::Process>>,
     /// Workers' code and environment, waiting for their thread to start.
-    pending: BTreeMap<u32, host::Spawned>,
+    pending: BTreeMap<ThreadId, host::Spawned>,
 }
 
 /// One JS thread: its engine and its runtime state.
@@ -103,12 +103,12 @@ impl NodeGuest {
         Ok(NodeGuest { threads: vec![Some(main)], files, process, pending: BTreeMap::new() })
     }
 
-    fn thread(&mut self, thread: u32) -> Option<&mut Thread> {
-        self.threads.get_mut(thread as usize).and_then(Option::as_mut)
+    fn thread(&mut self, thread: ThreadId) -> Option<&mut Thread> {
+        self.threads.get_mut(thread.index()).and_then(Option::as_mut)
     }
 
     /// Collects the workers a callback spawned.
-    fn collect_spawned(&mut self, thread: u32) {
+    fn collect_spawned(&mut self, thread: ThreadId) {
         if let Some(guest) = self.thread(thread) {
             let spawned = std::mem::take(&mut guest.state.spawned);
             self.pending.extend(spawned);
@@ -325,12 +325,12 @@ fn uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value) {
 fn print_uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value, position: Option<(u32, u32)>) {
     let thread = nh.host.thread();
     let (name, message) = error_name_message(vm, nh, &error);
-    if thread != 0 && !nh.host.is_server_thread() {
+    if thread != ThreadId::MAIN && !nh.host.is_server_thread() {
         // In a worker thread an uncaught exception is not printed: the
         // parent's Worker emits 'error' with it, then 'exit' with code 1
         // (Node docs, worker_threads, "Event: 'error'").
         let payload = format!("{{\"%error\":{},\"%name\":{}}}", json_quote(&message), json_quote(&name));
-        nh.host.post_message(0, u64::from(thread), payload);
+        nh.host.post_message(ThreadId::MAIN, u64::from(thread.0), payload);
         let _ = emit_process(vm, nh, "exit", 1);
         nh.flush_cpu();
         nh.host.exit(1);
@@ -581,7 +581,7 @@ pub fn spawn_worker(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_e
     nh.state.spawned.push((thread, host::Spawned { source, filename, env_json, worker_data, load_error }));
     // The Worker keeps its parent's loop alive until it exits.
     nh.host.ref_handle(true);
-    Ok(Value::Number(f64::from(thread)))
+    Ok(Value::Number(f64::from(thread.0)))
 }
 
 /// What internal slots an object has, as `util.types` tells (for inspect).
@@ -658,12 +658,12 @@ pub fn job_name(vm: &Vm, job: JobId) -> String {
 impl Guest for NodeGuest {
     fn run_main(&mut self, host: &mut Host<'_>) {
         let thread = host.thread();
-        if thread != 0 {
+        if thread != ThreadId::MAIN {
             let Some(spawned) = self.pending.remove(&thread) else { return };
             // 'online' reaches the parent as the worker starts running.
-            host.post_message(0, u64::from(thread), "{\"%online\":true}".to_string());
+            host.post_message(ThreadId::MAIN, u64::from(thread.0), "{\"%online\":true}".to_string());
             if let Some(message) = spawned.load_error {
-                host.post_message(0, u64::from(thread), format!("{{\"%error\":{}}}", json_quote(&message)));
+                host.post_message(ThreadId::MAIN, u64::from(thread.0), format!("{{\"%error\":{}}}", json_quote(&message)));
                 host.exit(1);
                 return;
             }
@@ -671,14 +671,14 @@ impl Guest for NodeGuest {
                 Ok(mut guest) => {
                     guest.state.set_internal(&mut guest.vm, "%env", Value::str(&spawned.env_json));
                     guest.state.set_internal(&mut guest.vm, "%workerData", Value::str(&spawned.worker_data));
-                    if self.threads.len() <= thread as usize {
-                        self.threads.resize_with(thread as usize + 1, || None);
+                    if self.threads.len() <= thread.index() {
+                        self.threads.resize_with(thread.index() + 1, || None);
                     }
-                    self.threads[thread as usize] = Some(guest);
+                    self.threads[thread.index()] = Some(guest);
                 }
                 Err(errors) => {
                     let message = errors.first().map(|error| format!("{} (worker code {}:{})", error.message, error.line, error.column)).unwrap_or_default();
-                    host.post_message(0, u64::from(thread), format!("{{\"%error\":{}}}", json_quote(&message)));
+                    host.post_message(ThreadId::MAIN, u64::from(thread.0), format!("{{\"%error\":{}}}", json_quote(&message)));
                     host.exit(1);
                     return;
                 }
@@ -721,8 +721,8 @@ impl Guest for NodeGuest {
         }
     }
 
-    fn has_process_listeners(&self, thread: u32, event: &str) -> bool {
-        let Some(guest) = self.threads.get(thread as usize).and_then(Option::as_ref) else { return false };
+    fn has_process_listeners(&self, thread: ThreadId, event: &str) -> bool {
+        let Some(guest) = self.threads.get(thread.index()).and_then(Option::as_ref) else { return false };
         let vm = &guest.vm;
         let own = |object: &Value, name: &str| -> Option<Value> {
             let atom = vm.atoms.get(&looplab_js::JsStr::from_str(name))?;
@@ -737,8 +737,8 @@ impl Guest for NodeGuest {
         }
     }
 
-    fn exit_code(&self, thread: u32) -> Option<i32> {
-        let guest = self.threads.get(thread as usize).and_then(Option::as_ref)?;
+    fn exit_code(&self, thread: ThreadId) -> Option<i32> {
+        let guest = self.threads.get(thread.index()).and_then(Option::as_ref)?;
         let global = guest.vm.intrinsics.global;
         let process_key = guest.vm.atoms.get(&looplab_js::JsStr::from_str("process"))?;
         let code_key = guest.vm.atoms.get(&looplab_js::JsStr::from_str("exitCode"))?;
@@ -771,7 +771,7 @@ impl Guest for NodeGuest {
         for (peer_thread, port) in peers {
             host.post_message(peer_thread, port, "{\"%close\":true}".to_string());
         }
-        host.post_message(0, u64::from(thread), format!("{{\"%exit\":{code}}}"));
+        host.post_message(ThreadId::MAIN, u64::from(thread.0), format!("{{\"%exit\":{code}}}"));
     }
 }
 
@@ -795,7 +795,7 @@ fn deliver(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, port: u64, payload: &str) -> 
         }
         return Ok(());
     }
-    let target = if nh.host.thread() == 0 {
+    let target = if nh.host.thread() == ThreadId::MAIN {
         let workers = nh.state.internal(vm, "%workers");
         natives::peek_named(vm, &workers, &port.to_string())
     } else {

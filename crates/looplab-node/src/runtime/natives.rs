@@ -745,7 +745,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         }
         WorkerPost => {
             // worker_threads.js made the structured clone: a JSON tree.
-            let target = number(vm, nh, &a0)? as u32;
+            let target = looplab_core::ThreadId(number(vm, nh, &a0)? as u32);
             let port = number(vm, nh, &arg(args, 1))? as u64;
             let payload = text(vm, nh, &arg(args, 2))?;
             let moved = port_ids(vm, &arg(args, 3));
@@ -797,7 +797,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             Value::Undefined
         }
         WorkerTerminate => {
-            let thread = number(vm, nh, &a0)? as u32;
+            let thread = looplab_core::ThreadId(number(vm, nh, &a0)? as u32);
             nh.host.post_message(thread, super::ports::TERMINATE_PORT, String::new());
             Value::Undefined
         }
@@ -808,7 +808,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             Value::Undefined
         }
         WorkerData => nh.state.internal(vm, "%workerData"),
-        WorkerThreadId => Value::Number(f64::from(nh.host.isolate())),
+        WorkerThreadId => Value::Number(f64::from(nh.host.isolate().0)),
         WorkerRegister => {
             let workers = super::internal_object(vm, nh.state, "%workers");
             let key = text(vm, nh, &a0)?;

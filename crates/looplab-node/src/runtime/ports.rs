@@ -6,6 +6,7 @@
 //! the channel is closed. The objects themselves are each thread's
 //! (`lib_js/worker_threads.js`).
 
+use looplab_core::ThreadId;
 use std::collections::BTreeMap;
 
 /// A message's `port` at or above this is a MessagePort's id; below it, a
@@ -16,7 +17,7 @@ pub const TERMINATE_PORT: u64 = u64::MAX;
 
 #[derive(Clone, Copy)]
 struct PortEntry {
-    thread: u32,
+    thread: ThreadId,
     peer: u64,
     closed: bool,
 }
@@ -24,7 +25,7 @@ struct PortEntry {
 /// Where a message posted on one end goes.
 pub enum Route {
     /// The peer's thread and the message `port` that reaches it.
-    To(u32, u64),
+    To(ThreadId, u64),
     /// The channel is closed: the message is dropped.
     Closed,
     /// The peer itself is in the transfer list: the channel is lost.
@@ -39,7 +40,7 @@ pub struct Ports {
 
 impl Ports {
     /// A new channel with both ends on `thread`: their ids.
-    pub fn channel(&mut self, thread: u32) -> (u64, u64) {
+    pub fn channel(&mut self, thread: ThreadId) -> (u64, u64) {
         let first = self.next + 1;
         let second = self.next + 2;
         self.next += 2;
@@ -64,7 +65,7 @@ impl Ports {
     }
 
     /// The ports `moved` now live on `thread` (a transfer).
-    pub fn move_to(&mut self, moved: &[u64], thread: u32) {
+    pub fn move_to(&mut self, moved: &[u64], thread: ThreadId) {
         for id in moved {
             if let Some(entry) = self.entries.get_mut(id) {
                 entry.thread = thread;
@@ -73,7 +74,7 @@ impl Ports {
     }
 
     /// Closes `id`'s channel: where each end lives, for its 'close'.
-    pub fn close(&mut self, id: u64) -> Vec<(u32, u64)> {
+    pub fn close(&mut self, id: u64) -> Vec<(ThreadId, u64)> {
         let Some(entry) = self.entries.get(&id).copied() else { return Vec::new() };
         let mut ends = Vec::new();
         for end in [id, entry.peer] {
@@ -87,7 +88,7 @@ impl Ports {
 
     /// A thread ended: its ports close, and each peer elsewhere is told
     /// (where it lives, and the message `port` that reaches it).
-    pub fn close_thread(&mut self, thread: u32) -> Vec<(u32, u64)> {
+    pub fn close_thread(&mut self, thread: ThreadId) -> Vec<(ThreadId, u64)> {
         let here: Vec<u64> = self.entries.iter().filter(|(_, entry)| entry.thread == thread && !entry.closed).map(|(id, _)| *id).collect();
         let mut peers = Vec::new();
         for id in here {
