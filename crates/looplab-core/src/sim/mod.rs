@@ -200,6 +200,16 @@ pub trait Guest {
     fn exit_code(&self, _thread: ThreadId) -> Option<i32> {
         None
     }
+    /// Whether promises rejected with no handler wait for Node's
+    /// `processPromiseRejections`, which runs once the nextTick and
+    /// microtask queues are empty (lib/internal/process/task_queues.js,
+    /// processTicksAndRejections).
+    fn has_unhandled_rejections(&self, _thread: ThreadId) -> bool {
+        false
+    }
+    /// Handles those rejections: 'unhandledRejection' listeners, or the
+    /// default `--unhandled-rejections=throw`.
+    fn process_rejections(&mut self, _host: &mut Host<'_>) {}
     /// A message from another thread arrives on `port` (in the poll phase).
     fn deliver_message(&mut self, _port: u64, _payload: &str, _host: &mut Host<'_>) {}
     /// A worker thread's loop ended with `code`: the guest tells its parent.

@@ -217,6 +217,12 @@ impl<G: Guest> Sim<G> {
                     event_loop.draining_microtasks = true;
                     return self.run_queued(QueueKind::Microtask, Source::Microtask, item);
                 }
+                // Both queues are empty: Node's processTicksAndRejections
+                // now handles the rejections nobody caught, and drains again
+                // if their listeners queued more.
+                if self.guest.has_unhandled_rejections(self.core.current_thread) {
+                    return self.run_callback(Source::ProcessEvent, "processPromiseRejections", Runnable::Rejections);
+                }
             }
             match event_loop.stage {
                 Stage::Exited | Stage::AfterExitEvent { .. } => return,

@@ -202,6 +202,7 @@ impl<G: Guest> Sim<G> {
         match runnable {
             Runnable::Main => self.guest.run_main(&mut host),
             Runnable::ProcessEvent { event, code } => self.guest.emit_process_event(event, code, &mut host),
+            Runnable::Rejections => self.guest.process_rejections(&mut host),
             Runnable::Guest(func) => self.guest.call(func, &[], &mut host),
             Runnable::Continuation(Continuation::ReadFile { context, step }) => {
                 Self::continue_read_file(&mut self.guest, &mut host, context, step);
@@ -279,6 +280,7 @@ impl<G: Guest> Sim<G> {
 pub(super) enum Runnable {
     Main,
     ProcessEvent { event: &'static str, code: i32 },
+    Rejections,
     Guest(FnRef),
     Continuation(Continuation),
 }

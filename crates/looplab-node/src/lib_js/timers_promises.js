@@ -28,21 +28,22 @@ function cancellable(options, arm, disarm) {
   }
   const { signal, ref } = settings;
   if (signal && signal.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
-  return new Promise((resolve, reject) => {
-    let onAbort;
-    const handle = arm((value) => {
-      if (signal) signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    });
+  let onAbort;
+  const promise = new Promise((resolve, reject) => {
+    const handle = arm(resolve);
     if (!ref) handle.unref();
     if (signal) {
       onAbort = () => {
         disarm(handle);
         reject(new AbortError(undefined, { cause: signal.reason }));
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort);
     }
   });
+  // lib/timers/promises.js: with a signal, the promise handed back is the
+  // timer's through finally() (which removes the listener), so it settles
+  // a few microtasks after the timer's own.
+  return signal ? promise.finally(() => signal.removeEventListener('abort', onAbort)) : promise;
 }
 
 function setTimeoutPromise(delay, value, options = {}) {

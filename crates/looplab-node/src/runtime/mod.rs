@@ -272,15 +272,21 @@ fn finish(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, outcome: JsResult<()>) {
             }
         }
     }
-    if nh.state.halted.is_none() && !nh.state.unhandled.is_empty() {
-        // Node's default `--unhandled-rejections=throw`: the rejection
-        // becomes an uncaught exception once the microtasks are drained.
-        // Checked here, after the callback: close enough for output.
-        let handles = std::mem::take(&mut nh.state.unhandled);
-        let promise = vm.persistent(handles[0]);
-        for handle in handles {
-            vm.release(handle);
-        }
+    vm.collect_if_due();
+}
+
+/// Node's processPromiseRejections (lib/internal/process/promises.js), run
+/// by the engine once the nextTick and microtask queues are empty: each
+/// promise still rejected with no handler goes, in order, to
+/// `process.on('unhandledRejection')` listeners; with none, the default
+/// `--unhandled-rejections=throw` makes the first an uncaught exception.
+fn process_rejections(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> JsResult<()> {
+    let handles = std::mem::take(&mut nh.state.unhandled);
+    let promises: Vec<Value> = handles.iter().map(|handle| vm.persistent(*handle)).collect();
+    for handle in handles {
+        vm.release(handle);
+    }
+    for promise in promises {
         let reason = match promise.as_object().map(|id| &vm.heap.get(id).kind) {
             Some(Kind::Promise(data)) => match &data.state {
                 PromiseState::Rejected(reason) => reason.clone(),
@@ -291,15 +297,14 @@ fn finish(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, outcome: JsResult<()>) {
         let listeners = process_listeners(vm, "unhandledRejection");
         if listeners.is_empty() {
             uncaught(vm, nh, reason);
-        } else {
-            let process = process_object(vm);
-            let outcome = listeners.iter().try_for_each(|listener| vm.call(nh, listener, &process, &[reason.clone(), promise.clone()]).map(|_| ()));
-            if let Err(Unwind::Throw(error)) = outcome {
-                uncaught(vm, nh, error);
-            }
+            return Ok(());
+        }
+        let process = process_object(vm);
+        for listener in listeners {
+            vm.call(nh, &listener, &process, &[reason.clone(), promise.clone()])?;
         }
     }
-    vm.collect_if_due();
+    Ok(())
 }
 
 fn uncaught(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, error: Value) {
@@ -748,6 +753,18 @@ impl Guest for NodeGuest {
             Some(Value::String(text)) => text.to_rust().trim().parse().ok(),
             _ => None,
         }
+    }
+
+    fn has_unhandled_rejections(&self, thread: ThreadId) -> bool {
+        self.threads.get(thread.index()).and_then(Option::as_ref).is_some_and(|guest| guest.state.halted.is_none() && !guest.state.unhandled.is_empty())
+    }
+
+    fn process_rejections(&mut self, host: &mut Host<'_>) {
+        let thread = host.thread();
+        if let Some(guest) = self.thread(thread) {
+            guest.run(host, process_rejections);
+        }
+        self.collect_spawned(thread);
     }
 
     fn emit_process_event(&mut self, event: &str, code: i32, host: &mut Host<'_>) {
