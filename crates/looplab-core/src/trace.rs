@@ -18,7 +18,8 @@
 //! submitted to the thread pool, `run` a pool thread starts it, `done` it
 //! finishes; `io+`/`io-` the kernel starts/finishes an operation that needs no thread
 //! (a socket); `wait` the poll phase blocks; `wake` it unblocks; `exit` the
-//! process exits; `req+`/`req-` a client's request arrives / is answered.
+//! process exits; `req+`/`req-` a client's request arrives / is answered; `name` the running
+//! callback runs this user function.
 
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -193,6 +194,15 @@ pub enum TraceKind {
         request: u64,
         status: u16,
     },
+    /// The running callback turned out to run this function of the user's
+    /// (Express's router calling a route handler, `GET /heavy handler`):
+    /// the views name it before Node's own plumbing.
+    CallbackNamed {
+        label: String,
+        /// Its 1-based source line (0: none); not in the dense line.
+        #[serde(default)]
+        line: u32,
+    },
 }
 
 impl TraceEvent {
@@ -230,6 +240,7 @@ impl TraceEvent {
             TraceKind::Exit { code } => write!(line, "exit  code {code}"),
             TraceKind::RequestArrive { request, path } => write!(line, "req+  #{request} {path}"),
             TraceKind::RequestDone { request, status } => write!(line, "req-  #{request} {status}"),
+            TraceKind::CallbackNamed { label, .. } => write!(line, "name  {label}"),
         };
         line
     }

@@ -118,6 +118,9 @@ impl View {
                 TraceKind::CallbackStart { label, .. } => {
                     self.workers.insert(event.thread, Some(label.clone()));
                 }
+                TraceKind::CallbackNamed { label, .. } => {
+                    self.workers.insert(event.thread, Some(label.clone()));
+                }
                 TraceKind::CallbackEnd => {
                     self.workers.insert(event.thread, None);
                 }
@@ -135,6 +138,14 @@ impl View {
             TraceKind::CallbackEnd => {
                 self.running = None;
                 self.stack.clear();
+            }
+            TraceKind::CallbackNamed { label, .. } => {
+                // The user's function first: it names the callback, and
+                // tops the stack above Node's frames.
+                if let Some((_, running)) = &mut self.running {
+                    running.clone_from(label);
+                }
+                self.stack.push(label.clone());
             }
             TraceKind::FramePush { name } => self.stack.push(name.clone()),
             TraceKind::FramePop => {

@@ -73,16 +73,19 @@ pub enum Panel {
     Code,
     Charts,
     Console,
+    /// The timeline of the run's callbacks, jobs, waits and requests.
+    Timeline,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 3] = [Panel::Code, Panel::Charts, Panel::Console];
+    pub const ALL: [Panel; 4] = [Panel::Code, Panel::Charts, Panel::Console, Panel::Timeline];
 
     pub fn key(self) -> &'static str {
         match self {
             Panel::Code => "code",
             Panel::Charts => "charts",
             Panel::Console => "console",
+            Panel::Timeline => "timeline",
         }
     }
 }
@@ -467,7 +470,7 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
                     match Panel::ALL.into_iter().find(|panel| panel.key() == key) {
                         Some(panel) if !panels.contains(&panel) => panels.push(panel),
                         Some(_) => {}
-                        None => return error(format!("the link asks to show \"{}\": the panels are code, charts and console", shorten(key))),
+                        None => return error(format!("the link asks to show \"{}\": the panels are code, charts, console and timeline", shorten(key))),
                     }
                 }
                 options.panels = panels;

@@ -10,6 +10,7 @@ use crate::presets::{self, PRESETS};
 use crate::share::{self as share_state, Saved};
 use crate::sharing::{self, ExportKind, SharePanel};
 use crate::state::{Action, AppState, CompareWith, Knob, Pane, WorkerStatus, SPEEDS, TRACE_EVENTS_MAX};
+use crate::tracks_view::TracksView;
 use gloo_timers::callback::{Interval, Timeout};
 use looplab_core::Settings;
 use looplab_protocol::{RunSummary, ToWorker};
@@ -47,13 +48,13 @@ impl Reducible for Store {
 
 /// Page-wide event listeners that stop listening when dropped (an
 /// effect's cleanup drops them).
-struct Listening {
+pub(crate) struct Listening {
     target: Option<web_sys::EventTarget>,
     kinds: &'static [&'static str],
     closure: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-fn listen(target: Option<web_sys::EventTarget>, kinds: &'static [&'static str], handler: impl FnMut(web_sys::Event) + 'static) -> Listening {
+pub(crate) fn listen(target: Option<web_sys::EventTarget>, kinds: &'static [&'static str], handler: impl FnMut(web_sys::Event) + 'static) -> Listening {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
     if let Some(target) = &target {
         for kind in kinds {
@@ -421,6 +422,10 @@ pub fn app() -> Html {
         let dispatcher = store.dispatcher();
         use_callback((), move |t_us: u64, _| dispatcher.dispatch(Action::SeekTime(t_us)))
     };
+    let on_seek_event = {
+        let dispatcher = store.dispatcher();
+        use_callback((), move |(index, t_us): (usize, u64), _| dispatcher.dispatch(Action::SeekEvent { index, t_us }))
+    };
     let on_compare = {
         let dispatcher = store.dispatcher();
         use_callback((), move |with: Option<CompareWith>, _| dispatcher.dispatch(Action::SetCompare(with)))
@@ -620,6 +625,12 @@ pub fn app() -> Html {
                     }
         </>
     };
+    // The timeline once the run is complete (it is built from the whole trace).
+    let timeline = html! {
+        if state.summary.is_some() && !state.events.is_empty() {
+            <TracksView key={state.run_id.to_string()} tracks={Shared(state.tracks.clone())} clock_us={state.clock_us} on_seek_event={on_seek_event.clone()} />
+        }
+    };
     let notice = state
         .notice
         .as_ref()
@@ -662,6 +673,7 @@ pub fn app() -> Html {
                     <section class="panel stage" aria-label="Simulation">
                         { controls }
                         { stage_core }
+                        if shows(looplab_share::Panel::Timeline) { { timeline } }
                         if shows(looplab_share::Panel::Charts) { { figures } }
                         if shows(looplab_share::Panel::Console) {
                             <ConsolePanel console={state.view.console.clone()} on_seek={on_seek} />
@@ -706,6 +718,7 @@ pub fn app() -> Html {
                 <section class="panel stage" id="pane-simulation" aria-label="Simulation">
                     { controls }
                     { stage_core }
+                    { timeline }
                     { figures }
                     <ComparePanel preset_id={state.preset_id.clone()} compare_with={state.compare_with} knobs={state.knobs.clone()} in_code={(*in_code).clone()}
                         comparison={state.comparison.clone()} summary={state.summary.clone()} on_change={on_compare} />

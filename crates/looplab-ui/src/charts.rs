@@ -202,7 +202,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
 }
 
 /// Saves the chart it sits in as a standalone SVG file.
-fn svg_button(title: &str) -> Html {
+pub(crate) fn svg_button(title: &str) -> Html {
     let onclick = Callback::from(|event: MouseEvent| {
         if let Some(target) = event.target_dyn_into::<web_sys::Element>() {
             crate::sharing::download_chart_of(&target);

@@ -16,6 +16,8 @@ mod presets;
 mod share;
 mod sharing;
 mod state;
+mod tracks;
+mod tracks_view;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

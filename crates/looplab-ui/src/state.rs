@@ -204,6 +204,8 @@ pub struct AppState {
     pub stalls: Vec<Stall>,
     /// Latencies of the requests in the trace, µs (for the histogram).
     pub latencies_us: Rc<Vec<u64>>,
+    /// The timeline's tracks, built when the run finishes.
+    pub tracks: Rc<crate::tracks::Tracks>,
     /// One sentence about what the pointer or focus is on.
     pub explain: Option<String>,
     pub compare_with: Option<CompareWith>,
@@ -274,6 +276,12 @@ pub enum Action {
     ToEnd,
     /// Move the clock (the timeline's scrubber, a console line).
     SeekTime(u64),
+    /// Move to a trace event (a block on the timeline): just after it is
+    /// applied, at its time, so the callback it starts is the one shown.
+    SeekEvent {
+        index: usize,
+        t_us: u64,
+    },
     NextStall,
     Faster,
     Slower,
@@ -318,6 +326,7 @@ impl Default for AppState {
             errors: Vec::new(),
             stalls: Vec::new(),
             latencies_us: Rc::new(Vec::new()),
+            tracks: Rc::default(),
             explain: None,
             compare_with: None,
             comparison: None,
@@ -386,6 +395,7 @@ impl AppState {
                 self.errors.clear();
                 self.stalls.clear();
                 self.latencies_us = Rc::new(Vec::new());
+                self.tracks = Rc::default();
                 self.comparison = None;
                 self.playing = false;
                 self.seek_cursor(0);
@@ -438,6 +448,12 @@ impl AppState {
                 let cursor = self.events.partition_point(|event| event.t_us <= t_us);
                 self.seek_cursor(cursor);
                 self.clock_us = t_us;
+            }
+            Action::SeekEvent { index, t_us } => {
+                self.playing = false;
+                self.seek_cursor(index + 1);
+                let at_us = self.events.get(index).map_or(t_us, |event| event.t_us.max(t_us));
+                self.clock_us = at_us.min(self.end_us());
             }
             Action::NextStall => {
                 let next = self.stalls.iter().find(|stall| stall.start_us > self.clock_us).map(|stall| stall.start_us);
@@ -573,6 +589,12 @@ impl AppState {
             view.apply(event);
             match &event.kind {
                 TraceKind::CallbackStart { label, .. } if event.thread == 0 => open = Some((event.t_us, label.clone())),
+                // The user's function names the stall (`GET /heavy handler`).
+                TraceKind::CallbackNamed { label, .. } if event.thread == 0 => {
+                    if let Some((_, open_label)) = &mut open {
+                        open_label.clone_from(label);
+                    }
+                }
                 TraceKind::CallbackEnd if event.thread == 0 => {
                     if let Some((start_us, label)) = open.take() {
                         if event.t_us.saturating_sub(start_us) >= STALL_MIN_US {
@@ -598,6 +620,7 @@ impl AppState {
             self.speed_index = pace_for(summary.sim_time_us);
         }
         self.summary = Some(Rc::new(summary));
+        self.tracks = Rc::new(crate::tracks::build(&self.events, self.end_us()));
         // A link's moment, once.
         if let Some(t_us) = self.start_at_us.take() {
             *self = std::mem::take(self).apply(Action::SeekTime(t_us));
@@ -709,6 +732,7 @@ impl AppState {
         // thread before the cursor.
         let line = self.events[..self.cursor].iter().rev().find_map(|event| match &event.kind {
             TraceKind::CallbackStart { line, .. } if event.thread == 0 => Some(*line),
+            TraceKind::CallbackNamed { line, .. } if event.thread == 0 && *line > 0 => Some(*line),
             _ => None,
         })?;
         (line > 0).then_some(line)
@@ -765,6 +789,8 @@ pub fn narrate(kind: &TraceKind) -> String {
             format!("The event loop hands the main thread `{label}` ({}).", source.name())
         }
         TraceKind::CallbackEnd => "The callback returns; the call stack is empty again.".to_string(),
+        TraceKind::CallbackNamed { label, line } if *line > 0 => format!("Node's plumbing calls your `{label}` (line {line})."),
+        TraceKind::CallbackNamed { label, .. } => format!("Node's plumbing calls your `{label}`."),
         TraceKind::FramePush { name } => format!("`{name}` is pushed onto the call stack."),
         TraceKind::FramePop => "A function returns and leaves the call stack.".to_string(),
         TraceKind::Console { text } => format!("console.log prints \"{text}\"."),

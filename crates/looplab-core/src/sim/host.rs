@@ -30,6 +30,12 @@ impl Host<'_> {
         self.core.record_lazy(self.cursor_us, || TraceKind::FramePush { name: name.to_string() });
     }
 
+    /// The running callback runs the user's function `label` (at `line`):
+    /// the views name the callback by it (see `TraceKind::CallbackNamed`).
+    pub fn name_callback(&mut self, label: &str, line: u32) {
+        self.core.record_lazy(self.cursor_us, || TraceKind::CallbackNamed { label: label.to_string(), line });
+    }
+
     pub fn pop_frame(&mut self) {
         self.core.record(self.cursor_us, TraceKind::FramePop);
     }

@@ -10,6 +10,7 @@
 // packages it depends on.
 'use strict';
 const http = require('http');
+const { nameCallback } = require('%tracebinding');
 
 // ------------------------------------------------------------------ paths --
 // path-to-regexp 8 (Express 5): `:name` matches one segment, `*name` one or
@@ -172,6 +173,8 @@ class Route {
       while (index < stack.length) {
         const layer = stack[index++];
         if (layer.method && layer.method !== method) continue;
+        // The views name the request's callback by the user's handler.
+        nameCallback(`${req.method} ${this.path} handler`, layer.handle);
         return callLayer(layer.handle, err, req, res, next);
       }
       done(err);

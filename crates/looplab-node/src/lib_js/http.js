@@ -7,6 +7,7 @@ const EventEmitter = require('events');
 const net = require('net');
 const binding = require('%netbinding');
 const { nodeError, invalidArgType } = require('%errors');
+const { nameCallback } = require('%tracebinding');
 
 // One-way latency of a request or response on loopback, in microseconds.
 const LOOPBACK_US = 50;
@@ -178,6 +179,7 @@ class Server extends net.Server {
     // No closure over this scope: the request's objects hold no cycle, so
     // they are freed once it is answered.
     const exchange = { id };
+    nameRequestCallback(this, method, path);
     this.emit('request', incoming, new ServerResponse(incoming, exchange));
     incoming._deliver('');
   }
@@ -235,6 +237,7 @@ class ClientRequest extends EventEmitter {
         },
       };
       const response = new ServerResponse(incoming, exchange);
+      nameRequestCallback(server, request.method, request.path);
       server.emit('request', incoming, response);
       incoming._deliver(request._body.join(''));
     });
@@ -278,6 +281,14 @@ function get(target, options, callback) {
 ServerResponse.prototype.end = binding.httpSetup(IncomingMessage, ServerResponse, Server.prototype._loadRequest, EventEmitter);
 
 // http.STATUS_CODES as Node v20 has it.
+// The views name a request's callback by the server's handler (`GET /x
+// handler`, at its line); Express names it again by the route it picks.
+function nameRequestCallback(server, method, path) {
+  const handler = server._events.request;
+  const first = typeof handler === 'function' ? handler : handler && handler[0];
+  if (first) nameCallback(`${method} ${path} handler`, first);
+}
+
 const STATUS_CODES = {
   100: 'Continue',
   101: 'Switching Protocols',

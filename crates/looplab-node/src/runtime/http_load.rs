@@ -196,6 +196,7 @@ pub fn load_request(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, server: &Value, args
         return vm.call(nh, &load_request, server, args).map(|_| ());
     };
     let (keys, deliver) = (http.keys, http.deliver);
+    name_request_callback(vm, nh, server, args)?;
     emit_natively(vm, nh, Emitter::Server, server, keys.request, &[request.clone(), response])?;
     // incoming._deliver(''): the (empty) body is there; a stream already
     // flowing (the handler listened for 'data') emits it.
@@ -295,6 +296,33 @@ impl Emitter {
             Emitter::Response => (Site::ResponseEmit, Site::ResponseCapture, Site::ResponseEvents, Site::ResponseListeners),
         }
     }
+}
+
+/// http.js's nameRequestCallback: the views name the request's callback by
+/// the server's first 'request' listener (`GET /x handler`, at its line).
+fn name_request_callback(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, server: &Value, args: &[Value]) -> JsResult<()> {
+    let Some(http) = &nh.state.http else { return Ok(()) };
+    let keys = http.keys;
+    let (_, _, events_site, listeners_site) = Emitter::Server.sites();
+    let events = read(vm, nh, events_site, server, keys.events)?;
+    let handler = read(vm, nh, listeners_site, &events, keys.request)?;
+    let first = match &handler {
+        Value::Object(id) if vm.heap.get(*id).is_callable() => handler.clone(),
+        Value::Object(id) => match &vm.heap.get(*id).elements {
+            looplab_js::object::Elements::Dense(values) => values.first().cloned().unwrap_or_default(),
+            _ => Value::Undefined,
+        },
+        _ => Value::Undefined,
+    };
+    if first.is_object() {
+        let text = |value: Option<&Value>| match value {
+            Some(Value::String(text)) => text.to_rust(),
+            _ => String::new(),
+        };
+        let line = if nh.host.thread() == looplab_core::ThreadId::MAIN { vm.function_line(&first) } else { 0 };
+        nh.host.name_callback(&format!("{} {} handler", text(args.get(1)), text(args.get(2))), line);
+    }
+    Ok(())
 }
 
 /// `target.emit(name, ...args)` where `emits_plainly` holds: each listener

@@ -256,6 +256,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
             fs
         }
         "fs/promises" => module_object(vm, &[FsPromisesReadFile, FsPromisesWriteFile, FsPromisesStat]),
+        "%tracebinding" => module_object(vm, &[NameCallback]),
         "%cryptobinding" => module_object(
             vm,
             &[CryptoPbkdf2, CryptoPbkdf2Sync, CryptoScrypt, CryptoScryptSync, CryptoRandomBytes, CryptoRandomUuid, CryptoHash, CryptoHmac, CryptoCheckDigest],

@@ -76,6 +76,7 @@ natives! {
     StatIsFile = "isFile" / 0,
     CryptoPbkdf2 = "pbkdf2" / 6,
     CryptoPbkdf2Sync = "pbkdf2Sync" / 5,
+    NameCallback = "nameCallback" / 2,
     CryptoScrypt = "scrypt" / 8,
     CryptoScryptSync = "scryptSync" / 7,
     CryptoRandomBytes = "randomBytes" / 1,
@@ -809,6 +810,15 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
         }
         WorkerData => nh.state.internal(vm, "%workerData"),
         WorkerThreadId => Value::Number(f64::from(nh.host.isolate().0)),
+        NameCallback => {
+            // nameCallback(label, fn): the running callback runs the user's
+            // `fn` (Express's router calling a route handler). Its line is
+            // the editor's only on the main thread; Node's modules have none.
+            let label = text(vm, nh, &a0)?;
+            let line = if nh.host.thread() == looplab_core::ThreadId::MAIN { vm.function_line(&arg(args, 1)) } else { 0 };
+            nh.host.name_callback(&label, line);
+            Value::Undefined
+        }
         WorkerRegister => {
             let workers = super::internal_object(vm, nh.state, "%workers");
             let key = text(vm, nh, &a0)?;

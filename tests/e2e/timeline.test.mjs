@@ -1,0 +1,141 @@
+// End-to-end: the timeline view (issue 17), on the release build in Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchChromium, PlaygroundPage } from './support.mjs';
+
+let server;
+let chromium;
+
+before(async () => {
+  server = await serveDist();
+  chromium = await launchChromium();
+});
+
+after(async () => {
+  await chromium?.close();
+  await server?.close();
+});
+
+async function openPlayground() {
+  const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  const playground = new PlaygroundPage(page);
+  await playground.open(server.url);
+  return { context, page, playground };
+}
+
+/** The blocks of one track: kind, label and extent in viewBox units. */
+async function blocks(page, track) {
+  return page.$$eval(`[data-testid=timeline] [data-track="${track}"] rect`, (rects) =>
+    rects.map((rect) => ({
+      kind: rect.dataset.kind,
+      label: rect.dataset.label,
+      x: Number(rect.getAttribute('x')),
+      width: Number(rect.getAttribute('width')),
+      classes: rect.getAttribute('class'),
+    })),
+  );
+}
+
+test('the timeline draws the seeds: overlapping database waits, a stall as one long handler block, pbkdf2 in two waves', async () => {
+  const { context, page, playground } = await openPlayground();
+  try {
+    await playground.loadPreset('express-three-requests');
+    await page.getByTestId('timeline').waitFor();
+    const waits = await blocks(page, 'kernel');
+    const allWaits = await page.$$eval('[data-testid=timeline] rect[data-kind="kernel wait"]', (rects) =>
+      rects.map((rect) => ({ label: rect.dataset.label, x: Number(rect.getAttribute('x')), width: Number(rect.getAttribute('width')) })),
+    );
+    const db = allWaits.filter((wait) => wait.label.startsWith('db.findUser')).sort((a, b) => a.x - b.x);
+    assert.equal(db.length, 3, `three database waits: ${JSON.stringify(allWaits)}`);
+    assert.ok(db[1].x < db[0].x + db[0].width && db[2].x < db[1].x + db[1].width, 'the three waits overlap');
+    assert.ok(waits.length > 0, 'the kernel track is drawn');
+    await playground.screenshot('timeline-express-three-requests');
+
+    await playground.loadPreset('stall-on-main-thread');
+    await page.getByTestId('timeline').waitFor();
+    const main = await blocks(page, 'main thread');
+    const longest = main.reduce((a, b) => (b.width > a.width ? b : a));
+    assert.equal(longest.kind, 'request handler', `the longest block is a handler: ${JSON.stringify(longest)}`);
+    assert.equal(longest.label, 'GET /heavy handler · line 10', 'it names the user\'s route handler and its line, not parserOnIncoming');
+    assert.ok(longest.width > 10 * main.filter((block) => block !== longest).reduce((a, b) => Math.max(a, b.width), 0) || main.length === 1, 'the stall dwarfs the other callbacks');
+    const bars = await page.$$eval('[data-testid=timeline] rect[data-kind="request"]', (rects) => rects.length);
+    assert.ok(bars > 0, 'request bars are drawn');
+    await playground.screenshot('timeline-stall-on-main-thread');
+
+    await playground.loadPreset('pbkdf2-waves-pool-4');
+    await page.getByTestId('timeline').waitFor();
+    const tracks = await page.$$eval('[data-testid=timeline] [data-track^="pool thread"]', (rows) => rows.map((row) => row.dataset.track));
+    assert.deepEqual(tracks, ['pool thread 1', 'pool thread 2', 'pool thread 3', 'pool thread 4']);
+    for (const track of tracks) {
+      const jobs = await blocks(page, track);
+      assert.equal(jobs.length, 2, `${track}: two jobs, one per wave`);
+      assert.ok(jobs.every((job) => job.kind === 'pool job' && /pbkdf2/.test(job.label)));
+      assert.ok(jobs[0].x + jobs[0].width <= jobs[1].x + 0.01, 'the second wave starts when the first ends');
+    }
+    await playground.screenshot('timeline-pbkdf2-waves-pool-4');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the timeline zooms and pans by keyboard and wheel, and a click moves the clock and lights the line', async () => {
+  const { context, page, playground } = await openPlayground();
+  try {
+    await playground.loadPreset('stall-on-main-thread');
+    const window = page.getByTestId('timeline-window');
+    const whole = await window.textContent();
+    const svg = page.locator('[data-testid=timeline] svg');
+    await svg.focus();
+    await page.keyboard.press('+');
+    const zoomed = await window.textContent();
+    assert.notEqual(zoomed, whole, 'plus zooms in');
+    await page.keyboard.press('ArrowRight');
+    assert.notEqual(await window.textContent(), zoomed, 'an arrow pans');
+    // The arrow keys pan the timeline, not step the playback.
+    await page.keyboard.press('0');
+    assert.equal(await window.textContent(), whole, '0 shows the whole run');
+    const box = await svg.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    await page.mouse.wheel(0, -300);
+    await page.waitForFunction((text) => document.querySelector('[data-testid=timeline-window]').textContent !== text, whole);
+    await page.getByTestId('timeline-reset').click();
+    assert.equal(await window.textContent(), whole, 'Whole run resets the zoom');
+
+    // Click the stall's block: the clock moves to its start, its line lights.
+    const longest = await page.$$eval('[data-testid=timeline] [data-track="main thread"] rect', (rects) => {
+      const widest = rects.reduce((a, b) => (Number(b.getAttribute('width')) > Number(a.getAttribute('width')) ? b : a));
+      widest.setAttribute('data-widest', 'true');
+      return widest.dataset.label;
+    });
+    await page.locator('[data-testid=timeline] rect[data-widest="true"]').click();
+    const line = Number(longest.match(/line (\d+)/)[1]);
+    await page.waitForSelector('.code-line.executing');
+    const lit = await page.$$eval('.gutter .ln.executing', (lines) => lines.map((line) => Number(line.textContent)));
+    assert.deepEqual(lit, [line], 'the handler line is lit');
+    assert.match(await page.getByTestId('main-status').textContent(), /GET \/heavy handler/, "the main thread's status names the handler");
+    assert.match(await page.getByTestId('call-stack').textContent(), /GET \/heavy handler/, 'the call stack shows it');
+    await playground.screenshot('timeline-clicked-stall');
+  } finally {
+    await context.close();
+  }
+});
+
+test('an embed shows the timeline with show=timeline', async () => {
+  const { context, page, playground } = await openPlayground();
+  try {
+    await playground.loadPreset('pbkdf2-waves-pool-4');
+    await page.getByTestId('share').click();
+    const link = await page.getByTestId('share-link').inputValue();
+    await page.getByTestId('share-close').click();
+    const embed = link.replace('#', '#embed&show=timeline&');
+    await page.goto('about:blank');
+    await page.goto(embed);
+    await playground.waitForRun();
+    await page.getByTestId('embed').getByTestId('timeline').waitFor();
+    assert.equal(await page.locator('[data-testid=timeline] [data-track^="pool thread"]').count(), 4);
+    assert.equal(await page.getByTestId('embed-code').count(), 0, 'only the panels asked for');
+  } finally {
+    await context.close();
+  }
+});
