@@ -139,3 +139,16 @@ test('an embed shows the timeline with show=timeline', async () => {
     await context.close();
   }
 });
+
+test('the knobs and lanes show the pool size the engine resolved from the code', async () => {
+  const { context, page, playground } = await openPlayground();
+  try {
+    await playground.loadPreset('pbkdf2-waves-pool-8');
+    assert.equal(await page.getByTestId('knob-pool').getAttribute('placeholder'), '8', "process.env.UV_THREADPOOL_SIZE = '8' in the code");
+    await page.getByTestId('restart').click();
+    assert.equal(await page.getByTestId('pool-thread').count(), 8, 'eight pool threads from the start');
+    assert.equal(await page.locator('[data-testid=timeline] [data-track^="pool thread"]').count(), 8);
+  } finally {
+    await context.close();
+  }
+});

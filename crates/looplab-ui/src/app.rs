@@ -431,6 +431,15 @@ pub fn app() -> Html {
         use_callback((), move |with: Option<CompareWith>, _| dispatcher.dispatch(Action::SetCompare(with)))
     };
     let in_code = use_memo(state.source.clone(), |source| CodeSettings::of(source));
+    // What the code says, as the engine resolved it: a pool size the code
+    // sets with process.env.UV_THREADPOOL_SIZE is only known by running it.
+    let settings_of_run = {
+        let mut settings = (*in_code).clone();
+        if let Some(summary) = state.summary.as_ref().filter(|_| state.knobs.pool.is_none() && state.run_source == state.source) {
+            settings.pool = summary.metrics.pool.size.max(1);
+        }
+        settings
+    };
     let on_speed = {
         let dispatcher = store.dispatcher();
         Callback::from(move |event: Event| {
@@ -711,7 +720,7 @@ pub fn app() -> Html {
                     <h2>{ if state.title.is_empty() { "Code".to_string() } else { state.title.clone() } }</h2>
                     <Editor source={state.source.clone()} errors={code_errors} executing_line={state.executing_line()}
                         on_input={on_edit} on_run={on_run} />
-                    <KnobsPanel knobs={state.knobs.clone()} in_code={(*in_code).clone()} errors={state.knob_errors().into_iter().cloned().collect::<Vec<_>>()}
+                    <KnobsPanel knobs={state.knobs.clone()} in_code={settings_of_run.clone()} errors={state.knob_errors().into_iter().cloned().collect::<Vec<_>>()}
                         on_knob={on_knob} on_reset={on_reset} />
                     <ConsolePanel console={state.view.console.clone()} on_seek={on_seek} />
                 </section>

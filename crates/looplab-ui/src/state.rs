@@ -576,6 +576,14 @@ impl AppState {
     /// and pick a pace that shows the whole run in about half a minute
     /// (unless the person chose one).
     fn finish(&mut self, summary: RunSummary) {
+        // The pool's size as the engine resolved it (after the code's
+        // `process.env.UV_THREADPOOL_SIZE` and the knobs): the lanes show
+        // that many threads from the start, as libuv makes them at once.
+        let resolved_pool = summary.metrics.pool.size;
+        let pool_changed = resolved_pool > 0 && resolved_pool != self.pool_size;
+        if resolved_pool > 0 {
+            self.pool_size = resolved_pool;
+        }
         let mut checkpoints = Vec::new();
         let mut view = View::new(self.pool_size);
         let mut open: Option<(u64, String)> = None;
@@ -621,6 +629,11 @@ impl AppState {
         }
         self.summary = Some(Rc::new(summary));
         self.tracks = Rc::new(crate::tracks::build(&self.events, self.end_us()));
+        if pool_changed {
+            let clock_us = self.clock_us;
+            self.seek_cursor(self.cursor);
+            self.clock_us = clock_us;
+        }
         // A link's moment, once.
         if let Some(t_us) = self.start_at_us.take() {
             *self = std::mem::take(self).apply(Action::SeekTime(t_us));
@@ -963,8 +976,13 @@ pub(crate) mod tests {
         let eight = loaded("pbkdf2-waves-pool-4", Knobs { pool: Some(8), ..Knobs::default() });
         let end = |state: &AppState| state.summary.as_ref().map(|summary| summary.sim_time_us).unwrap_or(0);
         assert!(end(&eight) * 3 < end(&four) * 2, "pool 8: {} vs pool 4: {}", end(&eight), end(&four));
-        assert_eq!(eight.pool_size, 4, "the knob is a directive line: the page's settings stay default");
-        assert_eq!(eight.view.pool.len(), 4);
+        // The engine's resolved size, not the page's default: eight threads
+        // from the start.
+        assert_eq!(eight.pool_size, 8);
+        assert_eq!(eight.view.pool.len(), 8);
+        let code = loaded("pbkdf2-waves-pool-8", Knobs::default());
+        assert_eq!((code.pool_size, code.view.pool.len()), (8, 8), "process.env.UV_THREADPOOL_SIZE in the code");
+        assert_eq!(code.clone().apply(Action::Restart).view.pool.len(), 8);
     }
 
     #[test]
