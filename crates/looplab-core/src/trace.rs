@@ -164,6 +164,10 @@ pub enum TraceKind {
         job: u64,
         thread: u32,
         label: String,
+        /// The job computes (crypto, zlib: it needs a core) rather than
+        /// waits (disk, DNS). Not in the dense line.
+        #[serde(default)]
+        computes: bool,
     },
     PoolDone {
         job: u64,
@@ -228,7 +232,7 @@ impl TraceEvent {
                 write!(line, "q+    {} #{id} {label}", queue.name())
             }
             TraceKind::QueueTake { queue, id } => write!(line, "q-    {} #{id}", queue.name()),
-            TraceKind::PoolStart { job, thread, label } => {
+            TraceKind::PoolStart { job, thread, label, .. } => {
                 write!(line, "run   pool[{thread}] job #{job} {label}")
             }
             TraceKind::PoolDone { job, thread } => write!(line, "done  pool[{thread}] job #{job}"),

@@ -16,6 +16,8 @@ pub struct QueueItem {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PoolThread {
     pub job: Option<QueueItem>,
+    /// Whether its job computes (needs a core), as the engine says.
+    pub computes: bool,
     /// Jobs this thread has finished so far.
     pub jobs_done: u64,
 }
@@ -170,12 +172,13 @@ impl View {
                     items.retain(|item| item.id != *id);
                 }
             }
-            TraceKind::PoolStart { job, thread, label } => {
+            TraceKind::PoolStart { job, thread, label, computes } => {
                 let thread = *thread as usize;
                 if self.pool.len() <= thread {
                     self.pool.resize(thread + 1, PoolThread::default());
                 }
                 self.pool[thread].job = Some(QueueItem { id: *job, label: label.clone() });
+                self.pool[thread].computes = *computes;
             }
             TraceKind::PoolDone { thread, .. } => {
                 if let Some(slot) = self.pool.get_mut(*thread as usize) {

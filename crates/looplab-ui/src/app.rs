@@ -717,7 +717,9 @@ pub fn app() -> Html {
             </div>
             <main class="workspace" data-pane={state.pane.key()}>
                 <section class="panel code-panel" id="pane-code" aria-label="Code">
-                    <h2>{ if state.title.is_empty() { "Code".to_string() } else { state.title.clone() } }</h2>
+                    <h2 data-testid="code-title">{ if state.title.is_empty() { "Code".to_string() } else { state.title.clone() } }
+                        if state.edited_from_preset() { <span class="edited" title="The code is no longer the example's: the title describes the original">{" · edited"}</span> }
+                    </h2>
                     <Editor source={state.source.clone()} errors={code_errors} executing_line={state.executing_line()}
                         on_input={on_edit} on_run={on_run} />
                     <KnobsPanel knobs={state.knobs.clone()} in_code={settings_of_run.clone()} errors={state.knob_errors().into_iter().cloned().collect::<Vec<_>>()}

@@ -33,12 +33,6 @@ fn queue_sentence(queue: QueueKind) -> &'static str {
     }
 }
 
-/// A label for a pool job that computes (and so needs a core), as opposed
-/// to one that waits on the disk or the network.
-fn computes(label: &str) -> bool {
-    ["pbkdf2", "scrypt", "hash", "gzip", "gunzip", "deflate", "inflate", "randomBytes", "zlib"].iter().any(|word| label.contains(word))
-}
-
 #[function_component(Lanes)]
 pub fn lanes(props: &LanesProps) -> Html {
     let view = &props.view;
@@ -55,7 +49,7 @@ pub fn lanes(props: &LanesProps) -> Html {
     } else {
         "between callbacks".to_string()
     };
-    let pool_computing = view.pool.iter().filter(|thread| thread.job.as_ref().is_some_and(|job| computes(&job.label))).count();
+    let pool_computing = view.pool.iter().filter(|thread| thread.job.is_some() && thread.computes).count();
     let workers_computing = view.workers.values().filter(|running| running.is_some()).count();
     let runnable = usize::from(view.running.is_some()) + pool_computing + workers_computing;
     let cores = props.cores.max(1) as usize;

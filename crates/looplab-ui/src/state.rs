@@ -653,6 +653,12 @@ impl AppState {
         !self.events.is_empty()
     }
 
+    /// Whether the code came from a preset and no longer is its text (the
+    /// title then says so: the preset's words describe other code).
+    pub fn edited_from_preset(&self) -> bool {
+        self.preset_id.as_deref().and_then(presets::by_id).is_some_and(|preset| preset.source != self.source)
+    }
+
     /// The run's last moment (its summary's, or the last event's so far).
     pub fn end_us(&self) -> u64 {
         let last = self.events.last().map_or(0, |event| event.t_us);
@@ -968,6 +974,14 @@ pub(crate) mod tests {
         assert!(state.current_stall().is_some());
         assert!(state.narration().contains("blocked"), "{}", state.narration());
         assert!(state.latencies_us.len() > 40);
+    }
+
+    #[test]
+    fn an_edited_preset_says_so() {
+        let state = loaded("stall-on-main-thread", Knobs::default());
+        assert!(!state.edited_from_preset());
+        let source = format!("{}\n// mine", state.source);
+        assert!(state.apply(Action::EditSource(source)).edited_from_preset());
     }
 
     #[test]

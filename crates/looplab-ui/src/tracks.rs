@@ -201,7 +201,7 @@ pub fn build(events: &[TraceEvent], end_us: u64) -> Tracks {
                     track.push(Span { start_us, end_us: t_us, label, kind, line, internal, event: at });
                 }
             }
-            TraceKind::PoolStart { job, thread, label } => {
+            TraceKind::PoolStart { job, thread, label, .. } => {
                 open_jobs.insert(*job, (t_us, index, *thread, Rc::from(label.as_str())));
             }
             TraceKind::PoolDone { job, .. } => {
@@ -352,7 +352,7 @@ mod tests {
     fn callbacks_jobs_waits_and_requests_become_spans() {
         let events = vec![
             start(0, Source::MainScript, "(main module)", 0),
-            event(5, 0, TraceKind::PoolStart { job: 1, thread: 2, label: "pbkdf2".into() }),
+            event(5, 0, TraceKind::PoolStart { job: 1, thread: 2, label: "pbkdf2".into(), computes: true }),
             event(10, 0, TraceKind::CallbackEnd),
             event(20, 0, TraceKind::RequestArrive { request: 7, path: "/heavy".into() }),
             start(21, Source::PoolCompletion, "parserOnIncoming", 10),

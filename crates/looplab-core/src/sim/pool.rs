@@ -105,7 +105,7 @@ impl Core {
         job.started_us = now_us;
         self.metrics.pool_waits_us.push((now_us - job.submitted_us).min(u64::from(u32::MAX)) as u32);
         self.record(now_us, TraceKind::QueueTake { queue: QueueKind::PoolWork, id: job.id });
-        self.record_lazy(now_us, || TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone() });
+        self.record_lazy(now_us, || TraceKind::PoolStart { job: job.id, thread: thread as u32, label: job.label.clone(), computes: job.cpu });
         if job.cpu {
             self.cpu_run(crate::cpu::CpuOwner::Pool(thread as u32), job.duration_us);
         } else {
