@@ -976,6 +976,39 @@ pub(crate) mod tests {
         assert!(state.latencies_us.len() > 40);
     }
 
+    /// The charts draw the engine's timeline; for every preset it must agree
+    /// with the engine's own summary figures (issue 17: the pool chart of
+    /// pbkdf2-waves-pool-8 showed 7 busy threads where the engine measured
+    /// 8 at 99.8%).
+    #[test]
+    fn every_presets_charts_agree_with_the_engines_figures() {
+        for preset in presets::PRESETS {
+            let state = loaded(preset.id, Knobs::default());
+            let Some(summary) = state.summary.as_ref() else { continue };
+            let (metrics, timeline) = (&summary.metrics, &summary.metrics.timeline);
+            let id = preset.id;
+            // The pool: never more busy than it has threads; a busy share
+            // the bars' maxima can show (each bar is its slice's maximum).
+            let busy_max = timeline.buckets.iter().map(|bucket| bucket.pool_busy_max).max().unwrap_or(0);
+            assert!(busy_max <= metrics.pool.size, "{id}: {busy_max} busy of {}", metrics.pool.size);
+            if metrics.pool.jobs >= u64::from(metrics.pool.size) && metrics.pool.utilization > 0.5 {
+                assert_eq!(busy_max, metrics.pool.size, "{id}: a full pool shows every thread busy");
+            }
+            let drawn: f64 = timeline.buckets.iter().map(|bucket| f64::from(bucket.pool_busy_max) * timeline.bucket_us as f64).sum();
+            let measured = metrics.pool.utilization * f64::from(metrics.pool.size) * summary.sim_time_us as f64;
+            assert!(drawn + 1.0 >= measured * 0.999, "{id}: the pool chart shows {drawn:.0} thread-µs, the engine measured {measured:.0}");
+            // Answers: every answered request is in one slice.
+            if let Some(requests) = &metrics.requests {
+                let answered: u64 = timeline.buckets.iter().map(|bucket| u64::from(bucket.answered)).sum();
+                assert_eq!(answered, requests.completed, "{id}: answered requests");
+            }
+            // The main thread's idle time adds up to its utilization.
+            let idle_us: u64 = timeline.buckets.iter().map(|bucket| bucket.main_idle_us).sum();
+            let utilization = 1.0 - idle_us as f64 / summary.sim_time_us.max(1) as f64;
+            assert!((utilization - metrics.event_loop.utilization).abs() < 0.01, "{id}: utilization {utilization} vs {}", metrics.event_loop.utilization);
+        }
+    }
+
     #[test]
     fn an_edited_preset_says_so() {
         let state = loaded("stall-on-main-thread", Knobs::default());

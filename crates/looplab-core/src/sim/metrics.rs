@@ -161,7 +161,15 @@ impl<G: Guest> Sim<G> {
             },
             requests: None,
             server: None,
-            timeline: Timeline { bucket_us: core.metrics.timeline.bucket_us, buckets: core.metrics.timeline.buckets.clone() },
+            timeline: {
+                // A wait still open when the run stopped is idle time too,
+                // as the utilization above counts it.
+                let mut timeline = core.metrics.timeline.clone();
+                if let Some(since_us) = core.metrics.main_blocked_since_us {
+                    timeline.add_idle(since_us, core.now_us);
+                }
+                Timeline { bucket_us: timeline.bucket_us, buckets: timeline.buckets }
+            },
             memory_peak_bytes: NODE_BASELINE_BYTES,
             cpu: CpuMetrics { cores: core.cpu.cores(), utilization: core.cpu.busy_core_us(core.now_us) / (elapsed_us as f64 * f64::from(core.cpu.cores())) },
         };
@@ -230,7 +238,7 @@ pub(super) struct MetricsState {
     pub(super) timeline: TimelineState,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct TimelineState {
     pub(super) bucket_us: u64,
     pub(super) buckets: Vec<Bucket>,
@@ -245,9 +253,41 @@ impl Default for TimelineState {
 }
 
 impl TimelineState {
-    /// The bucket holding `t_us`, made (with the gauges' current values)
-    /// if needed.
+    /// Samples `gauges` (the levels now) at `t_us`, and gives the bucket
+    /// holding it.
     pub(super) fn at(&mut self, t_us: u64, gauges: Gauges) -> &mut Bucket {
+        let index = self.made_to(t_us);
+        self.last = gauges;
+        let bucket = &mut self.buckets[index];
+        bucket.in_flight_max = bucket.in_flight_max.max(gauges.in_flight);
+        bucket.pool_queue_max = bucket.pool_queue_max.max(gauges.pool_queue);
+        bucket.pool_busy_max = bucket.pool_busy_max.max(gauges.pool_busy);
+        bucket.connections_max = bucket.connections_max.max(gauges.connections);
+        bucket
+    }
+
+    /// The bucket holding `t_us`, sampling nothing: for what is added to a
+    /// slice after the fact (idle time, a delay monitor firing), whose
+    /// levels are the last sample's, not today's.
+    pub(super) fn slice(&mut self, t_us: u64) -> &mut Bucket {
+        let index = self.made_to(t_us);
+        &mut self.buckets[index]
+    }
+
+    /// The main thread's idle time from `from_us` to `to_us`, split over
+    /// the slices it covers.
+    pub(super) fn add_idle(&mut self, mut from_us: u64, to_us: u64) {
+        while from_us < to_us {
+            let index = self.made_to(from_us);
+            let slice_end_us = (from_us / self.bucket_us + 1) * self.bucket_us;
+            let end_us = slice_end_us.min(to_us);
+            self.buckets[index].main_idle_us += end_us - from_us;
+            from_us = end_us;
+        }
+    }
+
+    /// Makes the buckets up to the one holding `t_us` and gives its index.
+    fn made_to(&mut self, t_us: u64) -> usize {
         while t_us / self.bucket_us >= TIMELINE_BUCKETS_MAX as u64 {
             self.buckets = self.buckets.chunks(2).map(|pair| pair.iter().skip(1).fold(pair[0], |merged, next| merged.merge(next))).collect();
             self.bucket_us *= 2;
@@ -265,13 +305,7 @@ impl TimelineState {
                 ..Bucket::default()
             });
         }
-        self.last = gauges;
-        let bucket = &mut self.buckets[index];
-        bucket.in_flight_max = bucket.in_flight_max.max(gauges.in_flight);
-        bucket.pool_queue_max = bucket.pool_queue_max.max(gauges.pool_queue);
-        bucket.pool_busy_max = bucket.pool_busy_max.max(gauges.pool_busy);
-        bucket.connections_max = bucket.connections_max.max(gauges.connections);
-        bucket
+        index
     }
 }
 

@@ -143,16 +143,10 @@ impl Core {
         }
         if let Some(since_us) = self.metrics.main_blocked_since_us.take() {
             self.metrics.main_idle_us += self.now_us - since_us;
-            // The idle time, split over the timeline's slices.
-            let gauges = self.gauges();
-            let mut from_us = since_us;
-            while from_us < self.now_us {
-                let width_us = self.metrics.timeline.bucket_us;
-                let slice_end_us = ((from_us / width_us) + 1) * width_us;
-                let to_us = slice_end_us.min(self.now_us);
-                self.metrics.timeline.at(from_us, gauges).main_idle_us += to_us - from_us;
-                from_us = to_us;
-            }
+            // The idle time, split over the timeline's slices; those slices
+            // keep the levels they had (sampling today's levels into them
+            // showed a pool of 8 as 7 busy threads for a whole run).
+            self.metrics.timeline.add_idle(since_us, self.now_us);
             let metrics = &mut self.metrics;
             let elapsed_us = self.now_us.saturating_sub(metrics.delay_last_fire_us);
             if elapsed_us >= DELAY_RESOLUTION_US {
@@ -160,7 +154,7 @@ impl Core {
                 metrics.delay_idle_samples += firings;
                 metrics.delay_last_fire_us += firings * DELAY_RESOLUTION_US;
                 let last_fire_us = metrics.delay_last_fire_us;
-                let bucket = self.metrics.timeline.at(last_fire_us, gauges);
+                let bucket = self.metrics.timeline.slice(last_fire_us);
                 bucket.delay_max_us = bucket.delay_max_us.max(DELAY_RESOLUTION_US as u32);
             }
         }
