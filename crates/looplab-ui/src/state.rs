@@ -653,10 +653,11 @@ impl AppState {
         !self.events.is_empty()
     }
 
-    /// Whether the code came from a preset and no longer is its text (the
-    /// title then says so: the preset's words describe other code).
+    /// Whether the title is a preset's and the code no longer its text (the
+    /// title then says so: the preset's words describe other code). A
+    /// link's own title describes the link's code.
     pub fn edited_from_preset(&self) -> bool {
-        self.preset_id.as_deref().and_then(presets::by_id).is_some_and(|preset| preset.source != self.source)
+        self.preset_id.as_deref().and_then(presets::by_id).is_some_and(|preset| preset.title == self.title && preset.source != self.source)
     }
 
     /// The run's last moment (its summary's, or the last event's so far).
