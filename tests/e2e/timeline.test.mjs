@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launchChromium, PlaygroundPage } from './support.mjs';
+import { encodeLinkInPage } from './links.mjs';
 
 let server;
 let chromium;
@@ -150,5 +151,48 @@ test('the knobs and lanes show the pool size the engine resolved from the code',
     assert.equal(await page.locator('[data-testid=timeline] [data-track^="pool thread"]').count(), 8);
   } finally {
     await context.close();
+  }
+});
+
+test('a walkthrough stops playback at each step until the reader goes on, by keyboard; an author\'s own steps play in an embed', async () => {
+  const { context, page, playground } = await openPlayground();
+  try {
+    // The page opens on readfile-intro, the first seed example.
+    await playground.setSpeed('1000×');
+    await page.keyboard.press('Space');
+    const step = page.getByTestId('walkthrough-step');
+    await step.waitFor();
+    assert.match(await step.textContent(), /Step 1 of 2/);
+    assert.match(await page.getByTestId('walkthrough-text').textContent(), /runs the script from top to bottom/);
+    assert.equal(await page.getByTestId('play').textContent(), 'Play', 'playback waits for the reader');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /Step 2 of 2/.test(document.querySelector('[data-testid=walkthrough-step]')?.textContent || ''));
+    assert.match(await step.textContent(), /line 6/);
+    assert.deepEqual(await page.$$eval('.gutter .ln.executing', (lines) => lines.map((line) => Number(line.textContent))), [6], 'the step\'s line is lit');
+    await playground.screenshot('walkthrough-readfile-step-2');
+    await page.keyboard.press('Enter');
+    await step.waitFor({ state: 'detached' });
+    await playground.waitForConsoleLines(3);
+    assert.deepEqual(await playground.consoleTexts(), ['before reading file', 'after calling readFile', 'file has been read']);
+
+  } finally {
+    await context.close();
+  }
+  // An author's step, in the code, travels in the link and plays in an embed
+  // (a fresh page: a link made at the end of a run opens at its end).
+  const fresh = await openPlayground();
+  try {
+    const { page, playground } = fresh;
+    const code = "// @looplab step at=0ms Watch the timer: it fires after the immediate.\nsetTimeout(() => console.log('timeout'), 0);\nsetImmediate(() => console.log('immediate'));\n";
+    const fragment = await encodeLinkInPage(page, { title: 'My walkthrough', code });
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#embed&autoplay&show=code,timeline&${fragment}`);
+    await playground.waitForRun();
+    await page.getByTestId('embed').getByTestId('walkthrough-step').waitFor();
+    assert.match(await page.getByTestId('walkthrough-text').textContent(), /Watch the timer/);
+    await page.getByTestId('walkthrough-continue').click();
+    await page.getByTestId('walkthrough-step').waitFor({ state: 'detached' });
+  } finally {
+    await fresh.context.close();
   }
 });

@@ -22,6 +22,46 @@ use crate::load::{ClientGroup, Dist, Workload};
 use crate::sim::Settings;
 
 /// A directive that could not be read, with its 1-based line.
+/// A step of a walkthrough (`// @looplab step [at=TIME | line=N] TEXT`):
+/// playback stops at its moment and shows its text until the reader goes
+/// on. With neither, it belongs to the next line of code below it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepDirective {
+    pub at: StepAt,
+    pub text: String,
+}
+
+/// Where a step stops playback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepAt {
+    /// When the virtual clock reaches this time, µs.
+    Time(u64),
+    /// When a callback running the function on this line starts.
+    Line(u32),
+    /// The next line of code below the directive.
+    NextLine,
+}
+
+/// Reads what follows `step` in a step directive.
+pub fn parse_step(rest: &str) -> Result<StepDirective, String> {
+    let rest = rest.trim();
+    let (first, text) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let (at, text) = if let Some(time) = first.strip_prefix("at=") {
+        let us = crate::load::parse_time_us(time)?;
+        (StepAt::Time(us.round() as u64), text)
+    } else if let Some(line) = first.strip_prefix("line=") {
+        let line: u32 = line.parse().ok().filter(|line| *line > 0).ok_or_else(|| format!("'{line}' is not a line number"))?;
+        (StepAt::Line(line), text)
+    } else {
+        (StepAt::NextLine, rest)
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("expected: // @looplab step [at=50ms | line=12] what the reader should notice".to_string());
+    }
+    Ok(StepDirective { at, text: text.to_string() })
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirectiveError {
     pub line: u32,
@@ -88,7 +128,9 @@ pub fn apply(source: &str, settings: &mut Settings, fs: &mut VirtualFs, workload
                 (Some(name), Some(_)) => Err(format!("no cost named '{name}' (known: {})", crate::load::COST_NAMES.join(", "))),
                 _ => Err("expected: // @looplab cost NAME DISTRIBUTION (for example: cost pbkdf2 exp(100ms))".to_string()),
             },
-            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, cpu-speed, load, cost, server, module)")),
+            // A walkthrough's step: the page's, not the run's.
+            Some("step") => parse_step(rest.trim_start().trim_start_matches("step")).map(|_| ()),
+            Some(other) => Err(format!("unknown directive '{other}' (known: file, pool, cores, seed, db, cpu-speed, load, cost, server, module, step)")),
             None => Err("an empty @looplab directive".to_string()),
         };
         if let Err(message) = result {

@@ -363,6 +363,8 @@ pub fn app() -> Html {
                     "]" => Action::Faster,
                     "[" => Action::Slower,
                     "n" => Action::NextStall,
+                    // Goes on past a walkthrough's step (a no-op without one).
+                    "Enter" => Action::ContinueStep,
                     _ => return,
                 };
                 event.prevent_default();
@@ -616,6 +618,14 @@ pub fn app() -> Html {
                     <p class="status" data-testid="status" role="status" data-run-id={state.run_id.to_string()}
                         data-done={(!state.running && (state.summary.is_some() || state.error.is_some())).to_string()}>{status}</p>
                     <p class="narration" data-testid="narration" aria-live="polite">{state.narration()}</p>
+                    if let Some(step) = state.step_shown.and_then(|index| state.walkthrough.get(index).map(|step| (index, step))) {
+                        <div class="walkthrough-step" data-testid="walkthrough-step" role="status">
+                            <span class="step-count">{format!("Step {} of {}", step.0 + 1, state.walkthrough.len())}
+                                { if step.1.line > 0 { format!(" · line {}", step.1.line) } else { String::new() } }</span>
+                            <p data-testid="walkthrough-text">{step.1.text.clone()}</p>
+                            <button data-testid="walkthrough-continue" onclick={dispatch(Action::ContinueStep)}>{"Continue"}<kbd>{"Enter"}</kbd></button>
+                        </div>
+                    }
                     <Lanes view={state.view.clone()} clock_us={state.clock_us}
                         has_requests={state.summary.as_ref().is_some_and(|summary| summary.metrics.requests.is_some()) || state.view.requests_done > 0 || !state.view.requests_in_flight.is_empty()}
                         stall={state.current_stall().map(|(stall, so_far)| (stall.clone(), so_far))}

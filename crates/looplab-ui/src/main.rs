@@ -18,6 +18,7 @@ mod sharing;
 mod state;
 mod tracks;
 mod tracks_view;
+mod walkthrough;
 
 fn main() {
     #[cfg(target_arch = "wasm32")]

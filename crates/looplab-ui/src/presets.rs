@@ -49,6 +49,22 @@ pub const PRESETS: &[Preset] = &[
     preset!("pool-queue-erlang-c", "The pool as a queue (M/M/4)", "Poisson arrivals, exponential jobs: the mean wait matches the Erlang C formula.", None),
 ];
 
+/// The seed examples' walkthroughs (`www/scenarios/<id>.steps`: lines of
+/// `// @looplab step at=… | line=…`). Kept beside the code, not in it, so a
+/// preset's text stays the one share links are diffed against (the
+/// frozen copies in looplab-share); they play while the code is the
+/// preset's own. An author's steps go in the code and travel in links.
+const WALKTHROUGHS: &[(&str, &str)] = &[
+    ("readfile-intro", include_str!("../../../www/scenarios/readfile-intro.steps")),
+    ("express-three-requests", include_str!("../../../www/scenarios/express-three-requests.steps")),
+    ("stall-on-main-thread", include_str!("../../../www/scenarios/stall-on-main-thread.steps")),
+];
+
+/// A preset's own walkthrough, as step directives ('' when it has none).
+pub fn walkthrough_of(id: &str) -> &'static str {
+    WALKTHROUGHS.iter().find(|(preset, _)| *preset == id).map_or("", |(_, steps)| steps)
+}
+
 pub fn by_id(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|preset| preset.id == id)
 }

@@ -183,6 +183,31 @@ mod tests {
     }
 
     #[test]
+    fn an_authors_step_plays_in_an_embed() {
+        let scenario = Scenario {
+            title: "Mine".into(),
+            code: "// @looplab step at=0ms Watch the timer.\nsetTimeout(() => console.log('timeout'), 0);\n".into(),
+            ..Scenario::default()
+        };
+        let options = EmbedOptions { autoplay: true, ..EmbedOptions::default() };
+        let opening = open(Some(&looplab_share::encode_embed(&scenario, &options)), saved("mine"));
+        // On screen before the run finishes, and after.
+        for visible_first in [true, false] {
+            let mut state = opening.state.clone();
+            if visible_first {
+                state = state.apply(Action::Visible(true));
+            }
+            state = crate::state::tests::run_to_finish(state);
+            assert_eq!(state.walkthrough.len(), 1, "run source: {:?}", state.run_source);
+            state = state.apply(Action::Visible(true));
+            for _ in 0..10 {
+                state = state.apply(Action::Tick { real_ms: 16.0 });
+            }
+            assert_eq!(state.step_shown, Some(0), "visible first: {visible_first}");
+        }
+    }
+
+    #[test]
     fn an_embed_plays_loops_and_pauses_off_screen() {
         let scenario = Scenario {
             preset: Some("readfile-intro".into()),
@@ -199,9 +224,13 @@ mod tests {
         state = state.apply(Action::Visible(true));
         assert!(state.playing, "on screen: autoplay");
         for _ in 0..2000 {
+            // The preset's walkthrough waits for the reader at each step.
+            if state.step_shown.is_some() {
+                state = state.apply(Action::ContinueStep);
+            }
             state = state.apply(Action::Tick { real_ms: 16.0 });
         }
-        assert!(state.playing, "loops");
+        assert!(state.playing || state.step_shown.is_some(), "loops");
         state = state.apply(Action::Visible(false));
         assert!(!state.playing);
     }

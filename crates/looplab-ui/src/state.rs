@@ -206,6 +206,12 @@ pub struct AppState {
     pub latencies_us: Rc<Vec<u64>>,
     /// The timeline's tracks, built when the run finishes.
     pub tracks: Rc<crate::tracks::Tracks>,
+    /// The scenario's walkthrough, placed on the finished run.
+    pub walkthrough: Rc<Vec<crate::walkthrough::Step>>,
+    /// The step on screen (playback waits for the reader).
+    pub step_shown: Option<usize>,
+    /// Steps before the cursor: shown already, or skipped by a seek.
+    steps_passed: usize,
     /// One sentence about what the pointer or focus is on.
     pub explain: Option<String>,
     pub compare_with: Option<CompareWith>,
@@ -276,6 +282,8 @@ pub enum Action {
     ToEnd,
     /// Move the clock (the timeline's scrubber, a console line).
     SeekTime(u64),
+    /// The reader read the step on screen: playback goes on.
+    ContinueStep,
     /// Move to a trace event (a block on the timeline): just after it is
     /// applied, at its time, so the callback it starts is the one shown.
     SeekEvent {
@@ -327,6 +335,9 @@ impl Default for AppState {
             stalls: Vec::new(),
             latencies_us: Rc::new(Vec::new()),
             tracks: Rc::default(),
+            walkthrough: Rc::default(),
+            step_shown: None,
+            steps_passed: 0,
             explain: None,
             compare_with: None,
             comparison: None,
@@ -396,6 +407,9 @@ impl AppState {
                 self.stalls.clear();
                 self.latencies_us = Rc::new(Vec::new());
                 self.tracks = Rc::default();
+                self.walkthrough = Rc::default();
+                self.step_shown = None;
+                self.steps_passed = 0;
                 self.comparison = None;
                 self.playing = false;
                 self.seek_cursor(0);
@@ -416,6 +430,7 @@ impl AppState {
                     if self.at_end() {
                         self.seek_cursor(0);
                     }
+                    self.step_shown = None;
                     self.playing = true;
                     self.credit = 1.0;
                 }
@@ -429,6 +444,15 @@ impl AppState {
             Action::StepForward => {
                 self.playing = false;
                 self.step_forward();
+                if self.step_due(self.clock_us) {
+                    self.show_step();
+                }
+            }
+            Action::ContinueStep => {
+                if self.step_shown.take().is_some() && !self.at_end() {
+                    self.playing = true;
+                    self.credit = 1.0;
+                }
             }
             Action::StepBack => {
                 self.playing = false;
@@ -629,6 +653,14 @@ impl AppState {
         }
         self.summary = Some(Rc::new(summary));
         self.tracks = Rc::new(crate::tracks::build(&self.events, self.end_us()));
+        let mut steps = crate::walkthrough::place(&self.run_source, &self.events);
+        if let Some(preset) = self.preset_id.as_deref().and_then(presets::by_id).filter(|preset| preset.source == self.source) {
+            steps.extend(crate::walkthrough::place(presets::walkthrough_of(preset.id), &self.events));
+            steps.sort_by_key(|step| (step.cursor, step.t_us));
+        }
+        self.walkthrough = Rc::new(steps);
+        self.steps_passed = self.walkthrough.partition_point(|step| step.cursor < self.cursor);
+        self.step_shown = None;
         if pool_changed {
             let clock_us = self.clock_us;
             self.seek_cursor(self.cursor);
@@ -681,6 +713,9 @@ impl AppState {
             self.credit = (self.credit + real_ms / dwell_ms).min((real_ms / dwell_ms).max(1.0));
         }
         while let Some(event) = self.events.get(self.cursor) {
+            if self.step_due(target_us) {
+                return self.show_step();
+            }
             if event.t_us > target_us {
                 break;
             }
@@ -697,6 +732,9 @@ impl AppState {
                 self.credit = if dwell_ms >= real_ms { 0.0 } else { self.credit - 1.0 };
             }
         }
+        if self.step_due(target_us) {
+            return self.show_step();
+        }
         self.clock_us = target_us.min(self.end_us());
         if self.summary.is_some() && self.cursor >= self.events.len() && self.clock_us >= self.end_us() {
             if self.embed.as_ref().is_some_and(|embed| embed.looped) {
@@ -707,6 +745,21 @@ impl AppState {
                 self.playing = false;
             }
         }
+    }
+
+    /// Whether the next step's moment has come: its events are applied and
+    /// the clock may reach `until_us`.
+    fn step_due(&self, until_us: u64) -> bool {
+        self.walkthrough.get(self.steps_passed).is_some_and(|step| step.cursor <= self.cursor && step.t_us <= until_us)
+    }
+
+    /// Stops playback at the next step and shows it.
+    fn show_step(&mut self) {
+        let Some(step) = self.walkthrough.get(self.steps_passed) else { return };
+        self.clock_us = self.clock_us.max(step.t_us).min(self.end_us());
+        self.step_shown = Some(self.steps_passed);
+        self.steps_passed += 1;
+        self.playing = false;
     }
 
     /// Applies the next event; `false` when there is none yet.
@@ -736,6 +789,9 @@ impl AppState {
         }
         self.view = view;
         self.cursor = cursor;
+        // A seek skips the steps before it; the next play shows the rest.
+        self.steps_passed = self.walkthrough.partition_point(|step| step.cursor < cursor);
+        self.step_shown = None;
         self.clock_us = cursor.checked_sub(1).and_then(|index| self.events.get(index)).map_or(0, |event| event.t_us);
         self.credit = 1.0;
     }
@@ -896,9 +952,13 @@ pub(crate) mod tests {
         loaded("readfile-intro", Knobs::default())
     }
 
+    /// Plays to the end, going on past every step of a walkthrough.
     fn play_to_end(mut state: AppState) -> AppState {
         state = state.apply(Action::TogglePlay);
         for _ in 0..1_000_000 {
+            if state.step_shown.is_some() {
+                state = state.apply(Action::ContinueStep);
+            }
             if !state.playing {
                 break;
             }
@@ -923,6 +983,11 @@ pub(crate) mod tests {
         let mut last_cursor = 0;
         let mut ticks_since_change = 0;
         for _ in 0..100_000 {
+            if state.step_shown.is_some() {
+                // The step kept the event on screen until the reader went on.
+                state = state.apply(Action::ContinueStep);
+                ticks_since_change = 15;
+            }
             if !state.playing {
                 break;
             }
@@ -1008,6 +1073,39 @@ pub(crate) mod tests {
             let utilization = 1.0 - idle_us as f64 / summary.sim_time_us.max(1) as f64;
             assert!((utilization - metrics.event_loop.utilization).abs() < 0.01, "{id}: utilization {utilization} vs {}", metrics.event_loop.utilization);
         }
+    }
+
+    #[test]
+    fn playback_stops_at_each_step_of_the_walkthrough_until_the_reader_goes_on() {
+        let mut state = loaded("stall-on-main-thread", Knobs::default());
+        assert_eq!(state.walkthrough.len(), 3, "{:?}", state.walkthrough);
+        state = state.apply(Action::TogglePlay);
+        let mut shown = Vec::new();
+        for _ in 0..1_000_000 {
+            if let Some(index) = state.step_shown {
+                assert!(!state.playing, "playback waits at a step");
+                // Still waiting after more frames.
+                state = state.apply(Action::Tick { real_ms: 500.0 });
+                assert_eq!(state.step_shown, Some(index));
+                shown.push((index, state.clock_us, state.executing_line()));
+                state = state.apply(Action::ContinueStep);
+                continue;
+            }
+            if !state.playing {
+                break;
+            }
+            state = state.apply(Action::Tick { real_ms: 16.0 });
+        }
+        assert!(state.at_end(), "played to the end");
+        let indices: Vec<usize> = shown.iter().map(|(index, ..)| *index).collect();
+        assert_eq!(indices, [0, 1, 2]);
+        // The /heavy step shows while its handler (line 10) runs.
+        assert_eq!(shown[1].2, Some(10));
+        assert_eq!(shown[2].1, 305_000);
+        // Playing again from the start shows them again; a seek skips those before it.
+        let again = state.apply(Action::SeekTime(200_000)).apply(Action::TogglePlay).apply(Action::Tick { real_ms: 16.0 });
+        assert_eq!(again.walkthrough.len(), 3);
+        assert!(again.step_shown.is_none() || again.step_shown == Some(2));
     }
 
     #[test]
