@@ -58,6 +58,10 @@ const WALKTHROUGHS: &[(&str, &str)] = &[
     ("readfile-intro", include_str!("../../../www/scenarios/readfile-intro.steps")),
     ("express-three-requests", include_str!("../../../www/scenarios/express-three-requests.steps")),
     ("stall-on-main-thread", include_str!("../../../www/scenarios/stall-on-main-thread.steps")),
+    ("chef-one-cook", include_str!("../../../www/scenarios/chef-one-cook.steps")),
+    ("heavy-blocks-fast", include_str!("../../../www/scenarios/heavy-blocks-fast.steps")),
+    ("heavy-in-worker", include_str!("../../../www/scenarios/heavy-in-worker.steps")),
+    ("pbkdf2-waves-pool-4", include_str!("../../../www/scenarios/pbkdf2-waves-pool-4.steps")),
 ];
 
 /// A preset's own walkthrough, as step directives ('' when it has none).

@@ -1108,6 +1108,25 @@ pub(crate) mod tests {
         assert!(again.step_shown.is_none() || again.step_shown == Some(2));
     }
 
+    /// Every step of every preset's walkthrough is reached by its run.
+    #[test]
+    fn every_presets_walkthrough_plays() {
+        for (id, steps) in presets::PRESETS.iter().map(|preset| (preset.id, presets::walkthrough_of(preset.id))) {
+            let written = steps.lines().filter(|line| line.contains("@looplab step")).count();
+            if written == 0 {
+                continue;
+            }
+            assert!(
+                steps.lines().all(
+                    |line| line.trim().is_empty() || looplab_core::directives::parse_step(line.trim_start().trim_start_matches("// @looplab step")).is_ok()
+                ),
+                "{id}"
+            );
+            let state = loaded(id, Knobs::default());
+            assert_eq!(state.walkthrough.len(), written, "{id}: every step is placed on the run: {:?}", state.walkthrough);
+        }
+    }
+
     #[test]
     fn an_edited_preset_says_so() {
         let state = loaded("stall-on-main-thread", Knobs::default());
