@@ -93,6 +93,10 @@ test('keyboard: End shows the end at once, Home goes back, [ ] change speed, spa
     await page.keyboard.press('[');
     assert.equal(await page.getByTestId('speed').inputValue(), '5');
     await page.keyboard.press(' ');
+    // The preset's walkthrough opens with a step at 0 ms: Enter goes on.
+    await page.getByTestId('walkthrough-step').waitFor();
+    assert.equal(await playground.playButton.textContent(), 'Play', 'a step waits for the reader');
+    await page.keyboard.press('Enter');
     assert.equal(await playground.playButton.textContent(), 'Pause');
     await playground.waitForConsoleLines(3);
     // Every control is reachable by Tab and has a name.

@@ -128,10 +128,15 @@ test('a broken or oversized link opens the own code with a message, never a blan
 });
 
 test('the embed: in an iframe on another origin it plays, tells its height, pauses off screen and takes the host\'s theme live; the web component too', async () => {
-  const { context, page } = await openPage(server.url);
+  const { context, page, playground } = await openPage(server.url);
   let embedUrl;
   let component;
   try {
+    // Edited code: the preset's walkthrough (which waits for the reader at
+    // its steps) does not play, so autoplay runs on its own.
+    const editor = page.getByTestId('editor');
+    const code = await editor.inputValue();
+    await playground.rerunAfter(() => editor.fill(`${code}\n// edited\n`));
     await page.getByTestId('share').click();
     await page.getByTestId('embed-show-charts').check();
     await page.getByTestId('embed-speed').selectOption('0.1');

@@ -165,12 +165,23 @@ export class PlaygroundPage {
     return this.consoleLines.allTextContents();
   }
 
+  /** Waits for `count` console lines, going on past each walkthrough step
+   * as a reader does (a preset's walkthrough stops playback at its steps). */
   async waitForConsoleLines(count, timeout = 60_000) {
     await this.page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid="console-line"]').length >= n,
+      (n) => {
+        document.querySelector('[data-testid="walkthrough-continue"]')?.click();
+        return document.querySelectorAll('[data-testid="console-line"]').length >= n;
+      },
       count,
-      { timeout },
+      { timeout, polling: 100 },
     );
+  }
+
+  /** Goes on past the walkthrough step on screen, if one is. */
+  async continueStep() {
+    const button = this.page.getByTestId('walkthrough-continue');
+    if (await button.count()) await button.click();
   }
 
   async screenshot(name) {
