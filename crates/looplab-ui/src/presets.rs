@@ -62,6 +62,10 @@ const WALKTHROUGHS: &[(&str, &str)] = &[
     ("heavy-blocks-fast", include_str!("../../../www/scenarios/heavy-blocks-fast.steps")),
     ("heavy-in-worker", include_str!("../../../www/scenarios/heavy-in-worker.steps")),
     ("pbkdf2-waves-pool-4", include_str!("../../../www/scenarios/pbkdf2-waves-pool-4.steps")),
+    ("pbkdf2-waves-pool-8", include_str!("../../../www/scenarios/pbkdf2-waves-pool-8.steps")),
+    ("stall-moved-to-worker", include_str!("../../../www/scenarios/stall-moved-to-worker.steps")),
+    ("handler-readfile", include_str!("../../../www/scenarios/handler-readfile.steps")),
+    ("dns-lookup-starves-fs", include_str!("../../../www/scenarios/dns-lookup-starves-fs.steps")),
 ];
 
 /// A preset's own walkthrough, as step directives ('' when it has none).
