@@ -49,7 +49,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("pool-queue-erlang-c", "The pool as a queue (M/M/4)", "Poisson arrivals, exponential jobs: the mean wait matches the Erlang C formula.", None),
 ];
 
-/// The seed examples' walkthroughs (`www/scenarios/<id>.steps`: lines of
+/// Every preset's walkthrough (`www/scenarios/<id>.steps`: lines of
 /// `// @looplab step at=… | line=…`). Kept beside the code, not in it, so a
 /// preset's text stays the one share links are diffed against (the
 /// frozen copies in looplab-share); they play while the code is the
@@ -66,6 +66,11 @@ const WALKTHROUGHS: &[(&str, &str)] = &[
     ("stall-moved-to-worker", include_str!("../../../www/scenarios/stall-moved-to-worker.steps")),
     ("handler-readfile", include_str!("../../../www/scenarios/handler-readfile.steps")),
     ("dns-lookup-starves-fs", include_str!("../../../www/scenarios/dns-lookup-starves-fs.steps")),
+    ("file-server-pool-4", include_str!("../../../www/scenarios/file-server-pool-4.steps")),
+    ("file-server-pool-8", include_str!("../../../www/scenarios/file-server-pool-8.steps")),
+    ("handler-readfilesync", include_str!("../../../www/scenarios/handler-readfilesync.steps")),
+    ("idle-connections", include_str!("../../../www/scenarios/idle-connections.steps")),
+    ("pool-queue-erlang-c", include_str!("../../../www/scenarios/pool-queue-erlang-c.steps")),
 ];
 
 /// A preset's own walkthrough, as step directives ('' when it has none).
