@@ -196,8 +196,10 @@ pub fn load_request(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, server: &Value, args
         return vm.call(nh, &load_request, server, args).map(|_| ());
     };
     let (keys, deliver) = (http.keys, http.deliver);
-    name_request_callback(vm, nh, server, args)?;
-    emit_natively(vm, nh, Emitter::Server, server, keys.request, &[request.clone(), response])?;
+    // One read of the listeners names the callback and runs them.
+    let listeners = listeners_of(vm, nh, Emitter::Server, server, keys.request)?;
+    name_request_callback(vm, nh, listeners.first(), args);
+    call_each(vm, nh, &listeners, server, &[request.clone(), response])?;
     // incoming._deliver(''): the (empty) body is there; a stream already
     // flowing (the handler listened for 'data') emits it.
     if is(vm, nh, Site::RequestDeliver, &request, keys.deliver, deliver) && !read(vm, nh, Site::RequestFlowing, &request, keys.flowing)?.truthy() {
@@ -300,29 +302,32 @@ impl Emitter {
 
 /// http.js's nameRequestCallback: the views name the request's callback by
 /// the server's first 'request' listener (`GET /x handler`, at its line).
-fn name_request_callback(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, server: &Value, args: &[Value]) -> JsResult<()> {
-    let Some(http) = &nh.state.http else { return Ok(()) };
-    let keys = http.keys;
-    let (_, _, events_site, listeners_site) = Emitter::Server.sites();
-    let events = read(vm, nh, events_site, server, keys.events)?;
-    let handler = read(vm, nh, listeners_site, &events, keys.request)?;
-    let first = match &handler {
-        Value::Object(id) if vm.heap.get(*id).is_callable() => handler.clone(),
-        Value::Object(id) => match &vm.heap.get(*id).elements {
-            looplab_js::object::Elements::Dense(values) => values.first().cloned().unwrap_or_default(),
-            _ => Value::Undefined,
-        },
-        _ => Value::Undefined,
+fn name_request_callback(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, first: Option<&Value>, args: &[Value]) {
+    let Some(first) = first else { return };
+    let text = |value: Option<&Value>| match value {
+        Some(Value::String(text)) => text.to_rust(),
+        _ => String::new(),
     };
-    if first.is_object() {
-        let text = |value: Option<&Value>| match value {
-            Some(Value::String(text)) => text.to_rust(),
-            _ => String::new(),
-        };
-        let line = if nh.host.thread() == looplab_core::ThreadId::MAIN { vm.function_line(&first) } else { 0 };
-        nh.host.name_callback(&format!("{} {} handler", text(args.get(1)), text(args.get(2))), line);
-    }
-    Ok(())
+    let line = if nh.host.thread() == looplab_core::ThreadId::MAIN { vm.function_line(first) } else { 0 };
+    nh.host.name_callback(&format!("{} {} handler", text(args.get(1)), text(args.get(2))), line);
+}
+
+/// The listeners of `name` on `target` as events.js stores them (one
+/// function, or an array of them), where `emits_plainly` holds.
+fn listeners_of(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, emitter: Emitter, target: &Value, name: Key) -> JsResult<Vec<Value>> {
+    let Some(http) = &nh.state.http else { return Ok(Vec::new()) };
+    let keys = http.keys;
+    let (_, _, events_site, listeners_site) = emitter.sites();
+    let events = read(vm, nh, events_site, target, keys.events)?;
+    let handler = read(vm, nh, listeners_site, &events, name)?;
+    Ok(match &handler {
+        Value::Object(id) if vm.heap.get(*id).is_callable() => vec![handler.clone()],
+        Value::Object(id) => match &vm.heap.get(*id).elements {
+            looplab_js::object::Elements::Dense(values) if vm.heap.get(*id).is_array() => values.clone(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    })
 }
 
 /// `target.emit(name, ...args)` where `emits_plainly` holds: each listener
@@ -330,21 +335,13 @@ fn name_request_callback(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, server: &Value,
 /// docs, events, "Asynchronous vs. synchronous"); a listener's result is
 /// ignored, as `addCatch` does when the emitter does not capture.
 fn emit_natively(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, emitter: Emitter, target: &Value, name: Key, args: &[Value]) -> JsResult<()> {
-    let Some(http) = &nh.state.http else { return Ok(()) };
-    let keys = http.keys;
-    let (_, _, events_site, listeners_site) = emitter.sites();
-    let events = read(vm, nh, events_site, target, keys.events)?;
-    let handler = read(vm, nh, listeners_site, &events, name)?;
-    let listeners = match &handler {
-        Value::Object(id) if vm.heap.get(*id).is_callable() => vec![handler.clone()],
-        Value::Object(id) => match &vm.heap.get(*id).elements {
-            looplab_js::object::Elements::Dense(values) if vm.heap.get(*id).is_array() => values.clone(),
-            _ => return Ok(()),
-        },
-        _ => return Ok(()),
-    };
+    let listeners = listeners_of(vm, nh, emitter, target, name)?;
+    call_each(vm, nh, &listeners, target, args)
+}
+
+fn call_each(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, listeners: &[Value], target: &Value, args: &[Value]) -> JsResult<()> {
     for listener in listeners {
-        vm.call(nh, &listener, target, args)?;
+        vm.call(nh, listener, target, args)?;
     }
     Ok(())
 }
