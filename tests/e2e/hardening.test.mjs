@@ -2,9 +2,7 @@
 // can appear, and accessibility (axe-core) on the playground and the embed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { serveDist, launchChromium, PlaygroundPage, repoRoot } from './support.mjs';
+import { serveDist, launchChromium, PlaygroundPage, axe } from './support.mjs';
 import { encodeLinkInPage } from './links.mjs';
 
 let server;
@@ -102,16 +100,6 @@ test('hostile text is shown as text everywhere: code, console, file names, error
     await context.close();
   }
 });
-
-const axeSource = await fs.readFile(path.join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-async function axe(page) {
-  await page.addScriptTag({ content: axeSource });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join('; ')}`);
-}
 
 test('accessibility: axe-core finds nothing serious or critical on the playground, its dialogs, or the embed', async () => {
   // axe is injected as a script: this context lets it past the page's CSP.

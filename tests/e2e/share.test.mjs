@@ -159,7 +159,7 @@ test('the embed: in an iframe on another origin it plays, tells its height, paus
     <iframe id="one" src="${embedUrl}" title="Looplab" loading="lazy" width="100%" height="300" style="border:0"></iframe>
     <div style="height: 3000px"></div>
     <script src="${scriptUrl}" defer></script>
-    ${component.replaceAll('&amp;', '&').split('\n')[1]}
+    ${component.replaceAll('&amp;', '&').split('\n').slice(1).join('\n')}
     <script>
       window.heights = [];
       addEventListener('message', (event) => {

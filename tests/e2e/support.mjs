@@ -52,9 +52,19 @@ export async function serveDist({ base = '/' } = {}) {
   return { url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** Serves one HTML page (a blog post, say) from its own origin. */
-export async function servePage(html) {
+/**
+ * Serves one HTML page (a blog post, say) from its own origin, with any
+ * `files` beside it ({ 'poster.svg': { type, body } }).
+ */
+export async function servePage(html, files = {}) {
   const server = http.createServer((request, response) => {
+    const name = decodeURIComponent(new URL(request.url, 'http://x').pathname).replace(/^\//, '');
+    const file = Object.hasOwn(files, name) ? files[name] : null;
+    if (file) {
+      response.writeHead(200, { 'content-type': file.type });
+      response.end(file.body);
+      return;
+    }
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(html);
   });
@@ -190,4 +200,18 @@ export class PlaygroundPage {
     await this.page.screenshot({ path: file, fullPage: true });
     return file;
   }
+}
+
+const axeSource = await fs.readFile(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * axe-core's serious and critical findings on `page`, one line each. The
+ * page's context must bypass its CSP (axe is injected as a script).
+ */
+export async function axe(page) {
+  await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join('; ')}`);
 }

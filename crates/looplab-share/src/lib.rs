@@ -111,11 +111,17 @@ pub struct EmbedOptions {
     pub panels: Vec<Panel>,
     /// None follows the reader's system.
     pub theme: Option<Theme>,
+    /// Run on a click (`click`): a placeholder (the title, a still of the
+    /// scenario, a Run button) that loads no wasm and no worker until the
+    /// reader presses Run; then it plays. (Added after the golden links:
+    /// absent in their JSON.)
+    #[serde(default)]
+    pub click: bool,
 }
 
 impl Default for EmbedOptions {
     fn default() -> EmbedOptions {
-        EmbedOptions { autoplay: false, looped: false, speed: None, start_us: None, panels: vec![Panel::Code], theme: None }
+        EmbedOptions { autoplay: false, looped: false, speed: None, start_us: None, panels: vec![Panel::Code], theme: None, click: false }
     }
 }
 
@@ -125,6 +131,10 @@ pub struct Link {
     pub scenario: Scenario,
     /// Present for the embed view.
     pub embed: Option<EmbedOptions>,
+    /// Presentation mode (`present`): large type, the code and one view,
+    /// arrow keys step through the walkthrough or the run.
+    #[serde(default)]
+    pub present: bool,
 }
 
 /// Why a link could not be opened, in words.
@@ -381,6 +391,9 @@ pub fn encode(scenario: &Scenario) -> String {
 /// The fragment for the embed view of `scenario` with `options`.
 pub fn encode_embed(scenario: &Scenario, options: &EmbedOptions) -> String {
     let mut items = vec!["embed".to_string()];
+    if options.click {
+        items.push("click".into());
+    }
     if options.autoplay {
         items.push("autoplay".into());
     }
@@ -449,6 +462,7 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
     let mut scenario = None;
     let mut embed: Option<EmbedOptions> = None;
     let mut options = EmbedOptions::default();
+    let mut present = false;
     for item in fragment.split('&').filter(|item| !item.is_empty()) {
         let (name, value) = match item.split_once('=') {
             Some((name, value)) => (name, Some(value)),
@@ -458,6 +472,8 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
             ("s", Some(value)) => scenario = Some(decode_scenario(value)?),
             ("embed", None) => embed = Some(EmbedOptions::default()),
             ("autoplay", None) => options.autoplay = true,
+            ("click", None) => options.click = true,
+            ("present", None) => present = true,
             ("loop", None) => options.looped = true,
             ("speed", Some(value)) => match parse_decimal(value) {
                 Some(speed) if speed.is_finite() && (0.001..=1000.0).contains(&speed) => options.speed = Some(speed),
@@ -486,7 +502,7 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
     let Some(scenario) = scenario else {
         return error("the link holds no scenario (its part after '#' has no s=…)");
     };
-    Ok(Link { scenario, embed: embed.map(|_| options) })
+    Ok(Link { scenario, embed: embed.map(|_| options), present })
 }
 
 /// "1.5s", "300ms", "1200" (ms).

@@ -85,12 +85,28 @@ fn embed_options_round_trip() {
         start_us: Some(1_200_000),
         panels: vec![Panel::Charts, Panel::Console],
         theme: Some(Theme::Dark),
+        click: false,
     };
     let fragment = encode_embed(&scenario, &options);
     assert!(fragment.starts_with("embed&autoplay&loop&speed=2.5&t=1200ms&show=charts,console&theme=dark&s=1."), "{fragment}");
-    assert_eq!(decode(&format!("#{fragment}")), Ok(Link { scenario: scenario.clone(), embed: Some(options) }));
+    assert_eq!(decode(&format!("#{fragment}")), Ok(Link { scenario: scenario.clone(), embed: Some(options), present: false }));
     let plain = EmbedOptions::default();
     assert_eq!(decode(&encode_embed(&scenario, &plain)).map(|link| link.embed), Ok(Some(plain)));
+    // Run on a click: read before any wasm by the page's boot script,
+    // which looks for the item `click` among the fragment's first items.
+    let on_click = EmbedOptions { click: true, ..EmbedOptions::default() };
+    let fragment = encode_embed(&scenario, &on_click);
+    assert!(fragment.starts_with("embed&click&s=1."), "{fragment}");
+    assert_eq!(decode(&fragment).map(|link| link.embed), Ok(Some(on_click)));
+}
+
+#[test]
+fn presentation_mode_is_an_item_of_any_link() {
+    let scenario = scenario("readfile-intro", FROZEN_V1.iter().find(|(id, _)| *id == "readfile-intro").map(|(_, text)| *text).unwrap_or_default());
+    let link = decode(&format!("present&{}", encode(&scenario))).expect("a presentation link");
+    assert!(link.present && link.embed.is_none());
+    assert!(!decode(&encode(&scenario)).expect("a plain link").present);
+    assert!(decode(&format!("embed&present&{}", encode(&scenario))).is_ok_and(|link| link.present && link.embed.is_some()));
 }
 
 /// Links made by version 1: each must decode to the same scenario in every

@@ -4,12 +4,12 @@
 
 use crate::bridge::WorkerBridge;
 use crate::charts::{Histogram, LineChart, Measure, Series, Shared};
-use crate::editor::Editor;
+use crate::editor::{CodeView, Editor};
 use crate::lanes::Lanes;
 use crate::presets::{self, PRESETS};
 use crate::share::{self as share_state, Saved};
 use crate::sharing::{self, ExportKind, SharePanel};
-use crate::state::{Action, AppState, CompareWith, Knob, Pane, WorkerStatus, SPEEDS, TRACE_EVENTS_MAX};
+use crate::state::{Action, AppState, CompareWith, Knob, Pane, PresentView, WorkerStatus, SPEEDS, TRACE_EVENTS_MAX};
 use crate::tracks_view::TracksView;
 use gloo_timers::callback::{Interval, Timeout};
 use looplab_core::Settings;
@@ -267,8 +267,12 @@ pub fn app() -> Html {
     };
     {
         let embedded = state.embed.is_some();
+        let present = state.present;
         use_effect_with(fragment.clone(), move |fragment| {
-            if !embedded {
+            // Presentation mode stays on through a reload.
+            if present && !embedded {
+                sharing::replace_fragment(&format!("present&{fragment}"));
+            } else if !embedded {
                 sharing::replace_fragment(fragment);
             }
         });
@@ -327,6 +331,24 @@ pub fn app() -> Html {
         });
     }
 
+    // Embeds on one page take turns: starting to play pauses the others.
+    {
+        let turns = use_mut_ref(|| None::<sharing::EmbedTurns>);
+        {
+            let turns = turns.clone();
+            let dispatcher = store.dispatcher();
+            use_effect_with(state.embed.is_some(), move |embedded| {
+                *turns.borrow_mut() = embedded.then(|| sharing::EmbedTurns::new(Callback::from(move |()| dispatcher.dispatch(Action::Pause)))).flatten();
+                move || drop(turns.borrow_mut().take())
+            });
+        }
+        use_effect_with(state.playing, move |playing| {
+            if let (true, Some(turns)) = (*playing, turns.borrow().as_ref()) {
+                turns.playing();
+            }
+        });
+    }
+
     // Playback: one tick per frame while playing, with the real time passed.
     {
         let dispatcher = store.dispatcher();
@@ -365,6 +387,8 @@ pub fn app() -> Html {
                     "n" => Action::NextStall,
                     // Goes on past a walkthrough's step (a no-op without one).
                     "Enter" => Action::ContinueStep,
+                    // Presentation mode's next view (nothing else shows it).
+                    "v" | "V" => Action::CyclePresentView,
                     _ => return,
                 };
                 event.prevent_default();
@@ -493,6 +517,26 @@ pub fn app() -> Html {
                 }
                 ExportKind::TraceCsv => sharing::download_text(&format!("{stem}-trace.csv"), "text/csv", &crate::export::trace_csv(&state.events)),
                 ExportKind::TraceText => sharing::download_text(&format!("{stem}-trace.txt"), "text/plain", &crate::export::trace_text(&state.events)),
+                ExportKind::PosterSvg => sharing::download_text(
+                    &crate::poster::file_name(&state.title, "svg"),
+                    "image/svg+xml",
+                    &crate::poster::svg(&state.title, &state.source, &state.tracks, &sharing::poster_css()),
+                ),
+                ExportKind::PosterPng => {
+                    let export_message = export_message.clone();
+                    sharing::download_svg_png(
+                        crate::poster::svg(&state.title, &state.source, &state.tracks, &sharing::poster_css()),
+                        crate::poster::WIDTH,
+                        crate::poster::HEIGHT,
+                        &crate::poster::file_name(&state.title, "png"),
+                        Callback::from(move |outcome: Result<(), String>| {
+                            export_message.set(Some(match outcome {
+                                Ok(()) => "Saved the poster as a PNG.".to_string(),
+                                Err(message) => format!("The poster could not be made: {message}."),
+                            }))
+                        }),
+                    );
+                }
                 ExportKind::ViewPng => {
                     let export_message = export_message.clone();
                     sharing::download_png(
@@ -609,16 +653,8 @@ pub fn app() -> Html {
                         if state.running { <button data-testid="stop" class="danger" onclick={on_stop} title="Stop the simulation">{"Stop"}</button> }
                     </div>
     };
-    let stage_core = html! {
-        <>
-                    <Timeline clock_us={state.clock_us} end_us={end_us} stalls={state.stalls.clone()} on_scrub={on_scrub} />
-                    if state.running {
-                        <progress data-testid="progress" max="1" value={state.progress.unwrap_or(0.0).to_string()} aria-label="Simulation progress"></progress>
-                    }
-                    <p class="status" data-testid="status" role="status" data-run-id={state.run_id.to_string()}
-                        data-done={(!state.running && (state.summary.is_some() || state.error.is_some())).to_string()}>{status}</p>
-                    <p class="narration" data-testid="narration" aria-live="polite">{state.narration()}</p>
-                    if let Some(step) = state.step_shown.and_then(|index| state.walkthrough.get(index).map(|step| (index, step))) {
+    let step_box = html! {
+        if let Some(step) = state.step_shown.and_then(|index| state.walkthrough.get(index).map(|step| (index, step))) {
                         <div class="walkthrough-step" data-testid="walkthrough-step" role="status">
                             <span class="step-count">{format!("Step {} of {}", step.0 + 1, state.walkthrough.len())}
                                 { if step.1.line > 0 { format!(" · line {}", step.1.line) } else { String::new() } }</span>
@@ -626,6 +662,17 @@ pub fn app() -> Html {
                             <button data-testid="walkthrough-continue" onclick={dispatch(Action::ContinueStep)}>{"Continue"}<kbd>{"Enter"}</kbd></button>
                         </div>
                     }
+    };
+    let stage_core = html! {
+        <>
+                    <Timeline clock_us={state.clock_us} end_us={end_us} stalls={state.stalls.clone()} on_scrub={on_scrub.clone()} />
+                    if state.running {
+                        <progress data-testid="progress" max="1" value={state.progress.unwrap_or(0.0).to_string()} aria-label="Simulation progress"></progress>
+                    }
+                    <p class="status" data-testid="status" role="status" data-run-id={state.run_id.to_string()}
+                        data-done={(!state.running && (state.summary.is_some() || state.error.is_some())).to_string()}>{status}</p>
+                    <p class="narration" data-testid="narration" aria-live="polite">{state.narration()}</p>
+                    { step_box.clone() }
                     <Lanes view={state.view.clone()} clock_us={state.clock_us}
                         has_requests={state.summary.as_ref().is_some_and(|summary| summary.metrics.requests.is_some()) || state.view.requests_done > 0 || !state.view.requests_in_flight.is_empty()}
                         stall={state.current_stall().map(|(stall, so_far)| (stall.clone(), so_far))}
@@ -669,6 +716,56 @@ pub fn app() -> Html {
             }
         })
         .unwrap_or_default();
+
+    if state.present {
+        // Presentation mode: large type, the code and one view, the arrow
+        // keys going from step to step (for talks and screen recordings).
+        let leave = format!("{}#{}", sharing::page_address(), fragment);
+        let lit_line =
+            state.step_shown.and_then(|index| state.walkthrough.get(index)).map(|step| step.line).filter(|line| *line > 0).or_else(|| state.executing_line());
+        let show_view = |view: PresentView| dispatch(Action::ShowPresentView(view));
+        let keys = if state.walkthrough.is_empty() {
+            "→ ← step one event · space plays · V next view"
+        } else {
+            "→ next step · ← step back · space plays · V next view"
+        };
+        return html! {
+            <div class="app present" data-testid="present">
+                <header class="present-bar">
+                    <strong class="brand">{"Looplab"}</strong>
+                    <h1 class="present-title">{state.title.clone()}</h1>
+                    <div class="present-views" role="group" aria-label="The view beside the code (V)">
+                        { for PresentView::ALL.iter().map(|view| html! {
+                            <button data-testid={format!("present-view-{}", view.label().to_lowercase())} aria-pressed={(state.present_view == *view).to_string()}
+                                onclick={show_view(*view)}>{view.label()}</button>
+                        }) }
+                    </div>
+                    <span class="present-keys" data-testid="present-keys">{keys}</span>
+                    <a class="open-full" data-testid="present-leave" href={leave}>{"Leave presentation"}</a>
+                </header>
+                { notice }
+                <main class="present-body">
+                    <section class="panel present-code" aria-label="Code">
+                        <CodeView source={state.source.clone()} lit_line={lit_line} />
+                    </section>
+                    <section class="panel stage present-stage" aria-label={state.present_view.label()}>
+                        { controls }
+                        if state.present_view == PresentView::Animation {
+                            { stage_core }
+                        } else {
+                            <Timeline clock_us={state.clock_us} end_us={end_us} stalls={state.stalls.clone()} on_scrub={on_scrub.clone()} />
+                            { step_box }
+                            if state.present_view == PresentView::Timeline { { timeline } }
+                            if state.present_view == PresentView::Charts { { figures } }
+                            if state.present_view == PresentView::Console {
+                                <ConsolePanel console={state.view.console.clone()} on_seek={on_seek} />
+                            }
+                        }
+                    </section>
+                </main>
+            </div>
+        };
+    }
 
     if let Some(embed) = &state.embed {
         // The embed view: the animation and its controls, with the panels

@@ -121,6 +121,33 @@ pub fn editor(props: &EditorProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct CodeViewProps {
+    pub source: String,
+    /// The line to light (the running callback's, or a step's).
+    pub lit_line: Option<u32>,
+}
+
+/// The code, coloured and read-only, with line numbers and one line lit:
+/// what presentation mode shows beside its view.
+#[function_component(CodeView)]
+pub fn code_view(props: &CodeViewProps) -> Html {
+    let lines = use_memo(props.source.clone(), |source| highlight(source));
+    html! {
+        <pre class="code-view" data-testid="code-view" tabindex="0" aria-label="The scenario's code"><code>
+            { for lines.iter().enumerate().map(|(index, pieces)| {
+                let number = index as u32 + 1;
+                let lit = props.lit_line == Some(number);
+                html! {
+                    <div class={classes!("code-line", lit.then_some("executing"))} aria-current={lit.then_some("true")}>
+                        <span class="ln" aria-hidden="true">{number}</span>{ render_pieces(pieces, None) }{"\u{200b}"}
+                    </div>
+                }
+            }) }
+        </code></pre>
+    }
+}
+
 /// A line's coloured pieces; from `error_column` (1-based, in characters)
 /// on, the text is underlined.
 fn render_pieces(pieces: &[(crate::highlight::Token, String)], error_column: Option<usize>) -> Html {

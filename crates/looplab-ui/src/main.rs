@@ -12,6 +12,7 @@ mod editor;
 mod export;
 mod highlight;
 mod lanes;
+mod poster;
 mod presets;
 mod share;
 mod sharing;

@@ -3,7 +3,7 @@
 
 use crate::presets;
 use crate::state::{AppState, CompareWith, Knobs, Notice, Pane, SPEEDS};
-use looplab_share::{Link, LinkError, Scenario, ViewState};
+use looplab_share::{EmbedOptions, Link, LinkError, Scenario, ViewState};
 
 /// The editor's text and preset as kept in local storage.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +73,10 @@ fn link_state(link: &Link) -> AppState {
             state.choose_speed(nearest_speed_index(speed));
         }
     }
-    state.embed = link.embed.clone();
+    // A click embed starts only when the reader pressed its Run (the boot
+    // script's placeholder): it plays at once.
+    state.embed = link.embed.clone().map(|embed| EmbedOptions { autoplay: embed.autoplay || embed.click, ..embed });
+    state.present = link.present;
     state.link_source = Some(scenario.code.clone());
     state
 }
@@ -122,7 +125,6 @@ pub fn open(fragment: Option<&str>, saved: Option<Saved>) -> Opening {
 mod tests {
     use super::*;
     use crate::state::{Action, Knob};
-    use looplab_share::EmbedOptions;
 
     fn saved(source: &str) -> Option<Saved> {
         Some(Saved { source: source.to_string(), preset_id: None, from_link: false })
@@ -233,5 +235,27 @@ mod tests {
         assert!(state.playing || state.step_shown.is_some(), "loops");
         state = state.apply(Action::Visible(false));
         assert!(!state.playing);
+    }
+
+    #[test]
+    fn a_click_embed_plays_once_run_and_pauses_when_another_embed_plays() {
+        let scenario = Scenario { title: "Mine".into(), code: "setTimeout(() => console.log('a'), 5);\n".into(), ..Scenario::default() };
+        let options = EmbedOptions { click: true, ..EmbedOptions::default() };
+        let opening = open(Some(&looplab_share::encode_embed(&scenario, &options)), saved("mine"));
+        // The UI starts only after the reader pressed the placeholder's Run.
+        let mut state = crate::state::tests::run_to_finish(opening.state.apply(Action::Visible(true)));
+        assert!(state.playing, "Run pressed: it plays");
+        // Another embed on the page started playing: this one pauses, and
+        // does not resume when scrolled back into view.
+        state = state.apply(Action::Pause).apply(Action::Visible(false)).apply(Action::Visible(true));
+        assert!(!state.playing);
+    }
+
+    #[test]
+    fn a_presentation_link_opens_in_presentation_mode() {
+        let scenario = Scenario { title: "Talk".into(), code: "console.log(1);\n".into(), ..Scenario::default() };
+        let opening = open(Some(&format!("present&{}", looplab_share::encode(&scenario))), saved("mine"));
+        assert!(opening.state.present && opening.state.embed.is_none());
+        assert!(!open(Some(&looplab_share::encode(&scenario)), saved("mine")).state.present);
     }
 }

@@ -211,10 +211,46 @@ async fn view_image(selector: &str) -> Result<(web_sys::HtmlImageElement, f64, f
         resolved_colours(".picture"),
         serialize(&element),
     );
+    Ok((svg_image(&svg).await?, width, height))
+}
+
+/// An SVG document, decoded as an image to draw on a canvas.
+async fn svg_image(svg: &str) -> Result<web_sys::HtmlImageElement, String> {
     let image = web_sys::HtmlImageElement::new().map_err(|_| "no image support")?;
-    image.set_src(&format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&svg))));
+    image.set_src(&format!("data:image/svg+xml;charset=utf-8,{}", String::from(js_sys::encode_uri_component(svg))));
     JsFuture::from(image.decode()).await.map_err(|_| "the view could not be rendered as an image")?;
-    Ok((image, width, height))
+    Ok(image)
+}
+
+/// Draws `image` at `scale` and saves it as a PNG called `name`.
+async fn save_png(image: &web_sys::HtmlImageElement, width: f64, height: f64, scale: f64, name: &str) -> Result<(), String> {
+    let (canvas, context) = canvas_2d(width, height, scale)?;
+    context.draw_image_with_html_image_element(image, 0.0, 0.0).map_err(|_| "the picture could not be drawn")?;
+    let blob = JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
+        let _ = canvas.to_blob(&resolve);
+    }))
+    .await
+    .ok()
+    .and_then(|blob| blob.dyn_into::<web_sys::Blob>().ok())
+    .ok_or("the browser would not encode the PNG")?;
+    download_blob(name, &blob);
+    Ok(())
+}
+
+/// The colours and timeline rules a poster (`poster.rs`) is drawn with:
+/// the page's, as it shows now.
+pub fn poster_css() -> String {
+    let rules: String = page_css().lines().filter(|rule| rule.starts_with(".chart .tk")).map(|rule| format!("{rule}\n")).collect();
+    format!("{}\n{rules}", resolved_colours(".poster"))
+}
+
+/// Saves a poster (an SVG document of `width` × `height`) as a PNG.
+pub fn download_svg_png(svg: String, width: f64, height: f64, name: &str, done: Callback<Result<(), String>>) {
+    let name = name.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        let outcome = async { save_png(&svg_image(&svg).await?, width, height, 1.0, &name).await }.await;
+        done.emit(outcome);
+    });
 }
 
 fn canvas_2d(width: f64, height: f64, scale: f64) -> Result<(web_sys::HtmlCanvasElement, web_sys::CanvasRenderingContext2d), String> {
@@ -237,17 +273,7 @@ pub fn download_png(selector: &str, name: &str, done: Callback<Result<(), String
     wasm_bindgen_futures::spawn_local(async move {
         let outcome = async {
             let (image, width, height) = view_image(&selector).await?;
-            let (canvas, context) = canvas_2d(width, height, 2.0)?;
-            context.draw_image_with_html_image_element(&image, 0.0, 0.0).map_err(|_| "the picture could not be drawn")?;
-            let blob = JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
-                let _ = canvas.to_blob(&resolve);
-            }))
-            .await
-            .ok()
-            .and_then(|blob| blob.dyn_into::<web_sys::Blob>().ok())
-            .ok_or("the browser would not encode the PNG")?;
-            download_blob(&name, &blob);
-            Ok::<(), String>(())
+            save_png(&image, width, height, 2.0, &name).await
         }
         .await;
         done.emit(outcome.map_err(|message| message.to_string()));
@@ -410,6 +436,40 @@ pub fn theme_message(event: &web_sys::Event) -> Option<Option<Theme>> {
     }
 }
 
+/// Embeds take turns: one that starts playing says so on a channel of the
+/// Looplab origin, and every other embed that hears it pauses, so a page
+/// of several embeds never plays more than one simulation at a time (a
+/// reader who pressed Run on one watches that one). Browsers partition
+/// the channel by the top-level site, so embeds in other blogs' pages
+/// never hear it. Stops listening when dropped.
+pub struct EmbedTurns {
+    channel: web_sys::BroadcastChannel,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+const EMBED_TURNS_CHANNEL: &str = "looplab:embeds";
+
+impl EmbedTurns {
+    pub fn new(another_plays: Callback<()>) -> Option<EmbedTurns> {
+        let channel = web_sys::BroadcastChannel::new(EMBED_TURNS_CHANNEL).ok()?;
+        // A channel never delivers a message to the object that posted it.
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| another_plays.emit(()));
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(EmbedTurns { channel, _on_message: on_message })
+    }
+
+    pub fn playing(&self) {
+        let _ = self.channel.post_message(&JsValue::from_str("playing"));
+    }
+}
+
+impl Drop for EmbedTurns {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
 /// Sets or clears the page's forced theme (`data-theme` on `<html>`).
 pub fn set_theme(theme: Option<Theme>) {
     let Some(root) = window().and_then(|window| window.document()).and_then(|document| document.document_element()) else { return };
@@ -420,22 +480,51 @@ pub fn set_theme(theme: Option<Theme>) {
     };
 }
 
-/// The `<iframe>` an author pastes into a post.
-pub fn iframe_snippet(url: &str, title: &str, height: u32) -> String {
+/// What an embed snippet shows where the embed cannot run (a feed reader,
+/// a reader without JavaScript, print): the poster, hosted by the author
+/// beside the post, linked to the live scenario.
+pub struct Fallback<'a> {
+    /// The playground's link to the scenario.
+    pub link: &'a str,
+    /// The poster's address, relative to the post (its saved file name).
+    pub poster: &'a str,
+}
+
+impl Fallback<'_> {
+    fn html(&self, title: &str) -> String {
+        format!(
+            "<a href=\"{}\"><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" loading=\"lazy\"></a>",
+            escape_xml(self.link),
+            escape_xml(self.poster),
+            escape_xml(&format!("Looplab: {title}. Open the live scenario.")),
+            crate::poster::WIDTH,
+            crate::poster::HEIGHT
+        )
+    }
+}
+
+/// The `<iframe>` an author pastes into a post, with the poster for pages
+/// read without JavaScript.
+pub fn iframe_snippet(url: &str, title: &str, height: u32, fallback: &Fallback) -> String {
     format!(
-        "<iframe src=\"{}\" title=\"{}\" loading=\"lazy\" width=\"100%\" height=\"{height}\" style=\"border: 0; max-width: 960px;\" allow=\"clipboard-write\"></iframe>",
+        "<iframe src=\"{}\" title=\"{}\" loading=\"lazy\" width=\"100%\" height=\"{height}\" style=\"border: 0; max-width: 960px;\" allow=\"clipboard-write\"></iframe>\n<noscript>{}</noscript>",
         escape_xml(url),
-        escape_xml(&format!("Looplab: {title}"))
+        escape_xml(&format!("Looplab: {title}")),
+        fallback.html(title)
     )
 }
 
-/// The web component's snippet, for authors who prefer a script tag.
-pub fn component_snippet(script_url: &str, fragment: &str, title: &str) -> String {
+/// The web component's snippet, for authors who prefer a script tag. Its
+/// content is the poster and the link: what a feed reader, a reader
+/// without JavaScript and print show, and what a click embed shows until
+/// the reader presses Run.
+pub fn component_snippet(script_url: &str, fragment: &str, title: &str, fallback: &Fallback) -> String {
     format!(
-        "<script src=\"{}\" defer></script>\n<looplab-embed scenario=\"{}\" title=\"{}\"></looplab-embed>",
+        "<script src=\"{}\" defer></script>\n<looplab-embed scenario=\"{}\" title=\"{}\">\n  {}\n</looplab-embed>",
         escape_xml(script_url),
         escape_xml(fragment),
-        escape_xml(&format!("Looplab: {title}"))
+        escape_xml(&format!("Looplab: {title}")),
+        fallback.html(title)
     )
 }
 
@@ -447,6 +536,8 @@ pub enum ExportKind {
     TraceCsv,
     TraceText,
     ViewPng,
+    PosterSvg,
+    PosterPng,
 }
 
 #[derive(Properties, PartialEq)]
@@ -501,12 +592,20 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
     let fragment = use_memo(props.scenario.clone(), looplab_share::encode);
     let link = format!("{}#{fragment}", page_address());
     let markdown = format!("[Looplab: {}]({link})", props.title.replace(['[', ']'], ""));
-    let embed_fragment = use_memo((props.scenario.clone(), (*embed).clone()), |(scenario, options)| looplab_share::encode_embed(scenario, options));
+    let embed_fragment = use_memo((props.scenario.clone(), props.title.clone(), (*embed).clone()), |(scenario, title, options)| {
+        // A click embed's placeholder shows the title before any wasm has
+        // loaded: it cannot look up a preset's, so the link carries it.
+        let scenario = if options.click { Scenario { title: title.clone(), ..scenario.clone() } } else { scenario.clone() };
+        looplab_share::encode_embed(&scenario, options)
+    });
     let embed_url = format!("{}#{embed_fragment}", page_address());
     let height = if embed.panels.contains(&Panel::Code) || embed.panels.contains(&Panel::Charts) { 720 } else { 480 };
-    let iframe = iframe_snippet(&embed_url, &props.title, height);
+    let poster_name = crate::poster::file_name(&props.title, "svg");
+    let fallback = Fallback { link: &link, poster: &poster_name };
+    let iframe = iframe_snippet(&embed_url, &props.title, height, &fallback);
     let script_url = format!("{}embed.js", page_address().rsplit_once('/').map_or(String::new(), |(base, _)| format!("{base}/")));
-    let component = component_snippet(&script_url, &embed_fragment, &props.title);
+    let component = component_snippet(&script_url, &embed_fragment, &props.title, &fallback);
+    let present_link = format!("{}#present&{fragment}", page_address());
 
     let copy = |what: &'static str, text: String| {
         let copied = copied.clone();
@@ -610,10 +709,14 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
             <div class="row">
                 <button data-testid="copy-link" onclick={copy("link", link.clone())}>{"Copy link"}</button>
                 <button data-testid="copy-markdown" onclick={copy("markdown", markdown.clone())}>{"Copy as Markdown"}</button>
+                <a class="button-link" data-testid="present-link" href={present_link} target="_blank" rel="noopener"
+                    title="Large type, the code and one view; arrow keys step through the walkthrough">{"Present ↗"}</a>
                 { copied_note("link") }{ copied_note("markdown") }
             </div>
             <h3>{"Embed"}</h3>
             <div class="row embed-options" data-testid="embed-options">
+                <label title="A still and a Run button: nothing loads until the reader presses Run">
+                    <input type="checkbox" data-testid="embed-click" checked={embed.click} onchange={toggle(|options, on| options.click = on)} />{" run on a click"}</label>
                 <label><input type="checkbox" checked={embed.autoplay} onchange={toggle(|options, on| options.autoplay = on)} />{" autoplay"}</label>
                 <label><input type="checkbox" checked={embed.looped} onchange={toggle(|options, on| options.looped = on)} />{" loop"}</label>
                 { for Panel::ALL.iter().map(|panel| html! {
@@ -650,6 +753,9 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
                 </button>
                 { copied_note("embed") }{ copied_note("component") }
             </div>
+            <p class="hint" data-testid="embed-poster-hint">
+                {format!("Save the poster below as {poster_name} beside your post: feed readers, readers without JavaScript and print show it, linked to the live scenario, and a click embed shows it until Run.")}
+            </p>
             <p class="hint" data-testid="embed-theme-hint">
                 {"A site with its own theme toggle keeps the embed in step: "}
                 <code>{"element.setAttribute('theme', 'dark')"}</code>{" on <looplab-embed> (light, dark or auto), or "}
@@ -660,6 +766,9 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
             }
             <h3>{"Export"}</h3>
             <div class="row" data-testid="exports">
+                <button data-testid="export-poster-svg" disabled={!props.has_run} onclick={export(ExportKind::PosterSvg)}
+                    title="The title, the code's first lines and the run's timeline, 1200 × 630">{"Poster SVG"}</button>
+                <button data-testid="export-poster-png" disabled={!props.has_run} onclick={export(ExportKind::PosterPng)}>{"Poster PNG"}</button>
                 <button data-testid="export-png" disabled={!props.has_run} onclick={export(ExportKind::ViewPng)}>{"View as PNG"}</button>
                 <button data-testid="export-requests-csv" disabled={!props.has_run} onclick={export(ExportKind::RequestsCsv)}>{"Requests CSV"}</button>
                 <button data-testid="export-requests-json" disabled={!props.has_run} onclick={export(ExportKind::RequestsJson)}>{"Requests JSON"}</button>

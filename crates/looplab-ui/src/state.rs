@@ -220,6 +220,11 @@ pub struct AppState {
     pub pane: Pane,
     /// The embed view's options (None: the playground).
     pub embed: Option<looplab_share::EmbedOptions>,
+    /// Presentation mode (`#…&present`): large type, the code and one
+    /// view, arrow keys step through the walkthrough or the run.
+    pub present: bool,
+    /// The one view presentation mode shows beside the code.
+    pub present_view: PresentView,
     /// Where playback goes when the next run finishes (a link's moment).
     pub start_at_us: Option<u64>,
     /// Whether the page is on screen (an embed scrolled away pauses).
@@ -236,6 +241,35 @@ pub struct AppState {
     /// A crash stopped automatic runs until the person changes something or
     /// presses Run: the same code would crash the fresh worker again.
     pub halted_by_crash: bool,
+}
+
+/// What presentation mode shows beside the code, one at a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PresentView {
+    /// The lanes: the thread, the queues, the pool, the requests.
+    #[default]
+    Animation,
+    Timeline,
+    Charts,
+    Console,
+}
+
+impl PresentView {
+    pub const ALL: [PresentView; 4] = [PresentView::Animation, PresentView::Timeline, PresentView::Charts, PresentView::Console];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PresentView::Animation => "Animation",
+            PresentView::Timeline => "Timeline",
+            PresentView::Charts => "Charts",
+            PresentView::Console => "Console",
+        }
+    }
+
+    fn next(self) -> PresentView {
+        let index = PresentView::ALL.iter().position(|view| *view == self).unwrap_or(0);
+        PresentView::ALL[(index + 1) % PresentView::ALL.len()]
+    }
 }
 
 /// A message about the page itself, with what the person can do about it.
@@ -284,6 +318,9 @@ pub enum Action {
     SeekTime(u64),
     /// The reader read the step on screen: playback goes on.
     ContinueStep,
+    /// Presentation mode: the next of its views (V).
+    CyclePresentView,
+    ShowPresentView(PresentView),
     /// Move to a trace event (a block on the timeline): just after it is
     /// applied, at its time, so the callback it starts is the one shown.
     SeekEvent {
@@ -336,6 +373,8 @@ impl Default for AppState {
             latencies_us: Rc::new(Vec::new()),
             tracks: Rc::default(),
             walkthrough: Rc::default(),
+            present: false,
+            present_view: PresentView::default(),
             step_shown: None,
             steps_passed: 0,
             explain: None,
@@ -435,12 +474,21 @@ impl AppState {
                     self.credit = 1.0;
                 }
             }
-            Action::Pause => self.playing = false,
+            Action::Pause => {
+                self.playing = false;
+                // Asked to stop: coming back on screen does not resume.
+                self.resume_when_visible = false;
+            }
             Action::Tick { real_ms } => {
                 if self.playing {
                     self.advance(real_ms);
                 }
             }
+            // Presenting a walkthrough, the arrows go from step to step.
+            Action::StepForward if self.present && !self.walkthrough.is_empty() => self.present_next(),
+            Action::StepBack if self.present && !self.walkthrough.is_empty() => self.present_back(),
+            Action::CyclePresentView => self.present_view = self.present_view.next(),
+            Action::ShowPresentView(view) => self.present_view = view,
             Action::StepForward => {
                 self.playing = false;
                 self.step_forward();
@@ -762,6 +810,40 @@ impl AppState {
         self.playing = false;
     }
 
+    /// Presentation mode's →: the next step, at once (a talk goes at the
+    /// speaker's pace, not playback's; space still plays the animation),
+    /// and after the last one the run's end.
+    fn present_next(&mut self) {
+        match self.walkthrough.get(self.steps_passed).cloned() {
+            Some(step) => self.go_to_step(self.steps_passed, &step),
+            None => *self = std::mem::take(self).apply(Action::ToEnd),
+        }
+    }
+
+    /// Presentation mode's ←: the step before the one on screen (or the
+    /// last one passed), shown again.
+    fn present_back(&mut self) {
+        let index = match self.step_shown {
+            Some(index) => index.checked_sub(1),
+            None => self.steps_passed.checked_sub(1),
+        };
+        match index.and_then(|index| self.walkthrough.get(index).cloned().map(|step| (index, step))) {
+            Some((index, step)) => self.go_to_step(index, &step),
+            None => {
+                self.playing = false;
+                self.seek_cursor(0);
+            }
+        }
+    }
+
+    fn go_to_step(&mut self, index: usize, step: &crate::walkthrough::Step) {
+        self.playing = false;
+        self.seek_cursor(step.cursor);
+        self.clock_us = self.clock_us.max(step.t_us).min(self.end_us());
+        self.step_shown = Some(index);
+        self.steps_passed = index + 1;
+    }
+
     /// Applies the next event; `false` when there is none yet.
     fn step_forward(&mut self) -> bool {
         match self.events.get(self.cursor) {
@@ -920,7 +1002,7 @@ pub(crate) mod tests {
     use looplab_protocol::ToWorker;
 
     /// Feeds the state the worker's real answers for a preset.
-    fn loaded(preset: &str, knobs: Knobs) -> AppState {
+    pub(crate) fn loaded(preset: &str, knobs: Knobs) -> AppState {
         let mut state = AppState::default().apply(Action::LoadPreset(preset.to_string()));
         state.knobs = knobs;
         run_to_finish(state)
@@ -1073,6 +1155,40 @@ pub(crate) mod tests {
             let utilization = 1.0 - idle_us as f64 / summary.sim_time_us.max(1) as f64;
             assert!((utilization - metrics.event_loop.utilization).abs() < 0.01, "{id}: utilization {utilization} vs {}", metrics.event_loop.utilization);
         }
+    }
+
+    #[test]
+    fn presentation_mode_steps_through_the_walkthrough_by_arrows_alone() {
+        let mut state = loaded("stall-on-main-thread", Knobs::default());
+        state.present = true;
+        let steps = state.walkthrough.len();
+        assert!(steps >= 3);
+        // Each → shows the next step at its moment.
+        for expected in 0..steps {
+            state = state.apply(Action::StepForward);
+            assert_eq!(state.step_shown, Some(expected));
+            assert!(!state.playing);
+            assert_eq!(state.cursor, state.walkthrough[expected].cursor);
+        }
+        // After the last, the run's end.
+        assert!(state.clone().apply(Action::StepForward).at_end());
+        // ← shows the one before, at its moment.
+        state = state.apply(Action::StepBack);
+        assert_eq!(state.step_shown, Some(steps - 2));
+        assert_eq!(state.clock_us, state.walkthrough[steps - 2].t_us.max(state.clock_us));
+        let again = state.clone().apply(Action::StepBack).apply(Action::StepBack);
+        assert_eq!(again.step_shown, None, "before the first step: the start");
+        assert_eq!(again.cursor, 0);
+        // → while playing goes to the next step too.
+        let playing = state.clone().apply(Action::TogglePlay);
+        assert!(playing.playing);
+        assert_eq!(playing.apply(Action::StepForward).step_shown, Some(steps - 1));
+        // V cycles the one view beside the code.
+        assert_eq!(state.apply(Action::CyclePresentView).present_view, PresentView::Timeline);
+        // Outside presentation mode the arrows step one event.
+        let mut plain = loaded("stall-on-main-thread", Knobs::default());
+        plain = plain.apply(Action::StepForward);
+        assert_eq!(plain.cursor, 1);
     }
 
     #[test]
