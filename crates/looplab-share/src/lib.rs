@@ -135,6 +135,11 @@ pub struct Link {
     /// arrow keys step through the walkthrough or the run.
     #[serde(default)]
     pub present: bool,
+    /// Predict, then run (`predict`, or `predict=2.0.1` with a learner's
+    /// order of the printed lines): None outside that mode, an empty order
+    /// for the question alone.
+    #[serde(default)]
+    pub predict: Option<Vec<usize>>,
 }
 
 /// Why a link could not be opened, in words.
@@ -463,6 +468,7 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
     let mut embed: Option<EmbedOptions> = None;
     let mut options = EmbedOptions::default();
     let mut present = false;
+    let mut predict = None;
     for item in fragment.split('&').filter(|item| !item.is_empty()) {
         let (name, value) = match item.split_once('=') {
             Some((name, value)) => (name, Some(value)),
@@ -474,6 +480,8 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
             ("autoplay", None) => options.autoplay = true,
             ("click", None) => options.click = true,
             ("present", None) => present = true,
+            ("predict", None) => predict = Some(Vec::new()),
+            ("predict", Some(value)) => predict = Some(parse_order(value)?),
             ("loop", None) => options.looped = true,
             ("speed", Some(value)) => match parse_decimal(value) {
                 Some(speed) if speed.is_finite() && (0.001..=1000.0).contains(&speed) => options.speed = Some(speed),
@@ -502,7 +510,31 @@ pub fn decode(fragment: &str) -> Result<Link, LinkError> {
     let Some(scenario) = scenario else {
         return error("the link holds no scenario (its part after '#' has no s=…)");
     };
-    Ok(Link { scenario, embed: embed.map(|_| options), present })
+    Ok(Link { scenario, embed: embed.map(|_| options), present, predict })
+}
+
+/// The items a mode adds in front of a link's fragment: `present`, and
+/// `predict` or `predict=2.0.1`.
+pub fn mode_items(present: bool, predict: Option<&[usize]>) -> String {
+    let mut items = String::new();
+    if present {
+        items.push_str("present&");
+    }
+    match predict {
+        Some([]) => items.push_str("predict&"),
+        Some(order) => items.push_str(&format!("predict={}&", order.iter().map(usize::to_string).collect::<Vec<_>>().join("."))),
+        None => {}
+    }
+    items
+}
+
+/// A prediction's order: line numbers joined by '.', at most 64 of them.
+fn parse_order(value: &str) -> Result<Vec<usize>, LinkError> {
+    let numbers: Option<Vec<usize>> = value.split('.').map(|number| number.parse::<u16>().ok().map(usize::from)).collect();
+    match numbers {
+        Some(numbers) if numbers.len() <= 64 => Ok(numbers),
+        _ => error(format!("the link's prediction \"{}\" is not a list of line numbers like 2.0.1", shorten(value))),
+    }
 }
 
 /// "1.5s", "300ms", "1200" (ms).

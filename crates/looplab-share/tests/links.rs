@@ -89,7 +89,7 @@ fn embed_options_round_trip() {
     };
     let fragment = encode_embed(&scenario, &options);
     assert!(fragment.starts_with("embed&autoplay&loop&speed=2.5&t=1200ms&show=charts,console&theme=dark&s=1."), "{fragment}");
-    assert_eq!(decode(&format!("#{fragment}")), Ok(Link { scenario: scenario.clone(), embed: Some(options), present: false }));
+    assert_eq!(decode(&format!("#{fragment}")), Ok(Link { scenario: scenario.clone(), embed: Some(options), present: false, predict: None }));
     let plain = EmbedOptions::default();
     assert_eq!(decode(&encode_embed(&scenario, &plain)).map(|link| link.embed), Ok(Some(plain)));
     // Run on a click: read before any wasm by the page's boot script,
@@ -107,6 +107,20 @@ fn presentation_mode_is_an_item_of_any_link() {
     assert!(link.present && link.embed.is_none());
     assert!(!decode(&encode(&scenario)).expect("a plain link").present);
     assert!(decode(&format!("embed&present&{}", encode(&scenario))).is_ok_and(|link| link.present && link.embed.is_some()));
+}
+
+#[test]
+fn a_prediction_round_trips_through_a_link() {
+    let scenario = scenario("readfile-intro", FROZEN_V1.iter().find(|(id, _)| *id == "readfile-intro").map(|(_, text)| *text).unwrap_or_default());
+    let asked = format!("{}{}", looplab_share::mode_items(false, Some(&[])), encode(&scenario));
+    assert!(asked.starts_with("predict&s=1."), "{asked}");
+    assert_eq!(decode(&asked).map(|link| link.predict), Ok(Some(vec![])));
+    let answered = format!("{}{}", looplab_share::mode_items(true, Some(&[2, 0, 1])), encode(&scenario));
+    assert!(answered.starts_with("present&predict=2.0.1&s=1."), "{answered}");
+    assert_eq!(decode(&answered).map(|link| (link.present, link.predict)), Ok((true, Some(vec![2, 0, 1]))));
+    assert_eq!(decode(&encode(&scenario)).map(|link| link.predict), Ok(None));
+    let broken = decode(&format!("predict=2.x&{}", encode(&scenario))).expect_err("not numbers");
+    assert!(broken.0.contains("the link's prediction \"2.x\""), "{broken}");
 }
 
 /// Links made by version 1: each must decode to the same scenario in every

@@ -6,6 +6,7 @@ use crate::bridge::WorkerBridge;
 use crate::charts::{Histogram, LineChart, Measure, Series, Shared};
 use crate::editor::{CodeView, Editor};
 use crate::lanes::Lanes;
+use crate::predict::PredictPanel;
 use crate::presets::{self, PRESETS};
 use crate::share::{self as share_state, Saved};
 use crate::sharing::{self, ExportKind, SharePanel};
@@ -267,13 +268,12 @@ pub fn app() -> Html {
     };
     {
         let embedded = state.embed.is_some();
-        let present = state.present;
-        use_effect_with(fragment.clone(), move |fragment| {
-            // Presentation mode stays on through a reload.
-            if present && !embedded {
-                sharing::replace_fragment(&format!("present&{fragment}"));
-            } else if !embedded {
-                sharing::replace_fragment(fragment);
+        // Presentation mode and a prediction stay on through a reload, and
+        // travel in the address as a link.
+        let modes = looplab_share::mode_items(state.present, state.predict.as_ref().map(|prediction| prediction.order.as_slice()));
+        use_effect_with((fragment.clone(), modes), move |(fragment, modes)| {
+            if !embedded {
+                sharing::replace_fragment(&format!("{modes}{fragment}"));
             }
         });
     }
@@ -650,9 +650,28 @@ pub fn app() -> Html {
                             </select>
                         </label>
                         <button data-testid="run" onclick={{ let run_now = run_now.clone(); Callback::from(move |_| run_now.emit(())) }} title="Run the code again now (Ctrl+Enter in the editor)">{"Run"}</button>
+                        <button data-testid="predict-start" onclick={dispatch(Action::PredictStart)} disabled={state.events.is_empty() || state.predict.is_some()}
+                            title="Predict the order of the printed lines, then run and see">{"Predict"}</button>
                         if state.running { <button data-testid="stop" class="danger" onclick={on_stop} title="Stop the simulation">{"Stop"}</button> }
                     </div>
     };
+    let predict_panel = state
+        .predict
+        .as_ref()
+        .map(|prediction| {
+            let dispatcher = store.dispatcher();
+            let on_move = Callback::from(move |(from, to): (usize, usize)| dispatcher.dispatch(Action::PredictMove { from, to }));
+            let act = |action: Action| {
+                let dispatcher = store.dispatcher();
+                Callback::from(move |()| dispatcher.dispatch(action.clone()))
+            };
+            html! {
+                <PredictPanel prediction={Shared(Rc::new(prediction.clone()))} printed_so_far={state.view.console.len()} {on_move}
+                    on_check={act(Action::PredictCheck)} on_again={act(Action::PredictAgain)}
+                    on_close={act(Action::PredictQuit)} />
+            }
+        })
+        .unwrap_or_default();
     let step_box = html! {
         if let Some(step) = state.step_shown.and_then(|index| state.walkthrough.get(index).map(|step| (index, step))) {
                         <div class="walkthrough-step" data-testid="walkthrough-step" role="status">
@@ -750,6 +769,7 @@ pub fn app() -> Html {
                     </section>
                     <section class="panel stage present-stage" aria-label={state.present_view.label()}>
                         { controls }
+                        { predict_panel }
                         if state.present_view == PresentView::Animation {
                             { stage_core }
                         } else {
@@ -788,6 +808,7 @@ pub fn app() -> Html {
                     }
                     <section class="panel stage" aria-label="Simulation">
                         { controls }
+                        { predict_panel }
                         { stage_core }
                         if shows(looplab_share::Panel::Timeline) { { timeline } }
                         if shows(looplab_share::Panel::Charts) { { figures } }
@@ -835,6 +856,7 @@ pub fn app() -> Html {
                 </section>
                 <section class="panel stage" id="pane-simulation" aria-label="Simulation">
                     { controls }
+                    { predict_panel }
                     { stage_core }
                     { timeline }
                     { figures }

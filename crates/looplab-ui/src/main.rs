@@ -13,6 +13,7 @@ mod export;
 mod highlight;
 mod lanes;
 mod poster;
+mod predict;
 mod presets;
 mod share;
 mod sharing;

@@ -77,6 +77,7 @@ fn link_state(link: &Link) -> AppState {
     // script's placeholder): it plays at once.
     state.embed = link.embed.clone().map(|embed| EmbedOptions { autoplay: embed.autoplay || embed.click, ..embed });
     state.present = link.present;
+    state.predict_wanted = link.predict.clone();
     state.link_source = Some(scenario.code.clone());
     state
 }
@@ -249,6 +250,25 @@ mod tests {
         // does not resume when scrolled back into view.
         state = state.apply(Action::Pause).apply(Action::Visible(false)).apply(Action::Visible(true));
         assert!(!state.playing);
+    }
+
+    #[test]
+    fn a_prediction_link_lays_out_the_lines_in_its_order_and_waits_for_check() {
+        let code = "setTimeout(() => console.log('timeout'), 0);\nprocess.nextTick(() => console.log('tick'));\nconsole.log('sync');\n";
+        let scenario = Scenario { title: "Order".into(), code: code.into(), ..Scenario::default() };
+        let fragment = format!(
+            "{}{}",
+            looplab_share::mode_items(false, Some(&[2, 1, 0])),
+            looplab_share::encode_embed(&scenario, &EmbedOptions { autoplay: true, ..EmbedOptions::default() })
+        );
+        let state = crate::state::tests::run_to_finish(open(Some(&fragment), saved("mine")).state.apply(Action::Visible(true)));
+        let prediction = state.predict.clone().expect("predicting");
+        assert_eq!(prediction.order, [2, 1, 0]);
+        assert_eq!(prediction.lines.iter().map(|line| line.text.as_str()).collect::<Vec<_>>(), ["sync", "tick", "timeout"]);
+        assert!(!state.playing, "an autoplay embed waits for the prediction");
+        let checked = state.apply(Action::PredictCheck);
+        assert!(checked.playing && checked.cursor == 0);
+        assert_eq!(checked.predict.map(|prediction| prediction.right_count()), Some(1));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `looplab-share` and `export.rs`; this is browser glue.
 
 use looplab_share::{EmbedOptions, Panel, Scenario, Theme};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -561,6 +562,8 @@ pub struct SharePanelProps {
 #[function_component(SharePanel)]
 pub fn share_panel(props: &SharePanelProps) -> Html {
     let embed = use_state(|| EmbedOptions { autoplay: true, ..EmbedOptions::default() });
+    // The embed asks its readers to predict the printed lines first.
+    let ask_predict = use_state(|| false);
     // The clip: from the playback's moment to the run's end, 5 s of video.
     let clip = use_state(|| {
         let from_us = if props.clock_us >= props.end_us { 0 } else { props.clock_us };
@@ -598,6 +601,7 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
         let scenario = if options.click { Scenario { title: title.clone(), ..scenario.clone() } } else { scenario.clone() };
         looplab_share::encode_embed(&scenario, options)
     });
+    let embed_fragment = Rc::new(format!("{}{embed_fragment}", looplab_share::mode_items(false, ask_predict.then_some(&[]))));
     let embed_url = format!("{}#{embed_fragment}", page_address());
     let height = if embed.panels.contains(&Panel::Code) || embed.panels.contains(&Panel::Charts) { 720 } else { 480 };
     let poster_name = crate::poster::file_name(&props.title, "svg");
@@ -606,6 +610,7 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
     let script_url = format!("{}embed.js", page_address().rsplit_once('/').map_or(String::new(), |(base, _)| format!("{base}/")));
     let component = component_snippet(&script_url, &embed_fragment, &props.title, &fallback);
     let present_link = format!("{}#present&{fragment}", page_address());
+    let predict_link = format!("{}#predict&{fragment}", page_address());
 
     let copy = |what: &'static str, text: String| {
         let copied = copied.clone();
@@ -709,15 +714,22 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
             <div class="row">
                 <button data-testid="copy-link" onclick={copy("link", link.clone())}>{"Copy link"}</button>
                 <button data-testid="copy-markdown" onclick={copy("markdown", markdown.clone())}>{"Copy as Markdown"}</button>
+                <button data-testid="copy-predict-link" onclick={copy("predict", predict_link.clone())}
+                    title="A link that asks the reader to predict the order of the printed lines before the run plays">{"Copy as a question"}</button>
                 <a class="button-link" data-testid="present-link" href={present_link} target="_blank" rel="noopener"
                     title="Large type, the code and one view; arrow keys step through the walkthrough">{"Present ↗"}</a>
-                { copied_note("link") }{ copied_note("markdown") }
+                { copied_note("link") }{ copied_note("markdown") }{ copied_note("predict") }
             </div>
             <h3>{"Embed"}</h3>
             <div class="row embed-options" data-testid="embed-options">
                 <label title="A still and a Run button: nothing loads until the reader presses Run">
                     <input type="checkbox" data-testid="embed-click" checked={embed.click} onchange={toggle(|options, on| options.click = on)} />{" run on a click"}</label>
                 <label><input type="checkbox" checked={embed.autoplay} onchange={toggle(|options, on| options.autoplay = on)} />{" autoplay"}</label>
+                <label title="Readers put the printed lines in the order they expect before the run plays">
+                    <input type="checkbox" data-testid="embed-predict" checked={*ask_predict}
+                        onchange={{ let ask_predict = ask_predict.clone(); Callback::from(move |event: Event| {
+                            if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() { ask_predict.set(input.checked()); }
+                        }) }} />{" predict first"}</label>
                 <label><input type="checkbox" checked={embed.looped} onchange={toggle(|options, on| options.looped = on)} />{" loop"}</label>
                 { for Panel::ALL.iter().map(|panel| html! {
                     <label><input type="checkbox" data-testid={format!("embed-show-{}", panel.key())} checked={embed.panels.contains(panel)} onchange={panel_toggle(*panel)} />{format!(" {}", panel.key())}</label>

@@ -225,6 +225,11 @@ pub struct AppState {
     pub present: bool,
     /// The one view presentation mode shows beside the code.
     pub present_view: PresentView,
+    /// Predict, then run: the learner's prediction of the printed lines.
+    pub predict: Option<crate::predict::Prediction>,
+    /// A prediction to lay out when the run finishes (a link's order; empty
+    /// for a fresh one).
+    pub predict_wanted: Option<Vec<usize>>,
     /// Where playback goes when the next run finishes (a link's moment).
     pub start_at_us: Option<u64>,
     /// Whether the page is on screen (an embed scrolled away pauses).
@@ -318,6 +323,18 @@ pub enum Action {
     SeekTime(u64),
     /// The reader read the step on screen: playback goes on.
     ContinueStep,
+    /// Predict, then run: lay out the printed lines to order.
+    PredictStart,
+    /// Move the line at one position of the prediction to another.
+    PredictMove {
+        from: usize,
+        to: usize,
+    },
+    /// Check the prediction: the run plays from the start, marking it.
+    PredictCheck,
+    /// A fresh prediction (the lines shuffled again).
+    PredictAgain,
+    PredictQuit,
     /// Presentation mode: the next of its views (V).
     CyclePresentView,
     ShowPresentView(PresentView),
@@ -375,6 +392,8 @@ impl Default for AppState {
             walkthrough: Rc::default(),
             present: false,
             present_view: PresentView::default(),
+            predict: None,
+            predict_wanted: None,
             step_shown: None,
             steps_passed: 0,
             explain: None,
@@ -488,6 +507,25 @@ impl AppState {
             Action::StepForward if self.present && !self.walkthrough.is_empty() => self.present_next(),
             Action::StepBack if self.present && !self.walkthrough.is_empty() => self.present_back(),
             Action::CyclePresentView => self.present_view = self.present_view.next(),
+            Action::PredictStart | Action::PredictAgain => {
+                self.predict = Some(crate::predict::Prediction::new(crate::predict::printed(&self.events), None));
+                self.playing = false;
+                self.seek_cursor(0);
+            }
+            Action::PredictMove { from, to } => {
+                if let Some(prediction) = self.predict.as_mut().filter(|prediction| !prediction.revealed) {
+                    prediction.move_line(from, to);
+                }
+            }
+            Action::PredictCheck => {
+                if let Some(prediction) = self.predict.as_mut() {
+                    prediction.revealed = true;
+                    self.seek_cursor(0);
+                    self.playing = self.can_play();
+                    self.credit = 1.0;
+                }
+            }
+            Action::PredictQuit => self.predict = None,
             Action::ShowPresentView(view) => self.present_view = view,
             Action::StepForward => {
                 self.playing = false;
@@ -709,6 +747,14 @@ impl AppState {
         self.walkthrough = Rc::new(steps);
         self.steps_passed = self.walkthrough.partition_point(|step| step.cursor < self.cursor);
         self.step_shown = None;
+        // Predicting: the new run's lines, in the learner's order if they
+        // are the same lines (a re-run after a knob), else shuffled afresh.
+        let wanted = self.predict_wanted.take().or_else(|| self.predict.as_ref().map(|prediction| prediction.order.clone()));
+        if let Some(order) = wanted {
+            let lines = crate::predict::printed(&self.events);
+            let same = self.predict.as_ref().is_none_or(|prediction| *prediction.lines == lines);
+            self.predict = Some(crate::predict::Prediction::new(lines, same.then_some(order.as_slice())));
+        }
         if pool_changed {
             let clock_us = self.clock_us;
             self.seek_cursor(self.cursor);
@@ -718,7 +764,9 @@ impl AppState {
         if let Some(t_us) = self.start_at_us.take() {
             *self = std::mem::take(self).apply(Action::SeekTime(t_us));
         }
-        if self.embed.as_ref().is_some_and(|embed| embed.autoplay) && self.can_play() {
+        // A prediction to make waits for the learner's Check.
+        let predicting = self.predict.as_ref().is_some_and(|prediction| !prediction.revealed);
+        if self.embed.as_ref().is_some_and(|embed| embed.autoplay) && self.can_play() && !predicting {
             // An embed off screen starts when it is scrolled to.
             if self.visible {
                 self.playing = true;
@@ -1028,6 +1076,11 @@ pub(crate) mod tests {
             state = state.apply(Action::FromWorker(answer));
         }
         state
+    }
+
+    /// Runs `source` as the person's own code.
+    pub(crate) fn run_source(source: &str) -> AppState {
+        run_to_finish(AppState::with_source("Mine", source, None))
     }
 
     fn loaded_intro() -> AppState {
