@@ -9,6 +9,8 @@
 //   (requestAnimationFrame gaps) and long tasks (> 50 ms) on the page;
 // - a 1,000,000-request run in the worker: time to its figures, and the
 //   page's frames meanwhile;
+// - the timeline with 100,000 requests in flight: frame times and long
+//   tasks while it is zoomed (wheel) and panned (drag) for 3 s;
 // - transfer: what the page loads, gzipped (as `scripts/dev sizes`).
 // Prints a markdown table and writes target/bench/page.json.
 import fs from 'node:fs/promises';
@@ -27,6 +29,14 @@ http.createServer((req, res) => {
 const MILLION = `// @looplab load open rate=10000/s amount=1000000
 const http = require('http');
 http.createServer((req, res) => res.end('ok')).listen(3000);
+`;
+
+const HUNDRED_THOUSAND = `// @looplab load burst at=0ms count=100000
+// 100,000 requests at once, each answered after a 2 s timer: all in flight.
+const http = require('http');
+http.createServer((req, res) => {
+  setTimeout(() => res.end('ok'), 2000);
+}).listen(3000);
 `;
 
 function percentile(values, share) {
@@ -109,6 +119,40 @@ try {
     frames_during_p95_ms: percentile(during.gaps, 0.95),
     long_tasks_during: during.longTasks.length,
   };
+
+  // The timeline with 100,000 requests in flight: zoom and pan it while
+  // the frames are watched.
+  const beforeTimeline = await playground.runId();
+  await playground.editor.fill(HUNDRED_THOUSAND);
+  await playground.waitForRun(beforeTimeline, 600_000);
+  const timeline = page.locator('[data-testid=timeline] svg');
+  await timeline.scrollIntoViewIfNeeded();
+  const box = await timeline.boundingBox();
+  const requestMarks = await page.locator('[data-testid=timeline] .tk-bar').count();
+  const watching = watchFrames(page, 3000);
+  const gestures = (async () => {
+    const started = Date.now();
+    let zoomIn = true;
+    while (Date.now() - started < 2800) {
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+      for (let i = 0; i < 4; i += 1) await page.mouse.wheel(0, zoomIn ? -240 : 240);
+      zoomIn = !zoomIn;
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2, { steps: 8 });
+      await page.mouse.up();
+    }
+  })();
+  const [timelineFrames] = await Promise.all([watching, gestures]);
+  results.timeline_100k = {
+    status: (await playground.status.textContent()).slice(0, 160),
+    request_marks_drawn: requestMarks,
+    frames: timelineFrames.gaps.length,
+    p50_ms: percentile(timelineFrames.gaps, 0.5),
+    p95_ms: percentile(timelineFrames.gaps, 0.95),
+    max_ms: Math.max(...timelineFrames.gaps),
+    long_tasks: timelineFrames.longTasks.length,
+    longest_task_ms: Math.max(0, ...timelineFrames.longTasks),
+  };
   await context.close();
 
   // Transfer: every file the page loads, gzipped.
@@ -133,6 +177,8 @@ console.log('|---|---|---|');
 console.log(`| first render with a preset | ≤ 1 s | ${f(results.first_render_ms)} (first run's figures at ${f(results.first_figures_ms)}) |`);
 const fr = results.frames_1000_in_flight;
 console.log(`| frames, 1,000 in flight at 1× | p95 ≤ 16.7 ms, no task > 50 ms | p95 ${f(fr.p95_ms)}, p50 ${f(fr.p50_ms)}, max ${f(fr.max_ms)}; ${fr.long_tasks} long tasks (longest ${f(fr.longest_task_ms)}); lane: "${fr.shown}" |`);
+const tl = results.timeline_100k;
+console.log(`| timeline zoomed and panned, 100,000 in flight | p95 ≤ 16.7 ms, no task > 50 ms | p95 ${f(tl.p95_ms)}, p50 ${f(tl.p50_ms)}, max ${f(tl.max_ms)}; ${tl.long_tasks} long tasks (longest ${f(tl.longest_task_ms)}); ${tl.request_marks_drawn} request marks drawn; "${tl.status}" |`);
 const mr = results.million_requests;
 console.log(`| 1,000,000 requests in the worker | ≤ 2 s | ${(mr.run_ms / 1000).toFixed(1)} s; page frames meanwhile p95 ${f(mr.frames_during_p95_ms)}, ${mr.long_tasks_during} long tasks |`);
 console.log(`| transfer (gzip) | ≤ 600 KB | ${(results.transfer_total_gzip / 1000).toFixed(1)} KB: ${Object.entries(results.transfer).map(([name, size]) => `${name} ${(size.gzip / 1000).toFixed(1)} KB`).join(', ')} |`);
