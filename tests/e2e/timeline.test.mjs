@@ -1,7 +1,7 @@
 // End-to-end: the timeline view (issue 17), on the release build in Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchChromium, PlaygroundPage } from './support.mjs';
+import { serveDist, launchChromium, PlaygroundPage, axe } from './support.mjs';
 import { encodeLinkInPage } from './links.mjs';
 
 let server;
@@ -18,7 +18,7 @@ after(async () => {
 });
 
 async function openPlayground() {
-  const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
   const page = await context.newPage();
   const playground = new PlaygroundPage(page);
   await playground.open(server.url);
@@ -62,6 +62,14 @@ test('the timeline draws the seeds: overlapping database waits, a stall as one l
     assert.ok(longest.width > 10 * main.filter((block) => block !== longest).reduce((a, b) => Math.max(a, b.width), 0) || main.length === 1, 'the stall dwarfs the other callbacks');
     const bars = await page.$$eval('[data-testid=timeline] rect[data-kind="request"]', (rects) => rects.length);
     assert.ok(bars > 0, 'request bars are drawn');
+    // Each bar in segments by what the request waited for: the /fast
+    // requests that arrived during the stall spent it in the accept queue,
+    // wider than the whole /heavy handler's block less a little.
+    const accept = await page.$$eval('[data-testid=timeline] rect[data-wait="accept queue"]', (rects) => rects.map((rect) => Number(rect.getAttribute('width'))));
+    assert.ok(Math.max(...accept) > longest.width * 0.5, `a bar waits behind the stall: ${Math.max(...accept)} vs ${longest.width}`);
+    assert.ok((await page.$$('[data-testid=timeline] rect[data-wait="running"]')).length > 0, 'and runs on the main thread');
+    assert.match(await page.getByTestId('timeline-wait-legend').textContent(), /accept queue.*running.*waiting for the main thread.*pool.*I\/O.*timer/);
+    assert.deepEqual(await axe(page), [], 'the timeline view');
     await playground.screenshot('timeline-stall-on-main-thread');
 
     await playground.loadPreset('pbkdf2-waves-pool-4');

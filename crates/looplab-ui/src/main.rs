@@ -15,6 +15,7 @@ mod lanes;
 mod poster;
 mod predict;
 mod presets;
+mod request_waits;
 mod share;
 mod sharing;
 mod state;

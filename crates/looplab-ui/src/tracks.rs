@@ -130,6 +130,9 @@ impl Track {
 pub struct Tracks {
     pub tracks: Vec<Track>,
     pub end_us: u64,
+    /// Each request bar's segments (what it waited for), by its span's
+    /// event (the request's arrival).
+    pub request_waits: std::collections::HashMap<usize, Rc<[crate::request_waits::Segment]>>,
 }
 
 /// What a window shows of one track: single spans, and marks that stand
@@ -256,7 +259,7 @@ pub fn build(events: &[TraceEvent], end_us: u64) -> Tracks {
     for track in &mut tracks {
         track.sort();
     }
-    Tracks { tracks, end_us }
+    Tracks { tracks, end_us, request_waits: crate::request_waits::segments(events, end_us) }
 }
 
 fn thread_name(thread: u32) -> String {

@@ -231,12 +231,32 @@ pub fn tracks_view(props: &TracksViewProps) -> Html {
                     if span.label.chars().count() > fits { span.label.chars().take(fits - 1).chain(['…']).collect() } else { span.label.to_string() };
                 html! { <text class="tk-label" x={(x + 2.0).to_string()} y={(y + ROW_HEIGHT - 4.5).to_string()}>{label}</text> }
             });
+            // A request alone at this zoom: its bar in segments, coloured
+            // by what it waited for.
+            let waits = (count == 1).then(|| tracks.request_waits.get(&span.event)).flatten();
+            let tip = match waits {
+                Some(waits) => format!("{tip}: {}", waits_in_words(waits)),
+                None => tip,
+            };
+            let pieces = waits.map(|waits| {
+                waits
+                    .iter()
+                    .filter(|piece| piece.end_us > current.from_us && piece.start_us < current.to_us)
+                    .map(|piece| {
+                        let from = x_of(piece.start_us.max(current.from_us));
+                        let width = (x_of(piece.end_us.min(current.to_us)) - from).max(0.5);
+                        html! { <rect class={classes!("tk-wait", piece.wait.class())} x={from.to_string()} y={(y + 2.0).to_string()}
+                        width={width.to_string()} height={(ROW_HEIGHT - 4.0).to_string()} data-wait={piece.wait.name()} /> }
+                    })
+                    .collect::<Html>()
+            });
             html! {
                 <g class="tk-block" onclick={seek(span)}>
                     <rect {class} x={x.to_string()} y={y.to_string()} width={width.to_string()} height={ROW_HEIGHT.to_string()}
                         data-kind={span.kind.name()} data-label={span.label.to_string()}>
                         <title>{tip}</title>
                     </rect>
+                    { for pieces }
                     { for text }
                 </g>
             }
@@ -298,8 +318,28 @@ pub fn tracks_view(props: &TracksViewProps) -> Html {
                 { for rows }
                 { for cursor }
             </svg>
+            if !tracks.request_waits.is_empty() {
+                <p class="tk-legend" data-testid="timeline-wait-legend">{"Request bars: "}
+                    { for crate::request_waits::Wait::ALL.iter().map(|wait| html! {
+                        <span class="tk-key"><span class={classes!("tk-swatch", wait.class())} aria-hidden="true"></span>
+                            {format!(" {} ", wait.name())}</span>
+                    }) }
+                </p>
+            }
         </figure>
     }
+}
+
+/// A request's waits as a sentence: "accept queue 200 ms, running 0.1 ms, …".
+fn waits_in_words(waits: &[crate::request_waits::Segment]) -> String {
+    let mut totals: Vec<(crate::request_waits::Wait, u64)> = Vec::new();
+    for piece in waits {
+        match totals.iter_mut().find(|(wait, _)| *wait == piece.wait) {
+            Some((_, total)) => *total += piece.end_us - piece.start_us,
+            None => totals.push((piece.wait, piece.end_us - piece.start_us)),
+        }
+    }
+    totals.iter().map(|(wait, total)| format!("{} {}", wait.name(), format_us(*total))).collect::<Vec<_>>().join(", ")
 }
 
 /// Five to ten round times across the window.
