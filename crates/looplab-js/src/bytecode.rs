@@ -167,6 +167,13 @@ pub enum Insn {
     SetSuperElem,
     /// `[obj, key] -> [obj, key]` with key converted by ToPropertyKey.
     ToPropertyKey,
+    /// `[base, key] -> [base, key]`: a member's base and key read before a
+    /// compound assignment or an update (`a[k] += 1`, `a[k]++`): a null or
+    /// undefined base throws before the key is converted (GetValue's
+    /// ToObject comes before its ToPropertyKey, ECMA-262 6.2.5.5). The key
+    /// stays as it is: the read and the write each convert it, as V8 does
+    /// (an object key's toString runs twice).
+    ToMemberKey,
 
     // Literals.
     NewObject,

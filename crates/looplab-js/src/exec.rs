@@ -835,6 +835,14 @@ impl Vm {
                 let value = self.key_to_value(key);
                 self.stack.push(value);
             }
+            Insn::ToMemberKey => {
+                let base = self.stack[self.stack.len() - 2].clone();
+                if base.is_nullish() {
+                    // Throws get_elem's TypeError, without converting an object key.
+                    let key = self.top();
+                    self.get_elem(host, &base, &key)?;
+                }
+            }
             Insn::NewObject => {
                 let id = self.new_object();
                 self.stack.push(Value::Object(id));
@@ -1348,8 +1356,16 @@ impl Vm {
             }
         }
         if object.is_nullish() {
-            let name = self.to_string(host, key)?;
+            // The base is checked before the key becomes a property key
+            // (ECMA-262 13.3.3 EvaluatePropertyAccessWithExpressionKey
+            // defers ToPropertyKey to GetValue, after RequireObjectCoercible),
+            // so an object key's toString never runs; V8 then names no key.
             let what = if matches!(object, Value::Null) { "null" } else { "undefined" };
+            if matches!(key, Value::Object(_)) {
+                return self.type_error(&format!("Cannot read properties of {what}"));
+            }
+            let key = self.to_property_key(host, key)?;
+            let name = self.key_to_display(key);
             return self.type_error(&format!("Cannot read properties of {what} (reading '{name}')"));
         }
         let key = self.to_property_key(host, key)?;

@@ -86,6 +86,10 @@ pub(super) struct FnState {
     pub uses_arguments: bool,
     /// The last instruction index some jump may target (peephole guard).
     pub label_at: u32,
+    /// Script code's completion value (ECMA-262 8.1 and each statement's
+    /// evaluation; what an eval returns): the register expression
+    /// statements write. None in functions.
+    pub completion: Option<u32>,
 }
 
 pub struct Codegen<'s, 'a> {
@@ -826,27 +830,17 @@ impl<'s, 'a> Codegen<'s, 'a> {
             self.init_lexical_tdz(root);
         }
         self.hoist_functions_in(root, &program.body);
-        // A script's completion value is its last expression statement's.
+        // A script's completion value: its statements' (an eval's result).
         let completion = self.new_register();
         self.emit(Insn::Undefined);
         self.emit(Insn::PutReg(completion));
-        self.top_level_statements(&program.body, completion);
+        self.f().completion = Some(completion);
+        self.statements(&program.body);
+        self.f().completion = None;
         self.emit(Insn::GetReg(completion));
         self.emit(Insn::Return);
         let span = program.span;
         self.finish_function("", 0, true, None, span)
-    }
-
-    fn top_level_statements(&mut self, statements: &'s [Statement<'a>], completion: u32) {
-        for statement in statements {
-            if let Statement::ExpressionStatement(expression) = statement {
-                self.at(expression.span);
-                self.expression(&expression.expression);
-                self.emit(Insn::PutReg(completion));
-            } else {
-                self.statement(statement);
-            }
-        }
     }
 }
 
@@ -888,6 +882,7 @@ impl FnState {
             pending_labels: Vec::new(),
             uses_arguments: false,
             label_at: u32::MAX,
+            completion: None,
         }
     }
 }

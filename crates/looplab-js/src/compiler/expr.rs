@@ -542,7 +542,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             SimpleAssignmentTarget::ComputedMemberExpression(member) => {
                 self.expression(&member.object);
                 self.expression(&member.expression);
-                self.emit(Insn::ToPropertyKey);
+                self.emit(Insn::ToMemberKey);
                 self.emit(Insn::Dup2);
                 self.emit(Insn::GetElem);
                 self.emit(Insn::ToNumeric);
@@ -612,7 +612,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             SimpleAssignmentTarget::ComputedMemberExpression(member) => {
                 self.expression(&member.object);
                 self.expression(&member.expression);
-                self.emit(Insn::ToPropertyKey);
+                self.emit(Insn::ToMemberKey);
                 self.emit(Insn::Dup2);
                 self.emit(Insn::GetElem);
             }

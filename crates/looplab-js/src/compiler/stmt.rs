@@ -14,9 +14,38 @@ impl<'s, 'a> Codegen<'s, 'a> {
         }
     }
 
+    /// A finally block: its normal completion never replaces the try's
+    /// (ECMA-262 14.15.3: if F is normal, F = B).
+    fn finally_block(&mut self, block: &'s BlockStatement<'a>) {
+        let completion = self.f().completion.take();
+        self.block(block);
+        self.f().completion = completion;
+    }
+
     pub(super) fn statement(&mut self, statement: &'s Statement<'a>) {
         self.at(statement.span());
         let labels = std::mem::take(&mut self.f().pending_labels);
+        // In script code, these statements' completion is UpdateEmpty(…,
+        // undefined): a branch or body that produces no value leaves
+        // undefined, not the value of a statement before them (ECMA-262
+        // 14.6.2, 14.7.1.1 LoopContinues' V, 14.12.4, 14.15.3).
+        if let Some(completion) = self.f().completion {
+            if matches!(
+                statement,
+                Statement::IfStatement(_)
+                    | Statement::WhileStatement(_)
+                    | Statement::DoWhileStatement(_)
+                    | Statement::ForStatement(_)
+                    | Statement::ForInStatement(_)
+                    | Statement::ForOfStatement(_)
+                    | Statement::SwitchStatement(_)
+                    | Statement::TryStatement(_)
+                    | Statement::WithStatement(_)
+            ) {
+                self.emit(Insn::Undefined);
+                self.emit(Insn::PutReg(completion));
+            }
+        }
         match statement {
             Statement::BlockStatement(block) => {
                 if !labels.is_empty() {
@@ -27,7 +56,10 @@ impl<'s, 'a> Codegen<'s, 'a> {
             }
             Statement::ExpressionStatement(expression) => {
                 self.expression(&expression.expression);
-                self.emit(Insn::Pop);
+                match self.f().completion {
+                    Some(completion) => self.emit(Insn::PutReg(completion)),
+                    None => self.emit(Insn::Pop),
+                };
             }
             Statement::VariableDeclaration(declaration) => self.variable_declaration(declaration),
             Statement::FunctionDeclaration(_) => {}
@@ -483,14 +515,14 @@ impl<'s, 'a> Codegen<'s, 'a> {
             self.unwind.last_mut().map(|u| u.pop());
             let saved = self.new_register();
             self.emit(Insn::PutReg(saved));
-            self.block(finalizer);
+            self.finally_block(finalizer);
             self.emit(Insn::GetReg(saved));
             self.emit(Insn::Throw);
             for at in to_end {
                 self.patch(at);
             }
             // The normal path.
-            self.block(finalizer);
+            self.finally_block(finalizer);
         } else {
             for at in to_end {
                 self.patch(at);
@@ -556,7 +588,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 UnwindEntry::Finally(block) => {
                     // The finally block runs with what is outside its try.
                     let jumps = std::mem::take(&mut self.f().jumps);
-                    self.block(block);
+                    self.finally_block(block);
                     self.f().jumps = jumps;
                 }
             }
