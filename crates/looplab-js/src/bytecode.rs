@@ -508,4 +508,8 @@ pub struct Code {
     pub has_eval: bool,
     /// Reads `arguments`: the frame keeps every argument it was given.
     pub uses_arguments: bool,
+    /// Sloppy code with simple parameters that reads `arguments`: parameter
+    /// `i`'s slot in the function's scope (None: a later parameter of the
+    /// same name is the one mapped), for a mapped arguments object.
+    pub mapped_slots: Option<Rc<[Option<u32>]>>,
 }

@@ -201,6 +201,7 @@ impl Vm {
             self.stack.push(value);
         }
         let arguments = if code.uses_arguments { args.to_vec() } else { Vec::new() };
+        let arguments_object = lexical.as_ref().and_then(|lexical| lexical.arguments.as_object());
         self.frames.push(Frame {
             code,
             pc: 0,
@@ -212,6 +213,7 @@ impl Vm {
             function: Some(id),
             new_target: new_target_value,
             arguments,
+            arguments_object,
             handlers: Vec::new(),
             generator: None,
             is_entry,

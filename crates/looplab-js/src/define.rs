@@ -36,9 +36,83 @@ impl Vm {
                 }
             }
         }
-        let proto = self.intrinsics.object_prototype;
-        let _ = proto;
+        if let Some(mapped) = self.mapped_argument(id, key) {
+            return self.define_mapped_argument(id, key, mapped, desc);
+        }
+        self.ordinary_define(id, key, desc)
+    }
+
+    fn ordinary_define(&mut self, id: ObjId, key: Key, desc: &crate::props::Descriptor) -> bool {
         self.heap.define(id, key, desc, &mut |heap, get, set| Value::Object(heap.alloc(None, Kind::Accessor(get, set), 0)))
+    }
+
+    /// The parameter a mapped `arguments` object's index is tied to: its
+    /// scope and slot.
+    fn mapped_argument(&self, id: ObjId, key: Key) -> Option<(ObjId, usize)> {
+        let (Kind::Arguments { scope: Some(scope), mapped }, Key::Index(index)) = (&self.heap.get(id).kind, key) else { return None };
+        mapped.get(index as usize).copied().flatten().map(|slot| (*scope, slot as usize))
+    }
+
+    /// A mapped arguments object's [[DefineOwnProperty]] (ECMA-262
+    /// 10.4.4.2): the property is defined as usual (a non-writable one
+    /// keeps the parameter's current value), then the parameter follows a
+    /// new value, and an accessor or a non-writable property unties them.
+    fn define_mapped_argument(&mut self, id: ObjId, key: Key, (scope, slot): (ObjId, usize), desc: &crate::props::Descriptor) -> bool {
+        let current = match &self.heap.get(scope).kind {
+            Kind::Scope(data) => data.vars.get(slot).cloned().unwrap_or_default(),
+            _ => Value::Undefined,
+        };
+        // Reads come from the parameter: the stored copy may be stale.
+        self.heap.set_existing(id, key, current.clone());
+        let mut arg_desc = desc.clone();
+        if !desc.is_accessor() && desc.value.is_none() && desc.writable == Some(false) {
+            arg_desc.value = Some(current);
+        }
+        if !self.ordinary_define(id, key, &arg_desc) {
+            return false;
+        }
+        if !desc.is_accessor() {
+            if let Some(value) = &desc.value {
+                if let Kind::Scope(data) = &mut self.heap.get_mut(scope).kind {
+                    if let Some(var) = data.vars.get_mut(slot) {
+                        *var = value.clone();
+                    }
+                }
+            }
+        }
+        if desc.is_accessor() || desc.writable == Some(false) {
+            if let (Kind::Arguments { mapped, .. }, Key::Index(index)) = (&mut self.heap.get_mut(id).kind, key) {
+                if let Some(entry) = mapped.get_mut(index as usize) {
+                    *entry = None;
+                }
+            }
+        }
+        true
+    }
+
+    /// [[DefineOwnProperty]] with a descriptor from user code
+    /// (Object.defineProperty, Object.defineProperties,
+    /// Reflect.defineProperty): an array's new `length` is converted first
+    /// (ArraySetLength, ECMA-262 10.4.2.4 steps 3-5: ToUint32 and ToNumber
+    /// must agree, else a RangeError), which may run user code.
+    pub(crate) fn define_property_checked(
+        &mut self,
+        host: &mut dyn crate::Embedder,
+        id: ObjId,
+        key: Key,
+        desc: &crate::props::Descriptor,
+    ) -> crate::JsResult<bool> {
+        if let (Kind::Array(_), Key::Atom(atoms::LENGTH), Some(value)) = (&self.heap.get(id).kind, key, &desc.value) {
+            let value = value.clone();
+            let length = crate::number::to_uint32(self.to_number(host, &value)?);
+            let number = self.to_number(host, &value)?;
+            if f64::from(length) != number {
+                return self.range_error("Invalid array length");
+            }
+            let desc = crate::props::Descriptor { value: Some(Value::Number(f64::from(length))), ..desc.clone() };
+            return Ok(self.define_property(id, key, &desc));
+        }
+        Ok(self.define_property(id, key, desc))
     }
 
     pub(crate) fn define_array_length(&mut self, id: ObjId, desc: &crate::props::Descriptor) -> bool {

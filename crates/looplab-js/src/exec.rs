@@ -715,36 +715,8 @@ impl Vm {
             Insn::NewTarget => self.stack.push(self.frame().new_target.clone()),
             Insn::Callee => self.stack.push(self.frame().function.map_or(Value::Undefined, Value::Object)),
             Insn::Arguments => {
-                let args = self.frame().arguments.clone();
-                let array = self.new_array(args);
-                let proto = self.intrinsics.object_prototype;
-                let object = self.heap.get_mut(array);
-                object.kind = Kind::Arguments { scope: None, mapped: Vec::new() };
-                object.proto = Some(proto);
-                let shape = self.heap.shapes.root(Some(proto));
-                self.heap.set_shape(array, shape);
-                let length = self.frame().arguments.len();
-                self.heap.put(array, Key::Atom(atoms::LENGTH), Value::Number(length as f64), WRITABLE | CONFIGURABLE);
-                let values = self.array_values_function();
-                self.heap.put(array, Key::Symbol(symbols::ITERATOR), values, WRITABLE | CONFIGURABLE);
-                // `callee` (ECMA-262 10.4.4.6-7): an unmapped arguments object
-                // (strict code, or parameters that are not simple) has an
-                // accessor that throws; a mapped one has the function.
-                if code.is_strict || !code.simple_parameters {
-                    let thrower = Value::Object(self.intrinsics.throw_type_error);
-                    let descriptor = crate::props::Descriptor {
-                        get: Some(thrower.clone()),
-                        set: Some(thrower),
-                        enumerable: Some(false),
-                        configurable: Some(false),
-                        ..Default::default()
-                    };
-                    self.define_property(array, Key::Atom(atoms::CALLEE), &descriptor);
-                } else {
-                    let callee = self.frame().function.map_or(Value::Undefined, Value::Object);
-                    self.heap.put(array, Key::Atom(atoms::CALLEE), callee, WRITABLE | CONFIGURABLE);
-                }
-                self.stack.push(Value::Object(array));
+                let arguments = self.arguments_object(&code);
+                self.stack.push(Value::Object(arguments));
             }
             Insn::RestArguments(from) => {
                 let rest: Vec<Value> = self.frame().arguments.iter().skip(from as usize).cloned().collect();
@@ -941,6 +913,9 @@ impl Vm {
             Insn::Closure(index) => {
                 let Some(child) = code.functions.get(index as usize).cloned() else { return Ok(()) };
                 let scope = self.frame().scope;
+                // An arrow that reads `arguments` reads its maker's.
+                let arguments =
+                    if child.kind == CodeKind::Arrow && child.uses_arguments { Value::Object(self.arguments_object(&code)) } else { Value::Undefined };
                 let lexical = (child.kind == CodeKind::Arrow).then(|| {
                     let frame = self.frame();
                     Box::new(Lexical {
@@ -948,7 +923,7 @@ impl Vm {
                         new_target: frame.new_target.clone(),
                         home: self.current_home(),
                         function: frame.function,
-                        arguments: Value::Undefined,
+                        arguments,
                     })
                 });
                 let home = lexical.as_ref().and_then(|l| l.home);
@@ -1343,10 +1318,64 @@ impl Vm {
         Ok(())
     }
 
+    /// The current call's `arguments` object (ECMA-262 10.4.4), made on
+    /// first use and kept for the call. Sloppy code with simple parameters
+    /// gets a mapped one (CreateMappedArgumentsObject) when its parameters
+    /// live in the innermost scope: the prologue makes it there, and element
+    /// `i` is then parameter `i` itself.
+    fn arguments_object(&mut self, code: &Rc<Code>) -> ObjId {
+        if let Some(arguments) = self.frame().arguments_object {
+            return arguments;
+        }
+        let args = self.frame().arguments.clone();
+        let array = self.new_array(args);
+        let proto = self.intrinsics.object_prototype;
+        let mapped = match (&code.mapped_slots, self.frame().scope) {
+            (Some(slots), Some(scope)) if !code.is_strict && code.simple_parameters => {
+                let count = self.frame().arguments.len().min(slots.len());
+                Some((scope, slots[..count].to_vec()))
+            }
+            _ => None,
+        };
+        let object = self.heap.get_mut(array);
+        object.kind = match mapped {
+            Some((scope, slots)) => Kind::Arguments { scope: Some(scope), mapped: slots },
+            None => Kind::Arguments { scope: None, mapped: Vec::new() },
+        };
+        object.proto = Some(proto);
+        let shape = self.heap.shapes.root(Some(proto));
+        self.heap.set_shape(array, shape);
+        let length = self.frame().arguments.len();
+        self.heap.put(array, Key::Atom(atoms::LENGTH), Value::Number(length as f64), WRITABLE | CONFIGURABLE);
+        let values = self.array_values_function();
+        self.heap.put(array, Key::Symbol(symbols::ITERATOR), values, WRITABLE | CONFIGURABLE);
+        // `callee` (ECMA-262 10.4.4.6-7): an unmapped arguments object
+        // (strict code, or parameters that are not simple) has an
+        // accessor that throws; a mapped one has the function.
+        if code.is_strict || !code.simple_parameters {
+            let thrower = Value::Object(self.intrinsics.throw_type_error);
+            let descriptor = crate::props::Descriptor {
+                get: Some(thrower.clone()),
+                set: Some(thrower),
+                enumerable: Some(false),
+                configurable: Some(false),
+                ..Default::default()
+            };
+            self.define_property(array, Key::Atom(atoms::CALLEE), &descriptor);
+        } else {
+            let callee = self.frame().function.map_or(Value::Undefined, Value::Object);
+            self.heap.put(array, Key::Atom(atoms::CALLEE), callee, WRITABLE | CONFIGURABLE);
+        }
+        self.frame_mut().arguments_object = Some(array);
+        array
+    }
+
     fn get_elem(&mut self, host: &mut dyn Embedder, object: &Value, key: &Value) -> JsResult<Value> {
         if let (Value::Object(id), Value::Number(n)) = (object, key) {
             if let Some(index) = crate::value::array_index_of_number(*n) {
-                if let crate::object::Elements::Dense(values) = &self.heap.get(*id).elements {
+                // A mapped arguments object's elements are its parameters.
+                let stored = !matches!(self.heap.get(*id).kind, Kind::Arguments { scope: Some(_), .. });
+                if let (true, crate::object::Elements::Dense(values)) = (stored, &self.heap.get(*id).elements) {
                     if let Some(value) = values.get(index as usize) {
                         if !matches!(value, Value::Empty) {
                             return Ok(value.clone());

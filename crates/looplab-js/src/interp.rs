@@ -38,6 +38,9 @@ pub struct Frame {
     pub function: Option<ObjId>,
     pub new_target: Value,
     pub arguments: Vec<Value>,
+    /// The `arguments` object, made once per call (an arrow's is its
+    /// maker's, ECMA-262 10.2.11 step 22: arrows have none of their own).
+    pub arguments_object: Option<ObjId>,
     pub handlers: Vec<Handler>,
     /// The generator or async function object this frame belongs to.
     pub generator: Option<ObjId>,
@@ -74,6 +77,9 @@ impl Frame {
         visit(&self.this);
         visit(&self.receiver);
         visit(&self.new_target);
-        self.arguments.iter().for_each(visit);
+        self.arguments.iter().for_each(&mut *visit);
+        if let Some(arguments) = self.arguments_object {
+            visit(&Value::Object(arguments));
+        }
     }
 }

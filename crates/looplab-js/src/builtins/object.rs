@@ -144,7 +144,7 @@ fn define_property(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[
     let Value::Object(id) = arg(args, 0) else { return vm.type_error("Object.defineProperty called on non-object") };
     let key = vm.to_property_key(host, &arg(args, 1))?;
     let desc = to_descriptor(vm, host, &arg(args, 2))?;
-    if !vm.define_property(id, key, &desc) {
+    if !vm.define_property_checked(host, id, key, &desc)? {
         let name = vm.key_to_display(key);
         return vm.type_error(&format!("Cannot redefine property: {name}"));
     }
@@ -170,7 +170,7 @@ fn object_define_properties(vm: &mut Vm, host: &mut dyn Embedder, id: ObjId, pro
         }
     }
     for (key, desc) in descriptors {
-        if !vm.define_property(id, key, &desc) {
+        if !vm.define_property_checked(host, id, key, &desc)? {
             let name = vm.key_to_display(key);
             return vm.type_error(&format!("Cannot redefine property: {name}"));
         }

@@ -100,7 +100,7 @@ fn define_property(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[
     let id = target(vm, args, "defineProperty")?;
     let key = vm.to_property_key(host, &arg(args, 1))?;
     let desc = to_descriptor(vm, host, &arg(args, 2))?;
-    Ok(Value::Bool(vm.define_property(id, key, &desc)))
+    Ok(Value::Bool(vm.define_property_checked(host, id, key, &desc)?))
 }
 
 /// 28.1.4 Reflect.deleteProperty(target, propertyKey).

@@ -90,6 +90,8 @@ pub(super) struct FnState {
     /// evaluation; what an eval returns): the register expression
     /// statements write. None in functions.
     pub completion: Option<u32>,
+    /// A mapped arguments object's parameter slots (see `Code`).
+    pub mapped_slots: Option<Rc<[Option<u32>]>>,
 }
 
 pub struct Codegen<'s, 'a> {
@@ -518,7 +520,15 @@ impl<'s, 'a> Codegen<'s, 'a> {
                     return;
                 }
                 if reference.name.as_str() == "arguments" && self.in_function_with_arguments() {
-                    self.f().uses_arguments = true;
+                    // An arrow's `arguments` is its maker's: every arrow up to
+                    // the function that owns it passes it down, and that
+                    // function keeps its arguments.
+                    for state in self.fns.iter_mut().rev() {
+                        state.uses_arguments = true;
+                        if state.kind != FunctionKind::Arrow {
+                            break;
+                        }
+                    }
                     self.emit(Insn::Arguments);
                     return;
                 }
@@ -632,6 +642,33 @@ impl<'s, 'a> Codegen<'s, 'a> {
             None => false,
         };
         self.parameters(params, simple);
+        // A mapped arguments object is made here, while the function's own
+        // scope (where the parameters live) is the innermost.
+        let mapped = kind != FunctionKind::Arrow
+            && !strict
+            && simple
+            && scope.is_some_and(|scope| self.summary.uses_arguments.get(scope.index()).copied().unwrap_or(false));
+        if mapped {
+            let mut seen = Vec::new();
+            let mut slots: Vec<Option<u32>> = vec![None; params.items.len()];
+            // A repeated name maps its last parameter (ECMA-262 10.4.4.7 step 17).
+            for (index, param) in params.items.iter().enumerate().rev() {
+                let BindingPattern::BindingIdentifier(id) = &param.pattern else { continue };
+                if seen.contains(&id.name.as_str()) {
+                    continue;
+                }
+                seen.push(id.name.as_str());
+                if let Some(Storage::Scope { scope: home, slot }) = id.symbol_id.get().and_then(|symbol| self.storage.get(&symbol).copied()) {
+                    if Some(home) == scope {
+                        slots[index] = Some(u32::from(slot));
+                    }
+                }
+            }
+            self.f().mapped_slots = Some(Rc::from(slots));
+            self.f().uses_arguments = true;
+            self.emit(Insn::Arguments);
+            self.emit(Insn::Pop);
+        }
         if let Some(id) = self_name {
             // A parameter of the same name wins over the function's name.
             let shadowed = params.items.iter().any(|param| matches!(&param.pattern, BindingPattern::BindingIdentifier(p) if p.name == id.name));
@@ -766,6 +803,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             simple_parameters: simple,
             uses_arguments: state.uses_arguments,
             has_eval: false,
+            mapped_slots: state.mapped_slots,
         })
     }
 
@@ -883,6 +921,7 @@ impl FnState {
             uses_arguments: false,
             label_at: u32::MAX,
             completion: None,
+            mapped_slots: None,
         }
     }
 }
@@ -916,5 +955,6 @@ fn empty_code() -> Code {
         simple_parameters: true,
         uses_arguments: false,
         has_eval: false,
+        mapped_slots: None,
     }
 }

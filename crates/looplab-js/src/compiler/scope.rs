@@ -22,6 +22,9 @@ pub struct Summary {
     pub frame_scope: Vec<u32>,
     /// Per scope: a direct `eval` inside may name its bindings.
     pub eval_visible: Vec<bool>,
+    /// Per scope: a function (not an arrow) whose `arguments` is read, by
+    /// its own code or an arrow inside it.
+    pub uses_arguments: Vec<bool>,
 }
 
 impl Summary {
@@ -76,7 +79,48 @@ pub fn analyze(semantic: &Semantic<'_>) -> Summary {
         captured[symbol.index()] =
             scoping.get_resolved_reference_ids(symbol).iter().any(|reference| frame_scope[scoping.get_reference(*reference).scope_id().index()] != home);
     }
-    Summary { captured, frame_scope, eval_visible }
+    // `arguments` belongs to the nearest function that is not an arrow.
+    let mut uses_arguments = vec![false; scope_count];
+    if let Some(references) = scoping.root_unresolved_references().get("arguments") {
+        for reference in references.iter() {
+            let mut scope = scoping.get_reference(*reference).scope_id();
+            loop {
+                let flags = scoping.scope_flags(scope);
+                if flags.contains(ScopeFlags::Function) && !flags.contains(ScopeFlags::Arrow) {
+                    uses_arguments[scope.index()] = true;
+                    break;
+                }
+                match scoping.scope_parent_id(scope) {
+                    Some(parent) if !flags.contains(ScopeFlags::Top) => scope = parent,
+                    _ => break,
+                }
+            }
+        }
+    }
+    // A sloppy function with simple parameters that reads `arguments` has a
+    // mapped arguments object (ECMA-262 10.2.11 step 22): its parameters
+    // live in its heap scope, where the object's elements find them.
+    for (index, used) in uses_arguments.iter().enumerate() {
+        let scope = ScopeId::new(index);
+        if !used || scoping.scope_flags(scope).contains(ScopeFlags::StrictMode) {
+            continue;
+        }
+        let AstKind::Function(function) = semantic.nodes().kind(scoping.get_node_id(scope)) else { continue };
+        let params = &function.params;
+        let simple = params.rest.is_none()
+            && params.items.iter().all(|param| matches!(param.pattern, oxc_ast::ast::BindingPattern::BindingIdentifier(_)) && param.initializer.is_none());
+        if !simple {
+            continue;
+        }
+        for param in &params.items {
+            if let oxc_ast::ast::BindingPattern::BindingIdentifier(id) = &param.pattern {
+                if let Some(symbol) = id.symbol_id.get() {
+                    captured[symbol.index()] = true;
+                }
+            }
+        }
+    }
+    Summary { captured, frame_scope, eval_visible, uses_arguments }
 }
 
 #[cfg(test)]
