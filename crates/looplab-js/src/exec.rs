@@ -9,10 +9,10 @@ use crate::errors::ErrorType;
 use crate::interp::{Frame, Handler};
 use crate::object::{ArrayState, FunctionKind, Kind, Lexical, Scope};
 use crate::ops::Hint;
-use crate::shape::{CONFIGURABLE, DEFAULT_ATTRS, ENUMERABLE, METHOD_ATTRS, WRITABLE};
+use crate::shape::{DEFAULT_ATTRS, ENUMERABLE, METHOD_ATTRS, WRITABLE};
 use crate::string::JsStr;
 use crate::value::{Key, ObjId, Value};
-use crate::vm::{symbols, Unwind};
+use crate::vm::Unwind;
 use crate::{Embedder, JsResult, Vm};
 use std::rc::Rc;
 
@@ -1316,58 +1316,6 @@ impl Vm {
             | Insn::NewSpread => {}
         }
         Ok(())
-    }
-
-    /// The current call's `arguments` object (ECMA-262 10.4.4), made on
-    /// first use and kept for the call. Sloppy code with simple parameters
-    /// gets a mapped one (CreateMappedArgumentsObject) when its parameters
-    /// live in the innermost scope: the prologue makes it there, and element
-    /// `i` is then parameter `i` itself.
-    fn arguments_object(&mut self, code: &Rc<Code>) -> ObjId {
-        if let Some(arguments) = self.frame().arguments_object {
-            return arguments;
-        }
-        let args = self.frame().arguments.clone();
-        let array = self.new_array(args);
-        let proto = self.intrinsics.object_prototype;
-        let mapped = match (&code.mapped_slots, self.frame().scope) {
-            (Some(slots), Some(scope)) if !code.is_strict && code.simple_parameters => {
-                let count = self.frame().arguments.len().min(slots.len());
-                Some((scope, slots[..count].to_vec()))
-            }
-            _ => None,
-        };
-        let object = self.heap.get_mut(array);
-        object.kind = match mapped {
-            Some((scope, slots)) => Kind::Arguments { scope: Some(scope), mapped: slots },
-            None => Kind::Arguments { scope: None, mapped: Vec::new() },
-        };
-        object.proto = Some(proto);
-        let shape = self.heap.shapes.root(Some(proto));
-        self.heap.set_shape(array, shape);
-        let length = self.frame().arguments.len();
-        self.heap.put(array, Key::Atom(atoms::LENGTH), Value::Number(length as f64), WRITABLE | CONFIGURABLE);
-        let values = self.array_values_function();
-        self.heap.put(array, Key::Symbol(symbols::ITERATOR), values, WRITABLE | CONFIGURABLE);
-        // `callee` (ECMA-262 10.4.4.6-7): an unmapped arguments object
-        // (strict code, or parameters that are not simple) has an
-        // accessor that throws; a mapped one has the function.
-        if code.is_strict || !code.simple_parameters {
-            let thrower = Value::Object(self.intrinsics.throw_type_error);
-            let descriptor = crate::props::Descriptor {
-                get: Some(thrower.clone()),
-                set: Some(thrower),
-                enumerable: Some(false),
-                configurable: Some(false),
-                ..Default::default()
-            };
-            self.define_property(array, Key::Atom(atoms::CALLEE), &descriptor);
-        } else {
-            let callee = self.frame().function.map_or(Value::Undefined, Value::Object);
-            self.heap.put(array, Key::Atom(atoms::CALLEE), callee, WRITABLE | CONFIGURABLE);
-        }
-        self.frame_mut().arguments_object = Some(array);
-        array
     }
 
     fn get_elem(&mut self, host: &mut dyn Embedder, object: &Value, key: &Value) -> JsResult<Value> {
