@@ -292,6 +292,14 @@ impl Vm {
                             && argc > 0
                             && matches!(self.stack[args_start], Value::String(_))
                         {
+                            // Text that is not JavaScript in any context is a
+                            // SyntaxError wherever the eval is (PerformEval
+                            // step 11 parses before anything runs).
+                            if let Value::String(text) = &self.stack[args_start] {
+                                if let Some(error) = crate::compiler::eval_syntax_error(&text.to_rust(), code.is_strict) {
+                                    return self.syntax_error_value(&error);
+                                }
+                            }
                             return self.unsupported("eval inside a function or in strict code (a direct eval that sees the caller's variables)");
                         }
                         if let Some(done) = self.enter_call(host, &callee, Value::Undefined, args_start, args_start - 1, None)? {

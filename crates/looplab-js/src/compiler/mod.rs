@@ -100,6 +100,19 @@ pub fn check(source: &str, goal: Goal) -> Result<scope::Summary, Vec<CompileErro
     front(source, goal, &mut atoms, false).map(|(summary, _)| summary)
 }
 
+/// Why a direct eval's text can never run, whatever its context: it fails
+/// to parse as a script, as a function's body (where `new.target`,
+/// `arguments` and `return` are allowed) and as a derived constructor's
+/// (where `super` is too), in `strict` mode if its caller is strict. None
+/// when it might be valid where it is.
+pub fn eval_syntax_error(source: &str, strict: bool) -> Option<String> {
+    let prefix = if strict { "'use strict';" } else { "" };
+    let as_script = check(&format!("{prefix}{source}"), Goal::Script).err()?;
+    check(&format!("{prefix}(function () {{\n{source}\n}});"), Goal::Script).err()?;
+    check(&format!("(class extends Object {{ constructor() {{\n{source}\n}} }});"), Goal::Script).err()?;
+    as_script.into_iter().next().map(|error| error.message)
+}
+
 /// Compiles `source` to the code of its top level. Names are interned in
 /// `atoms` (the VM's table, so the bytecode's atoms are the VM's).
 pub fn compile(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable) -> Result<std::rc::Rc<crate::bytecode::Code>, Vec<CompileError>> {
