@@ -251,8 +251,12 @@ pub enum Insn {
     CallSpread,
     /// `[this, callee, args_array] -> [result]`.
     CallMethodSpread,
-    /// A direct `eval(…)`: `[callee, args…] -> [result]`.
-    CallEval(u32),
+    /// A direct `eval(…)`: `[callee, args…] -> [result]`; `site` indexes
+    /// the code's `eval_sites` (what the eval can see of its caller).
+    CallEval {
+        argc: u16,
+        site: u16,
+    },
     /// `[callee, args…] -> [object]`.
     New(u32),
     /// `[callee, args_array] -> [object]`.
@@ -464,6 +468,28 @@ pub const IC_OWN: u32 = u32::MAX;
 pub const IC_TRANSITION: u32 = u32::MAX - 1;
 pub const IC_EMPTY_SHAPE: u32 = u32::MAX;
 
+/// What a direct eval at one call site sees of its caller (ECMA-262
+/// 19.2.1.1 PerformEval with direct true): the caller's bindings in heap
+/// scopes (a function with a direct eval keeps all its bindings there),
+/// innermost first, and the caller's strictness.
+#[derive(Debug, Default)]
+pub struct EvalSite {
+    pub bindings: Vec<EvalBinding>,
+    pub strict: bool,
+}
+
+/// One binding a direct eval can name.
+#[derive(Clone, Debug)]
+pub struct EvalBinding {
+    pub name: String,
+    /// Scopes out from the caller's innermost one at the call.
+    pub depth: u16,
+    pub slot: u16,
+    /// `let`, `const` or `class`: read with its temporal dead zone.
+    pub lexical: bool,
+    pub constant: bool,
+}
+
 #[derive(Debug)]
 pub struct Code {
     pub name: JsStr,
@@ -512,4 +538,6 @@ pub struct Code {
     /// `i`'s slot in the function's scope (None: a later parameter of the
     /// same name is the one mapped), for a mapped arguments object.
     pub mapped_slots: Option<Rc<[Option<u32>]>>,
+    /// The direct evals' call sites (see `Insn::CallEval`).
+    pub eval_sites: Vec<Rc<EvalSite>>,
 }

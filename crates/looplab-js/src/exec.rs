@@ -278,30 +278,63 @@ impl Vm {
                         self.stack.push(value);
                         break;
                     }
-                    Insn::Call(argc) | Insn::CallEval(argc) => {
+                    Insn::CallEval { argc, site } => {
                         let argc = argc as usize;
                         let args_start = self.stack.len() - argc;
                         let callee = self.stack[args_start - 1].clone();
                         // A direct eval of a string sees the caller's scope
                         // (ECMA-262 19.2.1.1); at a sloppy script's top level
                         // that is the global scope an indirect eval uses.
-                        if matches!(insn, Insn::CallEval(_))
-                            && (code.kind != CodeKind::TopLevel || code.is_strict)
+                        let direct = (code.kind != CodeKind::TopLevel || code.is_strict)
                             && callee.as_object().is_some()
                             && callee.as_object() == self.eval_function
-                            && argc > 0
-                            && matches!(self.stack[args_start], Value::String(_))
-                        {
-                            // Text that is not JavaScript in any context is a
-                            // SyntaxError wherever the eval is (PerformEval
-                            // step 11 parses before anything runs).
-                            if let Value::String(text) = &self.stack[args_start] {
-                                if let Some(error) = crate::compiler::eval_syntax_error(&text.to_rust(), code.is_strict) {
-                                    return self.syntax_error_value(&error);
+                            && argc > 0;
+                        let callee = match (&self.stack[args_start], direct) {
+                            (Value::String(text), true) => {
+                                let text = text.to_rust();
+                                let site = code.eval_sites.get(site as usize).cloned().unwrap_or_default();
+                                let eval_code = match crate::compiler::compile_direct_eval(&text, &site, &mut self.atoms) {
+                                    Ok(eval_code) => eval_code,
+                                    Err(crate::compiler::DirectEvalError::Syntax(message)) => return self.syntax_error_value(&message),
+                                    Err(crate::compiler::DirectEvalError::Unsupported(what)) => {
+                                        return self.unsupported(&what);
+                                    }
+                                };
+                                // The eval's code runs as an arrow made here:
+                                // the caller's scope, this, new.target, super
+                                // and arguments.
+                                let arguments = if eval_code.uses_arguments { Value::Object(self.arguments_object(&code)) } else { Value::Undefined };
+                                let frame = self.frame();
+                                let lexical = Box::new(Lexical {
+                                    this: frame.this.clone(),
+                                    new_target: frame.new_target.clone(),
+                                    home: self.current_home(),
+                                    function: frame.function,
+                                    arguments,
+                                });
+                                let home = lexical.home;
+                                let scope = self.frame().scope;
+                                let closure = self.make_closure(eval_code, scope, Some(lexical));
+                                if let Some(home) = home {
+                                    self.set_home(closure, home);
                                 }
+                                self.stack.truncate(args_start);
+                                self.stack[args_start - 1] = Value::Object(closure);
+                                Value::Object(closure)
                             }
-                            return self.unsupported("eval inside a function or in strict code (a direct eval that sees the caller's variables)");
+                            _ => callee,
+                        };
+                        let args_start = self.stack.len().min(args_start);
+                        if let Some(done) = self.enter_call(host, &callee, Value::Undefined, args_start, args_start - 1, None)? {
+                            self.stack.push(done);
+                        } else {
+                            break;
                         }
+                    }
+                    Insn::Call(argc) => {
+                        let argc = argc as usize;
+                        let args_start = self.stack.len() - argc;
+                        let callee = self.stack[args_start - 1].clone();
                         if let Some(done) = self.enter_call(host, &callee, Value::Undefined, args_start, args_start - 1, None)? {
                             self.stack.push(done);
                         } else {
@@ -1316,7 +1349,7 @@ impl Vm {
             Insn::EndFinally { .. } => {}
             Insn::Return
             | Insn::Call(_)
-            | Insn::CallEval(_)
+            | Insn::CallEval { .. }
             | Insn::CallMethod(_)
             | Insn::CallSpread
             | Insn::CallMethodSpread

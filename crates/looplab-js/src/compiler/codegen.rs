@@ -92,7 +92,12 @@ pub(super) struct FnState {
     pub completion: Option<u32>,
     /// A mapped arguments object's parameter slots (see `Code`).
     pub mapped_slots: Option<Rc<[Option<u32>]>>,
+    pub eval_sites: Vec<Rc<crate::bytecode::EvalSite>>,
 }
+
+/// Chain entries standing for a direct eval's caller's scopes: ids no
+/// parse gives a scope.
+pub(super) const EVAL_PLACEHOLDER_BASE: usize = 0x00ff_0000;
 
 pub struct Codegen<'s, 'a> {
     pub(super) source: &'s str,
@@ -113,6 +118,11 @@ pub struct Codegen<'s, 'a> {
     pub(super) self_name: Option<&'s BindingIdentifier<'a>>,
     /// Per heap-scope oxc scope: its captured bindings in slot order.
     pub(super) layouts: HashMap<ScopeId, Vec<SymbolId>>,
+    /// Compiling a direct eval's code: what it sees of its caller, the
+    /// chain entries that stand for the caller's scopes (seeded at the
+    /// bottom of `chain`), and where the eval's own body (an arrow in the
+    /// wrapper it is parsed in) starts.
+    pub(super) eval_outer: Option<(Rc<crate::bytecode::EvalSite>, Vec<ScopeId>, u32)>,
     /// Lexical bindings in registers whose declaration has run on every
     /// path to the code being compiled (no TDZ check needed).
     pub(super) initialized: std::collections::HashSet<SymbolId>,
@@ -161,6 +171,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             goal,
             self_name: None,
             layouts: HashMap::new(),
+            eval_outer: None,
             initialized: std::collections::HashSet::new(),
             switch_scopes: std::collections::HashSet::new(),
             unwind: Vec::new(),
@@ -509,6 +520,50 @@ impl<'s, 'a> Codegen<'s, 'a> {
         }
     }
 
+    /// A binding of a direct eval's caller that `name` names, with the
+    /// depth it is at from here.
+    pub(super) fn eval_binding(&self, name: &str) -> Option<(crate::bytecode::EvalBinding, u16)> {
+        let (site, placeholders, _) = self.eval_outer.as_ref()?;
+        let binding = site.bindings.iter().find(|binding| binding.name == name)?;
+        let depth = self.depth_of(*placeholders.get(binding.depth as usize)?)?;
+        Some((binding.clone(), depth))
+    }
+
+    /// What a direct eval called here can see: the bindings of every heap
+    /// scope on the chain, innermost first (an eval's own caller's too).
+    pub(super) fn eval_site(&mut self) -> u16 {
+        let mut bindings: Vec<crate::bytecode::EvalBinding> = Vec::new();
+        for (position, scope) in self.chain.iter().enumerate().rev() {
+            let depth = (self.chain.len() - 1 - position) as u16;
+            for symbol in self.layouts.get(scope).cloned().unwrap_or_default() {
+                let name = self.scoping.symbol_name(symbol).to_string();
+                if bindings.iter().any(|binding| binding.name == name) {
+                    continue;
+                }
+                if let Some(Storage::Scope { slot, .. }) = self.storage.get(&symbol).copied() {
+                    let (lexical, constant) = (self.is_lexical(symbol), self.is_const(symbol));
+                    bindings.push(crate::bytecode::EvalBinding { name, depth, slot: slot as u16, lexical, constant });
+                }
+            }
+        }
+        if let Some((site, placeholders, _)) = &self.eval_outer {
+            for binding in &site.bindings {
+                if bindings.iter().any(|known| known.name == binding.name) {
+                    continue;
+                }
+                if let Some(depth) = placeholders.get(binding.depth as usize).and_then(|placeholder| self.depth_of(*placeholder)) {
+                    bindings.push(crate::bytecode::EvalBinding { depth, ..binding.clone() });
+                }
+            }
+        }
+        let strict = self.fr().is_strict;
+        let state = self.f();
+        // The eval may read `arguments`: the frame keeps them.
+        state.uses_arguments = true;
+        state.eval_sites.push(Rc::new(crate::bytecode::EvalSite { bindings, strict }));
+        (state.eval_sites.len() - 1) as u16
+    }
+
     /// Loads an identifier: its binding, or a global.
     pub(super) fn load_identifier(&mut self, reference: &'s IdentifierReference<'a>) {
         match self.resolve(reference) {
@@ -530,6 +585,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
                         }
                     }
                     self.emit(Insn::Arguments);
+                    return;
+                }
+                if let Some((binding, depth)) = self.eval_binding(reference.name.as_str()) {
+                    let slot = binding.slot;
+                    self.emit(if binding.lexical { Insn::GetScopeChecked { depth, slot } } else { Insn::GetScope { depth, slot } });
                     return;
                 }
                 let name = self.atom(reference.name.as_str());
@@ -559,6 +619,19 @@ impl<'s, 'a> Codegen<'s, 'a> {
         match self.resolve(reference) {
             Some(symbol) => self.store_symbol(symbol, reference.span, false),
             None => {
+                if let Some((binding, depth)) = self.eval_binding(reference.name.as_str()) {
+                    let slot = binding.slot;
+                    if binding.lexical {
+                        self.emit(Insn::CheckScope { depth, slot });
+                    }
+                    if binding.constant {
+                        let message = self.string_constant(JsStr::from_str("Assignment to constant variable."));
+                        self.emit(Insn::ThrowError { kind: crate::bytecode::ErrorKind::TypeError, message });
+                    } else {
+                        self.emit(Insn::SetScope { depth, slot });
+                    }
+                    return;
+                }
                 let name = self.atom(reference.name.as_str());
                 let ic = self.new_ic();
                 if self.fr().is_strict {
@@ -685,7 +758,19 @@ impl<'s, 'a> Codegen<'s, 'a> {
         if is_generator {
             self.emit(Insn::GeneratorStart);
         }
+        let eval_body = kind == FunctionKind::Arrow && self.eval_outer.as_ref().is_some_and(|(_, _, start)| *start == span.start);
         match (body, expression_body) {
+            (Some(body), _) if eval_body => {
+                // A direct eval's code gives its completion value.
+                let completion = self.new_register();
+                self.emit(Insn::Undefined);
+                self.emit(Insn::PutReg(completion));
+                self.f().completion = Some(completion);
+                self.statements(&body.statements);
+                self.f().completion = None;
+                self.emit(Insn::GetReg(completion));
+                self.emit(Insn::Return);
+            }
             (Some(body), _) => {
                 self.statements(&body.statements);
                 self.emit(Insn::Undefined);
@@ -804,6 +889,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             uses_arguments: state.uses_arguments,
             has_eval: false,
             mapped_slots: state.mapped_slots,
+            eval_sites: state.eval_sites,
         })
     }
 
@@ -922,6 +1008,7 @@ impl FnState {
             label_at: u32::MAX,
             completion: None,
             mapped_slots: None,
+            eval_sites: Vec::new(),
         }
     }
 }
@@ -956,5 +1043,6 @@ fn empty_code() -> Code {
         uses_arguments: false,
         has_eval: false,
         mapped_slots: None,
+        eval_sites: Vec::new(),
     }
 }

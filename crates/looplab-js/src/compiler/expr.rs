@@ -438,7 +438,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
         match unary.operator {
             UnaryOperator::Typeof => {
                 if let Expression::Identifier(reference) = &unary.argument {
-                    if self.resolve(reference).is_none() && reference.name != "arguments" && reference.name != "undefined" {
+                    if self.resolve(reference).is_none()
+                        && reference.name != "arguments"
+                        && reference.name != "undefined"
+                        && self.eval_binding(reference.name.as_str()).is_none()
+                    {
                         let name = self.atom(reference.name.as_str());
                         self.emit(Insn::TypeofGlobal(name));
                         return;
@@ -485,7 +489,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 self.emit(Insn::DeleteElem);
             }
             Expression::Identifier(reference) => {
-                if self.resolve(reference).is_none() {
+                if self.resolve(reference).is_none() && self.eval_binding(reference.name.as_str()).is_none() {
                     let name = self.atom(reference.name.as_str());
                     self.emit(Insn::DeleteGlobal(name));
                 } else {
@@ -922,11 +926,12 @@ impl<'s, 'a> Codegen<'s, 'a> {
             }
             let count = call.arguments.len() as u32;
             self.at_call(call);
-            let at = self.emit(match (with_this, is_eval) {
+            let call_insn = match (with_this, is_eval) {
                 (true, _) => Insn::CallMethod(count),
-                (false, true) => Insn::CallEval(count),
+                (false, true) => Insn::CallEval { argc: count as u16, site: self.eval_site() },
                 (false, false) => Insn::Call(count),
-            });
+            };
+            let at = self.emit(call_insn);
             self.note_call_site(at, &call.callee);
         }
         if let Some(stub) = optional_stub {

@@ -174,6 +174,92 @@ pub fn set_script_name(code: &mut std::rc::Rc<crate::bytecode::Code>, name: &std
 type FrontResult = Result<(scope::Summary, Option<std::rc::Rc<crate::bytecode::Code>>), Vec<CompileError>>;
 
 fn front(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable, generate: bool) -> FrontResult {
+    front_with(source, goal, atoms, generate, None)
+}
+
+/// A direct eval's code, parsed inside a wrapper (so `new.target`,
+/// `arguments` and `super.x` parse as in a method) and compiled as the
+/// wrapper's arrow: run as a closure over the caller's scope with the
+/// caller's `this`, it sees the caller's bindings through `site`.
+const EVAL_WRAPPER_HEAD: &str = "({ __looplab_eval__() { return () => {\n";
+const EVAL_WRAPPER_TAIL: &str = "\n}; } });";
+
+/// Why a direct eval's code cannot run here.
+pub enum DirectEvalError {
+    /// Not JavaScript in any context: a SyntaxError.
+    Syntax(String),
+    /// Valid, but beyond what Looplab runs: the refusal's words.
+    Unsupported(String),
+}
+
+/// Compiles a direct eval's code for its call `site` (ECMA-262 19.2.1.1
+/// PerformEval with direct true). Its `var` and function declarations
+/// stay its own in strict code; in sloppy code they would join the
+/// caller's function, which Looplab refuses.
+pub fn compile_direct_eval(
+    source: &str,
+    site: &std::rc::Rc<crate::bytecode::EvalSite>,
+    atoms: &mut crate::atoms::AtomTable,
+) -> Result<std::rc::Rc<crate::bytecode::Code>, DirectEvalError> {
+    let prefix = if site.strict { "'use strict';" } else { "" };
+    let wrapped = format!("{prefix}{EVAL_WRAPPER_HEAD}{source}{EVAL_WRAPPER_TAIL}");
+    // The arrow `() => {` starts where the wrapper says.
+    let arrow_start = (prefix.len() + EVAL_WRAPPER_HEAD.find("() =>").unwrap_or(0)) as u32;
+    let refused = |errors: Vec<CompileError>| match eval_syntax_error(source, site.strict) {
+        Some(message) => DirectEvalError::Syntax(message),
+        None => DirectEvalError::Unsupported(format!(
+            "this direct eval's code where it is ({})",
+            errors.into_iter().next().map_or_else(|| "it does not compile".to_string(), |error| error.message)
+        )),
+    };
+    if !site.strict {
+        // Sloppy code's `var` and functions belong to the caller's function.
+        let probe = check(&format!("'use strict';{source}"), Goal::Script).is_ok() || check(source, Goal::Script).is_ok();
+        let declares = source_declares_vars(source);
+        if declares && probe {
+            return Err(DirectEvalError::Unsupported(
+                "a var or function that a sloppy direct eval declares inside a function (it would join the caller's scope)".into(),
+            ));
+        }
+    }
+    let outer = (site.clone(), arrow_start);
+    match front_with(&wrapped, Goal::Script, atoms, true, Some(outer)) {
+        Ok((_, Some(code))) => code
+            .functions
+            .first()
+            .and_then(|method| method.functions.first())
+            .cloned()
+            .ok_or_else(|| DirectEvalError::Unsupported("this direct eval's code".into())),
+        Ok((_, None)) => Err(DirectEvalError::Unsupported("this direct eval's code".into())),
+        Err(errors) => Err(refused(errors)),
+    }
+}
+
+/// Whether `source` declares a `var` or a function at its top level (or
+/// a `var` in any block there): what a sloppy direct eval would add to its
+/// caller's function.
+fn source_declares_vars(source: &str) -> bool {
+    let allocator = Allocator::default();
+    let parsed = oxc_parser::Parser::new(&allocator, source, SourceType::script()).parse();
+    if parsed.panicked {
+        return false;
+    }
+    let built = oxc_semantic::SemanticBuilder::new().build(&parsed.program);
+    let scoping = built.semantic.scoping();
+    let root = scoping.root_scope_id();
+    scoping.get_bindings(root).values().any(|symbol| {
+        let flags = scoping.symbol_flags(*symbol);
+        flags.intersects(oxc_syntax::symbol::SymbolFlags::FunctionScopedVariable | oxc_syntax::symbol::SymbolFlags::Function)
+    })
+}
+
+fn front_with(
+    source: &str,
+    goal: Goal,
+    atoms: &mut crate::atoms::AtomTable,
+    generate: bool,
+    eval: Option<(std::rc::Rc<crate::bytecode::EvalSite>, u32)>,
+) -> FrontResult {
     let allocator = Allocator::default();
     let source_type = match goal {
         Goal::Script => SourceType::script(),
@@ -220,6 +306,15 @@ fn front(source: &str, goal: Goal, atoms: &mut crate::atoms::AtomTable, generate
         return Ok((summary, None));
     }
     let mut generator = codegen::Codegen::new(source, built.semantic.scoping(), &summary, atoms, goal);
+    if let Some((site, arrow_start)) = eval {
+        // The caller's scopes, outermost first, under the eval's own: each
+        // stands for the caller's scope at its depth.
+        let count = site.bindings.iter().map(|binding| binding.depth as usize + 1).max().unwrap_or(0);
+        let placeholders: Vec<oxc_syntax::scope::ScopeId> =
+            (0..count).map(|depth| oxc_syntax::scope::ScopeId::new(codegen::EVAL_PLACEHOLDER_BASE + depth)).collect();
+        generator.chain.extend(placeholders.iter().rev().copied());
+        generator.eval_outer = Some((site, placeholders, arrow_start));
+    }
     let code = generator.program(&parsed.program);
     let mut errors = std::mem::take(&mut generator.errors);
     drop(generator);
