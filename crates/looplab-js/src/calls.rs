@@ -303,4 +303,34 @@ impl Vm {
         self.frame_mut().arguments_object = Some(array);
         array
     }
+
+    /// A direct eval's code as a closure ready to call with no arguments:
+    /// compiled for the call site `site` of `code`, made as an arrow here
+    /// (the caller's scope, `this`, `new.target`, `super` and `arguments`).
+    /// A SyntaxError for text that is never JavaScript; a refusal in words
+    /// for what Looplab does not run.
+    pub(crate) fn direct_eval_closure(&mut self, code: &Rc<Code>, text: &str, site: usize) -> JsResult<Value> {
+        let site = code.eval_sites.get(site).cloned().unwrap_or_default();
+        let eval_code = match crate::compiler::compile_direct_eval(text, &site, &mut self.atoms) {
+            Ok(eval_code) => eval_code,
+            Err(crate::compiler::DirectEvalError::Syntax(message)) => return self.syntax_error_value(&message),
+            Err(crate::compiler::DirectEvalError::Unsupported(what)) => return self.unsupported(&what),
+        };
+        let arguments = if eval_code.uses_arguments { Value::Object(self.arguments_object(code)) } else { Value::Undefined };
+        let frame = self.frame();
+        let lexical = Box::new(Lexical {
+            this: frame.this.clone(),
+            new_target: frame.new_target.clone(),
+            home: self.current_home(),
+            function: frame.function,
+            arguments,
+        });
+        let home = lexical.home;
+        let scope = self.frame().scope;
+        let closure = self.make_closure(eval_code, scope, Some(lexical));
+        if let Some(home) = home {
+            self.set_home(closure, home);
+        }
+        Ok(Value::Object(closure))
+    }
 }

@@ -291,36 +291,11 @@ impl Vm {
                             && argc > 0;
                         let callee = match (&self.stack[args_start], direct) {
                             (Value::String(text), true) => {
-                                let text = text.to_rust();
-                                let site = code.eval_sites.get(site as usize).cloned().unwrap_or_default();
-                                let eval_code = match crate::compiler::compile_direct_eval(&text, &site, &mut self.atoms) {
-                                    Ok(eval_code) => eval_code,
-                                    Err(crate::compiler::DirectEvalError::Syntax(message)) => return self.syntax_error_value(&message),
-                                    Err(crate::compiler::DirectEvalError::Unsupported(what)) => {
-                                        return self.unsupported(&what);
-                                    }
-                                };
-                                // The eval's code runs as an arrow made here:
-                                // the caller's scope, this, new.target, super
-                                // and arguments.
-                                let arguments = if eval_code.uses_arguments { Value::Object(self.arguments_object(&code)) } else { Value::Undefined };
-                                let frame = self.frame();
-                                let lexical = Box::new(Lexical {
-                                    this: frame.this.clone(),
-                                    new_target: frame.new_target.clone(),
-                                    home: self.current_home(),
-                                    function: frame.function,
-                                    arguments,
-                                });
-                                let home = lexical.home;
-                                let scope = self.frame().scope;
-                                let closure = self.make_closure(eval_code, scope, Some(lexical));
-                                if let Some(home) = home {
-                                    self.set_home(closure, home);
-                                }
+                                let (text, site) = (text.to_rust(), site as usize);
+                                let closure = self.direct_eval_closure(&code, &text, site)?;
                                 self.stack.truncate(args_start);
-                                self.stack[args_start - 1] = Value::Object(closure);
-                                Value::Object(closure)
+                                self.stack[args_start - 1] = closure.clone();
+                                closure
                             }
                             _ => callee,
                         };
