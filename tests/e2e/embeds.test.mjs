@@ -1,23 +1,12 @@
 // End-to-end: embeds that belong in a blog post (issue 18) — posters, run on
 // a click, the fallback without JavaScript, and presentation mode — in
 // Debian's Chromium against the release build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { serveDist, servePage, launchChromium, PlaygroundPage, axe } from './support.mjs';
+import { browserFixture, servePage, PlaygroundPage, axe } from './support.mjs';
 
-let server;
-let chromium;
-
-before(async () => {
-  server = await serveDist({ base: '/looplab/' });
-  chromium = await launchChromium();
-});
-
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+const fixture = browserFixture();
 
 async function download(page, testId) {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId(testId).click()]);
@@ -35,13 +24,13 @@ function pngSize(bytes) {
  * <looplab-embed> snippet of a click embed that shows it.
  */
 async function authorEmbeds(presets) {
-  const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+  const context = await fixture.chromium.browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(fixture.server.url).origin });
   const page = await context.newPage();
   const playground = new PlaygroundPage(page);
   const made = [];
   try {
-    await playground.open(server.url);
+    await playground.open(fixture.server.url);
     for (const id of presets) {
       if (id !== 'readfile-intro') await playground.loadPreset(id);
       await page.getByTestId('share').click();
@@ -84,7 +73,7 @@ let embeds;
 
 test('posters export as SVG and PNG; five click embeds in view fetch at most 150 KB, the wasm once one is run, and they take turns', async () => {
   embeds = await authorEmbeds(PRESETS);
-  const scriptUrl = new URL('embed.js', server.url).href;
+  const scriptUrl = new URL('embed.js', fixture.server.url).href;
   const files = Object.fromEntries(embeds.map(({ svg }) => [svg.name, { type: 'image/svg+xml', body: svg.body }]));
   const body = embeds.map(({ component }) => component.split('\n').slice(1).join('\n')).join('\n');
   const blog = await servePage(
@@ -93,7 +82,7 @@ test('posters export as SVG and PNG; five click embeds in view fetch at most 150
     <div style="display:grid;grid-template-columns:repeat(5, 1fr);gap:8px">${body}</div></body></html>`,
     files,
   );
-  const reader = await chromium.browser.newContext({ viewport: { width: 1800, height: 1000 } });
+  const reader = await fixture.chromium.browser.newContext({ viewport: { width: 1800, height: 1000 } });
   try {
     const post = await reader.newPage();
     const fetched = [];
@@ -147,7 +136,7 @@ test('without JavaScript the <looplab-embed> snippet shows the poster and a work
   assert.ok(embeds, 'the first test made the snippets');
   const { component, svg } = embeds[1];
   const blog = await servePage(`<!doctype html><html><body><h1>A post</h1>${component}</body></html>`, { [svg.name]: { type: 'image/svg+xml', body: svg.body } });
-  const reader = await chromium.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1300, height: 900 } });
+  const reader = await fixture.chromium.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1300, height: 900 } });
   try {
     const post = await reader.newPage();
     await post.goto(blog.url);
@@ -158,7 +147,7 @@ test('without JavaScript the <looplab-embed> snippet shows the poster and a work
     const href = await post.locator('looplab-embed a').getAttribute('href');
     await post.screenshot({ path: 'tests/artifacts/embeds-no-javascript.png' });
     // The link opens the live scenario (in a browser with JavaScript).
-    const live = await chromium.browser.newContext();
+    const live = await fixture.chromium.browser.newContext();
     try {
       const page = await live.newPage();
       const playground = new PlaygroundPage(page);
@@ -178,7 +167,7 @@ test('an iframe click embed shows the title and the code, loads no wasm until Ru
   assert.ok(embeds, 'the first test made the snippets');
   const url = embeds[0].iframe.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
   assert.match(url, /#embed&click&/);
-  const context = await chromium.browser.newContext({ viewport: { width: 1000, height: 800 }, bypassCSP: true });
+  const context = await fixture.chromium.browser.newContext({ viewport: { width: 1000, height: 800 }, bypassCSP: true });
   try {
     const page = await context.newPage();
     const requests = [];
@@ -205,7 +194,7 @@ test('presentation mode steps through a preset\'s walkthrough by keyboard alone;
   assert.ok(embeds, 'the first test made the links');
   const link = embeds[1].presentLink;
   assert.match(link, /#present&s=1\./);
-  const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
+  const context = await fixture.chromium.browser.newContext({ viewport: { width: 1400, height: 900 }, bypassCSP: true });
   try {
     const page = await context.newPage();
     const playground = new PlaygroundPage(page);

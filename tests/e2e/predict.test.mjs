@@ -1,22 +1,11 @@
 // End-to-end: predict, then run (issue 17) — a learner orders the printed
 // lines by keyboard, the prediction round-trips through a link, and the run
 // marks it with the rule for each difference; in an embed too.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchChromium, PlaygroundPage, axe } from './support.mjs';
+import { browserFixture, PlaygroundPage, axe } from './support.mjs';
 
-let server;
-let chromium;
-
-before(async () => {
-  server = await serveDist({ base: '/looplab/' });
-  chromium = await launchChromium();
-});
-
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+const fixture = browserFixture();
 
 const CODE = [
   "setTimeout(() => console.log('timeout'), 0);",
@@ -48,11 +37,11 @@ async function orderByKeyboard(page, wanted) {
 }
 
 test('a learner orders the printed lines by keyboard; the link keeps the prediction; the run marks it with the rules', async () => {
-  const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
+  const context = await fixture.chromium.browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
   try {
     const page = await context.newPage();
     const playground = new PlaygroundPage(page);
-    await playground.open(server.url);
+    await playground.open(fixture.server.url);
     await playground.rerunAfter(() => page.getByTestId('editor').fill(CODE));
     await page.getByTestId('predict-start').click();
     const shuffled = await predictedTexts(page);
@@ -66,7 +55,7 @@ test('a learner orders the printed lines by keyboard; the link keeps the predict
     // The address is a link to this prediction: a fresh visit lays it out.
     const link = page.url();
     assert.match(link, /#predict=[0-9.]+&s=1\./);
-    const other = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const other = await fixture.chromium.browser.newContext({ viewport: { width: 1400, height: 1000 } });
     try {
       const visitor = new PlaygroundPage(await other.newPage());
       await visitor.open(link);
@@ -104,12 +93,12 @@ test('a learner orders the printed lines by keyboard; the link keeps the predict
 });
 
 test('an embed that asks to predict waits for the reader\'s order before it plays', async () => {
-  const context = await chromium.browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+  const context = await fixture.chromium.browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(fixture.server.url).origin });
   try {
     const page = await context.newPage();
     const playground = new PlaygroundPage(page);
-    await playground.open(server.url);
+    await playground.open(fixture.server.url);
     await playground.rerunAfter(() => page.getByTestId('editor').fill(CODE));
     await page.getByTestId('share').click();
     await page.getByTestId('embed-predict').check();

@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const repoRoot = root;
@@ -214,4 +215,22 @@ export async function axe(page) {
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join('; ')}`);
+}
+
+/**
+ * The release build served under `base` and a Chromium, for one test
+ * file: made before its tests, closed after them. Read `fixture.server`
+ * and `fixture.chromium` inside the tests.
+ */
+export function browserFixture({ base = '/looplab/' } = {}) {
+  const fixture = {};
+  before(async () => {
+    fixture.server = await serveDist({ base });
+    fixture.chromium = await launchChromium();
+  });
+  after(async () => {
+    await fixture.chromium?.close();
+    await fixture.server?.close();
+  });
+  return fixture;
 }
