@@ -1,27 +1,16 @@
 // End-to-end: the timeline view (issue 17), on the release build in Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchChromium, PlaygroundPage, axe } from './support.mjs';
+import { browserFixture, PlaygroundPage, axe } from './support.mjs';
 import { encodeLinkInPage } from './links.mjs';
 
-let server;
-let chromium;
-
-before(async () => {
-  server = await serveDist();
-  chromium = await launchChromium();
-});
-
-after(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+const fixture = browserFixture({ base: '/' });
 
 async function openPlayground() {
-  const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
+  const context = await fixture.chromium.browser.newContext({ viewport: { width: 1400, height: 1000 }, bypassCSP: true });
   const page = await context.newPage();
   const playground = new PlaygroundPage(page);
-  await playground.open(server.url);
+  await playground.open(fixture.server.url);
   return { context, page, playground };
 }
 
@@ -194,7 +183,7 @@ test('a walkthrough stops playback at each step until the reader goes on, by key
     const code = "// @looplab step at=0ms Watch the timer: it fires after the immediate.\nsetTimeout(() => console.log('timeout'), 0);\nsetImmediate(() => console.log('immediate'));\n";
     const fragment = await encodeLinkInPage(page, { title: 'My walkthrough', code });
     await page.goto('about:blank');
-    await page.goto(`${server.url}#embed&autoplay&show=code,timeline&${fragment}`);
+    await page.goto(`${fixture.server.url}#embed&autoplay&show=code,timeline&${fragment}`);
     await playground.waitForRun();
     await page.getByTestId('embed').getByTestId('walkthrough-step').waitFor();
     assert.match(await page.getByTestId('walkthrough-text').textContent(), /Watch the timer/);

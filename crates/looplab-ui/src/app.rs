@@ -666,7 +666,7 @@ pub fn app() -> Html {
                 Callback::from(move |()| dispatcher.dispatch(action.clone()))
             };
             html! {
-                <PredictPanel prediction={Shared(Rc::new(prediction.clone()))} printed_so_far={state.view.console.len()} {on_move}
+                <PredictPanel prediction={Shared(prediction.clone())} printed_so_far={state.view.console.len()} {on_move}
                     on_check={act(Action::PredictCheck)} on_again={act(Action::PredictAgain)}
                     on_close={act(Action::PredictQuit)} />
             }

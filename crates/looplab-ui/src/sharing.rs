@@ -4,7 +4,6 @@
 //! `looplab-share` and `export.rs`; this is browser glue.
 
 use looplab_share::{EmbedOptions, Panel, Scenario, Theme};
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -595,13 +594,12 @@ pub fn share_panel(props: &SharePanelProps) -> Html {
     let fragment = use_memo(props.scenario.clone(), looplab_share::encode);
     let link = format!("{}#{fragment}", page_address());
     let markdown = format!("[Looplab: {}]({link})", props.title.replace(['[', ']'], ""));
-    let embed_fragment = use_memo((props.scenario.clone(), props.title.clone(), (*embed).clone()), |(scenario, title, options)| {
+    let embed_fragment = use_memo((props.scenario.clone(), props.title.clone(), (*embed).clone(), *ask_predict), |(scenario, title, options, ask_predict)| {
         // A click embed's placeholder shows the title before any wasm has
         // loaded: it cannot look up a preset's, so the link carries it.
         let scenario = if options.click { Scenario { title: title.clone(), ..scenario.clone() } } else { scenario.clone() };
-        looplab_share::encode_embed(&scenario, options)
+        format!("{}{}", looplab_share::mode_items(false, ask_predict.then_some(&[])), looplab_share::encode_embed(&scenario, options))
     });
-    let embed_fragment = Rc::new(format!("{}{embed_fragment}", looplab_share::mode_items(false, ask_predict.then_some(&[]))));
     let embed_url = format!("{}#{embed_fragment}", page_address());
     let height = if embed.panels.contains(&Panel::Code) || embed.panels.contains(&Panel::Charts) { 720 } else { 480 };
     let poster_name = crate::poster::file_name(&props.title, "svg");

@@ -226,7 +226,8 @@ pub struct AppState {
     /// The one view presentation mode shows beside the code.
     pub present_view: PresentView,
     /// Predict, then run: the learner's prediction of the printed lines.
-    pub predict: Option<crate::predict::Prediction>,
+    /// Shared: playback copies the state every frame, not the prediction.
+    pub predict: Option<Rc<crate::predict::Prediction>>,
     /// A prediction to lay out when the run finishes (a link's order; empty
     /// for a fresh one).
     pub predict_wanted: Option<Vec<usize>>,
@@ -508,18 +509,18 @@ impl AppState {
             Action::StepBack if self.present && !self.walkthrough.is_empty() => self.present_back(),
             Action::CyclePresentView => self.present_view = self.present_view.next(),
             Action::PredictStart | Action::PredictAgain => {
-                self.predict = Some(crate::predict::Prediction::new(crate::predict::printed(&self.events), None));
+                self.predict = Some(Rc::new(crate::predict::Prediction::new(crate::predict::printed(&self.events), None)));
                 self.playing = false;
                 self.seek_cursor(0);
             }
             Action::PredictMove { from, to } => {
                 if let Some(prediction) = self.predict.as_mut().filter(|prediction| !prediction.revealed) {
-                    prediction.move_line(from, to);
+                    Rc::make_mut(prediction).move_line(from, to);
                 }
             }
             Action::PredictCheck => {
                 if let Some(prediction) = self.predict.as_mut() {
-                    prediction.revealed = true;
+                    Rc::make_mut(prediction).revealed = true;
                     self.seek_cursor(0);
                     self.playing = self.can_play();
                     self.credit = 1.0;
@@ -753,7 +754,7 @@ impl AppState {
         if let Some(order) = wanted {
             let lines = crate::predict::printed(&self.events);
             let same = self.predict.as_ref().is_none_or(|prediction| *prediction.lines == lines);
-            self.predict = Some(crate::predict::Prediction::new(lines, same.then_some(order.as_slice())));
+            self.predict = Some(Rc::new(crate::predict::Prediction::new(lines, same.then_some(order.as_slice()))));
         }
         if pool_changed {
             let clock_us = self.clock_us;

@@ -212,16 +212,6 @@ pub fn compile_direct_eval(
             errors.into_iter().next().map_or_else(|| "it does not compile".to_string(), |error| error.message)
         )),
     };
-    if !site.strict {
-        // Sloppy code's `var` and functions belong to the caller's function.
-        let probe = check(&format!("'use strict';{source}"), Goal::Script).is_ok() || check(source, Goal::Script).is_ok();
-        let declares = source_declares_vars(source);
-        if declares && probe {
-            return Err(DirectEvalError::Unsupported(
-                "a var or function that a sloppy direct eval declares inside a function (it would join the caller's scope)".into(),
-            ));
-        }
-    }
     let outer = (site.clone(), arrow_start);
     match front_with(&wrapped, Goal::Script, atoms, true, Some(outer)) {
         Ok((_, Some(code))) => code
@@ -231,26 +221,12 @@ pub fn compile_direct_eval(
             .cloned()
             .ok_or_else(|| DirectEvalError::Unsupported("this direct eval's code".into())),
         Ok((_, None)) => Err(DirectEvalError::Unsupported("this direct eval's code".into())),
+        // A refusal the front end made in words (not a parse error).
+        Err(errors) if errors.iter().all(|error| !error.is_syntax_error) => {
+            Err(DirectEvalError::Unsupported(errors.into_iter().next().map_or_else(String::new, |error| error.message)))
+        }
         Err(errors) => Err(refused(errors)),
     }
-}
-
-/// Whether `source` declares a `var` or a function at its top level (or
-/// a `var` in any block there): what a sloppy direct eval would add to its
-/// caller's function.
-fn source_declares_vars(source: &str) -> bool {
-    let allocator = Allocator::default();
-    let parsed = oxc_parser::Parser::new(&allocator, source, SourceType::script()).parse();
-    if parsed.panicked {
-        return false;
-    }
-    let built = oxc_semantic::SemanticBuilder::new().build(&parsed.program);
-    let scoping = built.semantic.scoping();
-    let root = scoping.root_scope_id();
-    scoping.get_bindings(root).values().any(|symbol| {
-        let flags = scoping.symbol_flags(*symbol);
-        flags.intersects(oxc_syntax::symbol::SymbolFlags::FunctionScopedVariable | oxc_syntax::symbol::SymbolFlags::Function)
-    })
 }
 
 fn front_with(
@@ -300,6 +276,25 @@ fn front_with(
     }
     if !early.is_empty() {
         return Err(early);
+    }
+    if let Some((_, arrow_start)) = eval.as_ref().filter(|(site, _)| !site.strict) {
+        // A sloppy eval's `var`s and functions belong to the caller's
+        // function (EvalDeclarationInstantiation): refused. They are the
+        // eval arrow's function-scoped bindings (hoisted from its blocks too).
+        let scoping = built.semantic.scoping();
+        let arrow = built.semantic.nodes().iter().find_map(|node| match node.kind() {
+            oxc_ast::AstKind::ArrowFunctionExpression(arrow) if arrow.span.start == *arrow_start => arrow.scope_id.get(),
+            _ => None,
+        });
+        let declares = arrow.is_some_and(|scope| {
+            scoping.get_bindings(scope).values().any(|symbol| {
+                scoping.symbol_flags(*symbol).intersects(oxc_syntax::symbol::SymbolFlags::FunctionScopedVariable | oxc_syntax::symbol::SymbolFlags::Function)
+            })
+        });
+        if declares {
+            let message = "a var or function that a sloppy direct eval declares inside a function (it would join the caller's scope)".to_string();
+            return Err(vec![CompileError { line: 1, column: 1, message, is_syntax_error: false }]);
+        }
     }
     let summary = scope::analyze(&built.semantic);
     if !generate {
