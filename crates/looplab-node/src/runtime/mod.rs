@@ -139,7 +139,13 @@ pub fn compile_commonjs(
         }
         Err(mut errors) => {
             for error in &mut errors {
-                error.line = error.line.saturating_sub(1).max(1);
+                let line = error.line.saturating_sub(1).max(1);
+                // "not supported in Looplab: … at L:C" names the position too.
+                let wrapped_at = format!(" at {}:{}", error.line, error.column);
+                if let Some(text) = error.message.strip_suffix(&wrapped_at) {
+                    error.message = format!("{text} at {line}:{}", error.column);
+                }
+                error.line = line;
             }
             Err(errors)
         }
