@@ -369,6 +369,12 @@ pub enum Insn {
     /// `[value] -> [value]`: throws a TypeError for null and undefined
     /// (RequireObjectCoercible, before an object pattern reads anything).
     ToObjectCoercible,
+    /// `[value] -> [object]`: ToObject of a `with` statement's expression.
+    ToWithObject,
+    /// `[obj] -> [bool]`: HasBinding of a `with` object's Environment
+    /// Record: the object has the name and its @@unscopables does not
+    /// list it (ECMA-262 9.1.1.2.1).
+    WithHas(Atom),
     /// `[obj] -> [for_in_state]`.
     ForInStart,
     /// `[state] -> [state, key]`; jumps to the target when done (popping nothing).
@@ -387,6 +393,19 @@ pub enum Insn {
     /// as it is (and resumes after this instruction with a new `received,
     /// mode`); once done, leaves `[value, is_return]` and jumps to the target.
     YieldStar(u32),
+    /// `yield*` in an async generator (ECMA-262 15.5.5, generatorKind
+    /// async), one step of its loop: `[iterator, next, received, mode]
+    /// -> [iterator, next, mode, inner_result]` (the caller awaits the
+    /// result). A `return` with no `return` method leaves `[iterator,
+    /// next, received]` … `[received]` and jumps to the target.
+    AsyncYieldStarCall(u32),
+    /// `[iterator, next, mode, awaited_result]`: once done, leaves `[value,
+    /// is_return]` and jumps to the target; else `[iterator, next, value]`.
+    AsyncYieldStarResult(u32),
+    /// `[value] -> [received, mode]`: suspends yielding `value` as it is
+    /// (AsyncGeneratorYield, no await), resuming with what a request sent
+    /// and how (0 next, 1 throw, 2 return), as `YieldStar` does.
+    AsyncYieldStarYield,
     /// `[value] -> [resolved]`: suspends until the promise settles.
     Await,
     /// Async generators: `[value] -> [value]` awaits a returned value.

@@ -168,4 +168,65 @@ impl Vm {
         }
         Ok(Value::Object(promise))
     }
+
+    /// `yield*` in an async generator, the call of one step (ECMA-262
+    /// 15.5.5 step 7 with generatorKind async): see `Insn::AsyncYieldStarCall`.
+    pub(crate) fn async_yield_star_call(&mut self, host: &mut dyn Embedder, target: u32) -> JsResult<()> {
+        let mode = self.pop().as_number().unwrap_or(0.0) as u8;
+        let received = self.pop();
+        let n = self.stack.len();
+        let (iterator, next) = (self.stack[n - 2].clone(), self.stack[n - 1].clone());
+        let result = match mode {
+            0 => self.call(host, &next, &iterator, &[received])?,
+            1 => {
+                let throw = self.get(host, &iterator, Key::Atom(atoms::THROW))?;
+                if throw.is_nullish() {
+                    // AsyncIteratorClose, then the protocol violation.
+                    // Looplab does not await the closing call's result.
+                    let close = self.get(host, &iterator, Key::Atom(atoms::RETURN))?;
+                    if !close.is_nullish() {
+                        self.call(host, &close, &iterator, &[])?;
+                    }
+                    return self.type_error("The iterator does not provide a 'throw' method");
+                }
+                self.call(host, &throw, &iterator, &[received])?
+            }
+            _ => {
+                let close = self.get(host, &iterator, Key::Atom(atoms::RETURN))?;
+                if close.is_nullish() {
+                    // Step 7.c.iii: the value is awaited, then returned.
+                    self.stack.truncate(n - 2);
+                    self.stack.push(received);
+                    self.frame_mut().pc = target;
+                    return Ok(());
+                }
+                self.call(host, &close, &iterator, &[received])?
+            }
+        };
+        self.stack.push(Value::Number(mode as f64));
+        self.stack.push(result);
+        Ok(())
+    }
+
+    /// `yield*` in an async generator, the awaited result of one step:
+    /// see `Insn::AsyncYieldStarResult`.
+    pub(crate) fn async_yield_star_result(&mut self, host: &mut dyn Embedder, target: u32) -> JsResult<()> {
+        let result = self.pop();
+        let mode = self.pop().as_number().unwrap_or(0.0) as u8;
+        if !result.is_object() {
+            return self.type_error(&format!("Iterator result {} is not an object", self.describe_for_error(&result)));
+        }
+        let done = self.get(host, &result, Key::Atom(atoms::DONE))?.truthy();
+        let value = self.get(host, &result, Key::Atom(atoms::VALUE))?;
+        if done {
+            let n = self.stack.len();
+            self.stack.truncate(n - 2);
+            self.stack.push(value);
+            self.stack.push(Value::Bool(mode == 2));
+            self.frame_mut().pc = target;
+            return Ok(());
+        }
+        self.stack.push(value);
+        Ok(())
+    }
 }

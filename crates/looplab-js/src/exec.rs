@@ -253,6 +253,15 @@ impl Vm {
                         }
                         return Ok(result);
                     }
+                    Insn::AsyncYieldStarYield => {
+                        let value = self.pop();
+                        if let Some(generator) = self.suspend(crate::object::GeneratorState::SuspendedYield) {
+                            if let Kind::Generator(data) = &mut self.heap.get_mut(generator).kind {
+                                data.delegating = true;
+                            }
+                        }
+                        return Ok(value);
+                    }
                     Insn::Await => {
                         let value = self.pop();
                         let Some(generator) = self.frame().generator else { return self.type_error("await outside an async function") };
@@ -1163,6 +1172,16 @@ impl Vm {
             Insn::LeaveTry => {
                 self.frame_mut().handlers.pop();
             }
+            Insn::ToWithObject => {
+                let value = self.pop();
+                let id = self.to_object(&value)?;
+                self.stack.push(Value::Object(id));
+            }
+            Insn::WithHas(name) => {
+                let object = self.pop();
+                let found = self.with_has_binding(host, object, name)?;
+                self.stack.push(Value::Bool(found));
+            }
             Insn::ToObjectCoercible => {
                 if self.top().is_nullish() {
                     let what = if matches!(self.top(), Value::Null) { "null" } else { "undefined" };
@@ -1319,8 +1338,10 @@ impl Vm {
                 self.stack.push(iterator);
                 self.stack.push(next);
             }
+            Insn::AsyncYieldStarCall(target) => self.async_yield_star_call(host, target)?,
+            Insn::AsyncYieldStarResult(target) => self.async_yield_star_result(host, target)?,
             Insn::YieldStar(_) | Insn::AsyncGeneratorReturnAwait => return self.unsupported("yield* in an async generator"),
-            Insn::GeneratorStart | Insn::Yield | Insn::Await => {}
+            Insn::GeneratorStart | Insn::Yield | Insn::Await | Insn::AsyncYieldStarYield => {}
             Insn::EndFinally { .. } => {}
             Insn::Return
             | Insn::Call(_)

@@ -414,6 +414,21 @@ impl Vm {
         Ok(false)
     }
 
+    /// HasBinding of a `with` object's Environment Record (ECMA-262
+    /// 9.1.1.2.1): HasProperty, then not blocked by @@unscopables.
+    pub fn with_has_binding(&mut self, host: &mut dyn Embedder, object: Value, name: crate::value::Atom) -> JsResult<bool> {
+        let Value::Object(id) = object else { return Ok(false) };
+        if !self.has_property(id, Key::Atom(name)) {
+            return Ok(false);
+        }
+        let unscopables = self.get(host, &object, Key::Symbol(symbols::UNSCOPABLES))?;
+        if let Value::Object(_) = unscopables {
+            let blocked = self.get(host, &unscopables, Key::Atom(name))?;
+            return Ok(!blocked.truthy());
+        }
+        Ok(true)
+    }
+
     /// Whether `key` is on `target` or its prototypes (HasProperty).
     pub fn has_property(&self, mut id: ObjId, key: Key) -> bool {
         for _ in 0..crate::PROTO_CHAIN_MAX {

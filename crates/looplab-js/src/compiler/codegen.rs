@@ -129,6 +129,8 @@ pub struct Codegen<'s, 'a> {
     /// Scopes of `switch` blocks: a case may run without the declarations
     /// of the cases above it, so their bindings are always checked.
     pub(super) switch_scopes: std::collections::HashSet<ScopeId>,
+    /// The `with` statements whose bodies are being compiled, innermost last.
+    pub(super) withs: Vec<super::with::WithEntry>,
     /// Per function being compiled: what a jump out must undo.
     pub(super) unwind: Vec<Vec<UnwindEntry<'s, 'a>>>,
     /// The private names of the classes being compiled, innermost last.
@@ -174,6 +176,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             eval_outer: None,
             initialized: std::collections::HashSet::new(),
             switch_scopes: std::collections::HashSet::new(),
+            withs: Vec::new(),
             unwind: Vec::new(),
             private_names: Vec::new(),
             marker: std::marker::PhantomData,
@@ -261,6 +264,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
             Insn::JumpIfNotUndefined(_) => Insn::JumpIfNotUndefined(target),
             Insn::EnterTry(_) => Insn::EnterTry(target),
             Insn::ForInNext(_) => Insn::ForInNext(target),
+            Insn::AsyncYieldStarCall(_) => Insn::AsyncYieldStarCall(target),
+            Insn::AsyncYieldStarResult(_) => Insn::AsyncYieldStarResult(target),
             other => other,
         };
     }
@@ -564,8 +569,14 @@ impl<'s, 'a> Codegen<'s, 'a> {
         (state.eval_sites.len() - 1) as u16
     }
 
-    /// Loads an identifier: its binding, or a global.
+    /// Loads an identifier: a `with` object's property, its binding, or a global.
     pub(super) fn load_identifier(&mut self, reference: &'s IdentifierReference<'a>) {
+        let symbol = self.resolve(reference);
+        self.with_load(symbol, reference.name.as_str(), reference.span, |this| this.load_name(reference));
+    }
+
+    /// Loads an identifier's binding, or a global (no `with` object).
+    pub(super) fn load_name(&mut self, reference: &'s IdentifierReference<'a>) {
         match self.resolve(reference) {
             Some(symbol) => self.load_symbol(symbol, reference.span),
             None => {
@@ -616,6 +627,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
 
     /// Stores the top of the stack into an identifier, keeping it.
     pub(super) fn store_identifier(&mut self, reference: &'s IdentifierReference<'a>) {
+        let symbol = self.resolve(reference);
+        self.with_store(symbol, reference.name.as_str(), reference.span, |this| this.store_name(reference));
+    }
+
+    fn store_name(&mut self, reference: &'s IdentifierReference<'a>) {
         match self.resolve(reference) {
             Some(symbol) => self.store_symbol(symbol, reference.span, false),
             None => {
@@ -646,6 +662,12 @@ impl<'s, 'a> Codegen<'s, 'a> {
     /// Stores into a declared binding, popping the value.
     pub(super) fn init_binding(&mut self, id: &'s BindingIdentifier<'a>) {
         match id.symbol_id.get() {
+            Some(symbol) if !self.withs.is_empty() && !self.is_lexical(symbol) => {
+                // `var x = v` in a `with` body writes the object's x when it
+                // has one (ECMA-262 14.3.2.1: PutValue of ResolveBinding).
+                self.with_store(Some(symbol), id.name.as_str(), id.span, |this| this.store_symbol(symbol, id.span, true));
+                self.emit(Insn::Pop);
+            }
             Some(symbol) => {
                 self.store_symbol(symbol, id.span, true);
                 self.emit(Insn::Pop);

@@ -161,8 +161,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 }
                 if expression.delegate {
                     if self.fr().is_async {
-                        self.unsupported(expression.span, "yield* in an async generator");
-                        return;
+                        return self.async_yield_star();
                     }
                     self.emit(Insn::GetIterator);
                     self.emit(Insn::Undefined);
@@ -193,6 +192,37 @@ impl<'s, 'a> Codegen<'s, 'a> {
             Expression::ImportMeta(expression) => self.unsupported(expression.span, "import.meta"),
             other => self.unsupported(other.span(), "TypeScript or JSX syntax"),
         }
+    }
+
+    /// `[value] -> [value]`: `yield*` in an async generator (ECMA-262
+    /// 15.5.5): each step's result is awaited, the inner values are
+    /// yielded as they are, and a `return` request's value is awaited
+    /// (AsyncGeneratorUnwrapYieldResumption) before it goes in.
+    fn async_yield_star(&mut self) {
+        self.emit(Insn::GetAsyncIterator);
+        self.emit(Insn::Undefined);
+        self.emit(Insn::Int(0));
+        let top = self.here();
+        let call = self.emit(Insn::AsyncYieldStarCall(0));
+        self.emit(Insn::Await);
+        let result = self.emit(Insn::AsyncYieldStarResult(0));
+        self.emit(Insn::AsyncYieldStarYield);
+        self.emit(Insn::Dup);
+        self.emit(Insn::Int(2));
+        self.emit(Insn::StrictEq);
+        self.emit(Insn::JumpIfFalse(top));
+        self.emit(Insn::Swap);
+        self.emit(Insn::Await);
+        self.emit(Insn::Swap);
+        self.emit(Insn::Jump(top));
+        // A `return` request with no `return` method: `[received]`.
+        self.patch(call);
+        self.emit(Insn::Await);
+        self.emit(Insn::True);
+        self.patch(result);
+        let normal = self.emit(Insn::JumpIfFalse(0));
+        self.return_top();
+        self.patch(normal);
     }
 
     /// Whether `this` here may be read before `super()` (derived
@@ -438,15 +468,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
         match unary.operator {
             UnaryOperator::Typeof => {
                 if let Expression::Identifier(reference) = &unary.argument {
-                    if self.resolve(reference).is_none()
-                        && reference.name != "arguments"
-                        && reference.name != "undefined"
-                        && self.eval_binding(reference.name.as_str()).is_none()
-                    {
-                        let name = self.atom(reference.name.as_str());
-                        self.emit(Insn::TypeofGlobal(name));
-                        return;
-                    }
+                    return self.with_unary(reference, false, |this| this.typeof_name(reference));
                 }
                 self.expression(&unary.argument);
                 self.emit(Insn::Typeof);
@@ -476,6 +498,22 @@ impl<'s, 'a> Codegen<'s, 'a> {
         }
     }
 
+    /// `typeof name` without a `with` object: an unresolvable name is
+    /// "undefined", not a ReferenceError (ECMA-262 13.5.3.1).
+    fn typeof_name(&mut self, reference: &'s IdentifierReference<'a>) {
+        if self.resolve(reference).is_none()
+            && reference.name != "arguments"
+            && reference.name != "undefined"
+            && self.eval_binding(reference.name.as_str()).is_none()
+        {
+            let name = self.atom(reference.name.as_str());
+            self.emit(Insn::TypeofGlobal(name));
+            return;
+        }
+        self.load_name(reference);
+        self.emit(Insn::Typeof);
+    }
+
     fn delete(&mut self, argument: &'s Expression<'a>) {
         match argument {
             Expression::StaticMemberExpression(member) => {
@@ -488,14 +526,14 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 self.expression(&member.expression);
                 self.emit(Insn::DeleteElem);
             }
-            Expression::Identifier(reference) => {
-                if self.resolve(reference).is_none() && self.eval_binding(reference.name.as_str()).is_none() {
-                    let name = self.atom(reference.name.as_str());
-                    self.emit(Insn::DeleteGlobal(name));
+            Expression::Identifier(reference) => self.with_unary(reference, true, |this| {
+                if this.resolve(reference).is_none() && this.eval_binding(reference.name.as_str()).is_none() {
+                    let name = this.atom(reference.name.as_str());
+                    this.emit(Insn::DeleteGlobal(name));
                 } else {
-                    self.emit(Insn::False);
+                    this.emit(Insn::False);
                 }
-            }
+            }),
             Expression::ParenthesizedExpression(inner) => self.delete(&inner.expression),
             Expression::ChainExpression(chain) => {
                 self.unsupported(chain.span, "delete of an optional chain");
@@ -863,6 +901,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
             }
             Expression::ParenthesizedExpression(inner) if inner.expression.as_member_expression().is_some() => self.callee(&inner.expression, exits),
             other => {
+                if let Expression::Identifier(reference) = other {
+                    if self.with_callee(reference) {
+                        return true;
+                    }
+                }
                 self.chain_object(other, exits);
                 false
             }
@@ -910,6 +953,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
             return;
         }
         let is_eval = matches!(&call.callee, Expression::Identifier(reference) if reference.name == "eval" && self.resolve(reference).is_none());
+        if is_eval && !self.withs.is_empty() {
+            self.unsupported(call.span, "a direct eval inside a with statement's body");
+        }
         let with_this = self.callee(&call.callee, exits);
         let mut optional_stub = None;
         if call.optional {

@@ -9,6 +9,7 @@ mod expr;
 mod pattern;
 pub mod scope;
 mod stmt;
+mod with;
 
 use oxc_allocator::Allocator;
 use oxc_span::SourceType;

@@ -17,7 +17,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 if init {
                     self.init_binding(id);
                 } else if let Some(symbol) = id.symbol_id.get() {
-                    self.store_symbol(symbol, id.span, false);
+                    self.with_store(Some(symbol), id.name.as_str(), id.span, |this| this.store_symbol(symbol, id.span, false));
                     self.emit(Insn::Pop);
                 } else {
                     self.emit(Insn::Pop);

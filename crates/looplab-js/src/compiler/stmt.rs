@@ -129,7 +129,12 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 }
                 self.try_statement(statement);
             }
-            Statement::WithStatement(statement) => self.unsupported(statement.span, "the with statement"),
+            Statement::WithStatement(statement) => {
+                if !labels.is_empty() {
+                    return self.labelled_block(labels, |this| this.with_statement(statement));
+                }
+                self.with_statement(statement);
+            }
             other => self.unsupported(other.span(), "modules (import/export); Looplab runs CommonJS"),
         }
     }
