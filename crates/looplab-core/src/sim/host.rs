@@ -233,6 +233,25 @@ impl Host<'_> {
         }
     }
 
+    /// `timeout.refresh()` on a pending timer (lib/internal/timers.js
+    /// `active`): it keeps its id and callback and is due `delay_ms` from
+    /// now, as a new timer started now would be. False when it is not
+    /// pending (it ran, or was cleared).
+    pub fn refresh_timer(&mut self, id: u64, delay_ms: f64) -> bool {
+        let Some(key) = self.core.event_loop.timers.iter().find(|(_, item)| item.id == id).map(|(key, _)| *key) else { return false };
+        let Some(item) = self.core.event_loop.timers.remove(&key) else { return false };
+        self.core.record(self.cursor_us, TraceKind::QueueTake { queue: QueueKind::Timers, id });
+        self.spend_cpu_us(cost::API_CALL_US);
+        let delay_ms = if (1.0..=2_147_483_647.0).contains(&delay_ms) { delay_ms as u64 } else { 1 };
+        let due_ms = self.cursor_us / 1000 + delay_ms;
+        let label = (!self.core.trace.off).then(|| format!("{} (due {due_ms} ms)", item.callback.name));
+        self.core.event_loop.timers.insert((due_ms, id), item);
+        if let Some(label) = label {
+            self.core.record(self.cursor_us, TraceKind::QueueAdd { queue: QueueKind::Timers, id, label });
+        }
+        true
+    }
+
     /// `clearImmediate`.
     pub fn clear_immediate(&mut self, id: u64) {
         let before = self.core.event_loop.immediates.len();

@@ -30,7 +30,10 @@ pub(super) enum Stage {
     PollEnter,
     PollRunning,
     Check {
-        budget: usize,
+        /// The id of the last immediate queued when the phase began (None:
+        /// not begun). Ids grow, so one queued later, or cleared, is not
+        /// counted, as a count would.
+        batch_end: Option<u64>,
     },
     Close {
         budget: usize,
@@ -291,28 +294,29 @@ impl<G: Guest> Sim<G> {
                         continue;
                     }
                     match event_loop.poll_timeout_ms() {
-                        Some(0) => event_loop.stage = Stage::Check { budget: usize::MAX },
+                        Some(0) => event_loop.stage = Stage::Check { batch_end: None },
                         timeout_ms => return self.block_in_poll(timeout_ms),
                     }
                 }
                 Stage::PollRunning => match event_loop.poll_batch.pop_front() {
                     Some(completion) => return self.run_completion(completion),
-                    None => event_loop.stage = Stage::Check { budget: usize::MAX },
+                    None => event_loop.stage = Stage::Check { batch_end: None },
                 },
-                Stage::Check { budget } => {
+                Stage::Check { batch_end } => {
                     // The check phase runs the immediates queued when it
                     // started; ones queued meanwhile wait for the next
                     // iteration (lib/internal/timers.js `processImmediate`).
-                    let budget = if budget == usize::MAX {
-                        self.core.enter_phase(Phase::Check);
-                        self.core.event_loop.immediates.len()
-                    } else {
-                        budget
+                    let batch_end = match batch_end {
+                        Some(end) => end,
+                        None => {
+                            self.core.enter_phase(Phase::Check);
+                            self.core.event_loop.immediates.back().map_or(0, |item| item.id)
+                        }
                     };
                     let event_loop = &mut self.core.event_loop;
-                    if budget > 0 {
+                    if event_loop.immediates.front().is_some_and(|item| item.id <= batch_end) {
                         if let Some(item) = event_loop.immediates.pop_front() {
-                            event_loop.stage = Stage::Check { budget: budget - 1 };
+                            event_loop.stage = Stage::Check { batch_end: Some(batch_end) };
                             return self.run_queued(QueueKind::Immediate, Source::Immediate, item);
                         }
                     }

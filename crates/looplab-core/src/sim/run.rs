@@ -129,7 +129,7 @@ impl<G: Guest> Sim<G> {
                     self.core.event_loop.waiting = None;
                     self.core.record(self.core.now_us, TraceKind::PollWake);
                     self.core.update_loop_time();
-                    self.core.event_loop.stage = Stage::Check { budget: usize::MAX };
+                    self.core.event_loop.stage = Stage::Check { batch_end: None };
                     self.resume_main_thread();
                 }
             }

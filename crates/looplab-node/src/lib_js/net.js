@@ -132,6 +132,10 @@ class Server extends EventEmitter {
       delete servers[this.port];
       binding.unlisten(this.port);
       binding.ref(false);
+      // The listening handle's uv_close: it is closing until the close
+      // phase, which keeps the loop alive until then (lib/net.js
+      // Server.prototype.close calls this._handle.close()).
+      binding.close(function serverHandleClosed() {});
     }
     this._closing = true;
     this._maybeClosed();

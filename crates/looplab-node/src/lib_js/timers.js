@@ -12,10 +12,18 @@ function deprecate(name, code, replacement) {
   process.emitWarning(`${name} is deprecated. Please use ${replacement} instead.`, 'DeprecationWarning', code);
 }
 
-function invalidMsecs(msecs) {
-  const err = new RangeError(`The value of "msecs" is out of range. It must be >= 0 && <= ${TIMEOUT_MAX}. Received ${msecs}`);
-  err.code = 'ERR_OUT_OF_RANGE';
-  return err;
+const { invalidArgType, outOfRange } = require('%errors');
+
+// lib/timers.js getTimerDuration: a non-negative finite number, truncated
+// to TIMEOUT_MAX with a warning.
+function getTimerDuration(msecs, name) {
+  if (typeof msecs !== 'number') throw invalidArgType(name, 'of type number', msecs);
+  if (msecs < 0 || !Number.isFinite(msecs)) throw outOfRange(name, 'a non-negative finite number', msecs);
+  if (msecs > TIMEOUT_MAX) {
+    process.emitWarning(`${msecs} does not fit into a 32-bit signed integer.\nTimer duration was truncated to ${TIMEOUT_MAX}.`, 'TimeoutOverflowWarning');
+    return TIMEOUT_MAX;
+  }
+  return msecs;
 }
 
 function disarm(item) {
@@ -48,6 +56,8 @@ function arm(item, refed) {
 
 function unenroll(item) {
   deprecate('timers.unenroll()', 'DEP0096', 'clearTimeout');
+  // A Timeout itself (clearTimeout is unenroll in lib/timers.js).
+  clearTimeout(item);
   disarm(item);
   if (item._idleNext) {
     item._idleNext = null;
@@ -58,14 +68,8 @@ function unenroll(item) {
 
 function enroll(item, msecs) {
   deprecate('timers.enroll()', 'DEP0095', 'setTimeout');
-  if (typeof msecs !== 'number') {
-    const err = new TypeError(`The "msecs" argument must be of type number. Received ${typeof msecs}`);
-    err.code = 'ERR_INVALID_ARG_TYPE';
-    throw err;
-  }
-  if (!(msecs >= 0 && msecs <= TIMEOUT_MAX)) throw invalidMsecs(msecs);
+  item._idleTimeout = getTimerDuration(msecs, 'msecs');
   disarm(item);
-  item._idleTimeout = msecs;
 }
 
 function active(item) {

@@ -214,14 +214,18 @@ impl Thread {
                     values.push(host_value(vm, &mut nh, value)?);
                 }
                 let length = array_length(vm, &array);
-                let function = element(vm, &array, 0);
                 let this = element(vm, &array, 1);
+                let made_with = element(vm, &array, 0);
+                let Some(function) = natives::timeout_function(vm, &mut nh, &this, made_with) else { return Ok(()) };
                 for index in 2..length {
                     values.push(element(vm, &array, index));
                 }
+                let fired_id = if repeat { None } else { natives::timer_id(vm, &this) };
                 vm.call(&mut nh, &function, &this, &values)?;
-                if !repeat {
-                    natives::timer_ran(vm, &mut nh, &this, &function, &values)?;
+                if repeat {
+                    natives::interval_ran(vm, &mut nh, &this);
+                } else {
+                    natives::timer_ran(vm, &mut nh, &this, fired_id, &function, &values)?;
                 }
                 Ok(())
             })(),

@@ -289,13 +289,22 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
                 Value::Undefined => 1.0,
                 delay => number(vm, nh, &delay)?,
             };
+            if delay > 2_147_483_647.0 {
+                // lib/internal/timers.js, Timeout: the delay becomes 1.
+                let shown = text(vm, nh, &Value::Number(delay))?;
+                let message = format!("{shown} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.");
+                let warning = vm.make_error(ErrorType::Error, &message);
+                set(vm, &warning, "name", Value::str("TimeoutOverflowWarning"));
+                let process = peek(vm, &Value::Object(vm.intrinsics.global), "process");
+                emit_process_warning(vm, nh, &process, &warning)?;
+            }
             let repeat = native == SetInterval;
             let handle = timer_handle(vm, nh, false);
             let callback = nh.callback(vm, &a0, handle.clone(), &args[2.min(args.len())..], repeat);
             let id = if repeat { nh.host.set_interval(callback, delay) } else { nh.host.set_timeout(callback, delay) };
             let now_ms = (nh.host.now_us() / 1000) as f64;
             set_timer_fields(vm, &handle, if repeat { 1 } else { 0 }, id, delay);
-            set_timeout_fields(vm, &handle, &a0, now_ms, repeat.then_some(delay));
+            set_timeout_fields(vm, &handle, &a0, &args[2.min(args.len())..], now_ms, repeat.then_some(delay));
             handle
         }
         SetImmediate => {
@@ -309,7 +318,23 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             handle
         }
         ClearTimeout | ClearInterval | ClearImmediate | TimeoutClose | TimeoutDispose => {
-            let target = if matches!(native, TimeoutClose | TimeoutDispose) { this.clone() } else { a0.clone() };
+            let target = match (&a0, native) {
+                (_, TimeoutClose | TimeoutDispose) => this.clone(),
+                (Value::Number(_) | Value::String(_), ClearTimeout | ClearInterval) => {
+                    // A timer's number, or that number as a string.
+                    let name = text(vm, nh, &a0)?;
+                    let key = vm.key(&name);
+                    match known_timers(vm, nh) {
+                        known @ Value::Object(id) => {
+                            let found = peek_named(vm, &known, &name);
+                            vm.heap.remove(id, key);
+                            found
+                        }
+                        _ => Value::Undefined,
+                    }
+                }
+                _ => a0.clone(),
+            };
             // Node's unenroll: the timer is destroyed, its _idleTimeout -1.
             match timer_fields(vm, &target) {
                 Some((2, id)) => {
@@ -337,9 +362,21 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             this.clone()
         }
         TimeoutHasRef => Value::Bool(!matches!(peek(vm, this, "%ref"), Value::Bool(false))),
-        TimeoutRefresh => this.clone(),
+        TimeoutRefresh => {
+            refresh_timeout(vm, nh, this)?;
+            this.clone()
+        }
         TimeoutToPrimitive => match timer_fields(vm, this) {
-            Some((_, id)) => Value::Number(id as f64),
+            Some((_, id)) => {
+                // lib/internal/timers.js: a Timeout turned into its number
+                // is known by it, so clearTimeout(number or string) finds it.
+                let known = known_timers(vm, nh);
+                let key = vm.key(&id.to_string());
+                if let Value::Object(known) = known {
+                    vm.heap.put(known, key, this.clone(), DEFAULT_ATTRS);
+                }
+                Value::Number(id as f64)
+            }
             None => Value::Number(f64::NAN),
         },
         QueueMicrotask => {
@@ -368,6 +405,11 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             if nh.state.halted.is_none() {
                 nh.state.halted = Some("process.exit".to_string());
                 code = super::exit_after_listeners(vm, nh, code);
+            } else {
+                // Inside an 'exit' listener: lib/internal/process/per_thread.js
+                // sets process.exitCode first, so this code is the one the
+                // process ends with.
+                set(vm, this, "exitCode", Value::Number(f64::from(code)));
             }
             nh.flush_cpu();
             nh.host.exit(code);
@@ -432,22 +474,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
                     warning
                 }
             };
-            let (name_key, message_key) = (vm.key("name"), vm.key("message"));
-            let name = vm.get(nh, &warning, name_key)?;
-            let message = vm.get(nh, &warning, message_key)?;
-            let (name, message) = (text(vm, nh, &name)?, text(vm, nh, &message)?);
-            let listeners = super::process_listeners(vm, "warning");
-            for listener in listeners {
-                let callback = nh.callback(vm, &listener, this.clone(), std::slice::from_ref(&warning), false);
-                nh.host.next_tick(callback);
-            }
-            if name != "DeprecationWarning" || !peek(vm, this, "noDeprecation").truthy() {
-                let code = match peek(vm, &warning, "code") {
-                    Value::String(code) => format!("[{}] ", code.to_rust()),
-                    _ => String::new(),
-                };
-                nh.host.console_error(&format!("(node:4242) {code}{name}: {message}\n(Use `node --trace-warnings ...` to show where the warning was created)"));
-            }
+            emit_process_warning(vm, nh, this, &warning)?;
             Value::Undefined
         }
         Stdout | Stderr => {
@@ -939,19 +966,131 @@ fn set_timer_fields(vm: &mut Vm, handle: &Value, kind: u32, id: u64, delay_ms: f
 
 /// A Timeout's own properties as Node's has them (lib/internal/timers.js,
 /// `Timeout`): when it started, what it calls, whether it repeats.
-fn set_timeout_fields(vm: &mut Vm, handle: &Value, callback: &Value, now_ms: f64, repeat_ms: Option<f64>) {
+fn set_timeout_fields(vm: &mut Vm, handle: &Value, callback: &Value, args: &[Value], now_ms: f64, repeat_ms: Option<f64>) {
     set(vm, handle, "_idleStart", Value::Number(now_ms));
     set(vm, handle, "_onTimeout", callback.clone());
+    let timer_args = if args.is_empty() { Value::Undefined } else { Value::Object(vm.new_array(args.to_vec())) };
+    set(vm, handle, "_timerArgs", timer_args);
     set(vm, handle, "_repeat", repeat_ms.map_or(Value::Null, |ms| Value::Number(ms.max(1.0).min(2_147_483_647.0).floor())));
     set(vm, handle, "_destroyed", Value::Bool(false));
+}
+
+/// What `process.emitWarning` does with the warning made: 'warning'
+/// listeners get it on the next tick, and Node prints it to stderr as
+/// `(node:PID) Name: message` unless it is a deprecation and
+/// `process.noDeprecation` is set.
+fn emit_process_warning(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, this: &Value, warning: &Value) -> JsResult<()> {
+    let (name_key, message_key) = (vm.key("name"), vm.key("message"));
+    let name = vm.get(nh, warning, name_key)?;
+    let message = vm.get(nh, warning, message_key)?;
+    let (name, message) = (text(vm, nh, &name)?, text(vm, nh, &message)?);
+    let listeners = super::process_listeners(vm, "warning");
+    for listener in listeners {
+        let callback = nh.callback(vm, &listener, this.clone(), std::slice::from_ref(warning), false);
+        nh.host.next_tick(callback);
+    }
+    if name != "DeprecationWarning" || !peek(vm, this, "noDeprecation").truthy() {
+        let code = match peek(vm, warning, "code") {
+            Value::String(code) => format!("[{}] ", code.to_rust()),
+            _ => String::new(),
+        };
+        // Node tells how to trace warnings after the first one only.
+        let hint = if peek(vm, this, "%traceHintShown").truthy() {
+            ""
+        } else {
+            set(vm, this, "%traceHintShown", Value::Bool(true));
+            "\n(Use `node --trace-warnings ...` to show where the warning was created)"
+        };
+        nh.host.console_error(&format!("(node:4242) {code}{name}: {message}{hint}"));
+    }
+    Ok(())
+}
+
+/// `timeout.refresh()` (lib/internal/timers.js `Timeout.prototype.refresh`,
+/// `insertGuarded`): the timer starts again from now with its delay; one
+/// that already ran runs again; a cleared one (`_idleTimeout` -1) stays
+/// cleared.
+fn refresh_timeout(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, handle: &Value) -> JsResult<()> {
+    let Some((kind @ (0 | 1), id)) = timer_fields(vm, handle) else { return Ok(()) };
+    let Value::Number(delay) = peek(vm, handle, "_idleTimeout") else { return Ok(()) };
+    if delay < 0.0 {
+        return Ok(());
+    }
+    let now_ms = (nh.host.now_us() / 1000) as f64;
+    set(vm, handle, "_idleStart", Value::Number(now_ms));
+    if nh.host.refresh_timer(id, delay) {
+        return Ok(());
+    }
+    let function = peek(vm, handle, "_onTimeout");
+    let args = match peek(vm, handle, "_timerArgs") {
+        array @ Value::Object(_) => (0..super::array_length(vm, &array)).map(|index| super::element(vm, &array, index)).collect(),
+        _ => Vec::new(),
+    };
+    let repeat = kind == 1;
+    let callback = nh.callback(vm, &function, handle.clone(), &args, repeat);
+    let new_id = if repeat { nh.host.set_interval(callback, delay) } else { nh.host.set_timeout(callback, delay) };
+    if matches!(peek(vm, handle, "%ref"), Value::Bool(false)) {
+        nh.host.set_timer_ref(new_id, false);
+    }
+    set_timer_fields(vm, handle, kind, new_id, delay);
+    set(vm, handle, "_destroyed", Value::Bool(false));
+    Ok(())
+}
+
+/// The Timeouts whose number was asked for, by that number (Node's
+/// `knownTimersById`).
+fn known_timers(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
+    match nh.state.internal(vm, "%knownTimersById") {
+        known @ Value::Object(_) => known,
+        _ => {
+            let known = Value::Object(vm.new_object());
+            nh.state.set_internal(vm, "%knownTimersById", known.clone());
+            known
+        }
+    }
+}
+
+/// What a firing Timeout calls (lib/internal/timers.js listOnTimeout):
+/// its `_onTimeout` as it is now. None when the handle is a Timeout with
+/// no `_onTimeout` left: it is destroyed (an interval is cleared) and
+/// nothing runs. Other callbacks call what they were made with.
+pub fn timeout_function(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, this: &Value, made_with: Value) -> Option<Value> {
+    let Some((0 | 1, id)) = timer_fields(vm, this) else { return Some(made_with) };
+    let function = peek(vm, this, "_onTimeout");
+    if vm.is_callable(&function) {
+        return Some(function);
+    }
+    nh.host.clear_timer(id);
+    set(vm, this, "_destroyed", Value::Bool(true));
+    None
+}
+
+/// After an interval's callback: one whose `_idleTimeout` the callback
+/// set to -1 (unenroll) runs no more (listOnTimeout re-inserts only when
+/// `timer._idleTimeout !== -1`).
+pub fn interval_ran(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, this: &Value) {
+    if let Some((1, id)) = timer_fields(vm, this) {
+        if matches!(peek(vm, this, "_idleTimeout"), Value::Number(ms) if ms == -1.0) {
+            nh.host.clear_timer(id);
+            set(vm, this, "_destroyed", Value::Bool(true));
+        }
+    }
+}
+
+/// The id of the host timer a Timeout handle stands for (it changes when
+/// the timer is armed again).
+pub fn timer_id(vm: &mut Vm, handle: &Value) -> Option<u64> {
+    timer_fields(vm, handle).map(|(_, id)| id)
 }
 
 /// After a Timeout or Immediate's callback ran (listOnTimeout and
 /// processImmediate in lib/internal/timers.js): a Timeout whose `_repeat`
 /// the callback set runs again that many ms later, unless it was cleared;
 /// otherwise it is destroyed.
-pub fn timer_ran(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, handle: &Value, function: &Value, args: &[Value]) -> JsResult<()> {
+pub fn timer_ran(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, handle: &Value, fired_id: Option<u64>, function: &Value, args: &[Value]) -> JsResult<()> {
     match timer_fields(vm, handle) {
+        // refresh() in the callback armed it again: it stays alive.
+        Some((0, id)) if Some(id) != fired_id => {}
         Some((0, _)) => {
             let repeat = peek(vm, handle, "_repeat");
             let cleared = matches!(peek(vm, handle, "_idleTimeout"), Value::Number(ms) if ms == -1.0);
@@ -964,6 +1103,10 @@ pub fn timer_ran(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, handle: &Value, functio
                 set(vm, handle, "_idleStart", Value::Number(now_ms));
             } else {
                 set(vm, handle, "_destroyed", Value::Bool(true));
+                if let (Some(id), Value::Object(known)) = (fired_id, nh.state.internal(vm, "%knownTimersById")) {
+                    let key = vm.key(&id.to_string());
+                    vm.heap.remove(known, key);
+                }
             }
         }
         Some((2, _)) => set(vm, handle, "_destroyed", Value::Bool(true)),
