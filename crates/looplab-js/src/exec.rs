@@ -928,7 +928,8 @@ impl Vm {
             }
             Insn::ArraySpread => {
                 let iterable = self.pop();
-                let values = self.iterate_to_vec(host, &iterable)?;
+                let (iterator, next) = self.get_iterator_at_site(host, &iterable)?;
+                let values = self.drain_iterator(host, &iterator, &next)?;
                 if let Value::Object(id) = self.top() {
                     for value in values {
                         self.array_append(id, value);
@@ -1190,7 +1191,7 @@ impl Vm {
             }
             Insn::GetIterator => {
                 let iterable = self.pop();
-                let (iterator, next) = self.get_iterator(host, &iterable)?;
+                let (iterator, next) = self.get_iterator_at_site(host, &iterable)?;
                 self.stack.push(iterator);
                 self.stack.push(next);
             }

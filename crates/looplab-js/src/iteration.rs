@@ -10,9 +10,23 @@ use crate::{atoms, Embedder, JsResult, Vm};
 impl Vm {
     /// GetIterator (ECMA-262 7.4.2), sync: `[iterator, next]`.
     pub fn get_iterator(&mut self, host: &mut dyn Embedder, iterable: &Value) -> JsResult<(Value, Value)> {
+        self.get_iterator_named(host, iterable, false)
+    }
+
+    /// GetIterator at a syntactic site (for-of, a spread, an array
+    /// pattern): V8's TypeError names the expression's source text
+    /// (`ports is not iterable`) when the compiler noted it.
+    pub(crate) fn get_iterator_at_site(&mut self, host: &mut dyn Embedder, iterable: &Value) -> JsResult<(Value, Value)> {
+        self.get_iterator_named(host, iterable, true)
+    }
+
+    fn get_iterator_named(&mut self, host: &mut dyn Embedder, iterable: &Value, at_site: bool) -> JsResult<(Value, Value)> {
         let method = self.get(host, iterable, Key::Symbol(symbols::ITERATOR))?;
         if !self.is_callable(&method) {
-            let what = self.describe_for_error(iterable);
+            let what = match self.call_site().filter(|_| at_site) {
+                Some(text) => text,
+                None => self.describe_for_error(iterable),
+            };
             return self.type_error(&format!("{what} is not iterable"));
         }
         let iterator = self.call(host, &method, iterable, &[])?;

@@ -131,6 +131,9 @@ pub struct Codegen<'s, 'a> {
     pub(super) switch_scopes: std::collections::HashSet<ScopeId>,
     /// The `with` statements whose bodies are being compiled, innermost last.
     pub(super) withs: Vec<super::with::WithEntry>,
+    /// A declaration's initialiser, while its array pattern takes the
+    /// value's iterator (V8 names it in "x is not iterable").
+    pub(super) iterable_source: Option<&'s Expression<'a>>,
     /// Per function being compiled: what a jump out must undo.
     pub(super) unwind: Vec<Vec<UnwindEntry<'s, 'a>>>,
     /// The private names of the classes being compiled, innermost last.
@@ -177,6 +180,7 @@ impl<'s, 'a> Codegen<'s, 'a> {
             initialized: std::collections::HashSet::new(),
             switch_scopes: std::collections::HashSet::new(),
             withs: Vec::new(),
+            iterable_source: None,
             unwind: Vec::new(),
             private_names: Vec::new(),
             marker: std::marker::PhantomData,

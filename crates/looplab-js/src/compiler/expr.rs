@@ -249,7 +249,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
             match argument {
                 Argument::SpreadElement(spread) => {
                     self.expression(&spread.argument);
-                    self.emit(Insn::ArraySpread);
+                    let at = self.emit(Insn::ArraySpread);
+                    self.note_call_site(at, &spread.argument);
                 }
                 other => {
                     if let Some(expression) = other.as_expression() {
@@ -267,7 +268,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
             match element {
                 ArrayExpressionElement::SpreadElement(spread) => {
                     self.expression(&spread.argument);
-                    self.emit(Insn::ArraySpread);
+                    let at = self.emit(Insn::ArraySpread);
+                    self.note_call_site(at, &spread.argument);
                 }
                 ArrayExpressionElement::Elision(_) => {
                     self.emit(Insn::ArrayHole);
@@ -913,8 +915,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
     }
 
     /// Records the callee's source text for a call at instruction `at`, when
-    /// it is a name or a chain of property reads (what V8's messages show).
-    fn note_call_site(&mut self, at: usize, callee: &Expression<'a>) {
+    /// it is a name or a chain of property reads (what V8's messages show);
+    /// likewise an iterated expression's, for "x is not iterable".
+    pub(super) fn note_call_site(&mut self, at: usize, callee: &Expression<'a>) {
         fn simple(expression: &Expression<'_>) -> bool {
             match expression {
                 Expression::Identifier(_) | Expression::ThisExpression(_) => true,

@@ -60,7 +60,10 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 }
             }
             BindingPattern::ArrayPattern(pattern) => {
-                self.emit(Insn::GetIterator);
+                let at = self.emit(Insn::GetIterator);
+                if let Some(source) = self.iterable_source.take() {
+                    self.note_call_site(at, source);
+                }
                 let done = self.new_register();
                 self.emit(Insn::False);
                 self.emit(Insn::PutReg(done));

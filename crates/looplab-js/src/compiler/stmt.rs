@@ -172,6 +172,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
             match &declarator.init {
                 Some(init) => {
                     self.expression_named(init, super::codegen::binding_name(&declarator.id));
+                    if matches!(declarator.id, BindingPattern::ArrayPattern(_)) {
+                        self.iterable_source = Some(init);
+                    }
                     self.bind_pattern(&declarator.id, true);
                 }
                 None if is_var => {}
@@ -382,7 +385,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
             pushed
         });
         self.expression(&statement.right);
-        self.emit(if statement.r#await { Insn::GetAsyncIterator } else { Insn::GetIterator });
+        let at = self.emit(if statement.r#await { Insn::GetAsyncIterator } else { Insn::GetIterator });
+        self.note_call_site(at, &statement.right);
         // [iterator, next]: a break closes the iterator, a continue keeps it.
         self.begin_loop(labels);
         self.unwind.last_mut().map(|u| u.push(UnwindEntry::Iterator));

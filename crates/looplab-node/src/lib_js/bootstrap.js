@@ -122,7 +122,7 @@ for (const name of ['Event', 'EventTarget', 'DOMException', 'AbortController', '
 // More of the web platform, each from its module on first use: URL and
 // URLSearchParams (url.js), the Encoding Standard and base64 (encoding.js),
 // structuredClone (structured_clone.js).
-for (const [module, names] of [['url', ['URL', 'URLSearchParams']],
+for (const [module, names] of [['url', ['URL', 'URLSearchParams']], ['worker_threads', ['MessageChannel', 'MessagePort', 'MessageEvent']],
   ['%encoding', ['TextEncoder', 'TextDecoder', 'atob', 'btoa']], ['%structured_clone', ['structuredClone']]]) {
   for (const name of names) {
     Object.defineProperty(globalThis, name, {

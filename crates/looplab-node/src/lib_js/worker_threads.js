@@ -11,6 +11,9 @@ const binding = require('%workerbinding');
 const kCreate = Symbol('kCreate');
 const kId = Symbol('kId');
 const kOnMessage = Symbol('kOnMessage');
+const kOnMessageError = Symbol('kOnMessageError');
+const kStarted = Symbol('kStarted');
+const kQueue = Symbol('kQueue');
 
 function nodeError(Base, code, message) {
   const err = new Base(message);
@@ -18,7 +21,7 @@ function nodeError(Base, code, message) {
   return err;
 }
 
-const { DOMException } = require('%web');
+const { DOMException, Event } = require('%web');
 
 function dataCloneError(message) {
   return new DOMException(message, 'DataCloneError');
@@ -103,7 +106,11 @@ function deserialize(tree) {
     }
     case 'u': return undefined;
     case 'n': return tree.v === '-0' ? -0 : Number(tree.v);
-    case 'p': return portFor(tree.id);
+    case 'p': {
+      const port = portFor(tree.id);
+      if (receivedPorts) receivedPorts.push(port);
+      return port;
+    }
     case 'ab': return new Uint8Array(tree.bytes).buffer;
     case 'u8': return new Uint8Array(tree.bytes);
     case 'd': return new Date(tree.v);
@@ -124,11 +131,30 @@ function deserialize(tree) {
   }
 }
 
+// postMessage's second argument: an iterable transfer list, or options
+// with one in `transfer` (Node's MessagePort::PostMessage checks both).
 function transferListOf(options) {
   if (options === undefined || options === null) return [];
-  if (Array.isArray(options)) return options;
-  if (typeof options === 'object' && options.transfer !== undefined) return Array.from(options.transfer);
-  return [];
+  if (typeof options !== 'object' && typeof options !== 'function') throw notIterable('transferList');
+  if (typeof options[Symbol.iterator] === 'function') return iterateTransferList(options, 'transferList');
+  const transfer = options.transfer;
+  if (transfer === undefined) return [];
+  if (transfer === null || (typeof transfer !== 'object' && typeof transfer !== 'function')) throw notIterable('options.transfer');
+  return iterateTransferList(transfer, 'options.transfer');
+}
+
+function notIterable(name) {
+  return nodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `Optional ${name} argument must be an iterable`);
+}
+
+function iterateTransferList(iterable, name) {
+  const method = iterable[Symbol.iterator];
+  if (typeof method !== 'function') throw notIterable(name);
+  const iterator = method.call(iterable);
+  if (iterator === null || typeof iterator !== 'object' || typeof iterator.next !== 'function') throw notIterable(name);
+  const list = [];
+  for (let step = iterator.next(); !step.done; step = iterator.next()) list.push(step.value);
+  return list;
 }
 
 // This thread's ports by id, for messages that arrive for them.
@@ -142,9 +168,123 @@ function portFor(id) {
   return port;
 }
 
+// The ports a message being delivered carried (its MessageEvent's ports).
+let receivedPorts = null;
+
+// Node's MessagePort is a NodeEventTarget: an EventTarget with the
+// EventEmitter methods, one set of listeners. Here it is an EventEmitter
+// whose EventTarget methods reach the same listeners: an EventTarget
+// listener gets an event (a MessageEvent for messages; for anything
+// emitted, an event whose detail is the value), an EventEmitter listener
+// gets the value.
+const kEventListeners = Symbol('kEventListeners');
+
+class NodeEventTarget extends EventEmitter {
+  addEventListener(type, listener, options) {
+    if (listener === null || listener === undefined) return;
+    type = String(type);
+    if (!this[kEventListeners]) this[kEventListeners] = [];
+    if (this[kEventListeners].some((entry) => entry.type === type && entry.listener === listener)) return;
+    const target = this;
+    const once = typeof options === 'object' && options !== null && Boolean(options.once);
+    const wrapper = function eventListener(value) {
+      if (once) target.removeEventListener(type, listener);
+      const event = type === 'message' || type === 'messageerror' ? messageEvent(type, value, target) : detailEvent(type, value, target);
+      if (typeof listener === 'function') listener.call(target, event);
+      else if (typeof listener.handleEvent === 'function') listener.handleEvent(event);
+    };
+    this[kEventListeners].push({ type, listener, wrapper });
+    this.on(type, wrapper);
+  }
+
+  removeEventListener(type, listener) {
+    const list = this[kEventListeners];
+    if (!list) return;
+    const index = list.findIndex((entry) => entry.type === String(type) && entry.listener === listener);
+    if (index < 0) return;
+    const [entry] = list.splice(index, 1);
+    this.off(entry.type, entry.wrapper);
+  }
+
+  dispatchEvent(event) {
+    if (!(event instanceof Event)) throw nodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "event" argument must be an instance of Event. Received ' + typeof event);
+    this.emit(event.type, event instanceof MessageEvent ? event.data : event.detail);
+    return !event.defaultPrevented;
+  }
+}
+
+function messageEvent(type, data, target) {
+  const event = new MessageEvent(type, { data, ports: receivedPorts || [] });
+  event._target = target;
+  event._currentTarget = target;
+  return event;
+}
+
+function detailEvent(type, detail, target) {
+  const event = new Event(type);
+  Object.defineProperty(event, 'detail', { value: detail, configurable: true });
+  event._target = target;
+  event._currentTarget = target;
+  return event;
+}
+
+// HTML's MessageEvent, a global in Node (lib/internal/worker/io.js).
+const kData = Symbol('kData');
+class MessageEvent extends Event {
+  constructor(type, init = undefined) {
+    super(type, init);
+    const { data = null, origin = '', lastEventId = '', source = null, ports = [] } = init ?? {};
+    if (source !== null && !(source instanceof MessagePort)) throw invalidProperty('init.source', source);
+    const list = [...ports];
+    list.forEach((port, index) => {
+      if (!(port instanceof MessagePort)) throw invalidProperty(`init.ports[${index}]`, port);
+    });
+    this[kData] = { data, origin: `${origin}`, lastEventId: `${lastEventId}`, source, ports: list };
+  }
+
+  get data() { return this[kData].data; }
+  get origin() { return this[kData].origin; }
+  get lastEventId() { return this[kData].lastEventId; }
+  get source() { return this[kData].source; }
+  get ports() { return this[kData].ports; }
+}
+
+function invalidProperty(name, value) {
+  const { describe } = require('%errors');
+  return nodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "${name}" property must be an instance of MessagePort. Received ${describe(value)}`);
+}
+
+// A message, or the channel's close, arriving at a port.
+function receive(port, tree) {
+  if (tree !== null && typeof tree === 'object' && tree['%close'] === true) {
+    if (port._closeEmitted) return;
+    port._closed = true;
+    port._closeEmitted = true;
+    port.unref();
+    portsById.delete(port[kId]);
+    port.emit('close');
+    return;
+  }
+  // What arrived before the channel's 'close' is still emitted, even after
+  // this end called close() (Node drains the port's queue first).
+  if (port._closeEmitted) return;
+  if (!port[kStarted]) {
+    // A stopped port keeps what arrives until it starts (a 'message'
+    // listener, onmessage or start()).
+    port[kQueue].push(JSON.stringify(tree));
+    return;
+  }
+  receivedPorts = [];
+  try {
+    port.emit('message', deserialize(tree));
+  } finally {
+    receivedPorts = null;
+  }
+}
+
 // Ports are made here only: the exported MessagePort, like Node's, throws
 // when called or constructed, and shares this class's prototype.
-class Port extends EventEmitter {
+class Port extends NodeEventTarget {
   constructor(id) {
     super();
     this[kId] = id;
@@ -153,13 +293,21 @@ class Port extends EventEmitter {
     this._referenced = false;
     this[kOnMessage] = null;
     portsById.set(id, this);
-    // Node's setupPortReferencing: a 'message' listener refs the port, the
-    // last one removed unrefs it.
+    this[kStarted] = false;
+    this[kQueue] = [];
+    // Node's setupPortReferencing: the first 'message' listener refs and
+    // starts the port, removing the last one stops and unrefs it.
     this.on('newListener', (name) => {
-      if (name === 'message' && this.listenerCount('message') === 0) this.ref();
+      if (name === 'message' && this.listenerCount('message') === 0) {
+        this.ref();
+        startPort(this);
+      }
     });
     this.on('removeListener', (name) => {
-      if (name === 'message' && this.listenerCount('message') === 0) this.unref();
+      if (name === 'message' && this.listenerCount('message') === 0) {
+        this[kStarted] = false;
+        this.unref();
+      }
     });
   }
 
@@ -180,10 +328,12 @@ class Port extends EventEmitter {
     this._closed = true;
     this.unref();
     const port = this;
-    binding.portClose(this[kId], () => port._receive({ '%close': true }));
+    binding.portClose(this[kId], () => receive(port, { '%close': true }));
   }
 
-  start() {}
+  start() {
+    startPort(this);
+  }
 
   ref() {
     if (!this._referenced && !this._closed && this[kId] !== null) {
@@ -211,28 +361,15 @@ class Port extends EventEmitter {
 
   // An EventTarget's handler gets a MessageEvent: the value is its `data`.
   set onmessage(handler) {
-    if (this[kOnMessage]) this.off('message', this[kOnMessage].wrapper);
-    if (typeof handler !== 'function') {
-      this[kOnMessage] = null;
-      return;
-    }
-    const port = this;
-    const wrapper = (data) => handler.call(port, { type: 'message', data, target: port, ports: [] });
-    this[kOnMessage] = { handler, wrapper };
-    this.on('message', wrapper);
+    setHandler(this, 'message', handler);
   }
 
-  _receive(tree) {
-    if (tree !== null && typeof tree === 'object' && tree['%close'] === true) {
-      if (this._closeEmitted) return;
-      this._closed = true;
-      this._closeEmitted = true;
-      this.unref();
-      portsById.delete(this[kId]);
-      this.emit('close');
-      return;
-    }
-    if (!this._closed) this.emit('message', deserialize(tree));
+  get onmessageerror() {
+    return this[kOnMessageError] ? this[kOnMessageError].handler : null;
+  }
+
+  set onmessageerror(handler) {
+    setHandler(this, 'messageerror', handler);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')]() {
@@ -240,12 +377,31 @@ class Port extends EventEmitter {
   }
 }
 
+function startPort(port) {
+  if (port[kStarted]) return;
+  port[kStarted] = true;
+  const queue = port[kQueue];
+  port[kQueue] = [];
+  for (const payload of queue) binding.portRequeue(port[kId], payload);
+}
+
+function setHandler(port, type, handler) {
+  const key = type === 'message' ? kOnMessage : kOnMessageError;
+  if (port[key]) port.removeEventListener(type, port[key].handler);
+  if (typeof handler !== 'function') {
+    port[key] = null;
+    return;
+  }
+  port[key] = { handler };
+  port.addEventListener(type, handler);
+}
+
 function MessagePort() {
   throw nodeError(TypeError, 'ERR_CONSTRUCT_CALL_INVALID', 'Constructor cannot be called');
 }
 MessagePort.prototype = Port.prototype;
 Object.defineProperty(Port.prototype, 'constructor', { value: MessagePort, writable: true, configurable: true });
-Object.setPrototypeOf(MessagePort, EventEmitter);
+Object.setPrototypeOf(MessagePort, NodeEventTarget);
 
 function MessageChannel() {
   if (new.target === undefined) throw nodeError(TypeError, 'ERR_CONSTRUCT_CALL_REQUIRED', "Class constructor MessageChannel cannot be invoked without 'new'");
@@ -256,7 +412,7 @@ function MessageChannel() {
 
 binding.setPortReceiver((id, tree) => {
   const port = portsById.get(id);
-  if (port) port._receive(tree);
+  if (port) receive(port, tree);
 });
 binding.setDeserializer(deserialize);
 
@@ -327,4 +483,4 @@ function moveMessagePortToContext(port) {
   throw new Error('not supported in Looplab: worker_threads.moveMessagePortToContext');
 }
 
-module.exports = { Worker, MessagePort, MessageChannel, DOMException, moveMessagePortToContext, isMainThread, parentPort, threadId, workerData };
+module.exports = { Worker, MessagePort, MessageChannel, MessageEvent, DOMException, moveMessagePortToContext, isMainThread, parentPort, threadId, workerData };

@@ -315,6 +315,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
                 WorkerChannel,
                 WorkerPortPost,
                 WorkerPortClose,
+                WorkerPortRequeue,
                 WorkerSetPortReceiver,
                 WorkerSetDeserializer,
                 WorkerTerminate,

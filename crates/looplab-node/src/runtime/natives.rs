@@ -130,6 +130,7 @@ natives! {
     WorkerChannel = "channel" / 0,
     WorkerPortPost = "portPost" / 3,
     WorkerPortClose = "portClose" / 2,
+    WorkerPortRequeue = "portRequeue" / 2,
     WorkerSetPortReceiver = "setPortReceiver" / 1,
     WorkerSetDeserializer = "setDeserializer" / 1,
     WorkerTerminate = "terminate" / 1,
@@ -800,6 +801,16 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
                 super::ports::Route::Closed => Value::str("closed"),
                 super::ports::Route::Lost => Value::str("lost"),
             }
+        }
+        WorkerPortRequeue => {
+            // A message that reached a stopped port: it waits in the port's
+            // queue, and starting the port delivers it again from the
+            // message queue (MessagePort::Start triggers its uv_async).
+            let id = number(vm, nh, &a0)? as u64;
+            let payload = text(vm, nh, &arg(args, 1))?;
+            let thread = nh.host.thread();
+            nh.host.post_message(thread, super::ports::PORT_BASE + id, payload);
+            Value::Undefined
         }
         WorkerPortClose => {
             // This end's 'close' comes from the close phase (uv_close); the
