@@ -14,6 +14,7 @@ const { isMainThread } = require('worker_threads');  // tests run in Workers too
 // OpenSSL 3, and Looplab has no Intl. (Node computes these from process.*.)
 const hasCrypto = true;
 const hasOpenSSL3 = true;
+const hasFipsCrypto = false;  // Node's default build is not in FIPS mode
 const hasIntl = false;
 const isWindows = false;
 const isLinux = true;
@@ -239,9 +240,43 @@ function getBufferSources(buf) {
   return out.concat([new Uint8Array(buf).buffer]);
 }
 
+// README: "all possible ArrayBufferViews of the provided Buffer", sharing
+// its memory. A missing type throws, as in getBufferSources.
+function getArrayBufferViews(buf) {
+  const { buffer, byteOffset, byteLength } = buf;
+  const out = [];
+  for (const name of viewTypes) {
+    const Type = globalThis[name];
+    if (typeof Type !== 'function') throw new Error(`getArrayBufferViews: no ${name}`);
+    const size = Type.BYTES_PER_ELEMENT || 1;
+    if (byteLength % size === 0) out.push(new Type(buffer, byteOffset, byteLength / size));
+  }
+  return out;
+}
+
+// README: "Returns a Proxy for the given object that throws on any attempt
+// to mutate it, deeply". Looplab has no Proxy: plain objects and arrays come
+// back as deep frozen copies (a write throws in strict code, Node's own
+// modules' included; reads see the same values), anything else as it is.
+const notMutable = new WeakMap();
+function mustNotMutateObjectDeep(original) {
+  if (original === null || typeof original !== 'object') return original;
+  const proto = Object.getPrototypeOf(original);
+  if (!Array.isArray(original) && proto !== Object.prototype && proto !== null) return original;
+  if (notMutable.has(original)) return notMutable.get(original);
+  const copy = Array.isArray(original) ? [] : Object.create(proto);
+  notMutable.set(original, copy);
+  for (const key of Reflect.ownKeys(original)) {
+    const descriptor = Object.getOwnPropertyDescriptor(original, key);
+    if ('value' in descriptor) descriptor.value = mustNotMutateObjectDeep(descriptor.value);
+    Object.defineProperty(copy, key, descriptor);
+  }
+  return Object.freeze(copy);
+}
+
 module.exports = {
-  allowGlobals, expectsError, expectWarning, getBufferSources, hasCrypto,
+  allowGlobals, expectsError, hasFipsCrypto, expectWarning, getArrayBufferViews, getBufferSources, hasCrypto,
   hasIntl, hasOpenSSL3, invalidArgTypeHelper, isLinux, isMainThread, isWindows,
-  mustCall, mustCallAtLeast, mustNotCall, mustSucceed, platformTimeout,
+  mustCall, mustCallAtLeast, mustNotCall, mustNotMutateObjectDeep, mustSucceed, platformTimeout,
   printSkipMessage, skip, skipIfWorker,
 };

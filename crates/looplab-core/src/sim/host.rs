@@ -211,6 +211,34 @@ impl Host<'_> {
         self.core.schedule(self.cursor_us + MESSAGE_LATENCY_US, Event::Message { thread, port, payload });
     }
 
+    /// `receiveMessageOnPort`: the oldest message for `port` not yet
+    /// delivered, taken out of the way (Node dequeues it from the port's
+    /// queue synchronously): one that arrived and waits in a poll queue,
+    /// else one still in flight. `skip` payloads (the channel's close) are
+    /// never taken.
+    pub fn take_message(&mut self, port: u64, skip: &str) -> Option<String> {
+        let arrived = self.core.messages.iter().position(|message| message.as_ref().is_some_and(|(to, payload)| *to == port && payload != skip));
+        if let Some(index) = arrived {
+            return self.core.messages[index].take().map(|(_, payload)| payload);
+        }
+        let mut scheduled = std::mem::take(&mut self.core.events).into_vec();
+        let mut found = None;
+        for (index, entry) in scheduled.iter().enumerate() {
+            if let queue::Event::Message { port: to, payload, .. } = &entry.0.event {
+                let earlier = found.is_none_or(|best: usize| (entry.0.at_us, entry.0.seq) < (scheduled[best].0.at_us, scheduled[best].0.seq));
+                if *to == port && payload != skip && earlier {
+                    found = Some(index);
+                }
+            }
+        }
+        let taken = found.map(|index| scheduled.swap_remove(index));
+        self.core.events = std::collections::BinaryHeap::from(scheduled);
+        match taken.map(|entry| entry.0.event) {
+            Some(queue::Event::Message { payload, .. }) => Some(payload),
+            _ => None,
+        }
+    }
+
     /// `uv_close(handle, callback)`: the callback runs in the close phase.
     pub fn close_handle(&mut self, callback: Callback) {
         self.spend_cpu_us(cost::API_CALL_US);

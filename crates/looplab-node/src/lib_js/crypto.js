@@ -15,7 +15,7 @@ function toBytes(data, encoding, name) {
 }
 
 // Docs, crypto, "Class: Hash": update() any number of times, digest() once.
-class Hash {
+class HashObject {
   constructor(algorithm, hmacKey) {
     if (typeof algorithm !== 'string') {
       const err = new TypeError(`The "algorithm" argument must be of type string. Received ${algorithm === null ? 'null' : typeof algorithm}`);
@@ -53,20 +53,82 @@ class Hash {
   }
 
   copy() {
-    const copy = new Hash(this._algorithm, this._key);
+    const copy = new HashObject(this._algorithm, this._key);
     copy._chunks = this._chunks.slice();
     return copy;
   }
 }
 
-class Hmac extends Hash {}
+class HmacObject extends HashObject {}
 
-function createHash(algorithm) {
-  return new Hash(algorithm);
+// Node's Hash and Hmac are functions that construct when called without
+// `new` (lib/internal/crypto/hash.js: `if (!(this instanceof Hash)) return
+// new Hash(...)`); createHash and createHmac call them.
+function Hash(algorithm, options) {
+  return new HashObject(algorithm);
+}
+Hash.prototype = HashObject.prototype;
+Object.defineProperty(HashObject.prototype, 'constructor', { value: Hash, writable: true, configurable: true });
+
+function Hmac(hmac, key, options) {
+  if (typeof hmac !== 'string') throw invalidArgType('hmac', 'of type string', hmac);
+  return new HmacObject(hmac, toBytes(key, undefined, 'key'));
+}
+Hmac.prototype = HmacObject.prototype;
+Object.defineProperty(HmacObject.prototype, 'constructor', { value: Hmac, writable: true, configurable: true });
+
+function createHash(algorithm, options) {
+  return new Hash(algorithm, options);
 }
 
-function createHmac(algorithm, key) {
-  return new Hmac(algorithm, toBytes(key, undefined, 'key'));
+function createHmac(algorithm, key, options) {
+  return new Hmac(algorithm, key, options);
+}
+
+// randomFillSync(buffer[, offset[, size]]): the view's bytes from the run's
+// seeded generator; randomFill the same on the pool.
+function fillTarget(buffer, offset, size) {
+  if (!(buffer instanceof ArrayBuffer) && !ArrayBuffer.isView(buffer)) {
+    throw invalidArgType('buf', 'an instance of ArrayBuffer or ArrayBufferView', buffer);
+  }
+  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const elementSize = buffer instanceof ArrayBuffer ? 1 : (buffer.BYTES_PER_ELEMENT || 1);
+  const start = offset === undefined ? 0 : offset * elementSize;
+  validateNumberIn(start, 'offset', 0, bytes.length, false);
+  const length = size === undefined ? bytes.length - start : size * elementSize;
+  validateNumberIn(length, 'size', 0, bytes.length - start, false);
+  return bytes.subarray(start, start + length);
+}
+
+function randomFillSync(buffer, offset, size) {
+  const target = fillTarget(buffer, offset, size);
+  target.set(binding.randomBytes(target.length));
+  return buffer;
+}
+
+function randomFill(buffer, offset, size, callback) {
+  if (typeof offset === 'function') { callback = offset; offset = undefined; size = undefined; }
+  else if (typeof size === 'function') { callback = size; size = undefined; }
+  if (typeof callback !== 'function') throw invalidArgType('callback', 'of type function', callback);
+  const target = fillTarget(buffer, offset, size);
+  binding.randomBytes(target.length, (err, bytes) => {
+    if (err) return callback(err);
+    target.set(bytes);
+    callback(null, buffer);
+  });
+}
+
+// randomUUID([options]): options, if given, an object whose
+// disableEntropyCache is a boolean (lib/internal/crypto/random.js).
+function randomUUID(options) {
+  if (options !== undefined) {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'of type object', options);
+    const { disableEntropyCache = false } = options;
+    if (typeof disableEntropyCache !== 'boolean') {
+      throw nodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "options.disableEntropyCache" property must be of type boolean. Received ${require('%errors').describe(disableEntropyCache)}`);
+    }
+  }
+  return binding.randomUUID();
 }
 
 function getHashes() {
@@ -137,7 +199,9 @@ module.exports = {
   scrypt,
   scryptSync,
   randomBytes: binding.randomBytes,
-  randomUUID: binding.randomUUID,
+  randomUUID,
+  randomFill,
+  randomFillSync,
   createHash,
   createHmac,
   getHashes,

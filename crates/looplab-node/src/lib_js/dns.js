@@ -155,4 +155,62 @@ function query(hostname, port, timeoutMs, callback) {
   udp.deliver(localPort, port, queryPacket(id, hostname));
 }
 
-module.exports = { lookup, resolve, resolve4, Resolver, promises: {} };
+// dns.lookupService(address, port, callback): getnameinfo (lib/dns.js
+// validates the address and the port first).
+function lookupService(address, port, callback) {
+  if (arguments.length !== 3) {
+    throw nodeError(TypeError, 'ERR_MISSING_ARGS', 'The "address", "port", and "callback" arguments must be specified');
+  }
+  if (require('net').isIP(address) === 0) {
+    throw nodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument 'address' is invalid. Received ${require('%errors').inspectPrimitive(address)}`);
+  }
+  port = validatePort(port);
+  if (typeof callback !== 'function') throw require('%errors').invalidArgType('callback', 'of type function', callback);
+  return binding.lookupService(address, port, (err, hostname, service) => {
+    if (err) {
+      err.syscall = 'getnameinfo';
+      err.hostname = address;
+      return callback(err);
+    }
+    callback(null, hostname, service);
+  });
+}
+
+function validatePort(port) {
+  const number = typeof port === 'string' && port.trim() !== '' ? Number(port) : port;
+  if ((typeof number !== 'number') || !Number.isInteger(number) || number < 0 || number > 0xFFFF) {
+    throw nodeError(RangeError, 'ERR_SOCKET_BAD_PORT', `Port should be >= 0 and < 65536. Received ${require('%errors').describe(port).replace(/^ ?Received /, '')}.`);
+  }
+  return number;
+}
+
+function nodeError(Base, code, message) {
+  const err = new Base(message);
+  err.code = code;
+  return err;
+}
+
+// dns.promises: the same lookups, answered by a promise.
+const promises = {
+  lookup(hostname, options) {
+    return new Promise((resolve, reject) => {
+      lookup(hostname, options || {}, (err, address, family) => (err ? reject(err) : resolve(options && options.all ? address : { address, family })));
+    });
+  },
+  lookupService(address, port) {
+    if (arguments.length !== 2) {
+      throw nodeError(TypeError, 'ERR_MISSING_ARGS', 'The "address" and "port" arguments must be specified');
+    }
+    return new Promise((resolve, reject) => {
+      lookupService(address, port, (err, hostname, service) => (err ? reject(err) : resolve({ hostname, service })));
+    });
+  },
+  resolve4(hostname, options) {
+    return new Promise((resolve, reject) => resolve4(hostname, options || {}, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  },
+  resolve(hostname, rrtype = 'A') {
+    return new Promise((resolve, reject) => module.exports.resolve(hostname, rrtype, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  },
+};
+
+module.exports = { lookup, lookupService, resolve, resolve4, Resolver, promises };

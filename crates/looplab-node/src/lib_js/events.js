@@ -541,6 +541,9 @@ function getEventListeners(emitterOrTarget, type) {
 function getMaxListeners(emitterOrTarget) {
   if (typeof emitterOrTarget?.getMaxListeners === 'function') return _getMaxListeners(emitterOrTarget);
   if (emitterOrTarget?.[kMaxEventTargetListeners]) return emitterOrTarget[kMaxEventTargetListeners];
+  // An EventTarget starts at the default (lib/internal/event_target.js,
+  // initEventTarget).
+  if (emitterOrTarget instanceof require('%web').EventTarget) return EventEmitter.defaultMaxListeners;
   throw invalidArgType('emitter', 'an instance of EventEmitter or EventTarget', emitterOrTarget);
 }
 

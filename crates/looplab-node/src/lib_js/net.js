@@ -166,7 +166,29 @@ function connect(port, host, listener) {
   return new Socket().connect(port, host, listener);
 }
 
+// net.isIPv4 / isIPv6 / isIP (lib/internal/net.js): 4, 6 or 0.
+const v4Seg = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
+const v4Str = `(?:${v4Seg}\\.){3}${v4Seg}`;
+const IPv4Reg = new RegExp(`^${v4Str}$`);
+const v6Seg = '(?:[0-9a-fA-F]{1,4})';
+const IPv6Reg = new RegExp('^(?:' +
+  `(?:${v6Seg}:){7}(?:${v6Seg}|:)|` +
+  `(?:${v6Seg}:){6}(?:${v4Str}|:${v6Seg}|:)|` +
+  `(?:${v6Seg}:){5}(?::${v4Str}|(?::${v6Seg}){1,2}|:)|` +
+  `(?:${v6Seg}:){4}(?:(?::${v6Seg}){0,1}:${v4Str}|(?::${v6Seg}){1,3}|:)|` +
+  `(?:${v6Seg}:){3}(?:(?::${v6Seg}){0,2}:${v4Str}|(?::${v6Seg}){1,4}|:)|` +
+  `(?:${v6Seg}:){2}(?:(?::${v6Seg}){0,3}:${v4Str}|(?::${v6Seg}){1,5}|:)|` +
+  `(?:${v6Seg}:){1}(?:(?::${v6Seg}){0,4}:${v4Str}|(?::${v6Seg}){1,6}|:)|` +
+  `(?::(?:(?::${v6Seg}){0,5}:${v4Str}|(?::${v6Seg}){1,7}|:))` +
+')(?:%[0-9a-zA-Z-.:]{1,})?$');
+const isIPv4 = (input) => IPv4Reg.test(`${input}`);
+const isIPv6 = (input) => IPv6Reg.test(`${input}`);
+const isIP = (input) => (isIPv4(input) ? 4 : isIPv6(input) ? 6 : 0);
+
 module.exports = {
+  isIP,
+  isIPv4,
+  isIPv6,
   createServer: (options, listener) => new Server(typeof options === 'function' ? options : listener),
   // For http: the server listening on a port, if any.
   serverOn: (port) => servers[port] || null,

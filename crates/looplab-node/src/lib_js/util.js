@@ -112,7 +112,17 @@ const types = {
   isGeneratorFunction: (value) => typeof value === 'function' && /^(GeneratorFunction|AsyncGeneratorFunction)$/.test(value[Symbol.toStringTag]),
 };
 
+// util.log (deprecated, DEP0059): "d Mon HH:MM:SS - message" on stdout.
+const logMonths = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const log = deprecate(function log(...args) {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  const time = [pad(now.getHours()), pad(now.getMinutes()), pad(now.getSeconds())].join(':');
+  console.log('%s - %s', `${now.getDate()} ${logMonths[now.getMonth()]} ${time}`, format(...args));
+}, 'util.log() is deprecated. Use a third party module instead.', 'DEP0059');
+
 module.exports = {
+  log,
   promisify,
   callbackify,
   format,

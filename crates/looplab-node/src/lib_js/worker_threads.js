@@ -14,6 +14,7 @@ const kOnMessage = Symbol('kOnMessage');
 const kOnMessageError = Symbol('kOnMessageError');
 const kStarted = Symbol('kStarted');
 const kQueue = Symbol('kQueue');
+const untransferable = new WeakSet();
 
 function nodeError(Base, code, message) {
   const err = new Base(message);
@@ -34,6 +35,9 @@ function serialize(value, transferList, source) {
   const ports = [];
   const buffers = [];
   for (const item of transferList) {
+    // markAsUntransferable: left out of the transfer list (copied, or for a
+    // port, not in the list at all).
+    if (untransferable.has(item)) continue;
     if (item instanceof MessagePort) {
       if (item === source) throw dataCloneError('Transfer list contains source port');
       if (ports.includes(item)) throw dataCloneError('Transfer list contains duplicate MessagePort');
@@ -475,6 +479,23 @@ if (!isMainThread) {
   workerData = data === '' ? undefined : deserialize(JSON.parse(data));
 }
 
+// worker_threads.receiveMessageOnPort: the port's next message, taken now
+// (not emitted), as { message }; undefined when there is none.
+function receiveMessageOnPort(port) {
+  if (!(port instanceof MessagePort)) throw nodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "port" argument must be a MessagePort instance');
+  if (port[kId] === null || port._closeEmitted) return undefined;
+  const payload = port[kQueue].length > 0 ? port[kQueue].shift() : binding.portTake(port[kId]);
+  if (payload === undefined) return undefined;
+  return { message: deserialize(JSON.parse(payload)) };
+}
+
+// worker_threads.markAsUntransferable: the object is copied, never moved,
+// and a port so marked cannot be posted at all.
+function markAsUntransferable(object) {
+  if ((typeof object !== 'object' && typeof object !== 'function') || object === null) return;
+  untransferable.add(object);
+}
+
 // Looplab has one context per thread: moving a port into another is refused.
 function moveMessagePortToContext(port) {
   if (port instanceof MessagePort && (port._closed || port[kId] === null)) {
@@ -483,4 +504,4 @@ function moveMessagePortToContext(port) {
   throw new Error('not supported in Looplab: worker_threads.moveMessagePortToContext');
 }
 
-module.exports = { Worker, MessagePort, MessageChannel, MessageEvent, DOMException, moveMessagePortToContext, isMainThread, parentPort, threadId, workerData };
+module.exports = { Worker, MessagePort, MessageChannel, MessageEvent, DOMException, receiveMessageOnPort, markAsUntransferable, moveMessagePortToContext, isMainThread, parentPort, threadId, workerData };

@@ -293,7 +293,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
                 ZlibUnzipSync,
             ],
         ),
-        "%dnsbinding" => module_object(vm, &[DnsLookup, DnsResolve, DnsResolve4]),
+        "%dnsbinding" => module_object(vm, &[DnsLookup, DnsLookupService, DnsResolve, DnsResolve4]),
         "%perfbinding" => {
             let binding = module_object(vm, &[PerfElu]);
             let now = natives::function(vm, PerformanceNow, Value::Undefined);
@@ -316,6 +316,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
                 WorkerPortPost,
                 WorkerPortClose,
                 WorkerPortRequeue,
+                WorkerPortTake,
                 WorkerSetPortReceiver,
                 WorkerSetDeserializer,
                 WorkerTerminate,

@@ -131,6 +131,8 @@ natives! {
     WorkerPortPost = "portPost" / 3,
     WorkerPortClose = "portClose" / 2,
     WorkerPortRequeue = "portRequeue" / 2,
+    WorkerPortTake = "portTake" / 1,
+    DnsLookupService = "lookupService" / 3,
     WorkerSetPortReceiver = "setPortReceiver" / 1,
     WorkerSetDeserializer = "setDeserializer" / 1,
     WorkerTerminate = "terminate" / 1,
@@ -636,6 +638,25 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             );
             Value::Undefined
         }
+        DnsLookupService => {
+            // getnameinfo runs on a pool thread, as getaddrinfo does. The
+            // simulated network names the loopback address only.
+            let address = text(vm, nh, &a0)?;
+            let port = number(vm, nh, &arg(args, 1))? as u16;
+            let function = last_callable(vm, args);
+            require_callback(vm, &function, "callback")?;
+            let loopback = address.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            let duration_us = nh.host.sample_cost_us("dns").unwrap_or(if loopback { super::DNS_LOCAL_US } else { super::DNS_NETWORK_US });
+            let result = if loopback {
+                vec![HostValue::Null, HostValue::Str("localhost".to_string()), HostValue::Str(service_name(port))]
+            } else {
+                vec![HostValue::Error { code: "ENOTFOUND".into(), message: format!("getnameinfo ENOTFOUND {address}") }]
+            };
+            let callback = nh.callback(vm, &function, Value::Undefined, &[], false);
+            super::sync_pool_size(vm, nh);
+            nh.host.pool_work(&format!("getnameinfo {address}:{port}"), duration_us, callback, result);
+            Value::Undefined
+        }
         DnsResolve | DnsResolve4 => {
             // c-ares sends UDP queries watched by the event loop: no thread.
             let hostname = text(vm, nh, &a0)?;
@@ -811,6 +832,13 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let thread = nh.host.thread();
             nh.host.post_message(thread, super::ports::PORT_BASE + id, payload);
             Value::Undefined
+        }
+        WorkerPortTake => {
+            let id = number(vm, nh, &a0)? as u64;
+            match nh.host.take_message(super::ports::PORT_BASE + id, "{\"%close\":true}") {
+                Some(payload) => Value::str(&payload),
+                None => Value::Undefined,
+            }
         }
         WorkerPortClose => {
             // This end's 'close' comes from the close phase (uv_close); the
@@ -1046,6 +1074,26 @@ fn refresh_timeout(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, handle: &Value) -> Js
     set_timer_fields(vm, handle, kind, new_id, delay);
     set(vm, handle, "_destroyed", Value::Bool(false));
     Ok(())
+}
+
+/// A port's service name as /etc/services on Debian gives it (the ones a
+/// program is likely to ask about), else the number.
+fn service_name(port: u16) -> String {
+    let name = match port {
+        21 => "ftp",
+        22 => "ssh",
+        23 => "telnet",
+        25 => "smtp",
+        53 => "domain",
+        80 => "http",
+        110 => "pop3",
+        143 => "imap2",
+        443 => "https",
+        3306 => "mysql",
+        5432 => "postgresql",
+        _ => return port.to_string(),
+    };
+    name.to_string()
 }
 
 /// The Timeouts whose number was asked for, by that number (Node's
