@@ -9,8 +9,9 @@ pub enum Job {
     /// NewPromiseReactionJob (ECMA-262 27.2.2.1): a reaction and the
     /// settled value (or reason).
     Reaction { reaction: Reaction, argument: Value, is_rejection: bool },
-    /// NewPromiseResolveThenableJob (ECMA-262 27.2.2.2).
-    ResolveThenable { promise: Value, thenable: Value, then: Value },
+    /// NewPromiseResolveThenableJob (ECMA-262 27.2.2.2), with the
+    /// continuation data current when it was made.
+    ResolveThenable { promise: Value, thenable: Value, then: Value, context: Value },
 }
 
 impl Job {
@@ -20,10 +21,11 @@ impl Job {
                 crate::object::visit_reaction(reaction, visit);
                 visit(argument);
             }
-            Job::ResolveThenable { promise, thenable, then } => {
+            Job::ResolveThenable { promise, thenable, then, context } => {
                 visit(promise);
                 visit(thenable);
                 visit(then);
+                visit(context);
             }
         }
     }
@@ -33,9 +35,18 @@ impl crate::Vm {
     /// Runs a job the embedder queued (ECMA-262 27.2.2.1, 27.2.2.2).
     pub fn run_job(&mut self, host: &mut dyn crate::Embedder, job: crate::JobId) -> crate::JsResult<()> {
         let Some(job) = self.take_job(job) else { return Ok(()) };
-        match job {
+        // The job runs with the continuation data of where it was made
+        // (V8's ContinuationPreservedEmbedderData), then the caller's again.
+        let context = match &job {
+            Job::Reaction { reaction, .. } => reaction.context.clone(),
+            Job::ResolveThenable { context, .. } => context.clone(),
+        };
+        let outer = std::mem::replace(&mut self.continuation_data, context);
+        let result = match job {
             Job::Reaction { reaction, argument, is_rejection } => crate::builtins::promise::run_reaction(self, host, reaction, argument, is_rejection),
-            Job::ResolveThenable { promise, thenable, then } => crate::builtins::promise::resolve_thenable(self, host, promise, thenable, then),
-        }
+            Job::ResolveThenable { promise, thenable, then, .. } => crate::builtins::promise::resolve_thenable(self, host, promise, thenable, then),
+        };
+        self.continuation_data = outer;
+        result
     }
 }

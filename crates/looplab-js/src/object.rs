@@ -201,6 +201,9 @@ pub struct Reaction {
     /// The promise `then` returned, with its resolving functions.
     pub capability: Option<Capability>,
     pub handler: Handler,
+    /// The embedder's continuation data when the reaction was made
+    /// (`Vm::continuation_data`): it is current again while the job runs.
+    pub context: Value,
 }
 
 #[derive(Clone)]
@@ -587,4 +590,5 @@ pub fn visit_reaction(reaction: &Reaction, visit: &mut dyn FnMut(&Value)) {
         Handler::Resume(id) => visit(&Value::Object(*id)),
         Handler::Empty => {}
     }
+    visit(&reaction.context);
 }

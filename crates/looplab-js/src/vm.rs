@@ -179,6 +179,11 @@ pub struct Vm {
     /// An exception to throw in the frame being resumed (a generator's
     /// `throw(x)`, a rejected `await`).
     pub pending_throw: Option<Value>,
+    /// The embedder's data that follows asynchronous continuations (V8's
+    /// ContinuationPreservedEmbedderData): captured when a promise reaction
+    /// or thenable job is made, current again while it runs. The engine
+    /// gives it no meaning (Node's AsyncLocalStorage keeps its stores here).
+    pub continuation_data: Value,
     /// Where the exception now unwinding was thrown: the innermost frame
     /// with source positions (line, column). Cleared when a handler catches.
     pub throw_position: Option<(u32, u32)>,
@@ -210,6 +215,7 @@ impl Vm {
             global_lexicals: crate::FastMap::default(),
             native_callees: Vec::new(),
             pending_throw: None,
+            continuation_data: Value::Undefined,
             throw_position: None,
         };
         for description in WELL_KNOWN_SYMBOLS {
@@ -448,6 +454,7 @@ impl Vm {
         roots.extend(self.global_lexicals.values().map(|(value, _)| value.clone()));
         roots.extend(self.native_callees.iter().map(|id| Value::Object(*id)));
         roots.extend(self.pending_throw.iter().cloned());
+        roots.push(self.continuation_data.clone());
         for job in self.jobs.iter().flatten() {
             job.for_each_ref(&mut |value| roots.push(value.clone()));
         }

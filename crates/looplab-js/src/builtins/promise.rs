@@ -104,7 +104,8 @@ pub fn resolve_promise(vm: &mut Vm, host: &mut dyn Embedder, promise: ObjId, res
         fulfill_promise(vm, host, promise, resolution);
         return Ok(());
     }
-    let job = vm.add_job(Job::ResolveThenable { promise: Value::Object(promise), thenable: resolution, then });
+    let context = vm.continuation_data.clone();
+    let job = vm.add_job(Job::ResolveThenable { promise: Value::Object(promise), thenable: resolution, then, context });
     host.enqueue_job(vm, job);
     Ok(())
 }
@@ -178,8 +179,9 @@ pub fn resolve_thenable(vm: &mut Vm, host: &mut dyn Embedder, promise: Value, th
 
 /// PerformPromiseThen (ECMA-262 27.2.5.4.1).
 pub fn perform_then(vm: &mut Vm, host: &mut dyn Embedder, promise: ObjId, on_fulfilled: Handler, on_rejected: Handler, capability: Option<Capability>) {
-    let fulfill = Reaction { capability: capability.clone(), handler: on_fulfilled };
-    let reject = Reaction { capability, handler: on_rejected };
+    let context = vm.continuation_data.clone();
+    let fulfill = Reaction { capability: capability.clone(), handler: on_fulfilled, context: context.clone() };
+    let reject = Reaction { capability, handler: on_rejected, context };
     let (state, handled) = match &mut vm.heap.get_mut(promise).kind {
         Kind::Promise(data) => {
             let handled = data.handled;

@@ -27,7 +27,8 @@ pub const OPS_MAX: u64 = 400_000_000;
 /// Work the simulation will call back: each [`FnRef`] the runtime hands
 /// out is an index into [`ThreadState::jobs`].
 pub enum HostJob {
-    /// Call `[function, this, ...args]` (one persistent array). A repeating
+    /// Call `[function, this, context, ...args]` (one persistent array; the
+    /// context is `Vm::continuation_data` where it was made). A repeating
     /// job (setInterval) stays registered after it runs.
     Call { call: Persistent, repeat: bool },
     /// A promise job of the engine's.
@@ -177,7 +178,9 @@ impl NodeHost<'_, '_> {
     /// and `args`, named for the UI.
     pub fn callback(&mut self, vm: &mut Vm, function: &Value, this: Value, args: &[Value], repeat: bool) -> Callback {
         let name = function_label(vm, function);
-        let mut all = vec![function.clone(), this];
+        // The continuation data (AsyncLocalStorage's stores) of where the
+        // callback was made: current again when it runs.
+        let mut all = vec![function.clone(), this, vm.continuation_data.clone()];
         all.extend(args.iter().cloned());
         let array = vm.new_array(all);
         let call = vm.persist(Value::Object(array));

@@ -216,8 +216,9 @@ impl Thread {
                 let length = array_length(vm, &array);
                 let this = element(vm, &array, 1);
                 let made_with = element(vm, &array, 0);
+                vm.continuation_data = element(vm, &array, 2);
                 let Some(function) = natives::timeout_function(vm, &mut nh, &this, made_with) else { return Ok(()) };
-                for index in 2..length {
+                for index in 3..length {
                     values.push(element(vm, &array, index));
                 }
                 let fired_id = if repeat { None } else { natives::timer_id(vm, &this) };
@@ -283,6 +284,9 @@ fn finish(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, outcome: JsResult<()>) {
         }
     }
     vm.collect_if_due();
+    // A callback's continuation data (or the main module's enterWith)
+    // ends with it.
+    vm.continuation_data = Value::Undefined;
 }
 
 /// Node's processPromiseRejections (lib/internal/process/promises.js), run

@@ -43,12 +43,13 @@ lib_js! {
     "http" => "http.js",
     "express" => "express.js",
     "worker_threads" => "worker_threads.js",
+    "async_hooks" => "async_hooks.js",
     "assert" => "assert.js",
 }
 
 /// What `require` names in its message when a module is missing.
 const SUPPORTED: &str =
-    "assert, fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, url, perf_hooks, buffer, stream (the legacy Stream)";
+    "assert, async_hooks (AsyncLocalStorage, AsyncResource), fs, crypto, dns, dgram, zlib, events, http, express, net, worker_threads, path, timers, timers/promises, os, util, url, perf_hooks, buffer, stream (the legacy Stream)";
 
 /// Sets up a thread's globals: Node's timers, `process`, `Buffer`, the
 /// simulated `db`, then `lib_js/bootstrap.js` (console, performance…).
@@ -327,6 +328,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
         "%inspectbinding" => module_object(vm, &[InspectKind, InspectPromiseState, InspectMapEntries]),
         "%bufferbinding" => module_object(vm, &[BufferOpaque, BufferIsOpaque, BufferPlaceholder]),
         "%consolebinding" => module_object(vm, &[Stdout, Stderr]),
+        "%asyncbinding" => module_object(vm, &[AsyncGetContext, AsyncSetContext]),
         "%requirebinding" => module_object(vm, &[Require]),
         "%assert" => module_object(vm, &[AssertSourceText]),
         other => {

@@ -133,6 +133,8 @@ natives! {
     WorkerPortRequeue = "portRequeue" / 2,
     WorkerPortTake = "portTake" / 1,
     DnsLookupService = "lookupService" / 3,
+    AsyncGetContext = "getContext" / 0,
+    AsyncSetContext = "setContext" / 1,
     WorkerSetPortReceiver = "setPortReceiver" / 1,
     WorkerSetDeserializer = "setDeserializer" / 1,
     WorkerTerminate = "terminate" / 1,
@@ -636,6 +638,13 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
                 callback,
                 vec![HostValue::Null, HostValue::Str(address), HostValue::Number(4.0)],
             );
+            Value::Undefined
+        }
+        // The continuation data that follows callbacks and promise jobs
+        // (async_hooks.js keeps AsyncLocalStorage's stores in it).
+        AsyncGetContext => vm.continuation_data.clone(),
+        AsyncSetContext => {
+            vm.continuation_data = a0.clone();
             Value::Undefined
         }
         DnsLookupService => {
