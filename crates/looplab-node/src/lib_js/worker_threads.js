@@ -423,11 +423,17 @@ binding.setDeserializer(deserialize);
 class Worker extends EventEmitter {
   constructor(code, options) {
     super();
+    if (typeof code !== 'string' && !(code instanceof URL)) {
+      throw require('%errors').invalidArgType('filename', 'of type string or an instance of URL', code);
+    }
     const data = options && 'workerData' in options ? serialize(options.workerData, transferListOf(options.transferList), null) : null;
     this.threadId = binding.spawn(String(code), Boolean(options && options.eval), data ? data.payload : '', data ? data.moved : []);
     this._exited = false;
     binding.register(this.threadId, this);
     this.once('exit', () => { this._exited = true; });
+    // lib/internal/worker.js: the process hears of each new Worker.
+    const worker = this;
+    process.nextTick(function emitWorkerEvent() { process.emit('worker', worker); });
   }
 
   postMessage(value, transferList) {

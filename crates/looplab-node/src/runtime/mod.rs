@@ -161,7 +161,16 @@ impl Thread {
     ) -> Result<Thread, Vec<looplab_js::compiler::CompileError>> {
         let mut vm = Vm::new();
         looplab_js::builtins::install(&mut vm);
-        let main = compile_commonjs(&mut vm, source, &filename, false)?;
+        let main = if filename == EVAL_WORKER_FILENAME {
+            // `new Worker(code, { eval: true })` runs the code as a script
+            // (lib/internal/main/worker_thread.js evalScript), not a module:
+            // __filename, require and module are globals it may shadow.
+            let mut code = looplab_js::compiler::compile(source, looplab_js::compiler::Goal::Script, &mut vm.atoms)?;
+            looplab_js::compiler::set_script_name(&mut code, &Rc::from(filename.as_str()));
+            code
+        } else {
+            compile_commonjs(&mut vm, source, &filename, false)?
+        };
         let state = ThreadState::new(files, process);
         Ok(Thread { vm, state, main, filename })
     }
@@ -189,6 +198,9 @@ impl Thread {
                 .filename
                 .rsplit_once('/')
                 .map_or(MAIN_DIR.to_string(), |(dirname, _)| if dirname.is_empty() { "/".to_string() } else { dirname.to_string() });
+            if self.filename == EVAL_WORKER_FILENAME {
+                return modules::run_eval_script(&mut self.vm, &mut nh, self.main.clone(), &self.filename);
+            }
             modules::run_module(&mut self.vm, &mut nh, self.main.clone(), &format!("%file:{}", self.filename), &self.filename, &dirname)?;
             Ok(())
         })();
@@ -579,12 +591,15 @@ pub fn json_parse_public(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, text: &str) -> 
     vm.call(nh, &parse, &json, &[Value::str(text)])
 }
 
+/// The `__filename` of a worker's code given as text (`{ eval: true }`).
+const EVAL_WORKER_FILENAME: &str = "[worker eval]";
+
 /// `new Worker(file | code, { eval })`: a new JS thread, started after
 /// Node's isolate start-up time.
 pub fn spawn_worker(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, target: &Value, is_eval: bool, worker_data: String, moved: &[u64]) -> JsResult<Value> {
     let target = vm.to_string(nh, target)?.to_rust();
     let (source, filename) = if is_eval {
-        (target, "[worker eval]".to_string())
+        (target, EVAL_WORKER_FILENAME.to_string())
     } else {
         let path = path::resolve(&target);
         modules::scenario_file(nh.state, &path).unwrap_or((String::new(), path))

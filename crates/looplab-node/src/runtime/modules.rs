@@ -263,7 +263,7 @@ pub fn require_builtin(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, name: &str) -> Js
             &[CryptoPbkdf2, CryptoPbkdf2Sync, CryptoScrypt, CryptoScryptSync, CryptoRandomBytes, CryptoRandomUuid, CryptoHash, CryptoHmac, CryptoCheckDigest],
         ),
         "path" => {
-            let path = module_object(vm, &[PathJoin, PathResolve, PathDirname, PathBasename, PathExtname]);
+            let path = module_object(vm, &[PathJoin, PathResolve, PathDirname, PathBasename, PathExtname, PathRelative, PathNormalize, PathIsAbsolute]);
             set(vm, &path, "sep", Value::str("/"));
             set(vm, &path, "delimiter", Value::str(":"));
             let posix = path.clone();
@@ -408,6 +408,29 @@ pub fn run_module(
         vm.release(previous);
     }
     Ok(exported)
+}
+
+/// Code given as text to run as a script (a Worker's `{ eval: true }`):
+/// `module`, `exports`, `require`, `__filename` and `__dirname` are global
+/// object properties, as Node's evalScript makes them.
+pub fn run_eval_script(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, code: std::rc::Rc<looplab_js::bytecode::Code>, filename: &str) -> JsResult<()> {
+    let global = Value::Object(vm.intrinsics.global);
+    let exports = Value::Object(vm.new_object());
+    let module = Value::Object(vm.new_object());
+    set(vm, &module, "exports", exports.clone());
+    set(vm, &module, "id", Value::str(filename));
+    set(vm, &module, "filename", Value::str(filename));
+    set(vm, &module, "loaded", Value::Bool(false));
+    let require = natives::function(vm, Native::Require, Value::str(crate::MAIN_DIR));
+    for (name, value) in [("module", module), ("exports", exports), ("require", require), ("__filename", Value::str(filename)), ("__dirname", Value::str("."))]
+    {
+        let key = vm.key(name);
+        if let Value::Object(id) = global {
+            vm.heap.put(id, key, value, looplab_js::shape::DEFAULT_ATTRS);
+        }
+    }
+    vm.run_script(nh, code)?;
+    Ok(())
 }
 
 /// The line of the first function in `emitter._events[name]` (a list or a

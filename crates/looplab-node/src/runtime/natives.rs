@@ -89,6 +89,9 @@ natives! {
     PathDirname = "dirname" / 1,
     PathBasename = "basename" / 1,
     PathExtname = "extname" / 1,
+    PathRelative = "relative" / 2,
+    PathNormalize = "normalize" / 1,
+    PathIsAbsolute = "isAbsolute" / 1,
     OsCpus = "cpus" / 0,
     OsAvailableParallelism = "availableParallelism" / 0,
     OsTotalmem = "totalmem" / 0,
@@ -587,7 +590,7 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
             let (a, b) = ((nh.host.random_unit() * 4_294_967_295.0) as u64, (nh.host.random_unit() * 281_474_976_710_655.0) as u64);
             Value::str(&format!("{a:08x}-0000-4000-8000-{b:012x}"))
         }
-        PathJoin | PathResolve | PathDirname | PathBasename | PathExtname => {
+        PathJoin | PathResolve | PathDirname | PathBasename | PathExtname | PathRelative | PathNormalize | PathIsAbsolute => {
             let mut parts = Vec::with_capacity(args.len());
             for part in args {
                 if !matches!(part, Value::String(_)) && !(native == PathBasename && parts.len() == 1 && part.is_undefined()) {
@@ -595,6 +598,9 @@ pub fn call(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, id: u32, data: &Value, this:
                     return Err(Unwind::Throw(node_error(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE", &message)));
                 }
                 parts.push(text(vm, nh, part)?);
+            }
+            if native == PathIsAbsolute {
+                return Ok(Value::Bool(parts.first().is_some_and(|path| path.starts_with('/'))));
             }
             Value::str(&super::path::call(native, &parts))
         }

@@ -63,6 +63,33 @@ pub fn call(native: Native, args: &[String]) -> String {
             }
             normalize(&resolved)
         }
+        Native::PathRelative => {
+            // lib/path.js posix.relative: both resolved, then up from `from`
+            // past their common part and down to `to`.
+            let from = call(Native::PathResolve, &args[..1.min(args.len())]);
+            let to = call(Native::PathResolve, &args[1.min(args.len())..2.min(args.len())]);
+            if from == to {
+                return String::new();
+            }
+            let from_parts: Vec<&str> = from.split('/').filter(|part| !part.is_empty()).collect();
+            let to_parts: Vec<&str> = to.split('/').filter(|part| !part.is_empty()).collect();
+            let common = from_parts.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+            let mut out: Vec<&str> = vec![".."; from_parts.len() - common];
+            out.extend(&to_parts[common..]);
+            out.join("/")
+        }
+        Native::PathNormalize => {
+            if first.is_empty() {
+                return ".".to_string();
+            }
+            let normalized = normalize(first);
+            // normalize keeps a trailing slash (path.normalize('a/b/') is 'a/b/').
+            if first.ends_with('/') && normalized != "/" {
+                format!("{normalized}/")
+            } else {
+                normalized
+            }
+        }
         Native::PathDirname => {
             let trimmed = if first.len() > 1 { first.trim_end_matches('/') } else { first };
             match trimmed.rfind('/') {
@@ -100,5 +127,10 @@ mod tests {
         assert_eq!(call(Native::PathDirname, &strings(&["/a/b/"])), "/a");
         assert_eq!(call(Native::PathBasename, &strings(&["/a/b.js", ".js"])), "b");
         assert_eq!(call(Native::PathExtname, &strings(&[".bashrc"])), "");
+        assert_eq!(call(Native::PathRelative, &strings(&["/data/orandea/test/aaa", "/data/orandea/impl/bbb"])), "../../impl/bbb");
+        assert_eq!(call(Native::PathRelative, &strings(&["/a/b", "/a/b"])), "");
+        assert_eq!(call(Native::PathRelative, &strings(&["x", "/app/x/y"])), "y");
+        assert_eq!(call(Native::PathNormalize, &strings(&["/foo/bar//baz/asdf/quux/.."])), "/foo/bar/baz/asdf");
+        assert_eq!(call(Native::PathNormalize, &strings(&["a/b/"])), "a/b/");
     }
 }
