@@ -61,7 +61,10 @@ function serialize(value, transferList, source) {
     if (typeof v === 'function') throw dataCloneError(`${String(v)} could not be cloned.`);
     if (typeof v !== 'object') throw dataCloneError(`${String(v)} could not be cloned.`);
     if (v instanceof MessagePort) {
-      if (!ports.includes(v)) throw dataCloneError('Object that needs transfer was found in message but not listed in transferList');
+      if (!ports.includes(v)) {
+        // Node 20 words this one as a TypeError with a code, not a DataCloneError.
+        throw nodeError(TypeError, 'ERR_MISSING_TRANSFERABLE_IN_TRANSFER_LIST', 'Object that needs transfer was found in message but not listed in transferList');
+      }
       return { '%t': 'p', id: v[kId] };
     }
     if (seen.has(v)) throw new Error('not supported in Looplab: a message that contains itself (a cycle)');

@@ -711,8 +711,17 @@ impl Guest for NodeGuest {
                     self.threads[thread.index()] = Some(guest);
                 }
                 Err(errors) => {
-                    let message = errors.first().map(|error| format!("{} (worker code {}:{})", error.message, error.line, error.column)).unwrap_or_default();
-                    host.post_message(ThreadId::MAIN, u64::from(thread.0), format!("{{\"%error\":{}}}", json_quote(&message)));
+                    // Code that is not JavaScript is a SyntaxError, as Node's
+                    // (its message has no position); a refusal says where.
+                    let first = errors.first();
+                    let syntax = first.is_some_and(|error| error.is_syntax_error);
+                    let message = match first {
+                        Some(error) if syntax => error.message.clone(),
+                        Some(error) => format!("{} (worker code {}:{})", error.message, error.line, error.column),
+                        None => String::new(),
+                    };
+                    let name = if syntax { ",\"%name\":\"SyntaxError\"" } else { "" };
+                    host.post_message(ThreadId::MAIN, u64::from(thread.0), format!("{{\"%error\":{}{name}}}", json_quote(&message)));
                     host.exit(1);
                     return;
                 }
