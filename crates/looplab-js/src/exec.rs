@@ -298,8 +298,8 @@ impl Vm {
                             && callee.as_object().is_some()
                             && callee.as_object() == self.eval_function
                             && argc > 0;
-                        let callee = match (&self.stack[args_start], direct) {
-                            (Value::String(text), true) => {
+                        let callee = match (self.stack.get(args_start), direct) {
+                            (Some(Value::String(text)), true) => {
                                 let (text, site) = (text.to_rust(), site as usize);
                                 let closure = self.direct_eval_closure(&code, &text, site)?;
                                 self.stack.truncate(args_start);

@@ -24,7 +24,10 @@ impl Embedder for Fifo {
     fn interrupt(&mut self, vm: &mut Vm) -> Option<String> {
         (vm.ops > 50_000_000).then(|| "too many operations".to_string())
     }
-    fn call_host(&mut self, vm: &mut Vm, _id: u32, _data: &Value, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
+    fn call_host(&mut self, vm: &mut Vm, id: u32, _data: &Value, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
+        if id == CONTEXT_FUNCTION {
+            return Ok(vm.continuation_data.clone());
+        }
         let mut parts = Vec::new();
         for value in args {
             parts.push(vm.to_string(self, value)?.to_rust());
@@ -36,6 +39,9 @@ impl Embedder for Fifo {
         0.5
     }
 }
+
+/// The host function id of `context()`: the current continuation data.
+const CONTEXT_FUNCTION: u32 = 1;
 
 fn run(source: &str) -> String {
     let mut vm = Vm::new();
@@ -222,4 +228,36 @@ fn named_function_expressions_see_themselves() {
         (function () { const f = function a3() { return typeof a3; }; print(f()); })();
     ";
     assert_eq!(run(source), "function\nfunction\nfunction");
+}
+
+/// Found running a further test262 sample: a direct `eval()` with no
+/// argument panicked (it read the argument that is not there).
+#[test]
+fn direct_eval_without_an_argument_is_undefined() {
+    let source = "function f() { return eval(); }\nprint(String(eval()), f(), typeof eval(), eval(1, 2));";
+    assert_eq!(run(source), "undefined undefined undefined 1");
+}
+
+/// The engine carries the embedder's continuation data through promise
+/// jobs: a reaction runs with the data current when it was made.
+#[test]
+fn promise_jobs_run_with_the_continuation_data_of_their_making() {
+    let mut vm = Vm::new();
+    looplab_js::builtins::install(&mut vm);
+    let global = vm.intrinsics.global;
+    let print = vm.host_function("print", 1, 0, Value::Undefined);
+    vm.define_value(global, "print", Value::Object(print));
+    let context = vm.host_function("context", 0, CONTEXT_FUNCTION, Value::Undefined);
+    vm.define_value(global, "context", Value::Object(context));
+    let mut host = Fifo::default();
+    vm.continuation_data = Value::str("made");
+    let source = "Promise.resolve().then(() => print('then', context())); (async () => { await null; print('await', context()); })();";
+    let code = compile(source, Goal::Script, &mut vm.atoms).expect("compiles");
+    vm.run_script(&mut host, code).expect("runs");
+    vm.continuation_data = Value::str("later");
+    while let Some(job) = host.jobs.pop_front() {
+        vm.run_job(&mut host, job).expect("the job runs");
+        assert_eq!(vm.continuation_data.as_string().map(|s| s.to_rust()), Some("later".to_string()), "the caller's data is current again after each job");
+    }
+    assert_eq!(host.output, vec!["then made", "await made"]);
 }

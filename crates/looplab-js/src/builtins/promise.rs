@@ -17,11 +17,12 @@ pub(super) fn install(vm: &mut Vm) {
     vm.define_method(prototype, "then", 2, then);
     vm.define_method(prototype, "catch", 1, catch);
     vm.define_method(prototype, "finally", 1, finally);
+    // In V8's order: all, allSettled, any, race, then resolve and reject.
+    super::promise_combinators::install(vm, constructor);
     vm.define_method(constructor, "resolve", 1, resolve_static);
     vm.define_method(constructor, "reject", 1, reject_static);
-    super::promise_combinators::install(vm, constructor);
-    let tag = vm.key("Symbol.toStringTag");
-    let _ = tag;
+    // ECMA-262 27.2.4.8 get Promise[@@species].
+    super::define_species(vm, constructor);
     vm.heap.put(prototype, Key::Symbol(symbols::TO_STRING_TAG), Value::str("Promise"), crate::shape::CONFIGURABLE);
 }
 

@@ -13,6 +13,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
     pub(super) fn class(&mut self, class: &'s Class<'a>, name: Option<&str>) {
         self.at(class.span);
         let class_name = class.id.as_ref().map(|id| id.name.to_string()).or(name.map(str::to_string)).unwrap_or_default();
+        // Inside its body a class's name is an immutable binding (ECMA-262
+        // 15.7.14 ClassDefinitionEvaluation, CreateImmutableBinding).
+        let own_name = class.id.as_ref().and_then(|id| id.symbol_id.get());
+        let newly_immutable = own_name.is_some_and(|symbol| self.function_names.insert(symbol));
+        self.class_depth += 1;
         let pushed = match class.scope_id.get() {
             Some(scope) => {
                 let pushed = self.enter_scope(scope);
@@ -177,6 +182,13 @@ impl<'s, 'a> Codegen<'s, 'a> {
         }
         self.leave_private_scope(private_pushed);
         self.leave_scope(pushed);
+        self.class_depth -= 1;
+        if let (true, Some(symbol)) = (newly_immutable, own_name) {
+            // A declaration's outer binding is mutable after the body.
+            if !class.scope_id.get().is_some_and(|scope| self.scoping.symbol_scope_id(symbol) == scope) {
+                self.function_names.remove(&symbol);
+            }
+        }
     }
 
     /// `[class, proto] -> [class, proto]`, defining one method or accessor.

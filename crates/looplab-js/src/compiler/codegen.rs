@@ -134,6 +134,12 @@ pub struct Codegen<'s, 'a> {
     /// A declaration's initialiser, while its array pattern takes the
     /// value's iterator (V8 names it in "x is not iterable").
     pub(super) iterable_source: Option<&'s Expression<'a>>,
+    /// Classes being compiled: all their parts are strict code (ECMA-262
+    /// 11.2.2), methods and the functions inside them included.
+    pub(super) class_depth: u32,
+    /// Immutable name bindings: a named function expression's own name, a
+    /// class's name inside its body.
+    pub(super) function_names: std::collections::HashSet<SymbolId>,
     /// Per function being compiled: what a jump out must undo.
     pub(super) unwind: Vec<Vec<UnwindEntry<'s, 'a>>>,
     /// The private names of the classes being compiled, innermost last.
@@ -181,6 +187,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
             switch_scopes: std::collections::HashSet::new(),
             withs: Vec::new(),
             iterable_source: None,
+            function_names: std::collections::HashSet::new(),
+            class_depth: 0,
             unwind: Vec::new(),
             private_names: Vec::new(),
             marker: std::marker::PhantomData,
@@ -469,6 +477,16 @@ impl<'s, 'a> Codegen<'s, 'a> {
     /// Stores the top of the stack into `symbol`, keeping it. `init` is a
     /// declaration's initialisation (no TDZ check, `const` allowed).
     pub(super) fn store_symbol(&mut self, symbol: SymbolId, span: Span, init: bool) {
+        if !init && self.function_names.contains(&symbol) {
+            // A named function expression's own name is an immutable
+            // binding (ECMA-262 15.2.5, CreateImmutableBinding(name, false)):
+            // assigning it throws in strict code and does nothing otherwise.
+            if self.fr().is_strict {
+                let message = self.string_constant(JsStr::from_str("Assignment to constant variable."));
+                self.emit(Insn::ThrowError { kind: crate::bytecode::ErrorKind::TypeError, message });
+            }
+            return;
+        }
         if !init && self.is_const(symbol) {
             // Assignment to a constant: TypeError at run time (ECMA-262
             // 9.1.1.1.5 SetMutableBinding), after the TDZ check.
@@ -699,8 +717,10 @@ impl<'s, 'a> Codegen<'s, 'a> {
         is_generator: bool,
         span: Span,
     ) {
-        let strict =
-            self.fr().is_strict || body.is_some_and(|body| body.directives.iter().any(|d| d.directive.as_str() == "use strict")) || kind_is_class(kind);
+        let strict = self.fr().is_strict
+            || self.class_depth > 0
+            || body.is_some_and(|body| body.directives.iter().any(|d| d.directive.as_str() == "use strict"))
+            || kind_is_class(kind);
         let code = self.compile_function_code(kind, name, params, body, expression_body, scope, is_async, is_generator, span, strict);
         let state = self.f();
         state.functions.push(code);
@@ -774,6 +794,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
             if !shadowed {
                 self.emit(Insn::Callee);
                 self.init_binding(id);
+                if let Some(symbol) = id.symbol_id.get() {
+                    self.function_names.insert(symbol);
+                }
             }
         }
         if let Some(scope) = scope {

@@ -202,6 +202,14 @@ class AbortSignal extends EventTarget {
 }
 defineEventHandler(AbortSignal.prototype, 'abort');
 
+// DOM Standard, interface Event: the eventPhase constants, on the class and
+// its prototype, read-only.
+for (const [name, value] of [['NONE', 0], ['CAPTURING_PHASE', 1], ['AT_TARGET', 2], ['BUBBLING_PHASE', 3]]) {
+  const descriptor = { value, writable: false, enumerable: true, configurable: false };
+  Object.defineProperty(Event, name, descriptor);
+  Object.defineProperty(Event.prototype, name, descriptor);
+}
+
 function abortSignal(signal, reason) {
   if (signal._aborted) return;
   signal._aborted = true;
