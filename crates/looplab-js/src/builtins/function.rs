@@ -80,7 +80,7 @@ fn bind(vm: &mut Vm, host: &mut dyn Embedder, this: &Value, args: &[Value], _new
 pub(super) fn global_eval(vm: &mut Vm, host: &mut dyn Embedder, _this: &Value, args: &[Value], _new_target: Option<ObjId>) -> JsResult<Value> {
     let Some(Value::String(source)) = args.first() else { return Ok(args.first().cloned().unwrap_or_default()) };
     let source = source.to_rust();
-    match crate::compiler::compile(&source, crate::compiler::Goal::Script, &mut vm.atoms) {
+    match crate::compiler::compile(&source, crate::compiler::Goal::Eval, &mut vm.atoms) {
         Ok(code) => vm.run_script(host, code),
         Err(errors) => throw_compile_error(vm, errors, "Invalid or unexpected token"),
     }

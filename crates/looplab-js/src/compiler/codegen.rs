@@ -334,7 +334,13 @@ impl<'s, 'a> Codegen<'s, 'a> {
     /// Decides the storage of every binding declared directly in `scope`,
     /// and returns whether it needs a heap scope (some are captured).
     pub(super) fn declare_scope(&mut self, scope: ScopeId) -> bool {
-        let is_global_script = self.goal == Goal::Script && scope == self.scoping.root_scope_id();
+        let at_root = scope == self.scoping.root_scope_id();
+        // A script's top-level declarations are global; an eval's (global
+        // code run by eval, ECMA-262 19.2.1.3 EvalDeclarationInstantiation)
+        // keeps its lexical ones in its own scope, and in strict code its
+        // vars and functions too.
+        let global_vars = at_root && (self.goal == Goal::Script || (self.goal == Goal::Eval && !self.fns.first().is_some_and(|f| f.is_strict)));
+        let global_lexicals = at_root && self.goal == Goal::Script;
         let mut captured: Vec<SymbolId> = Vec::new();
         let mut symbols: Vec<SymbolId> = self.scoping.get_bindings(scope).values().copied().collect();
         symbols.sort();
@@ -342,13 +348,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
             if self.storage.contains_key(&symbol) {
                 continue;
             }
-            let storage = if is_global_script {
-                let flags = self.scoping.symbol_flags(symbol);
-                if flags.intersects(SymbolFlags::BlockScopedVariable | SymbolFlags::Class) {
-                    Storage::GlobalLexical
-                } else {
-                    Storage::GlobalVar
-                }
+            let lexical = self.scoping.symbol_flags(symbol).intersects(SymbolFlags::BlockScopedVariable | SymbolFlags::Class);
+            let storage = if global_lexicals && lexical {
+                Storage::GlobalLexical
+            } else if global_vars && !lexical {
+                Storage::GlobalVar
             } else if self.summary.is_captured(symbol) {
                 captured.push(symbol);
                 Storage::Scope { scope, slot: (captured.len() - 1) as u16 }
@@ -978,8 +982,17 @@ impl<'s, 'a> Codegen<'s, 'a> {
         self.fns.push(FnState::new(FunctionKind::TopLevel, strict, false, false, (1, 1)));
         self.unwind.push(Vec::new());
         let root = self.scoping.root_scope_id();
-        if self.goal == Goal::Script {
-            self.declare_scope(root);
+        let eval_globals = self.goal == Goal::Eval && !strict;
+        if eval_globals {
+            // Its lexical declarations in a scope of its own (pushed when
+            // captured), its vars and functions global (below).
+            self.enter_scope(root);
+            self.init_lexical_tdz(root);
+        }
+        if self.goal == Goal::Script || eval_globals {
+            if !eval_globals {
+                self.declare_scope(root);
+            }
             let mut declarations = GlobalDeclarations::default();
             let mut symbols: Vec<SymbolId> = self.scoping.get_bindings(root).values().copied().collect();
             symbols.sort();
@@ -987,6 +1000,9 @@ impl<'s, 'a> Codegen<'s, 'a> {
                 let name = self.atom(self.scoping.symbol_name(symbol));
                 let flags = self.scoping.symbol_flags(symbol);
                 if self.is_lexical(symbol) {
+                    if eval_globals {
+                        continue;
+                    }
                     declarations.lexicals.push((name, flags.contains(SymbolFlags::ConstVariable)));
                 } else if flags.contains(SymbolFlags::Function) {
                     declarations.functions.push(name);

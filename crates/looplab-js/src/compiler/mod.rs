@@ -33,6 +33,10 @@ pub enum Goal {
     Script,
     /// A CommonJS module: the body of Node's module wrapper function.
     CommonJs,
+    /// Global code run by `eval` (an indirect eval, or a direct one at a
+    /// sloppy script's top level): its vars and functions are global unless
+    /// it is strict, its lexical declarations its own (ECMA-262 19.2.1.3).
+    Eval,
 }
 
 /// Maps byte offsets to 1-based lines and columns (columns count UTF-16
@@ -239,7 +243,7 @@ fn front_with(
 ) -> FrontResult {
     let allocator = Allocator::default();
     let source_type = match goal {
-        Goal::Script => SourceType::script(),
+        Goal::Script | Goal::Eval => SourceType::script(),
         Goal::CommonJs => SourceType::cjs(),
     };
     let parsed = oxc_parser::Parser::new(&allocator, source, source_type).parse();
