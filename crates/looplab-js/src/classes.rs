@@ -37,6 +37,20 @@ impl Vm {
         self.get_with_receiver(host, proto, key, this)
     }
 
+    /// `super.x = v` (ECMA-262 13.3.7.3 MakeSuperPropertyReference, then
+    /// PutValue): [[Set]] from the home object's prototype with `this` as
+    /// the receiver; strict code throws when it fails.
+    pub(crate) fn super_set(&mut self, host: &mut dyn Embedder, key: Key, value: Value, strict: bool) -> JsResult<()> {
+        let Some(home) = self.current_home() else { return self.syntax_error_value("'super' keyword unexpected here") };
+        let this = self.frame().this.clone();
+        let Some(proto) = self.heap.get(home).proto else {
+            let name = self.key_to_display(key);
+            return self.type_error(&format!("Cannot set properties of null (setting '{name}')"));
+        };
+        self.set_from(host, proto, &this, key, value, strict)?;
+        Ok(())
+    }
+
     pub(crate) fn syntax_error_value<T>(&mut self, message: &str) -> JsResult<T> {
         self.throw(ErrorType::SyntaxError, message)
     }

@@ -1313,7 +1313,18 @@ impl Vm {
                 let found = self.heap.own(id, Key::Symbol(sym)).is_some();
                 self.stack.push(Value::Bool(found));
             }
-            Insn::TypeofName(_) | Insn::GetName(_) | Insn::SetName(_) | Insn::DeleteName(_) | Insn::SetSuper(_) | Insn::SetSuperElem => {
+            Insn::SetSuper(name) => {
+                let value = self.top();
+                self.super_set(host, Key::Atom(name), value, code.is_strict)?;
+            }
+            Insn::SetSuperElem => {
+                let value = self.pop();
+                let key = self.pop();
+                let key = self.to_property_key(host, &key)?;
+                self.super_set(host, key, value.clone(), code.is_strict)?;
+                self.stack.push(value);
+            }
+            Insn::TypeofName(_) | Insn::GetName(_) | Insn::SetName(_) | Insn::DeleteName(_) => {
                 return self.unsupported("this construct in the rebuilt engine (in progress)")
             }
             Insn::GetAsyncIterator => {

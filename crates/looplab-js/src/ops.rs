@@ -305,6 +305,13 @@ impl Vm {
                 None => return Ok(false),
             },
         };
+        self.set_from(host, start, target, key, value, strict)
+    }
+
+    /// OrdinarySet looking for the property from `start` up, with `target`
+    /// the receiver (`super.x = v` starts at the home object's prototype
+    /// with `this` as the receiver).
+    pub(crate) fn set_from(&mut self, host: &mut dyn Embedder, start: ObjId, target: &Value, key: Key, value: Value, strict: bool) -> JsResult<bool> {
         if let Key::Index(index) = key {
             if matches!(target, Value::Object(id) if *id == start) && matches!(self.heap.get(start).kind, Kind::TypedArray { .. }) {
                 // TypedArraySetElement (ECMA-262 10.4.5.16): ToNumber, then
@@ -340,8 +347,8 @@ impl Vm {
             if found.attrs & crate::shape::WRITABLE == 0 {
                 return self.fail_set(strict, key, "read-only");
             }
-            if *holder == start && target.is_object() {
-                return self.write_own_data(start, key, value, strict);
+            if matches!(target, Value::Object(id) if id == holder) {
+                return self.write_own_data(*holder, key, value, strict);
             }
         }
         // Create a new own property on the receiver.

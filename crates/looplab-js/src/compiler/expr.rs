@@ -638,6 +638,11 @@ impl<'s, 'a> Codegen<'s, 'a> {
             self.unsupported(assignment.span, "this assignment target");
             return;
         };
+        if matches!(target, SimpleAssignmentTarget::StaticMemberExpression(member) if matches!(member.object, Expression::Super(_)))
+            || matches!(target, SimpleAssignmentTarget::ComputedMemberExpression(member) if matches!(member.object, Expression::Super(_)))
+        {
+            return self.unsupported(assignment.span, "a compound assignment to a super property");
+        }
         let logical = matches!(operator, AssignmentOperator::LogicalAnd | AssignmentOperator::LogicalOr | AssignmentOperator::LogicalNullish);
         let name = match target {
             SimpleAssignmentTarget::AssignmentTargetIdentifier(reference) => Some(reference.name.to_string()),
@@ -727,6 +732,22 @@ impl<'s, 'a> Codegen<'s, 'a> {
 
     fn simple_assignment(&mut self, target: &'s SimpleAssignmentTarget<'a>, value: &'s Expression<'a>) {
         match target {
+            // `super.x = v` / `super[k] = v`: `this` is checked first (its
+            // binding is read when the reference is made).
+            SimpleAssignmentTarget::StaticMemberExpression(member) if matches!(member.object, Expression::Super(_)) => {
+                self.emit(Insn::ThisChecked);
+                self.emit(Insn::Pop);
+                self.expression(value);
+                let name = self.atom(member.property.name.as_str());
+                self.emit(Insn::SetSuper(name));
+            }
+            SimpleAssignmentTarget::ComputedMemberExpression(member) if matches!(member.object, Expression::Super(_)) => {
+                self.emit(Insn::ThisChecked);
+                self.emit(Insn::Pop);
+                self.expression(&member.expression);
+                self.expression(value);
+                self.emit(Insn::SetSuperElem);
+            }
             SimpleAssignmentTarget::AssignmentTargetIdentifier(reference) => {
                 self.expression_named(value, Some(reference.name.as_str()));
                 self.store_identifier(reference);
