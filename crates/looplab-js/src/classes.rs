@@ -37,10 +37,26 @@ impl Vm {
         self.get_with_receiver(host, proto, key, this)
     }
 
+    /// `Insn::SetSuper(name)` (`[value] -> [value]`) or, with no name,
+    /// `Insn::SetSuperElem` (`[key, value] -> [value]`).
+    pub(crate) fn super_assign(&mut self, host: &mut dyn Embedder, name: Option<crate::value::Atom>, strict: bool) -> JsResult<()> {
+        let value = self.pop();
+        let key = match name {
+            Some(name) => Key::Atom(name),
+            None => {
+                let key = self.pop();
+                self.to_property_key(host, &key)?
+            }
+        };
+        self.super_set(host, key, value.clone(), strict)?;
+        self.stack.push(value);
+        Ok(())
+    }
+
     /// `super.x = v` (ECMA-262 13.3.7.3 MakeSuperPropertyReference, then
     /// PutValue): [[Set]] from the home object's prototype with `this` as
     /// the receiver; strict code throws when it fails.
-    pub(crate) fn super_set(&mut self, host: &mut dyn Embedder, key: Key, value: Value, strict: bool) -> JsResult<()> {
+    fn super_set(&mut self, host: &mut dyn Embedder, key: Key, value: Value, strict: bool) -> JsResult<()> {
         let Some(home) = self.current_home() else { return self.syntax_error_value("'super' keyword unexpected here") };
         let this = self.frame().this.clone();
         let Some(proto) = self.heap.get(home).proto else {

@@ -1178,11 +1178,7 @@ impl Vm {
                 let id = self.to_object(&value)?;
                 self.stack.push(Value::Object(id));
             }
-            Insn::WithHas(name) => {
-                let object = self.pop();
-                let found = self.with_has_binding(host, object, name)?;
-                self.stack.push(Value::Bool(found));
-            }
+            Insn::WithHas(name) => self.with_has_binding(host, name)?,
             Insn::ToObjectCoercible => {
                 if self.top().is_nullish() {
                     let what = if matches!(self.top(), Value::Null) { "null" } else { "undefined" };
@@ -1313,17 +1309,8 @@ impl Vm {
                 let found = self.heap.own(id, Key::Symbol(sym)).is_some();
                 self.stack.push(Value::Bool(found));
             }
-            Insn::SetSuper(name) => {
-                let value = self.top();
-                self.super_set(host, Key::Atom(name), value, code.is_strict)?;
-            }
-            Insn::SetSuperElem => {
-                let value = self.pop();
-                let key = self.pop();
-                let key = self.to_property_key(host, &key)?;
-                self.super_set(host, key, value.clone(), code.is_strict)?;
-                self.stack.push(value);
-            }
+            Insn::SetSuper(name) => self.super_assign(host, Some(name), code.is_strict)?,
+            Insn::SetSuperElem => self.super_assign(host, None, code.is_strict)?,
             Insn::TypeofName(_) | Insn::GetName(_) | Insn::SetName(_) | Insn::DeleteName(_) => {
                 return self.unsupported("this construct in the rebuilt engine (in progress)")
             }

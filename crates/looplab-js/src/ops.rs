@@ -421,19 +421,20 @@ impl Vm {
         Ok(false)
     }
 
-    /// HasBinding of a `with` object's Environment Record (ECMA-262
-    /// 9.1.1.2.1): HasProperty, then not blocked by @@unscopables.
-    pub fn with_has_binding(&mut self, host: &mut dyn Embedder, object: Value, name: crate::value::Atom) -> JsResult<bool> {
-        let Value::Object(id) = object else { return Ok(false) };
-        if !self.has_property(id, Key::Atom(name)) {
-            return Ok(false);
-        }
-        let unscopables = self.get(host, &object, Key::Symbol(symbols::UNSCOPABLES))?;
-        if let Value::Object(_) = unscopables {
-            let blocked = self.get(host, &unscopables, Key::Atom(name))?;
-            return Ok(!blocked.truthy());
-        }
-        Ok(true)
+    /// `Insn::WithHas`, `[obj] -> [bool]`: HasBinding of a `with` object's
+    /// Environment Record (ECMA-262 9.1.1.2.1): HasProperty, then not
+    /// blocked by @@unscopables.
+    pub(crate) fn with_has_binding(&mut self, host: &mut dyn Embedder, name: crate::value::Atom) -> JsResult<()> {
+        let object = self.pop();
+        let found = match object {
+            Value::Object(id) if self.has_property(id, Key::Atom(name)) => match self.get(host, &object, Key::Symbol(symbols::UNSCOPABLES))? {
+                unscopables @ Value::Object(_) => !self.get(host, &unscopables, Key::Atom(name))?.truthy(),
+                _ => true,
+            },
+            _ => false,
+        };
+        self.stack.push(Value::Bool(found));
+        Ok(())
     }
 
     /// Whether `key` is on `target` or its prototypes (HasProperty).

@@ -813,17 +813,8 @@ impl<'s, 'a> Codegen<'s, 'a> {
         }
         let eval_body = kind == FunctionKind::Arrow && self.eval_outer.as_ref().is_some_and(|(_, _, start)| *start == span.start);
         match (body, expression_body) {
-            (Some(body), _) if eval_body => {
-                // A direct eval's code gives its completion value.
-                let completion = self.new_register();
-                self.emit(Insn::Undefined);
-                self.emit(Insn::PutReg(completion));
-                self.f().completion = Some(completion);
-                self.statements(&body.statements);
-                self.f().completion = None;
-                self.emit(Insn::GetReg(completion));
-                self.emit(Insn::Return);
-            }
+            // A direct eval's code gives its completion value.
+            (Some(body), _) if eval_body => self.statements_returning_completion(&body.statements),
             (Some(body), _) => {
                 self.statements(&body.statements);
                 self.emit(Insn::Undefined);
@@ -1020,16 +1011,22 @@ impl<'s, 'a> Codegen<'s, 'a> {
         }
         self.hoist_functions_in(root, &program.body);
         // A script's completion value: its statements' (an eval's result).
+        self.statements_returning_completion(&program.body);
+        let span = program.span;
+        self.finish_function("", 0, true, None, span)
+    }
+
+    /// Statements whose completion value (ECMA-262 8.1) the code returns:
+    /// a script's, an eval's.
+    fn statements_returning_completion(&mut self, statements: &'s [Statement<'a>]) {
         let completion = self.new_register();
         self.emit(Insn::Undefined);
         self.emit(Insn::PutReg(completion));
         self.f().completion = Some(completion);
-        self.statements(&program.body);
+        self.statements(statements);
         self.f().completion = None;
         self.emit(Insn::GetReg(completion));
         self.emit(Insn::Return);
-        let span = program.span;
-        self.finish_function("", 0, true, None, span)
     }
 }
 

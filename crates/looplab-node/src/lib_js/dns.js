@@ -6,6 +6,11 @@
 // and the answer is parsed from the packet the server sends back.
 const binding = require('%dnsbinding');
 
+// Node's error helpers, loaded when an error is made (not at require time).
+function errors() {
+  return require('%errors');
+}
+
 function lookup(hostname, options, callback) {
   return binding.lookup(hostname, options, callback);
 }
@@ -159,13 +164,13 @@ function query(hostname, port, timeoutMs, callback) {
 // validates the address and the port first).
 function lookupService(address, port, callback) {
   if (arguments.length !== 3) {
-    throw nodeError(TypeError, 'ERR_MISSING_ARGS', 'The "address", "port", and "callback" arguments must be specified');
+    throw errors().nodeError(TypeError, 'ERR_MISSING_ARGS', 'The "address", "port", and "callback" arguments must be specified');
   }
   if (require('net').isIP(address) === 0) {
-    throw nodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument 'address' is invalid. Received ${require('%errors').inspectPrimitive(address)}`);
+    throw errors().nodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument 'address' is invalid. Received ${errors().inspectPrimitive(address)}`);
   }
   port = validatePort(port);
-  if (typeof callback !== 'function') throw require('%errors').invalidArgType('callback', 'of type function', callback);
+  if (typeof callback !== 'function') throw errors().invalidArgType('callback', 'of type function', callback);
   return binding.lookupService(address, port, (err, hostname, service) => {
     if (err) {
       err.syscall = 'getnameinfo';
@@ -179,15 +184,9 @@ function lookupService(address, port, callback) {
 function validatePort(port) {
   const number = typeof port === 'string' && port.trim() !== '' ? Number(port) : port;
   if ((typeof number !== 'number') || !Number.isInteger(number) || number < 0 || number > 0xFFFF) {
-    throw nodeError(RangeError, 'ERR_SOCKET_BAD_PORT', `Port should be >= 0 and < 65536. Received ${require('%errors').describe(port).replace(/^ ?Received /, '')}.`);
+    throw errors().nodeError(RangeError, 'ERR_SOCKET_BAD_PORT', `Port should be >= 0 and < 65536. Received ${errors().describe(port)}.`);
   }
   return number;
-}
-
-function nodeError(Base, code, message) {
-  const err = new Base(message);
-  err.code = code;
-  return err;
 }
 
 // dns.promises: the same lookups, answered by a promise.
@@ -199,7 +198,7 @@ const promises = {
   },
   lookupService(address, port) {
     if (arguments.length !== 2) {
-      throw nodeError(TypeError, 'ERR_MISSING_ARGS', 'The "address" and "port" arguments must be specified');
+      throw errors().nodeError(TypeError, 'ERR_MISSING_ARGS', 'The "address" and "port" arguments must be specified');
     }
     return new Promise((resolve, reject) => {
       lookupService(address, port, (err, hostname, service) => (err ? reject(err) : resolve({ hostname, service })));

@@ -229,11 +229,10 @@ impl Thread {
                 let this = element(vm, &array, 1);
                 let made_with = element(vm, &array, 0);
                 vm.continuation_data = element(vm, &array, 2);
-                let Some(function) = natives::timeout_function(vm, &mut nh, &this, made_with) else { return Ok(()) };
+                let Some((function, fired_id)) = natives::timeout_function(vm, &mut nh, &this, made_with) else { return Ok(()) };
                 for index in 3..length {
                     values.push(element(vm, &array, index));
                 }
-                let fired_id = if repeat { None } else { natives::timer_id(vm, &this) };
                 vm.call(&mut nh, &function, &this, &values)?;
                 if repeat {
                     natives::interval_ran(vm, &mut nh, &this);

@@ -1128,11 +1128,13 @@ fn known_timers(vm: &mut Vm, nh: &mut NodeHost<'_, '_>) -> Value {
 /// its `_onTimeout` as it is now. None when the handle is a Timeout with
 /// no `_onTimeout` left: it is destroyed (an interval is cleared) and
 /// nothing runs. Other callbacks call what they were made with.
-pub fn timeout_function(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, this: &Value, made_with: Value) -> Option<Value> {
-    let Some((0 | 1, id)) = timer_fields(vm, this) else { return Some(made_with) };
+/// With it, the id of the host timer that fired (`timer_ran` tells by it
+/// whether the callback armed the timer again).
+pub fn timeout_function(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, this: &Value, made_with: Value) -> Option<(Value, Option<u64>)> {
+    let Some((0 | 1, id)) = timer_fields(vm, this) else { return Some((made_with, None)) };
     let function = peek(vm, this, "_onTimeout");
     if vm.is_callable(&function) {
-        return Some(function);
+        return Some((function, Some(id)));
     }
     nh.host.clear_timer(id);
     set(vm, this, "_destroyed", Value::Bool(true));
@@ -1149,12 +1151,6 @@ pub fn interval_ran(vm: &mut Vm, nh: &mut NodeHost<'_, '_>, this: &Value) {
             set(vm, this, "_destroyed", Value::Bool(true));
         }
     }
-}
-
-/// The id of the host timer a Timeout handle stands for (it changes when
-/// the timer is armed again).
-pub fn timer_id(vm: &mut Vm, handle: &Value) -> Option<u64> {
-    timer_fields(vm, handle).map(|(_, id)| id)
 }
 
 /// After a Timeout or Immediate's callback ran (listOnTimeout and
